@@ -1,0 +1,35 @@
+package io.changegraph.repository;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One subject-verb-object behaviour, as the consumer decodes it from kernel records.
+ *
+ * <p>{@code detail} carries the verb's argument where it has one: the new path of a rename, the
+ * target of a symlink, the existing path of a link, the mode of a chmod ({@code 0644}), uid:gid of a
+ * chown, the signal name of a signal, the open flags ({@code read,write,create,truncate}), the exit
+ * status of an exit. Null when there is none.
+ *
+ * @param count  how many calls this event stands for (aggregated reads/writes carry more than one)
+ * @param bytes  bytes moved (read/write/send/recv), else 0
+ * @param failed how many of {@code count} calls failed
+ */
+public record Event(Instant time, ProcessNode subject, Verb verb, ObjectRef object, long count, long bytes,
+                    long failed, String detail) {
+    public Event {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(verb, "verb");
+        Objects.requireNonNull(object, "object");
+        if (count < 1 || bytes < 0 || failed < 0 || failed > count) {
+            throw new IllegalArgumentException("impossible counters count=" + count + " bytes=" + bytes
+                    + " failed=" + failed);
+        }
+    }
+
+    public static Event once(Instant time, ProcessNode subject, Verb verb, ObjectRef object, boolean failed,
+                             String detail) {
+        return new Event(time, subject, verb, object, 1, 0, failed ? 1 : 0, detail);
+    }
+}

@@ -1,0 +1,21 @@
+package io.changegraph.repository;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An immutable change-impact graph as persisted in {@code changegraph/v1}: nodes sorted by id,
+ * edges by (source, verb, target), alerts by (time, rule). Everything that reads or writes graphs
+ * (JSON, exports, diff, web, offline rule checks) works on this type.
+ */
+public record GraphDocument(Session session, Stats stats, List<Node> nodes, List<Edge> edges, List<Alert> alerts) {
+    public static final String SCHEMA = "changegraph/v1";
+
+    public GraphDocument {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(stats, "stats");
+        nodes = List.copyOf(nodes);
+        edges = List.copyOf(edges);
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
+    }
+}
