@@ -154,7 +154,8 @@ public final class GraphJson {
                 json.texts("command"), json.time("started"), json.time("ended"));
     }
 
-    private static Map<String, Object> node(Node node) {
+    /** The JSON fields of a node in {@code changegraph/v1} key names, absent values as null; exports reuse them. */
+    static Map<String, Object> node(Node node) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", node.id());
         json.put("kind", node.kind());
@@ -209,7 +210,8 @@ public final class GraphJson {
         };
     }
 
-    private static Map<String, Object> edge(Edge edge) {
+    /** The JSON fields of an edge in {@code changegraph/v1} key names; exports reuse them. */
+    static Map<String, Object> edge(Edge edge) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("source", edge.source());
         json.put("target", edge.target());
