@@ -100,7 +100,8 @@ final class CanonicalSide {
     /** The canonical name of a non-process node: normalised path history, endpoint or module name. */
     String targetKey(String nodeId) {
         return targetKeys.computeIfAbsent(nodeId, id -> switch (nodes.get(id)) {
-            case FileNode file -> file.paths().stream().map(normalizer::apply).distinct().collect(Collectors.joining(" -> "));
+            case FileNode file -> file.paths().size() == 1 ? normalizer.apply(file.path())
+                    : file.paths().stream().map(normalizer::apply).distinct().collect(Collectors.joining(" -> "));
             case RemoteNode remote -> remoteKey(remote);
             case ModuleNode module -> "module " + module.name();
             case ProcessNode process -> "process " + display(process.id());
