@@ -162,8 +162,8 @@ final class CanonicalSide {
         String key = targetKeys[node];
         if (key == null) {
             key = switch (nodes[node]) {
-                case FileNode file -> file.paths().size() == 1 ? normalizer.apply(file.path())
-                        : file.paths().stream().map(normalizer::apply).distinct().collect(Collectors.joining(" -> "));
+                case FileNode file -> file.paths().size() == 1 ? normalizer.applyOnce(file.path())
+                        : file.paths().stream().map(normalizer::applyOnce).distinct().collect(Collectors.joining(" -> "));
                 case RemoteNode remote -> remoteKey(remote);
                 case ModuleNode module -> "module " + module.name();
                 case ProcessNode process -> "process " + display(node);

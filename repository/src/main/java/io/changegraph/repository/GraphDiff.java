@@ -98,10 +98,11 @@ public final class GraphDiff {
                 int target = side.edgeTarget[e];
                 int targetProcess = side.isProcess(target) ? canon[target] : -1;
                 String key = targetProcess >= 0 ? null : side.targetKey(target);
-                Behaviour behaviour = behaviours.get(new BehaviourKey(process, edge.verb(), targetProcess, key));
+                BehaviourKey behaviourKey = new BehaviourKey(process, edge.verb(), targetProcess, key);
+                Behaviour behaviour = behaviours.get(behaviourKey);
                 if (behaviour == null) {
                     behaviour = new Behaviour(targetProcess >= 0 ? matching.display(targetProcess) : key, side.nodes[target]);
-                    behaviours.put(new BehaviourKey(process, edge.verb(), targetProcess, key), behaviour);
+                    behaviours.put(behaviourKey, behaviour);
                 }
                 behaviour.add(edge, side);
             }

@@ -52,18 +52,25 @@ final class Normalizer {
                 literal);
     }
 
+    /** Normalises a string that recurs (exe, argv words, details): remembered. */
     String apply(String text) {
         String cached = cache.get(text);
         if (cached != null) {
             return cached;
         }
+        String result = applyOnce(text);
+        cache.put(text, result);
+        return result;
+    }
+
+    /** Normalises a string seen once (a file node's path): not remembered, which keeps big diffs light. */
+    String applyOnce(String text) {
         String result = text;
         for (Compiled rule : rules) {
             if (rule.mayMatch(result)) {
                 result = rule.pattern().matcher(result).replaceAll(rule.replacement());
             }
         }
-        cache.put(text, result);
         return result;
     }
 

@@ -8,7 +8,8 @@ import java.util.Random;
 
 /**
  * Times {@link GraphDiff#compare} on synthetic pairs of honest runs (different pids, times, homes, temp names
- * and counts) of 10k, 100k and 1M edges: median of 5 runs after warm-up, per size and per edge. Not a JUnit
+ * and counts) of 10k, 100k and 1M edges: median of 5 runs after warm-up (about a million edges' worth, at least
+ * two runs), per size and per edge. Not a JUnit
  * test; run with {@code java -cp <test classpath> io.changegraph.repository.DiffBenchmark [sizes...]}.
  */
 public final class DiffBenchmark {
@@ -27,7 +28,7 @@ public final class DiffBenchmark {
         for (int size : sizes) {
             GraphDocument canary = synthetic(size, 1_000, "alice", "Xy3kQ9", 1);
             GraphDocument production = synthetic(size, 70_000, "bob", "Qq8Z0p", 2);
-            int warmups = size >= 1_000_000 ? 1 : 3;
+            int warmups = Math.clamp(1_000_000L / size, 2, 50);
             for (int i = 0; i < warmups; i++) {
                 GraphDiff.compare(canary, production, DiffOptions.defaults());
             }
