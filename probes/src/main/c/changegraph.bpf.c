@@ -2,7 +2,7 @@
 /*
  * changegraph.bpf.c - follows a process tree in the kernel and reports what it does.
  *
- * Only tracepoints (tp/syscalls, tp_btf/sched_*): kprobes and fentry are not available everywhere
+ * Only tracepoints (tp_btf: raw BTF tracepoints sched_process_*, sys_enter, sys_exit): kprobes and fentry are not available everywhere
  * changegraph runs. A target map holds the followed tgids: a child is added at fork time, in-kernel,
  * before it runs, so even a process that lives 1 ms is seen; it is removed at exit.
  * Each syscall's arguments are saved at entry (pending map, per thread) and paired with the return
@@ -24,7 +24,6 @@ const volatile __u32 recorder_tgid = 0;   /* never follow the recorder itself */
 #define SCRATCH_SIZE 32768                /* one record under construction, per CPU */
 #define OFF_MASK (2 * CG_PATH_MAX - 1)    /* bounds string offsets for the verifier */
 #define ARGS_MASK (2 * CG_ARGS_MAX - 1)
-#define AT_FDCWD_ARG ((__u64)-100)
 
 /* ops used only between entry and exit, never emitted */
 #define OP_IO_READ  (CG_OP_MAX + 1)
@@ -293,13 +292,15 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *p)
 {
-    __u32 tgid = BPF_CORE_READ(p, tgid);
+    __u32 tgid = BPF_CORE_READ(p, tgid), tid;
     struct signal_struct *sig;
     struct cg_exit *r;
     int code;
 
     if (!followed(tgid))
         return 0;
+    tid = BPF_CORE_READ(p, pid);
+    bpf_map_delete_elem(&pending, &tid);   /* a thread killed inside a syscall never reaches sys_exit */
     sig = BPF_CORE_READ(p, signal);
     if (BPF_CORE_READ(sig, live.counter) != 0)
         return 0;   /* another thread of the group is still running */
@@ -324,23 +325,97 @@ int BPF_PROG(on_exit, struct task_struct *p)
 
 /* ---------------------------------------------------------------- syscalls */
 
-/* nargs: the syscall's own argument count. Reading past it makes the kernel refuse the attach
- * (the program's context accesses must fit the tracepoint's record). */
-static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx, __u32 op, int nargs)
+/*
+ * Syscalls arrive on the two raw BTF tracepoints sys_enter/sys_exit and are dispatched by number:
+ * five links in all, attached and detached in milliseconds (one perf-event tracepoint per syscall
+ * costs an RCU grace period each to detach). Uninteresting syscalls return after one switch.
+ * Numbers are x86_64's; 32-bit compat syscalls are not decoded.
+ */
+static __always_inline __u32 syscall_op(long id, __u64 arg4)
 {
-    __u64 id = bpf_get_current_pid_tgid();
-    __u32 tgid = id >> 32, tid = (__u32)id;
-    struct pending p = {};
+    switch (id) {
+    case 0: case 17: case 19: case 295: case 327: case 45: case 47:
+        return OP_IO_READ;    /* read pread64 readv preadv preadv2 recvfrom recvmsg */
+    case 1: case 18: case 20: case 296: case 328: case 46:
+        return OP_IO_WRITE;   /* write pwrite64 writev pwritev pwritev2 sendmsg */
+    case 44: return arg4 ? CG_OP_SENDTO : OP_IO_WRITE;   /* sendto: with an address it names a remote */
+    case 40: case 326: return OP_IO_BOTH;                /* sendfile copy_file_range */
+    case 2: return CG_OP_OPEN;
+    case 257: return CG_OP_OPENAT;
+    case 437: return CG_OP_OPENAT2;
+    case 85: return CG_OP_CREAT;
+    case 76: return CG_OP_TRUNCATE;
+    case 77: return CG_OP_FTRUNCATE;
+    case 87: return CG_OP_UNLINK;
+    case 263: return CG_OP_UNLINKAT;
+    case 82: return CG_OP_RENAME;
+    case 264: return CG_OP_RENAMEAT;
+    case 316: return CG_OP_RENAMEAT2;
+    case 83: return CG_OP_MKDIR;
+    case 258: return CG_OP_MKDIRAT;
+    case 84: return CG_OP_RMDIR;
+    case 90: return CG_OP_CHMOD;
+    case 91: return CG_OP_FCHMOD;
+    case 268: case 452: return CG_OP_FCHMODAT;           /* fchmodat fchmodat2 */
+    case 92: return CG_OP_CHOWN;
+    case 94: return CG_OP_LCHOWN;
+    case 93: return CG_OP_FCHOWN;
+    case 260: return CG_OP_FCHOWNAT;
+    case 86: return CG_OP_LINK;
+    case 265: return CG_OP_LINKAT;
+    case 88: return CG_OP_SYMLINK;
+    case 266: return CG_OP_SYMLINKAT;
+    case 80: return CG_OP_CHDIR;
+    case 81: return CG_OP_FCHDIR;
+    case 3: return CG_OP_CLOSE;
+    case 436: return CG_OP_CLOSE_RANGE;
+    case 32: return CG_OP_DUP;
+    case 33: return CG_OP_DUP2;
+    case 292: return CG_OP_DUP3;
+    case 72: return CG_OP_FCNTL;
+    case 22: case 293: return CG_OP_PIPE;                /* pipe pipe2 */
+    case 41: return CG_OP_SOCKET;
+    case 53: return CG_OP_SOCKETPAIR;
+    case 42: return CG_OP_CONNECT;
+    case 49: return CG_OP_BIND;
+    case 43: case 288: return CG_OP_ACCEPT;              /* accept accept4 */
+    case 62: return CG_OP_KILL;
+    case 200: return CG_OP_TKILL;
+    case 234: return CG_OP_TGKILL;
+    case 175: return CG_OP_INIT_MODULE;
+    case 313: return CG_OP_FINIT_MODULE;
+    case 176: return CG_OP_DELETE_MODULE;
+    case 59: return CG_OP_EXECVE;
+    case 322: return CG_OP_EXECVEAT;
+    }
+    return 0;
+}
 
-    if (!followed(tgid))
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
+{
+    __u64 pid_tgid, arg4;
+    __u32 tgid, tid, op;
+    struct pending p;
+
+    arg4 = id == 44 ? BPF_CORE_READ(regs, r8) : 0;
+    op = syscall_op(id, arg4);
+    if (!op)
         return 0;
+    pid_tgid = bpf_get_current_pid_tgid();
+    tgid = pid_tgid >> 32;
+    tid = (__u32)pid_tgid;
+    if (tgid == recorder_tgid || !followed(tgid))
+        return 0;
+    /* x86_64 syscall arguments: di, si, dx, r10, r8, r9 */
+    p.args[0] = BPF_CORE_READ(regs, di);
+    p.args[1] = BPF_CORE_READ(regs, si);
+    p.args[2] = BPF_CORE_READ(regs, dx);
+    p.args[3] = BPF_CORE_READ(regs, r10);
+    p.args[4] = BPF_CORE_READ(regs, r8);
+    p.args[5] = BPF_CORE_READ(regs, r9);
     p.op = op;
-    if (nargs > 0) p.args[0] = ctx->args[0];
-    if (nargs > 1) p.args[1] = ctx->args[1];
-    if (nargs > 2) p.args[2] = ctx->args[2];
-    if (nargs > 3) p.args[3] = ctx->args[3];
-    if (nargs > 4) p.args[4] = ctx->args[4];
-    if (nargs > 5) p.args[5] = ctx->args[5];
+    p.reserved = 0;
     if (bpf_map_update_elem(&pending, &tid, &p, BPF_ANY))
         count(CG_CNT_PENDING_FULL);
     return 0;
@@ -483,17 +558,25 @@ static __always_inline void set_inode(struct cg_syscall *r, int fd)
     r->flags |= CG_F_INODE_VALID;
 }
 
-static __always_inline int on_exit_syscall(struct trace_event_raw_sys_exit *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
-    __u64 id = bpf_get_current_pid_tgid();
-    __u32 tgid = id >> 32, tid = (__u32)id;
-    struct pending *pp = bpf_map_lookup_elem(&pending, &tid);
+    long nr = BPF_CORE_READ(regs, orig_ax);
+    __u64 id;
+    __u32 tgid, tid;
+    struct pending *pp;
     struct pending p;
     struct cg_syscall *r;
-    long ret = ctx->ret, n;
+    long n;
     __u32 off = 0, alen = 0;
     int s1, s2;
 
+    if (!syscall_op(nr, 1))
+        return 0;   /* not a syscall we follow: no map lookup at all */
+    id = bpf_get_current_pid_tgid();
+    tgid = id >> 32;
+    tid = (__u32)id;
+    pp = bpf_map_lookup_elem(&pending, &tid);
     if (!pp)
         return 0;
     p = *pp;
@@ -616,97 +699,4 @@ static __always_inline int on_exit_syscall(struct trace_event_raw_sys_exit *ctx)
     r->h.size = sizeof(*r) + off + alen;
     output(r, sizeof(*r) + off + alen);
     return 0;
-}
-
-#define SYSCALL(name, op, nargs)                                                      \
-    SEC("tp/syscalls/sys_enter_" #name)                                          \
-    int enter_##name(struct trace_event_raw_sys_enter *ctx)                      \
-    {                                                                            \
-        if (recorder_tgid && (bpf_get_current_pid_tgid() >> 32) == recorder_tgid) \
-            return 0;                                                            \
-        return on_enter(ctx, op, nargs);                                         \
-    }                                                                            \
-    SEC("tp/syscalls/sys_exit_" #name)                                           \
-    int exit_##name(struct trace_event_raw_sys_exit *ctx)                        \
-    {                                                                            \
-        return on_exit_syscall(ctx);                                             \
-    }
-
-SYSCALL(open, CG_OP_OPEN, 3)
-SYSCALL(openat, CG_OP_OPENAT, 4)
-SYSCALL(openat2, CG_OP_OPENAT2, 4)
-SYSCALL(creat, CG_OP_CREAT, 2)
-SYSCALL(truncate, CG_OP_TRUNCATE, 2)
-SYSCALL(ftruncate, CG_OP_FTRUNCATE, 2)
-SYSCALL(unlink, CG_OP_UNLINK, 1)
-SYSCALL(unlinkat, CG_OP_UNLINKAT, 3)
-SYSCALL(rename, CG_OP_RENAME, 2)
-SYSCALL(renameat, CG_OP_RENAMEAT, 4)
-SYSCALL(renameat2, CG_OP_RENAMEAT2, 5)
-SYSCALL(mkdir, CG_OP_MKDIR, 2)
-SYSCALL(mkdirat, CG_OP_MKDIRAT, 3)
-SYSCALL(rmdir, CG_OP_RMDIR, 1)
-SYSCALL(chmod, CG_OP_CHMOD, 2)
-SYSCALL(fchmod, CG_OP_FCHMOD, 2)
-SYSCALL(fchmodat, CG_OP_FCHMODAT, 3)
-SYSCALL(fchmodat2, CG_OP_FCHMODAT, 4)
-SYSCALL(chown, CG_OP_CHOWN, 3)
-SYSCALL(lchown, CG_OP_LCHOWN, 3)
-SYSCALL(fchown, CG_OP_FCHOWN, 3)
-SYSCALL(fchownat, CG_OP_FCHOWNAT, 5)
-SYSCALL(link, CG_OP_LINK, 2)
-SYSCALL(linkat, CG_OP_LINKAT, 5)
-SYSCALL(symlink, CG_OP_SYMLINK, 2)
-SYSCALL(symlinkat, CG_OP_SYMLINKAT, 3)
-SYSCALL(chdir, CG_OP_CHDIR, 1)
-SYSCALL(fchdir, CG_OP_FCHDIR, 1)
-SYSCALL(close, CG_OP_CLOSE, 1)
-SYSCALL(close_range, CG_OP_CLOSE_RANGE, 3)
-SYSCALL(dup, CG_OP_DUP, 1)
-SYSCALL(dup2, CG_OP_DUP2, 2)
-SYSCALL(dup3, CG_OP_DUP3, 3)
-SYSCALL(fcntl, CG_OP_FCNTL, 3)
-SYSCALL(pipe, CG_OP_PIPE, 1)
-SYSCALL(pipe2, CG_OP_PIPE, 2)
-SYSCALL(socket, CG_OP_SOCKET, 3)
-SYSCALL(socketpair, CG_OP_SOCKETPAIR, 4)
-SYSCALL(connect, CG_OP_CONNECT, 3)
-SYSCALL(bind, CG_OP_BIND, 3)
-SYSCALL(accept, CG_OP_ACCEPT, 3)
-SYSCALL(accept4, CG_OP_ACCEPT, 4)
-SYSCALL(kill, CG_OP_KILL, 2)
-SYSCALL(tkill, CG_OP_TKILL, 2)
-SYSCALL(tgkill, CG_OP_TGKILL, 3)
-SYSCALL(init_module, CG_OP_INIT_MODULE, 3)
-SYSCALL(finit_module, CG_OP_FINIT_MODULE, 3)
-SYSCALL(delete_module, CG_OP_DELETE_MODULE, 2)
-SYSCALL(execve, CG_OP_EXECVE, 3)
-SYSCALL(execveat, CG_OP_EXECVEAT, 5)
-SYSCALL(read, OP_IO_READ, 3)
-SYSCALL(pread64, OP_IO_READ, 4)
-SYSCALL(readv, OP_IO_READ, 3)
-SYSCALL(preadv, OP_IO_READ, 5)
-SYSCALL(preadv2, OP_IO_READ, 6)
-SYSCALL(recvfrom, OP_IO_READ, 6)
-SYSCALL(recvmsg, OP_IO_READ, 3)
-SYSCALL(write, OP_IO_WRITE, 3)
-SYSCALL(pwrite64, OP_IO_WRITE, 4)
-SYSCALL(writev, OP_IO_WRITE, 3)
-SYSCALL(pwritev, OP_IO_WRITE, 5)
-SYSCALL(pwritev2, OP_IO_WRITE, 6)
-SYSCALL(sendmsg, OP_IO_WRITE, 3)
-SYSCALL(sendfile64, OP_IO_BOTH, 4)
-SYSCALL(copy_file_range, OP_IO_BOTH, 6)
-
-/* sendto: with a destination address it names its remote (unconnected UDP), else it is plain I/O */
-SEC("tp/syscalls/sys_enter_sendto")
-int enter_sendto(struct trace_event_raw_sys_enter *ctx)
-{
-    return on_enter(ctx, ctx->args[4] ? CG_OP_SENDTO : OP_IO_WRITE, 6);
-}
-
-SEC("tp/syscalls/sys_exit_sendto")
-int exit_sendto(struct trace_event_raw_sys_exit *ctx)
-{
-    return on_exit_syscall(ctx);
 }

@@ -37,7 +37,6 @@ final class EnvironmentCheck {
         TraceProbe.libbpfProblem().ifPresent(problem -> {
             throw new UsageException(problem);
         });
-        requireTracefs();
     }
 
     static void requireJdk(int feature) {
@@ -62,7 +61,7 @@ final class EnvironmentCheck {
         }
     }
 
-    /** tp/ programs need tracefs; mount it when it is not (root may). */
+    /** tp/ programs need tracefs; mount it when it is not (root may). The shipped probes are all tp_btf. */
     void requireTracefs() {
         if (Files.isDirectory(TRACEFS.resolve("events"))) {
             return;

@@ -10,7 +10,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -50,12 +49,8 @@ final class ExportCommand implements Callable<Integer> {
     static GraphDocument readGraph(Path file) {
         try {
             return GraphJson.read(file);
-        } catch (NoSuchFileException e) {
-            throw new UsageException("no such file: " + file);
         } catch (GraphFormatException e) {
             throw new UsageException(e.getMessage());
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + file + ": " + e.getMessage());
         }
     }
 }

@@ -22,7 +22,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -82,15 +81,20 @@ final class Recorder {
         int self = (int) ProcessHandle.current().pid();
         long start = System.nanoTime();
         try (TraceProbe probe = TraceProbe.open(); OutputStream raw = openRaw()) {
+            if (probe.usesTracefs()) {
+                new EnvironmentCheck().requireTracefs();
+            }
             probe.configure(options.tunables().withRecorderTgid(self)).load();
             int programs = probe.attach();
-            LOG.info("{} probes attached in {} ms", programs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            LOG.info("{} probes attached in {} ms ({} ms after the recorder started)", programs,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), sinceProcessStart().toMillis());
 
             Process child = options.command().isEmpty() ? null : spawnStopped(options.command());
             int rootPid = child != null ? (int) child.pid() : options.pid();
             List<String> command = child != null ? options.command() : cmdline(rootPid);
-            Session session = new Session(SESSION_TIME.format(Instant.now()) + "-" + hostName() + "-" + rootPid,
-                    hostName(), userName(), rootPid, command, Instant.now(), null);
+            String host = hostName();
+            Session session = new Session(SESSION_TIME.format(Instant.now()) + "-" + host + "-" + rootPid,
+                    host, userName(), rootPid, command, Instant.now(), null);
             ChangeGraph graph = new ChangeGraph(session);
             Consumer consumer = Consumer.create(event -> {
                 graph.apply(event);
@@ -122,17 +126,21 @@ final class Recorder {
             }
             // whatever the kernel produced before the end is still in the ring buffer
             probe.drain(record -> handle(record, consumer, raw));
+            LOG.info("recording ended; writing the graph");
             graph.setStats(stats(consumer, probe));
             graph.endSession(Instant.now());
             GraphDocument done = graph.snapshot();
-            GraphJson.write(done, output);
+            Path written = writeFinal(done, output);
             ProbeCounters counters = probe.counters();
             err.printf("changegraph: wrote %s (%d nodes, %d edges, %d events, %d lost in kernel, %d dropped)%n",
-                    output, done.nodes().size(), done.edges().size(), done.stats().events(), counters.total(),
+                    written, done.nodes().size(), done.edges().size(), done.stats().events(), counters.total(),
                     done.stats().droppedUser());
+            if (!written.equals(output)) {
+                return ExitCodes.INTERNAL;
+            }
             if (pollFailure != null) {
                 err.println("changegraph: recording stopped early: " + pollFailure.getMessage());
-                return 3;
+                return ExitCodes.INTERNAL;
             }
             if (child != null) {
                 child.waitFor();
@@ -140,6 +148,12 @@ final class Recorder {
             }
             return 0;
         }
+    }
+
+    /** Time since this JVM process was started (what a user waits for before following begins). */
+    static java.time.Duration sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, Instant.now())).orElse(java.time.Duration.ZERO);
     }
 
     private boolean finished(Process child, TraceProbe probe) {
@@ -229,8 +243,22 @@ final class Recorder {
         try {
             graph.setStats(stats(consumer, probe));
             GraphJson.write(graph.snapshot(), output);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("cannot write the graph snapshot to {}: {}", output, e.getMessage());
+        }
+    }
+
+    /** Writes the final graph; if that fails (disk full, directory gone) it is kept in the temp dir instead. */
+    private Path writeFinal(GraphDocument done, Path output) {
+        try {
+            GraphJson.write(done, output);
+            return output;
+        } catch (RuntimeException e) {
+            Path fallback = Path.of(System.getProperty("java.io.tmpdir"), "changegraph-" + done.session().id() + ".json");
+            err.println("changegraph: cannot write " + output + " (" + e.getMessage() + "); the graph is saved as "
+                    + fallback + " instead");
+            GraphJson.write(done, fallback);
+            return fallback;
         }
     }
 
@@ -322,9 +350,10 @@ final class Recorder {
         }
     }
 
+    /** The kernel's host name (no DNS lookup: it can hang on a host with a broken resolver). */
     static String hostName() {
         try {
-            return InetAddress.getLocalHost().getHostName();
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         } catch (IOException e) {
             return System.getenv().getOrDefault("HOSTNAME", "localhost");
         }

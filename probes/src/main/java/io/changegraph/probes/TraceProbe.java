@@ -193,6 +193,20 @@ public final class TraceProbe implements AutoCloseable {
         return links.size();
     }
 
+    /** True when a program attaches to a tracefs tracepoint ({@code tp/...}), so tracefs must be mounted. */
+    public boolean usesTracefs() {
+        try {
+            for (MemorySegment prog : programs()) {
+                if (sectionName(prog).startsWith("tp/")) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Throwable t) {
+            throw new ProbeException("cannot list the BPF programs: " + t, t);
+        }
+    }
+
     /** Tracepoints this kernel does not have (their programs were not loaded). */
     public List<String> skippedPrograms() {
         return List.copyOf(skipped);
