@@ -111,11 +111,15 @@ final class Recorder {
             installSignalHandlers(child);
             Thread poller = startPolling(probe, consumer, raw);
             StatusLine status = new StatusLine(err, options.statusLine() && Posix.isatty(2));
+            java.time.Duration snapshotEvery = options.flushEvery();
             try {
                 while (!finished(child, probe)) {
                     Thread.sleep(Math.min(options.flushEvery().toMillis(), 200));
-                    if (status.due(options.flushEvery())) {
+                    if (status.due(snapshotEvery)) {
+                        long t = System.nanoTime();
                         writeSnapshot(graph, consumer, probe, output);
+                        // a big graph is not rewritten more than ~10% of the time: the recorder stays cheap
+                        snapshotEvery = max(options.flushEvery(), java.time.Duration.ofNanos(10 * (System.nanoTime() - t)));
                         status.show(consumer.stats(), probe.counters(), rootPid);
                     }
                 }
@@ -127,6 +131,7 @@ final class Recorder {
             // whatever the kernel produced before the end is still in the ring buffer
             probe.drain(record -> handle(record, consumer, raw));
             LOG.info("recording ended; writing the graph");
+            logUsage();
             graph.setStats(stats(consumer, probe));
             graph.endSession(Instant.now());
             GraphDocument done = graph.snapshot();
@@ -147,6 +152,22 @@ final class Recorder {
                 return child.exitValue();
             }
             return 0;
+        }
+    }
+
+    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** The recorder's own cost, for benchmarks: CPU seconds and peak resident memory. */
+    private static void logUsage() {
+        try {
+            String hwm = Files.readAllLines(PROC.resolve("self/status")).stream()
+                    .filter(l -> l.startsWith("VmHWM:")).findFirst().orElse("VmHWM: ? kB").substring(6).strip();
+            long cpuMs = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+            LOG.info("recorder usage: cpu {} ms, peak rss {}", cpuMs, hwm);
+        } catch (IOException e) {
+            LOG.debug("no usage figures: {}", e.getMessage());
         }
     }
 

@@ -19,6 +19,7 @@ final class StatusLine {
     }
 
     boolean due(Duration every) {
+        // also paces the graph snapshots, whether or not the line is shown
         long now = System.nanoTime();
         if (now - lastNanos >= every.toNanos()) {
             lastNanos = now;
