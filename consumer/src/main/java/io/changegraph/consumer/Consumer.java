@@ -20,6 +20,9 @@ import java.util.Optional;
  * {@link #process(int)} may be read from any thread.
  */
 public final class Consumer {
+    /** The problem of a record no decoder check caught: a defect here, never expected. */
+    static final String UNEXPECTED = "decoding failed unexpectedly";
+
     private final Counters counters = new Counters();
     private final ProblemLog problems = new ProblemLog();
     private final ProcessTable processes = new ProcessTable(counters, problems);
@@ -56,34 +59,43 @@ public final class Consumer {
         counters.records.incrementAndGet();
         try {
             decode(record);
-        } catch (MalformedRecordException e) {
+        } catch (DroppedRecordException e) {
             drop(e.problem(), e.getMessage());
-        } catch (RuntimeException e) {
-            drop("decoding failed", "record not decoded: " + e);
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;   // out of memory or stack: nothing sensible to do here
+            }
+            drop(UNEXPECTED, "record not decoded: " + e);
         }
     }
 
     private void decode(MemorySegment record) {
         long length = record.byteSize();
         if (length < WireLayouts.CG_HEADER.byteSize()) {
-            throw new MalformedRecordException("record shorter than header", "record of " + length
+            throw new DroppedRecordException("record shorter than header", "record of " + length
                     + " bytes is shorter than its " + WireLayouts.CG_HEADER.byteSize() + "-byte header");
         }
         RecordHeader header = RecordHeader.read(record);
         RecordDecoder decoder = decoders.get(header.kind());
         if (decoder == null) {
-            throw new MalformedRecordException("unknown record kind", "record of unknown kind " + header.kind());
+            throw new DroppedRecordException("unknown record kind", "record of unknown kind "
+                    + Integer.toUnsignedString(header.kind()));
         }
         long minimum = decoder.layout().byteSize();
         if (header.size() < minimum || header.size() > length) {
-            throw new MalformedRecordException("bad record size", decoder.layout().name().orElse("record")
-                    + " record declares " + header.size() + " bytes: needs at least " + minimum + " and has "
-                    + length);
+            throw new DroppedRecordException("bad record size", decoder.layout().name().orElse("record")
+                    + " record declares size " + header.size() + ": it must be at least " + minimum
+                    + " (the struct) and at most " + length + " (the bytes received)");
         }
         if (header.tgid() <= 0) {
-            throw new MalformedRecordException("bad tgid", "record from tgid " + header.tgid());
+            throw new DroppedRecordException("bad tgid", "record from tgid " + header.tgid());
         }
         decoder.decode(record.asSlice(0, header.size()), header);
+    }
+
+    /** How many times {@code problem} was reported (a DroppedRecordException's problem, or "unknown process"). */
+    long problemCount(String problem) {
+        return problems.count(problem);
     }
 
     private void drop(String problem, String message) {

@@ -42,7 +42,7 @@ final class ExecDecoder implements RecordDecoder {
         long missing = WireLayouts.u32(WireLayouts.EXEC_ARGS_TOTAL, record) - args.length;
         boolean truncated = (WireLayouts.u32(WireLayouts.EXEC_FLAGS, record) & WireLayouts.EXEC_ARGS_TRUNCATED) != 0;
         if (filename == null || filename.isEmpty()) {
-            throw new MalformedRecordException("bad exec record", "exec record without a filename");
+            throw new DroppedRecordException("bad exec record", "exec record without a filename");
         }
         List<String> argv = argv(args, truncated, Math.max(missing, 0));
 
