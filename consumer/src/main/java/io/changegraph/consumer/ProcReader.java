@@ -2,6 +2,7 @@ package io.changegraph.consumer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,13 @@ final class ProcReader {
         if (!Files.isDirectory(fdDir)) {
             return;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fdDir)) {
+        DirectoryStream<Path> listing;
+        try {
+            listing = Files.newDirectoryStream(fdDir);
+        } catch (AccessDeniedException e) {
+            return;   // another user's process without privileges: its fds stay unknown (and show as such)
+        }
+        try (DirectoryStream<Path> entries = listing) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 if (!name.chars().allMatch(Character::isDigit)) {

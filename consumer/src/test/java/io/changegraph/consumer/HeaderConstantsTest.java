@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,25 +64,20 @@ class HeaderConstantsTest {
         while (m.find()) {
             c.put(m.group(1), Long.decode(m.group(2)));
         }
-        List<String> mismatches = new ArrayList<>();
-        check(mismatches, c, "CG_KIND_FORK", WireLayouts.KIND_FORK);
-        check(mismatches, c, "CG_KIND_EXEC", WireLayouts.KIND_EXEC);
-        check(mismatches, c, "CG_KIND_EXIT", WireLayouts.KIND_EXIT);
-        check(mismatches, c, "CG_KIND_SYSCALL", WireLayouts.KIND_SYSCALL);
-        check(mismatches, c, "CG_KIND_IO", WireLayouts.KIND_IO);
-        check(mismatches, c, "CG_F_STR1_TRUNCATED", WireLayouts.F_STR1_TRUNCATED);
-        check(mismatches, c, "CG_F_STR2_TRUNCATED", WireLayouts.F_STR2_TRUNCATED);
-        check(mismatches, c, "CG_F_INODE_VALID", WireLayouts.F_INODE_VALID);
-        check(mismatches, c, "CG_EXEC_ARGS_TRUNCATED", WireLayouts.EXEC_ARGS_TRUNCATED);
-        check(mismatches, c, "CG_PATH_MAX", WireLayouts.CG_PATH_MAX);
-        check(mismatches, c, "CG_ARGS_MAX", WireLayouts.CG_ARGS_MAX);
-        check(mismatches, c, "CG_ADDR_MAX", WireLayouts.CG_ADDR_MAX);
-        assertThat(mismatches).isEmpty();
-    }
+        Map<String, Long> java = Map.ofEntries(
+                Map.entry("CG_KIND_FORK", (long) WireLayouts.KIND_FORK),
+                Map.entry("CG_KIND_EXEC", (long) WireLayouts.KIND_EXEC),
+                Map.entry("CG_KIND_EXIT", (long) WireLayouts.KIND_EXIT),
+                Map.entry("CG_KIND_SYSCALL", (long) WireLayouts.KIND_SYSCALL),
+                Map.entry("CG_KIND_IO", (long) WireLayouts.KIND_IO),
+                Map.entry("CG_F_STR1_TRUNCATED", (long) WireLayouts.F_STR1_TRUNCATED),
+                Map.entry("CG_F_STR2_TRUNCATED", (long) WireLayouts.F_STR2_TRUNCATED),
+                Map.entry("CG_F_INODE_VALID", (long) WireLayouts.F_INODE_VALID),
+                Map.entry("CG_EXEC_ARGS_TRUNCATED", (long) WireLayouts.EXEC_ARGS_TRUNCATED),
+                Map.entry("CG_PATH_MAX", (long) WireLayouts.CG_PATH_MAX),
+                Map.entry("CG_ARGS_MAX", (long) WireLayouts.CG_ARGS_MAX),
+                Map.entry("CG_ADDR_MAX", (long) WireLayouts.CG_ADDR_MAX));
 
-    private static void check(List<String> mismatches, Map<String, Long> c, String name, long java) {
-        if (!Long.valueOf(java).equals(c.get(name))) {
-            mismatches.add(name + ": C " + c.get(name) + ", Java " + java);
-        }
+        assertThat(c).containsAllEntriesOf(java);
     }
 }

@@ -6,24 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.changegraph.repository.Event;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** accept() is called from an FFM upcall: bad records are counted and logged, never thrown. */
-class MalformedRecordsTest {
-    private static final int SHELL = 100;
-
-    private final List<Event> events = new ArrayList<>();
-    private Consumer consumer;
-
-    @BeforeEach
-    void seed() {
-        consumer = Records.consumer(events);
-        Records.seedShell(consumer, SHELL);
-    }
+class MalformedRecordsTest extends SeededShellTest {
 
     private void assertDroppedWithoutEvents(MemorySegment record) {
         assertThatCode(() -> consumer.accept(record)).doesNotThrowAnyException();

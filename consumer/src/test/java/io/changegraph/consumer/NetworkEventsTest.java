@@ -7,27 +7,15 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.changegraph.repository.Event;
 import io.changegraph.repository.RemoteNode;
 import io.changegraph.repository.Verb;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** connect, bind, accept, sendto and socket I/O. */
-class NetworkEventsTest {
-    private static final int SHELL = 100;
+class NetworkEventsTest extends SeededShellTest {
     private static final int S_IFSOCK = 0140000;
     private static final int S_IFIFO = 010000;
     private static final int ECONNREFUSED = 111;
     private static final int EINPROGRESS = 115;
-
-    private final List<Event> events = new ArrayList<>();
-    private Consumer consumer;
-
-    @BeforeEach
-    void seed() {
-        consumer = Records.consumer(events);
-        Records.seedShell(consumer, SHELL);
-    }
 
     private void connect(int fd, byte[] addr, long ret) {
         consumer.accept(syscall(SHELL, Op.SOCKET).args(2, 1, 0).ret(fd).build());

@@ -10,14 +10,11 @@ import io.changegraph.repository.FileRef;
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.Verb;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Paths resolved through the per-process cwd and fd tables. */
-class PathsAndFdTablesTest {
-    private static final int SHELL = 100;
+class PathsAndFdTablesTest extends SeededShellTest {
     private static final int CHILD = 101;
     private static final int AT_FDCWD = -100;
     private static final int O_WRONLY = 1;
@@ -26,15 +23,6 @@ class PathsAndFdTablesTest {
     private static final int O_DIRECTORY = 0200000;
     private static final int O_CLOEXEC = 02000000;
     private static final int S_IFREG = 0100000;
-
-    private final List<Event> events = new ArrayList<>();
-    private Consumer consumer;
-
-    @BeforeEach
-    void seed() {
-        consumer = Records.consumer(events);
-        Records.seedShell(consumer, SHELL);
-    }
 
     private void openat(int tgid, int dirfd, String path, int flags, int fd) {
         consumer.accept(syscall(tgid, Op.OPENAT).args(dirfd, 0, flags).str1(path).ret(fd).build());

@@ -11,24 +11,12 @@ import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.Verb;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** exec, exit, signals, modules and processes the consumer had not seen. */
-class ProcessEventsTest {
-    private static final int SHELL = 100;
+class ProcessEventsTest extends SeededShellTest {
     private static final int CHILD = 101;
-
-    private final List<Event> events = new ArrayList<>();
-    private Consumer consumer;
-
-    @BeforeEach
-    void seed() {
-        consumer = Records.consumer(events);
-        Records.seedShell(consumer, SHELL);
-    }
 
     @Test
     void exec_relativeFilename_isResolvedAgainstTheCwd_andTheProcessTakesExeArgvUids() {
