@@ -148,17 +148,21 @@ class ProcessEventsTest extends SeededShellTest {
     }
 
     @Test
-    void modules_areNamedFromTheKoFileOrTheName() {
+    void modules_areNamedFromTheKoFileOrTheName_withTheirParams() {
         consumer.accept(syscall(SHELL, Op.OPENAT).args(-100, 0, 02000000)
                 .str1("/lib/modules/6.8/kernel/nf-nat.ko.zst").ret(3).build());
-        consumer.accept(syscall(SHELL, Op.FINIT_MODULE).args(3, 0, 0).build());
-        consumer.accept(syscall(SHELL, Op.INIT_MODULE).build());
+        consumer.accept(syscall(SHELL, Op.FINIT_MODULE).args(3, 0, 0).str1("").build());
+        consumer.accept(syscall(SHELL, Op.INIT_MODULE).str1("debug=1").build());
         consumer.accept(syscall(SHELL, Op.DELETE_MODULE).str1("nf_nat").ret(-16).build());
+        consumer.accept(syscall(SHELL, Op.FINIT_MODULE).args(9, 0, 0).ret(-9).build());
 
-        assertThat(events.subList(1, 4)).extracting(Event::verb, Event::object, Event::failed).containsExactly(
-                tuple(Verb.LOAD_MODULE, new ModuleNode("nf_nat", "/lib/modules/6.8/kernel/nf-nat.ko.zst"), 0L),
-                tuple(Verb.LOAD_MODULE, new ModuleNode("<from memory>", ""), 0L),
-                tuple(Verb.UNLOAD_MODULE, new ModuleNode("nf_nat", ""), 1L));
+        assertThat(events.subList(1, 5)).extracting(Event::verb, Event::object, Event::failed, Event::detail)
+                .containsExactly(
+                        tuple(Verb.LOAD_MODULE, new ModuleNode("nf_nat", "/lib/modules/6.8/kernel/nf-nat.ko.zst"), 0L,
+                                null),
+                        tuple(Verb.LOAD_MODULE, new ModuleNode("<from memory>", ""), 0L, "params debug=1"),
+                        tuple(Verb.UNLOAD_MODULE, new ModuleNode("nf_nat", ""), 1L, null),
+                        tuple(Verb.LOAD_MODULE, new ModuleNode("<unresolved fd 9>", ""), 1L, null));
     }
 
     @Test
