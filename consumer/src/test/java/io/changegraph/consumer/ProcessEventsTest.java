@@ -60,6 +60,13 @@ class ProcessEventsTest extends SeededShellTest {
     }
 
     @Test
+    void exec_argvTheKernelCouldNotCopy_saysSo() {
+        consumer.accept(Records.exec(SHELL, "/bin/tar", new byte[0], 300, false));
+
+        assertThat(events.getLast().subject().argv()).containsExactly("…[+300 bytes of arguments not captured]");
+    }
+
+    @Test
     void exec_emptyArgument_isKept() {
         consumer.accept(Records.exec(SHELL, "/bin/sh", List.of("sh", "-c", "")));
 
