@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.changegraph.repository.Event;
 import io.changegraph.repository.FileRef;
+import io.changegraph.repository.ModuleNode;
+import io.changegraph.repository.ObjectRef;
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
 import io.changegraph.repository.Verb;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -85,6 +89,49 @@ class RecordStreamReaderTest {
 
         assertThatThrownBy(() -> replay(new ByteArrayInputStream(garbage), Records.consumer(new ArrayList<>())))
                 .isInstanceOf(IOException.class).hasMessageContaining("not a record stream");
+    }
+
+    /** A real recording (see fixtures/README.md): what the script did, decoded from kernel records. */
+    @Test
+    void replay_realShellRecording_showsWhatTheScriptDid() throws IOException {
+        List<Event> events = new ArrayList<>();
+        Consumer consumer = Records.consumer(events);
+        try (InputStream in = RecordStreamReaderTest.class.getResourceAsStream("/fixtures/shell-basics.bin")) {
+            replay(in, consumer);
+        }
+        List<String> seen = events.stream()
+                .filter(e -> e.verb() != Verb.OPEN && e.verb() != Verb.READ && e.verb() != Verb.SPAWN
+                        && e.verb() != Verb.EXEC && e.verb() != Verb.EXIT)
+                .map(e -> e.subject().argv().getFirst() + " " + e.verb().wireName() + " " + name(e.object())
+                        + (e.failed() > 0 ? " failed" : "") + (e.detail() != null ? " " + e.detail() : ""))
+                .toList();
+
+        String dir = "/tmp/cg-fixture";
+        assertThat(seen).contains(
+                "mkdir mkdir " + dir + "/sub 0777",
+                "/bin/bash create " + dir + "/sub/a.txt write,create,truncate",
+                "/bin/bash write " + dir + "/sub/a.txt",
+                "sed rename " + dir + "/sub/sedasNXxA " + dir + "/sub/a.txt",
+                "chmod chmod " + dir + "/sub/a.txt 0600",
+                "ln symlink " + dir + "/sub/c.lnk a.txt",
+                "mv rename " + dir + "/sub/c.lnk " + dir + "/sub/d.lnk",
+                "rm unlink " + dir + "/sub/d.lnk",
+                "/bin/bash write " + dir + "/log.txt",
+                "/bin/bash signal 28669 SIGTERM",
+                "/bin/bash connect 127.0.0.1:9 failed");
+        assertThat(events.getLast()).extracting(e -> e.verb(), e -> e.detail()).containsExactly(Verb.EXIT, "exit 3");
+        assertThat(consumer.stats()).extracting(ConsumerStats::droppedUser, ConsumerStats::unknownProcesses)
+                .containsExactly(0L, 1L);   // the root was seeded live, not in the stream
+        assertThat(events).noneMatch(e -> e.object() instanceof FileRef f && !f.resolved());
+    }
+
+    private static String name(ObjectRef object) {
+        return switch (object) {
+            case FileRef f -> f.path();
+            case ProcessNode p -> Integer.toString(p.pid());
+            case RemoteNode r -> r.address() + ":" + r.port();
+            case ModuleNode m -> m.name();
+        };
     }
 
     static Stream<Path> fixtures() throws IOException, URISyntaxException {
