@@ -1,6 +1,7 @@
 package io.changegraph.consumer;
 
 import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -109,7 +110,11 @@ public final class Consumer {
      */
     public void seedProcess(ProcSnapshot p) {
         FdTable fds = new FdTable();
-        p.fds().forEach((fd, link) -> fds.put(fd, FdEntry.fromProcLink(link, p.cloexecFds().contains(fd))));
+        p.fds().forEach((fd, link) -> {
+            FdEntry entry = FdEntry.fromProcLink(link, p.cloexecFds().contains(fd));
+            RemoteNode peer = p.socketPeers().get(fd);
+            fds.put(fd, peer != null && entry.kind() == FdEntry.Kind.SOCKET ? entry.connectedTo(peer) : entry);
+        });
         ResolvedPath cwd = p.cwd().startsWith("/") ? new ResolvedPath(p.cwd(), true) : ResolvedPath.unresolved("cwd");
         // start times are boot-clock ns, mapped like monotonic ones: off by the time the host was suspended
         ProcessNode node = new ProcessNode(p.pid(), p.startNs(), p.ppid(), p.exe(), p.argv(), cwd.path(), p.uid(),

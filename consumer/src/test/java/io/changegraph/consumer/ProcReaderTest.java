@@ -2,9 +2,12 @@ package io.changegraph.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.changegraph.repository.Event;
 import io.changegraph.repository.FileRef;
+import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.Verb;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +42,20 @@ class ProcReaderTest {
         Files.createSymbolicLink(fd.resolve("6"), Path.of("/var/log/app.log"));
         Files.writeString(fdinfo.resolve("6"), "pos:\t0\nflags:\t02100001\nmnt_id:\t25\n");
         Files.writeString(fdinfo.resolve("0"), "pos:\t0\nflags:\t0100002\nmnt_id:\t25\n");
+        Files.createSymbolicLink(fd.resolve("7"), Path.of("socket:[555]"));
+        Files.createSymbolicLink(fd.resolve("8"), Path.of("socket:[556]"));
+        Path net = Files.createDirectories(dir.resolve("net"));
+        // 10.0.0.2:5432 <- 10.0.0.9:41000 (inode 555); a listener 0.0.0.0:8080 (inode 12345)
+        Files.writeString(net.resolve("tcp"), TCP_HEADER
+                + "   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 12345 1 0 100 0 0 10 0\n"
+                + "   1: 0200000A:1538 0900000A:A028 01 00000000:00000000 00:00000000 00000000  1000        0 555 1 0 20 4 30 10 -1\n");
+        // [::1]:22 <- [2001:db8::7]:50000 (inode 556)
+        Files.writeString(net.resolve("tcp6"), TCP_HEADER
+                + "   0: 00000000000000000000000001000000:0016 B80D0120000000000000000007000000:C350 01 00000000:00000000 00:00000000 00000000     0        0 556 1 0 20 4 30 10 -1\n");
     }
+
+    private static final String TCP_HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+            + "retrnsmt   uid  timeout inode\n";
 
     @Test
     void readProc_fakeTree_readsEveryField() throws IOException {
@@ -50,7 +66,23 @@ class ProcReaderTest {
         assertThat(p).isEqualTo(new ProcSnapshot(4242, 77, 123456L * 10_000_000L, "/usr/bin/bash",
                 List.of("bash", "-l", "", "x y"), "/home/u", 1000, 0,
                 Map.of(0, "/dev/pts/3", 3, "socket:[12345]", 4, "pipe:[678]", 5, "anon_inode:[eventfd]",
-                        6, "/var/log/app.log"), Set.of(6)));
+                        6, "/var/log/app.log", 7, "socket:[555]", 8, "socket:[556]"), Set.of(6),
+                Map.of(7, new RemoteNode("ipv4", "10.0.0.9", 41000), 8, new RemoteNode("ipv6", "2001:db8::7", 50000))));
+    }
+
+    @Test
+    void seededFromProc_existingConnections_sendAndRecvWithTheirPeer() throws IOException {
+        fakeProcess(4242);
+        List<Event> events = new ArrayList<>();
+        Consumer consumer = Records.consumer(events);
+        consumer.seedProcess(Consumer.readProc(proc, 4242));
+
+        consumer.accept(Records.io(4242, 7, 0140000, 555, 2, 100, 1, 10));
+        consumer.accept(Records.io(4242, 3, 0140000, 12345, 1, 1, 0, 0));   // the listener: no peer
+
+        RemoteNode client = new RemoteNode("ipv4", "10.0.0.9", 41000);
+        assertThat(events).extracting(Event::verb, Event::object, Event::bytes)
+                .containsExactly(tuple(Verb.RECV, client, 100L), tuple(Verb.SEND, client, 10L));
     }
 
     @Test
