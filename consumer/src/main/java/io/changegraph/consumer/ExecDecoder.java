@@ -43,13 +43,12 @@ final class ExecDecoder implements RecordDecoder {
         // the flag says the kernel cut the block; a shorter block without it means the copy failed
         boolean truncated = (WireLayouts.u32(WireLayouts.EXEC_FLAGS, record) & WireLayouts.EXEC_ARGS_TRUNCATED) != 0
                 || missing > 0;
-        if (filename == null || filename.isEmpty()) {
-            throw new DroppedRecordException("bad exec record", "exec record without a filename");
-        }
         List<String> argv = argv(args, truncated, Math.max(missing, 0));
 
         TrackedProcess process = processes.get(header.tgid(), (long) WireLayouts.EXEC_START_NS.get(record));
-        ResolvedPath exe = process.resolve(filename);
+        // the exec happened even when the kernel could not copy the filename: apply it, say what is unknown
+        ResolvedPath exe = filename == null || filename.isEmpty() ? ResolvedPath.unresolved("exe")
+                : process.resolve(filename);
         process.fds().closeOnExec();
         ProcessNode execed = process.node().withExec(exe.path(), argv, (int) WireLayouts.EXEC_UID.get(record),
                 (int) WireLayouts.EXEC_EUID.get(record));

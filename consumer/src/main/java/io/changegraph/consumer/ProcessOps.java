@@ -12,7 +12,8 @@ import java.util.Map;
  * tree ({@code followed = false}, start time unknown = 0) whose exe is looked up best-effort. Group
  * targets are said in the detail: {@code kill(0, ..)} names the sender's own group (its group id is not
  * tracked) and targets the sender, {@code kill(-1, ..)} targets every process (shown as pid 1),
- * {@code kill(-G, ..)} targets group leader G.
+ * {@code kill(-G, ..)} targets group leader G. tkill names a thread: its tid is taken as the pid (a
+ * thread other than the main one then shows as an outside process with that id).
  */
 final class ProcessOps implements SyscallHandler.Group {
     private final EventEmitter events;

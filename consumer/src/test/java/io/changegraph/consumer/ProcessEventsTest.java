@@ -67,6 +67,19 @@ class ProcessEventsTest extends SeededShellTest {
     }
 
     @Test
+    void exec_filenameNotCaptured_isAppliedWithAnUnresolvedExe() {
+        consumer.accept(syscall(SHELL, Op.OPENAT).args(-100, 0, 02000000).str1("/tmp/x").ret(3).build());
+        byte[] argv = Records.argvBlock(List.of("tool"));
+        consumer.accept(Records.execRaw(SHELL, new byte[0], argv, argv.length, false));
+        consumer.accept(Records.io(SHELL, 3, 0100000, 0, 0, 0, 1, 1));
+
+        assertThat(events.get(1)).extracting(Event::verb, Event::object)
+                .containsExactly(Verb.EXEC, new FileRef("<unresolved exe>", 0, false));
+        assertThat(events.get(1).subject().argv()).containsExactly("tool");
+        assertThat(events.getLast().object()).isEqualTo(new FileRef("<unresolved fd 3 inode 0>", 0, false));
+    }
+
+    @Test
     void exec_emptyArgument_isKept() {
         consumer.accept(Records.exec(SHELL, "/bin/sh", List.of("sh", "-c", "")));
 

@@ -57,7 +57,11 @@ final class Records {
     }
 
     static MemorySegment exec(int tgid, String filename, byte[] argvBlock, int argsTotal, boolean truncated) {
-        byte[] name = cString(filename);
+        return execRaw(tgid, cString(filename), argvBlock, argsTotal, truncated);
+    }
+
+    /** An exec with the filename bytes as given (empty: the kernel could not copy it). */
+    static MemorySegment execRaw(int tgid, byte[] name, byte[] argvBlock, int argsTotal, boolean truncated) {
         byte[] data = concat(name, argvBlock);
         MemorySegment record = record(WireLayouts.CG_EXEC, WireLayouts.KIND_EXEC, tgid, data);
         WireLayouts.EXEC_START_NS.set(record, BOOT_NS);
