@@ -57,6 +57,15 @@ class ProcReaderTest {
     private static final String TCP_HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
             + "retrnsmt   uid  timeout inode\n";
 
+    private final List<Event> events = new ArrayList<>();
+
+    private Consumer seededFromFakeProc() throws IOException {
+        fakeProcess(4242);
+        Consumer consumer = Records.consumer(events);
+        consumer.seedProcess(Consumer.readProc(proc, 4242));
+        return consumer;
+    }
+
     @Test
     void readProc_fakeTree_readsEveryField() throws IOException {
         fakeProcess(4242);
@@ -72,10 +81,7 @@ class ProcReaderTest {
 
     @Test
     void seededFromProc_existingConnections_sendAndRecvWithTheirPeer() throws IOException {
-        fakeProcess(4242);
-        List<Event> events = new ArrayList<>();
-        Consumer consumer = Records.consumer(events);
-        consumer.seedProcess(Consumer.readProc(proc, 4242));
+        Consumer consumer = seededFromFakeProc();
 
         consumer.accept(Records.io(4242, 7, 0140000, 555, 2, 100, 1, 10));
         consumer.accept(Records.io(4242, 3, 0140000, 12345, 1, 1, 0, 0));   // the listener: no peer
@@ -92,10 +98,7 @@ class ProcReaderTest {
 
     @Test
     void seededFromProc_closeOnExecFdsAreClosedAtExec_andInheritedOnesKept() throws IOException {
-        fakeProcess(4242);
-        List<Event> events = new ArrayList<>();
-        Consumer consumer = Records.consumer(events);
-        consumer.seedProcess(Consumer.readProc(proc, 4242));
+        Consumer consumer = seededFromFakeProc();
 
         consumer.accept(Records.exec(4242, "/usr/bin/env", List.of("env")));
         consumer.accept(Records.io(4242, 0, 020000, 0, 0, 0, 1, 1));
