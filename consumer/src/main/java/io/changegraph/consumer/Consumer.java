@@ -1,6 +1,7 @@
 package io.changegraph.consumer;
 
 import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -20,6 +21,9 @@ import java.util.Optional;
  * {@link #process(int)} may be read from any thread.
  */
 public final class Consumer {
+    /** The problem of a record no decoder check caught: a defect here, never expected. */
+    static final String UNEXPECTED = "decoding failed unexpectedly";
+
     private final Counters counters = new Counters();
     private final ProblemLog problems = new ProblemLog();
     private final ProcessTable processes = new ProcessTable(counters, problems);
@@ -56,34 +60,43 @@ public final class Consumer {
         counters.records.incrementAndGet();
         try {
             decode(record);
-        } catch (MalformedRecordException e) {
+        } catch (DroppedRecordException e) {
             drop(e.problem(), e.getMessage());
-        } catch (RuntimeException e) {
-            drop("decoding failed", "record not decoded: " + e);
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;   // out of memory or stack: nothing sensible to do here
+            }
+            drop(UNEXPECTED, "record not decoded: " + e);
         }
     }
 
     private void decode(MemorySegment record) {
         long length = record.byteSize();
         if (length < WireLayouts.CG_HEADER.byteSize()) {
-            throw new MalformedRecordException("record shorter than header", "record of " + length
+            throw new DroppedRecordException("record shorter than header", "record of " + length
                     + " bytes is shorter than its " + WireLayouts.CG_HEADER.byteSize() + "-byte header");
         }
         RecordHeader header = RecordHeader.read(record);
         RecordDecoder decoder = decoders.get(header.kind());
         if (decoder == null) {
-            throw new MalformedRecordException("unknown record kind", "record of unknown kind " + header.kind());
+            throw new DroppedRecordException("unknown record kind", "record of unknown kind "
+                    + Integer.toUnsignedString(header.kind()));
         }
         long minimum = decoder.layout().byteSize();
         if (header.size() < minimum || header.size() > length) {
-            throw new MalformedRecordException("bad record size", decoder.layout().name().orElse("record")
-                    + " record declares " + header.size() + " bytes: needs at least " + minimum + " and has "
-                    + length);
+            throw new DroppedRecordException("bad record size", decoder.layout().name().orElse("record")
+                    + " record declares size " + header.size() + ": it must be at least " + minimum
+                    + " (the struct) and at most " + length + " (the bytes received)");
         }
         if (header.tgid() <= 0) {
-            throw new MalformedRecordException("bad tgid", "record from tgid " + header.tgid());
+            throw new DroppedRecordException("bad tgid", "record from tgid " + header.tgid());
         }
         decoder.decode(record.asSlice(0, header.size()), header);
+    }
+
+    /** How many times {@code problem} was reported (a DroppedRecordException's problem, or "unknown process"). */
+    long problemCount(String problem) {
+        return problems.count(problem);
     }
 
     private void drop(String problem, String message) {
@@ -97,7 +110,11 @@ public final class Consumer {
      */
     public void seedProcess(ProcSnapshot p) {
         FdTable fds = new FdTable();
-        p.fds().forEach((fd, link) -> fds.put(fd, FdEntry.fromProcLink(link, p.cloexecFds().contains(fd))));
+        p.fds().forEach((fd, link) -> {
+            FdEntry entry = FdEntry.fromProcLink(link, p.cloexecFds().contains(fd));
+            RemoteNode peer = p.socketPeers().get(fd);
+            fds.put(fd, peer != null && entry.kind() == FdEntry.Kind.SOCKET ? entry.connectedTo(peer) : entry);
+        });
         ResolvedPath cwd = p.cwd().startsWith("/") ? new ResolvedPath(p.cwd(), true) : ResolvedPath.unresolved("cwd");
         // start times are boot-clock ns, mapped like monotonic ones: off by the time the host was suspended
         ProcessNode node = new ProcessNode(p.pid(), p.startNs(), p.ppid(), p.exe(), p.argv(), cwd.path(), p.uid(),

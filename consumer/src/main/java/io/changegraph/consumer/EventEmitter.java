@@ -27,7 +27,12 @@ final class EventEmitter {
     }
 
     void emit(Event event) {
-        sink.accept(event);
+        try {
+            sink.accept(event);
+        } catch (RuntimeException e) {
+            throw new DroppedRecordException("event sink failed", "the event sink failed on event "
+                    + event.verb().wireName() + ": " + e);
+        }
         counters.events.incrementAndGet();
     }
 

@@ -15,8 +15,8 @@ import java.util.List;
  *
  * <p>Arguments are kept readable, and cuts are visible: an argument over {@value #ARG_MAX_CHARS}
  * characters is cut there and ends in {@code …[+N bytes]}; when the kernel kept only part of the argv
- * block, the partial last argument ends in {@code …[truncated]} and a final element
- * {@code …[+M bytes of arguments not captured]} follows.
+ * block (or could not copy it), the partial last argument ends in {@code …[truncated]} and a final
+ * element {@code …[+M bytes of arguments not captured]} follows.
  */
 final class ExecDecoder implements RecordDecoder {
     static final int ARG_MAX_CHARS = 1024;
@@ -40,14 +40,15 @@ final class ExecDecoder implements RecordDecoder {
         String filename = data.takeString(WireLayouts.u16(WireLayouts.EXEC_FILENAME_LEN, record), "exec filename");
         byte[] args = data.take(WireLayouts.u16(WireLayouts.EXEC_ARGS_LEN, record), "exec argv block");
         long missing = WireLayouts.u32(WireLayouts.EXEC_ARGS_TOTAL, record) - args.length;
-        boolean truncated = (WireLayouts.u32(WireLayouts.EXEC_FLAGS, record) & WireLayouts.EXEC_ARGS_TRUNCATED) != 0;
-        if (filename == null || filename.isEmpty()) {
-            throw new MalformedRecordException("bad exec record", "exec record without a filename");
-        }
+        // the flag says the kernel cut the block; a shorter block without it means the copy failed
+        boolean truncated = (WireLayouts.u32(WireLayouts.EXEC_FLAGS, record) & WireLayouts.EXEC_ARGS_TRUNCATED) != 0
+                || missing > 0;
         List<String> argv = argv(args, truncated, Math.max(missing, 0));
 
         TrackedProcess process = processes.get(header.tgid(), (long) WireLayouts.EXEC_START_NS.get(record));
-        ResolvedPath exe = process.resolve(filename);
+        // the exec happened even when the kernel could not copy the filename: apply it, say what is unknown
+        ResolvedPath exe = filename == null || filename.isEmpty() ? ResolvedPath.unresolved("exe")
+                : process.resolve(filename);
         process.fds().closeOnExec();
         ProcessNode execed = process.node().withExec(exe.path(), argv, (int) WireLayouts.EXEC_UID.get(record),
                 (int) WireLayouts.EXEC_EUID.get(record));

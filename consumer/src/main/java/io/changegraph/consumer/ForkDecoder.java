@@ -24,7 +24,7 @@ final class ForkDecoder implements RecordDecoder {
     public void decode(MemorySegment record, RecordHeader header) {
         int childTgid = (int) WireLayouts.FORK_CHILD_TGID.get(record);
         if (childTgid <= 0) {
-            throw new MalformedRecordException("bad fork record", "fork record with child tgid " + childTgid);
+            throw new DroppedRecordException("bad fork record", "fork record with child tgid " + childTgid);
         }
         long childStartNs = (long) WireLayouts.FORK_CHILD_START_NS.get(record);
         TrackedProcess parent = processes.get(header.tgid(), (long) WireLayouts.FORK_PARENT_START_NS.get(record));

@@ -17,8 +17,8 @@ import java.util.Optional;
  *
  * <p>The fd is looked up in the process's table; an entry counts only if it agrees with the kernel's
  * view (file type from {@code mode}, and the inode when both are known). Failing that, the entry last
- * closed at that fd number is tried (the kernel flushes when an fd is closed or reused, so the flush
- * may follow the close). A regular file or device still unknown becomes
+ * closed at that fd number is taken if its inode is known and the same (the kernel flushes when an fd
+ * is closed or reused, so the flush may follow the close). A regular file or device still unknown becomes
  * {@code <unresolved fd N inode I>}: visible, never a guess.
  */
 final class IoDecoder implements RecordDecoder {
@@ -59,7 +59,8 @@ final class IoDecoder implements RecordDecoder {
         TrackedProcess process = processes.get(header.tgid(), 0);
         FdTable fds = process.fds();
         Optional<FdEntry> entry = fds.get(fd).filter(e -> agrees(e, type, inode))
-                .or(() -> fds.lastClosed(fd).filter(e -> agrees(e, type, inode)));
+                .or(() -> fds.lastClosed(fd).filter(e -> e.inode() != 0 && e.inode() == inode
+                        && agrees(e, type, inode)));
         Instant time = events.time(header.tsNs());
         ProcessNode subject = process.node();
         if (entry.isPresent()) {
@@ -107,7 +108,7 @@ final class IoDecoder implements RecordDecoder {
     private record Counts(long calls, long bytes, long failed) {
         void check(String what) {
             if (bytes < 0 || failed > calls) {
-                throw new MalformedRecordException("impossible I/O counters", "I/O record with " + calls + " "
+                throw new DroppedRecordException("impossible I/O counters", "I/O record with " + calls + " "
                         + what + "s, " + failed + " failed, " + bytes + " bytes");
             }
         }

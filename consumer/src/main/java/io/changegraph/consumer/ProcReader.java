@@ -1,7 +1,9 @@
 package io.changegraph.consumer;
 
+import io.changegraph.repository.RemoteNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads a {@link ProcSnapshot} from a proc tree (the real /proc, or a fake one in tests). */
 final class ProcReader {
@@ -19,6 +23,7 @@ final class ProcReader {
     private static final int STAT_PPID = 1;        // fields after "(comm)": 0 is state
     private static final int STAT_STARTTIME = 19;  // field 22 of stat(5)
     private static final int O_CLOEXEC = 0_2000000;
+    private static final Pattern SOCKET = Pattern.compile("socket:\\[(\\d+)]");
 
     private ProcReader() {
     }
@@ -42,7 +47,24 @@ final class ProcReader {
         Set<Integer> cloexec = new HashSet<>();
         readFds(dir, fds, cloexec);
         return new ProcSnapshot(pid, ppid, startNs, link(dir.resolve("exe")), argv(dir.resolve("cmdline")),
-                link(dir.resolve("cwd")), uids[0], uids[1], fds, cloexec);
+                link(dir.resolve("cwd")), uids[0], uids[1], fds, cloexec, socketPeers(dir, fds));
+    }
+
+    /** fd → peer for the socket fds whose inode (socket:[INODE]) /proc/PID/net lists with a peer. */
+    private static Map<Integer, RemoteNode> socketPeers(Path dir, Map<Integer, String> fds) {
+        Map<Integer, RemoteNode> peers = new HashMap<>();
+        Map<Long, RemoteNode> byInode = null;
+        for (Map.Entry<Integer, String> fd : fds.entrySet()) {
+            Matcher socket = SOCKET.matcher(fd.getValue());
+            if (socket.matches()) {
+                byInode = byInode != null ? byInode : ProcNetSockets.peers(dir);
+                RemoteNode peer = byInode.get(Long.parseLong(socket.group(1)));
+                if (peer != null) {
+                    peers.put(fd.getKey(), peer);
+                }
+            }
+        }
+        return peers;
     }
 
     private static int[] uids(Path status) throws IOException {
@@ -69,7 +91,13 @@ final class ProcReader {
         if (!Files.isDirectory(fdDir)) {
             return;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fdDir)) {
+        DirectoryStream<Path> listing;
+        try {
+            listing = Files.newDirectoryStream(fdDir);
+        } catch (AccessDeniedException e) {
+            return;   // another user's process without privileges: its fds stay unknown (and show as such)
+        }
+        try (DirectoryStream<Path> entries = listing) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 if (!name.chars().allMatch(Character::isDigit)) {

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a record's variable data (strings, argv, sockaddr) in order, checking every declared length
- * against the record's size so that a bad length is a {@link MalformedRecordException}, never an
+ * against the record's size so that a bad length is a {@link DroppedRecordException}, never an
  * out-of-bounds read.
  */
 final class RecordData {
@@ -21,7 +21,7 @@ final class RecordData {
     /** The next {@code length} bytes. */
     byte[] take(int length, String what) {
         if (length < 0 || offset + length > record.byteSize()) {
-            throw new MalformedRecordException("length beyond record size", what + " of " + length
+            throw new DroppedRecordException("length beyond record size", what + " of " + length
                     + " bytes at offset " + offset + " runs past the record's " + record.byteSize() + " bytes");
         }
         byte[] bytes = record.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);

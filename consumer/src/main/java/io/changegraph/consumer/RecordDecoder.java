@@ -5,7 +5,7 @@ import java.lang.foreign.StructLayout;
 
 /**
  * Decodes the records of one kind (registered per kind, see {@link Consumer}). A decoder updates the
- * process and fd tables and emits events; it throws {@link MalformedRecordException} for a record it
+ * process and fd tables and emits events; it throws {@link DroppedRecordException} for a record it
  * cannot make sense of, before changing any state.
  */
 interface RecordDecoder {

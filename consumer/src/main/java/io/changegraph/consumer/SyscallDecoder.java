@@ -31,11 +31,11 @@ final class SyscallDecoder implements RecordDecoder {
     @Override
     public void decode(MemorySegment record, RecordHeader header) {
         long code = WireLayouts.u32(WireLayouts.SYSCALL_OP, record);
-        Op op = Op.of(code).orElseThrow(() -> new MalformedRecordException("unknown syscall op",
+        Op op = Op.of(code).orElseThrow(() -> new DroppedRecordException("unknown syscall op",
                 "syscall record with unknown op " + code));
         SyscallHandler handler = handlers.get(op);
         if (handler == null) {
-            throw new MalformedRecordException("unhandled syscall op", "no handler for syscall op " + op);
+            throw new DroppedRecordException("unhandled syscall op", "no handler for syscall op " + op);
         }
         int flags = WireLayouts.u16(WireLayouts.SYSCALL_FLAGS, record);
         RecordData data = new RecordData(record, WireLayouts.CG_SYSCALL.byteSize());

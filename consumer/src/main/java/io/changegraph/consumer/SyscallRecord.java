@@ -55,7 +55,7 @@ record SyscallRecord(Instant time, Op op, long ret, long[] args, long inode, int
     /** The two int fds pipe() and socketpair() wrote. */
     int[] fdPair() {
         if (addr.length < 2 * Integer.BYTES) {
-            throw new MalformedRecordException("bad fd pair", op + " record with " + addr.length
+            throw new DroppedRecordException("bad fd pair", op + " record with " + addr.length
                     + " bytes of fds, expected 8");
         }
         ByteBuffer buffer = ByteBuffer.wrap(addr).order(ByteOrder.nativeOrder());

@@ -1,0 +1,77 @@
+package io.changegraph.repository;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** {@link Normalization} rules compiled for one graph (its session's user and host), with a cache per string. */
+final class Normalizer {
+    private record Compiled(Pattern pattern, String replacement, List<String> hints) {
+        Compiled(Pattern pattern, String replacement, String hint) {
+            this(pattern, replacement, hint.isEmpty() ? List.of() : List.of(hint.split("\\|")));
+        }
+
+        boolean mayMatch(String text) {
+            if (hints.isEmpty()) {
+                return true;
+            }
+            for (String hint : hints) {
+                if (text.contains(hint)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private final List<Compiled> rules = new ArrayList<>();
+    private final Map<String, String> cache = new HashMap<>();
+
+    Normalizer(Normalization normalization, Session session) {
+        for (NormalizationRule rule : normalization.rules()) {
+            rules.add(new Compiled(Pattern.compile(rule.pattern()), rule.replacement(), rule.hint()));
+        }
+        if (normalization.sessionNames()) {
+            if (!session.user().isEmpty() && !session.user().equals("root")) {
+                rules.add(word(session.user(), "<user>"));
+            }
+            if (!session.host().isEmpty()) {
+                rules.add(word(session.host(), "<host>"));
+                int dot = session.host().indexOf('.');
+                if (dot > 0) {
+                    rules.add(word(session.host().substring(0, dot), "<host>"));
+                }
+            }
+        }
+    }
+
+    private static Compiled word(String literal, String replacement) {
+        return new Compiled(Pattern.compile("(?<![\\w.-])" + Pattern.quote(literal) + "(?![\\w-]|\\.\\w)"), replacement,
+                literal);
+    }
+
+    String apply(String text) {
+        String cached = cache.get(text);
+        if (cached != null) {
+            return cached;
+        }
+        String result = text;
+        for (Compiled rule : rules) {
+            if (rule.mayMatch(result)) {
+                result = rule.pattern().matcher(result).replaceAll(rule.replacement());
+            }
+        }
+        cache.put(text, result);
+        return result;
+    }
+
+    List<String> apply(List<String> texts) {
+        List<String> result = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            result.add(apply(text));
+        }
+        return result;
+    }
+}
