@@ -28,7 +28,8 @@ const volatile __u32 recorder_tgid = 0;   /* never follow the recorder itself */
 /* ops used only between entry and exit, never emitted */
 #define OP_IO_READ  (CG_OP_MAX + 1)
 #define OP_IO_WRITE (CG_OP_MAX + 2)
-#define OP_IO_BOTH  (CG_OP_MAX + 3)       /* sendfile/copy_file_range: read args[1], write args[0] */
+#define OP_IO_SENDFILE (CG_OP_MAX + 3)    /* sendfile(out, in, ...): read args[1], write args[0] */
+#define OP_IO_COPY  (CG_OP_MAX + 4)       /* copy_file_range(in, off_in, out, ...): read args[0], write args[2] */
 
 /* sizes are set by the loader (bpf_map__set_max_entries) from the user's tunables */
 struct {
@@ -339,7 +340,8 @@ static __always_inline __u32 syscall_op(long id, __u64 arg4)
     case 1: case 18: case 20: case 296: case 328: case 46:
         return OP_IO_WRITE;   /* write pwrite64 writev pwritev pwritev2 sendmsg */
     case 44: return arg4 ? CG_OP_SENDTO : OP_IO_WRITE;   /* sendto: with an address it names a remote */
-    case 40: case 326: return OP_IO_BOTH;                /* sendfile copy_file_range */
+    case 40: return OP_IO_SENDFILE;
+    case 326: return OP_IO_COPY;                         /* copy_file_range: cat and cp use it */
     case 2: return CG_OP_OPEN;
     case 257: return CG_OP_OPENAT;
     case 437: return CG_OP_OPENAT2;
@@ -589,9 +591,13 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
     case OP_IO_WRITE:
         account_io(tgid, (int)p.args[0], true, ret);
         return 0;
-    case OP_IO_BOTH:
+    case OP_IO_SENDFILE:
         account_io(tgid, (int)p.args[1], false, ret);
         account_io(tgid, (int)p.args[0], true, ret);
+        return 0;
+    case OP_IO_COPY:
+        account_io(tgid, (int)p.args[0], false, ret);
+        account_io(tgid, (int)p.args[2], true, ret);
         return 0;
     case CG_OP_EXECVE:
     case CG_OP_EXECVEAT:

@@ -112,6 +112,17 @@ class RecordIT {
     }
 
     @Test
+    void record_cpAndCatRedirect_copyFileRange_readsSourceAndWritesDestination() throws Exception {
+        Path src = Files.writeString(dir.resolve("src.txt"), "0123456789");
+        Recording r = Recording.bash(dir, "cp " + src + " " + dir.resolve("cp.txt") + " && cat " + src + " > "
+                + dir.resolve("cat.txt"));
+        assertThat(r.edge(r.process("cp"), Verb.READ, src.toString()).bytes()).isEqualTo(10);
+        assertThat(r.edge(r.process("cp"), Verb.WRITE, dir.resolve("cp.txt").toString()).bytes()).isEqualTo(10);
+        assertThat(r.edge(r.process("cat"), Verb.READ, src.toString()).bytes()).isEqualTo(10);
+        assertThat(r.edge(r.process("cat"), Verb.WRITE, dir.resolve("cat.txt").toString()).bytes()).isEqualTo(10);
+    }
+
+    @Test
     void record_chmodAndChown_carryModeAndOwner() throws Exception {
         Path f = Files.writeString(dir.resolve("secret"), "s");
         Recording r = Recording.bash(dir, "chmod 4750 " + f + " && chown 1:2 " + f);
