@@ -158,7 +158,7 @@ final class RulesParser {
                 List<String> severities = Arrays.stream(Severity.values()).map(Severity::wireName).toList();
                 checkKeys(recipients, severities, "in 'alerts.recipients'");
                 recipients.entries().forEach((severity, entry) -> bySeverity.put(severity,
-                        recipients(entry.value(), "'alerts.recipients." + severity + "'")));
+                        recipients(entry.value(), "'" + severity + "' in 'alerts.recipients'")));
             }
         }
         if (retryMax.compareTo(retryInitial) < 0) {
@@ -179,7 +179,7 @@ final class RulesParser {
         map.entries().forEach((name, entry) -> {
             List<String> addresses = new ArrayList<>();
             for (YScalar item : scalars(entry.value(), "group '" + name + "'")) {
-                if (email(item, "group '" + name + "'")) {
+                if (email(item, "group '" + name + "' in 'alerts.groups'")) {
                     addresses.add(item.text());
                 }
             }
@@ -282,10 +282,11 @@ final class RulesParser {
         if (e.containsKey("exceptions")) {
             YList list = list(e.get("exceptions").value(), "'exceptions' " + where);
             for (YNode item : list == null ? List.<YNode>of() : list.items()) {
-                YMap exception = map(item, "an exception " + where);
+                YMap exception = map(item, "an exception of " + where.substring(3));
                 if (exception != null) {
-                    checkKeys(exception, EXCEPTION_KEYS, "in an exception " + where);
-                    exceptions.add(condition(exception, "in an exception " + where));
+                    String exceptionWhere = "in an exception of " + where.substring(3);
+                    checkKeys(exception, EXCEPTION_KEYS, exceptionWhere);
+                    exceptions.add(condition(exception, exceptionWhere));
                 }
             }
         }
@@ -302,14 +303,14 @@ final class RulesParser {
 
     private Condition condition(YMap map, String where) {
         Map<String, YEntry> e = map.entries();
-        ProcessMatcher subject = e.containsKey("subject") ? process(e.get("subject").value(), "'subject' " + where)
+        ProcessMatcher subject = e.containsKey("subject") ? process(e.get("subject").value(), nested("subject", where))
                 : ProcessMatcher.ANY;
-        ObjectMatcher object = e.containsKey("object") ? object(e.get("object").value(), "'object' " + where)
+        ObjectMatcher object = e.containsKey("object") ? object(e.get("object").value(), nested("object", where))
                 : ObjectMatcher.ANY;
         ProcessMatcher ancestor = e.containsKey("ancestor")
-                ? process(e.get("ancestor").value(), "'ancestor' " + where) : null;
+                ? process(e.get("ancestor").value(), nested("ancestor", where)) : null;
         ProcessMatcher notAncestor = e.containsKey("not_ancestor")
-                ? process(e.get("not_ancestor").value(), "'not_ancestor' " + where) : null;
+                ? process(e.get("not_ancestor").value(), nested("not_ancestor", where)) : null;
         return new Condition(subject, object, ancestor, notAncestor);
     }
 
@@ -320,8 +321,8 @@ final class RulesParser {
         }
         checkKeys(map, PROCESS_KEYS, where);
         Map<String, YEntry> e = map.entries();
-        return new ProcessMatcher(globs(e.get("exe"), where), regex(e.get("argv"), where), ints(e.get("uid"), where),
-                ints(e.get("euid"), where));
+        return new ProcessMatcher(globs(e.get("exe"), "'exe' " + where), regex(e.get("argv"), "'argv' " + where), ints(e.get("uid"), "'uid' " + where),
+                ints(e.get("euid"), "'euid' " + where));
     }
 
     private ObjectMatcher object(YNode node, String where) {
@@ -331,40 +332,40 @@ final class RulesParser {
         }
         checkKeys(map, OBJECT_KEYS, where);
         Map<String, YEntry> e = map.entries();
-        Set<String> kinds = words(e.get("kind"), KINDS, where);
-        Set<String> families = words(e.get("family"), FAMILIES, where);
+        Set<String> kinds = words(e.get("kind"), KINDS, "'kind' " + where);
+        Set<String> families = words(e.get("family"), FAMILIES, "'family' " + where);
         List<Cidr> cidrs = new ArrayList<>();
         for (YScalar item : e.containsKey("address") ? scalars(e.get("address").value(), "'address' " + where)
                 : List.<YScalar>of()) {
             try {
                 cidrs.add(Cidr.parse(item.text()));
             } catch (IllegalArgumentException bad) {
-                problems.add(item.loc(), "bad CIDR '" + item.text() + "' " + where + ": " + bad.getMessage(),
+                problems.add(item.loc(), "bad CIDR '" + item.text() + "' for 'address' " + where + ": " + bad.getMessage(),
                         "write an address or network such as 10.0.0.0/8, 127.0.0.1 or ::1/128");
             }
         }
         List<PortRange> ports = new ArrayList<>();
         for (YScalar item : e.containsKey("port") ? scalars(e.get("port").value(), "'port' " + where)
                 : List.<YScalar>of()) {
-            PortRange range = portRange(item, where);
+            PortRange range = portRange(item, "'port' " + where);
             if (range != null) {
                 ports.add(range);
             }
         }
-        Set<Integer> pids = ints(e.get("pid"), where);
+        Set<Integer> pids = ints(e.get("pid"), "'pid' " + where);
         Boolean inSession = e.containsKey("in_session") ? bool(e.get("in_session").value(), "'in_session' " + where)
                 : null;
         int mode = 0;
-        for (String name : words(e.get("mode"), List.copyOf(MODE_BITS.keySet()).stream().sorted().toList(), where)) {
+        for (String name : words(e.get("mode"), MODE_BITS.keySet().stream().sorted().toList(), "'mode' " + where)) {
             mode |= MODE_BITS.get(name);
         }
-        return new ObjectMatcher(kinds, globs(e.get("path"), where), regex(e.get("path_regex"), where),
-                globs(e.get("name"), where), families, cidrs, ports, pids, inSession, mode,
-                regex(e.get("detail"), where));
+        return new ObjectMatcher(kinds, globs(e.get("path"), "'path' " + where), regex(e.get("path_regex"), "'path_regex' " + where),
+                globs(e.get("name"), "'name' " + where), families, cidrs, ports, pids, inSession, mode,
+                regex(e.get("detail"), "'detail' " + where));
     }
 
     private Sequence after(YNode node, String ruleWhere) {
-        String where = "'after' " + ruleWhere;
+        String where = nested("after", ruleWhere);
         YMap map = map(node, where);
         if (map == null) {
             return null;
@@ -375,9 +376,9 @@ final class RulesParser {
         if (!e.containsKey("verbs")) {
             problems.add(map.loc(), "missing 'verbs' " + where, "list the earlier verbs, e.g. [write, create]");
         }
-        ProcessMatcher subject = e.containsKey("subject") ? process(e.get("subject").value(), "'subject' " + where)
+        ProcessMatcher subject = e.containsKey("subject") ? process(e.get("subject").value(), nested("subject", where))
                 : ProcessMatcher.ANY;
-        ObjectMatcher object = e.containsKey("object") ? object(e.get("object").value(), "'object' " + where)
+        ObjectMatcher object = e.containsKey("object") ? object(e.get("object").value(), nested("object", where))
                 : ObjectMatcher.ANY;
         Boolean sameObject = e.containsKey("same_object")
                 ? bool(e.get("same_object").value(), "'same_object' " + where) : Boolean.FALSE;
@@ -389,7 +390,7 @@ final class RulesParser {
     }
 
     private Threshold threshold(YNode node, String ruleWhere) {
-        String where = "'threshold' " + ruleWhere;
+        String where = nested("threshold", ruleWhere);
         YMap map = map(node, where);
         if (map == null) {
             return null;
@@ -408,7 +409,7 @@ final class RulesParser {
         Duration window = duration(e.get("window_seconds"), "'window_seconds' " + where, Duration.ofSeconds(10));
         boolean perProcess = false;
         if (e.containsKey("per")) {
-            Set<String> per = words(e.get("per"), List.of("process", "session"), where);
+            Set<String> per = words(e.get("per"), List.of("process", "session"), "'per' " + where);
             perProcess = per.contains("process");
         }
         return moreThan == null ? null : new Threshold(moreThan, window, perProcess);
@@ -425,7 +426,7 @@ final class RulesParser {
             } else if (groups.containsKey(text)) {
                 out.addAll(groups.get(text));
             } else {
-                problems.add(item.loc(), "unknown recipient group '" + text + "' " + where,
+                problems.add(item.loc(), "unknown recipient group '" + text + "' for " + where,
                         groups.isEmpty() ? "define it under alerts.groups, or write a mail address"
                                 : "known groups: " + String.join(", ", groups.keySet()) + "; or write a mail address");
             }
@@ -434,6 +435,11 @@ final class RulesParser {
     }
 
     // ---- typed values ------------------------------------------------------------------------------
+
+    /** "in rule 'x'" and "subject" give "in 'subject' of rule 'x'". */
+    private static String nested(String key, String where) {
+        return "in '" + key + "' of " + where.substring("in ".length());
+    }
 
     private void checkKeys(YMap map, List<String> known, String where) {
         map.entries().forEach((key, entry) -> {
@@ -448,7 +454,8 @@ final class RulesParser {
         if (node instanceof YMap map) {
             return map;
         }
-        problems.add(node.loc(), what + " must be a mapping (key: value lines), not " + node.describe(), null);
+        String subject = what.startsWith("in ") ? "the value " + what : what;
+        problems.add(node.loc(), subject + " must be a mapping (key: value lines), not " + node.describe(), null);
         return null;
     }
 
@@ -563,7 +570,7 @@ final class RulesParser {
             try {
                 out.add(Verb.fromWire(item.text()));
             } catch (IllegalArgumentException unknown) {
-                problems.add(item.loc(), "unknown verb '" + item.text() + "' in " + what, "known verbs: "
+                problems.add(item.loc(), "unknown verb '" + item.text() + "' for " + what, "known verbs: "
                         + Arrays.stream(Verb.values()).map(Verb::wireName).collect(Collectors.joining(", ")));
             }
         }
@@ -579,7 +586,7 @@ final class RulesParser {
             if (allowed.contains(item.text())) {
                 out.add(item.text());
             } else {
-                problems.add(item.loc(), "'" + item.text() + "' is not allowed " + where,
+                problems.add(item.loc(), "'" + item.text() + "' is not allowed for " + where,
                         "allowed: " + String.join(", ", allowed));
             }
         }
@@ -595,7 +602,7 @@ final class RulesParser {
             try {
                 out.add(Glob.of(item.text()));
             } catch (IllegalArgumentException bad) {
-                problems.add(item.loc(), "bad glob '" + item.text() + "' " + where + ": "
+                problems.add(item.loc(), "bad glob '" + item.text() + "' for " + where + ": "
                         + YamlTree.firstLine(bad.getMessage()),
                         "use * within a directory, ** across directories, ? for one character, [abc], {a,b}");
             }
@@ -608,14 +615,14 @@ final class RulesParser {
             return null;
         }
         if (!(entry.value() instanceof YScalar scalar) || scalar.token() == JsonToken.VALUE_NULL) {
-            problems.add(entry.value().loc(), "a regex " + where + " must be one text, not "
+            problems.add(entry.value().loc(), where + " must be one regex text, not "
                     + entry.value().describe(), "quote it: 'x+'");
             return null;
         }
         try {
             return Pattern.compile(scalar.text());
         } catch (PatternSyntaxException bad) {
-            problems.add(scalar.loc(), "bad regex '" + scalar.text() + "' " + where + ": " + bad.getDescription()
+            problems.add(scalar.loc(), "bad regex '" + scalar.text() + "' for " + where + ": " + bad.getDescription()
                     + (bad.getIndex() >= 0 ? " near index " + bad.getIndex() : ""),
                     "Java regex syntax; quote the value in single quotes to keep backslashes");
             return null;
@@ -628,7 +635,7 @@ final class RulesParser {
             return out;
         }
         for (YScalar item : scalars(entry.value(), where)) {
-            Long value = integer(item, "an id " + where, 0, Integer.MAX_VALUE);
+            Long value = integer(item, "entries of " + where, 0, Integer.MAX_VALUE);
             if (value != null) {
                 out.add(value.intValue());
             }
@@ -650,7 +657,7 @@ final class RulesParser {
         } catch (IllegalArgumentException bad) {
             // reported below
         }
-        problems.add(item.loc(), "bad port '" + text + "' " + where,
+        problems.add(item.loc(), "bad port '" + text + "' for " + where,
                 "write a port 0-65535 or an ascending range such as 1-1023");
         return null;
     }
@@ -672,7 +679,7 @@ final class RulesParser {
             new InternetAddress(item.text(), true).validate();
             return true;
         } catch (AddressException bad) {
-            problems.add(item.loc(), "bad mail address '" + item.text() + "' in " + where,
+            problems.add(item.loc(), "bad mail address '" + item.text() + "' for " + where,
                     "write name@example.com");
             return false;
         }
