@@ -234,9 +234,9 @@ final class LiveMonitor implements Monitor {
                 outbox.delivered(pending);
                 continue;
             }
-            sentTimes.addLast(now);
             try {
                 sink.send(pending.message);
+                sentTimes.addLast(now); // only delivered messages count: failed attempts reach nobody
                 outbox.delivered(pending);
                 LOG.info("alert {} sent: {}", pending.message.sink(), pending.message.subject());
             } catch (Sink.SendFailure failure) {
