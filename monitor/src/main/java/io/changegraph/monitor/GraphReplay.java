@@ -94,7 +94,7 @@ final class GraphReplay implements SessionContext {
     }
 
     @Override
-    public String nodeId(ObjectRef object) {
+    public String targetId(Event event) {
         return currentTarget;
     }
 

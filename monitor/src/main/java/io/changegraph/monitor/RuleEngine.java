@@ -129,7 +129,7 @@ final class RuleEngine {
                     + rule.threshold().window().toMillis() / 1000.0 + " s)";
         }
         Alert alert = new Alert(rule.id(), rule.severity().wireName(), description, null, event.subject().id(),
-                event.verb(), context.nodeId(event.object()), event.time());
+                event.verb(), context.targetId(event), event.time());
         return new Hit(context.sessionId(), rule, alert, event.subject(), ancestors, event.verb(), object,
                 event.failed() > 0, event.count());
     }
