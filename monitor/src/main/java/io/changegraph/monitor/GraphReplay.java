@@ -76,6 +76,18 @@ final class GraphReplay implements SessionContext {
                 .toList();
     }
 
+    static String describe(Alert alert, GraphDocument graph) {
+        GraphReplay replay = new GraphReplay(graph);
+        String subject = replay.nodes.get(alert.edgeSource()) instanceof ProcessNode p ? Hit.label(p)
+                : Objects.requireNonNullElse(alert.edgeSource(), "");
+        Node target = replay.nodes.get(alert.edgeTarget() != null ? alert.edgeTarget() : alert.node());
+        String object = target == null ? Objects.requireNonNullElse(alert.edgeTarget(), "")
+                : target instanceof FileNode file ? String.join(" -> ", file.paths())
+                : Hit.describe(replay.objectOf(target, alert.edgeVerb()), alert.edgeVerb(), null);
+        return alert.time() + "  " + alert.severity() + "  " + alert.ruleId() + "  " + subject + " "
+                + (alert.edgeVerb() == null ? "" : alert.edgeVerb().wireName() + " ") + object;
+    }
+
     @Override
     public String sessionId() {
         return graph.session().id();
@@ -108,7 +120,7 @@ final class GraphReplay implements SessionContext {
             if (!(nodes.get(edge.source()) instanceof ProcessNode subject)) {
                 continue;
             }
-            ObjectRef object = objectOf(edge);
+            ObjectRef object = objectOf(nodes.get(edge.target()), edge.verb());
             if (object == null) {
                 continue;
             }
@@ -129,9 +141,9 @@ final class GraphReplay implements SessionContext {
     }
 
     /** The object an edge's target stands for; a rename's file is named by the path it was renamed from. */
-    private ObjectRef objectOf(Edge edge) {
-        return switch (nodes.get(edge.target())) {
-            case FileNode file -> new FileRef(edge.verb() == Verb.RENAME && file.paths().size() > 1
+    private ObjectRef objectOf(Node target, Verb verb) {
+        return switch (target) {
+            case FileNode file -> new FileRef(verb == Verb.RENAME && file.paths().size() > 1
                     ? file.paths().get(file.paths().size() - 2) : file.path(), file.inode(), file.resolved());
             case ProcessNode process -> process;
             case RemoteNode remote -> remote;

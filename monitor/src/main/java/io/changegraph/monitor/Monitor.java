@@ -33,6 +33,15 @@ public interface Monitor extends AutoCloseable {
     }
 
     /**
+     * One line for a person: {@code time severity rule-id process verb object}, with the process and
+     * object named from the graph's nodes, e.g.
+     * {@code 2026-11-21T20:00:01Z critical system-file-delete rm[101] unlink /etc/cg-test}.
+     */
+    static String describe(Alert alert, GraphDocument graph) {
+        return GraphReplay.describe(alert, graph);
+    }
+
+    /**
      * Evaluates one event with its session as context. Returns the alerts to add to the graph (empty
      * when no rule fired). Never throws; when the alert queue is full the hit is still returned but
      * counted in {@link #droppedHits()} instead of being logged and mailed.
