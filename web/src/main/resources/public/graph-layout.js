@@ -10,6 +10,7 @@ window.cgLayout = (function () {
   const COLUMN_WIDTH = 190;
   const ROW_HEIGHT = 46;
   const PROCESS_WIDTH = 200;
+  const OBJECT_GAP = 110;
   const LEVEL_GAP = 90;
   const SIBLING_GAP = 40;
 
@@ -82,7 +83,7 @@ window.cgLayout = (function () {
     }
     order.forEach(function (id) {
       const count = objects[id].length;
-      const own = PROCESS_WIDTH + Math.ceil(count / OBJECTS_PER_COLUMN) * COLUMN_WIDTH;
+      const own = PROCESS_WIDTH + (count ? OBJECT_GAP : 0) + Math.ceil(count / OBJECTS_PER_COLUMN) * COLUMN_WIDTH;
       height[id] = Math.max(1, Math.min(count, OBJECTS_PER_COLUMN)) * ROW_HEIGHT;
       const kids = shape.children[id] || [];
       const kidsWidth = kids.reduce(function (sum, kid) { return sum + width[kid] + SIBLING_GAP; }, -SIBLING_GAP);
@@ -92,7 +93,7 @@ window.cgLayout = (function () {
       positions[id] = {x: left + PROCESS_WIDTH / 2, y: top};
       objects[id].forEach(function (node, i) {
         positions[node.id()] = {
-          x: left + PROCESS_WIDTH + Math.floor(i / OBJECTS_PER_COLUMN) * COLUMN_WIDTH + COLUMN_WIDTH / 2,
+          x: left + PROCESS_WIDTH + OBJECT_GAP + Math.floor(i / OBJECTS_PER_COLUMN) * COLUMN_WIDTH + COLUMN_WIDTH / 2,
           y: top + (i % OBJECTS_PER_COLUMN) * ROW_HEIGHT
         };
       });

@@ -384,8 +384,10 @@
   }
 
   async function expandGroup(id) {
+    const processId = cy.getElementById(id).data('raw').process;
     state.expanded.add(id);
     await draw(false);
+    cy.fit(cy.getElementById(processId).closedNeighborhood(), 30);
   }
 
   /* ---------- search and filters ---------- */

@@ -40,8 +40,8 @@ record DiffUnion(GraphDocument union, Map<String, String> nodeStatus, Map<String
         List<Edge> edges = union(canary.edges(), production.edges(), Edge::key, DiffUnion::sameEffect, edgeStatus);
         nodes.sort(Comparator.comparing(Node::id));
         edges.sort(Comparator.comparing(Edge::key));
-        List<Alert> alerts = new ArrayList<>(canary.alerts());
-        alerts.addAll(production.alerts());
+        List<Alert> alerts = java.util.stream.Stream.concat(canary.alerts().stream(), production.alerts().stream())
+                .distinct().toList();
         Session session = new Session("diff:" + canary.session().id() + ".." + production.session().id(),
                 canary.session().host(), canary.session().user(), canary.session().rootPid(),
                 canary.session().command(), canary.session().started(), canary.session().ended());

@@ -43,6 +43,8 @@ final class SessionIndex implements AutoCloseable {
     }
 
     private final List<Path> sources;
+    /** False during the first load, where a named file that is no graph fails the start instead of a warning. */
+    private volatile boolean watching;
     private final Map<String, LoadedSession> byId = new ConcurrentHashMap<>();
     private final Map<Path, String> idByFile = new HashMap<>();
     private final Map<Path, Rejected> rejected = new HashMap<>();
@@ -79,6 +81,7 @@ final class SessionIndex implements AutoCloseable {
 
     /** Polls the sources every {@code interval} until closed. */
     void watch(Duration interval) {
+        watching = true;
         poller.scheduleWithFixedDelay(this::scanQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -135,7 +138,9 @@ final class SessionIndex implements AutoCloseable {
             document = GraphJson.read(file);
         } catch (GraphFormatException | UncheckedIOException e) {
             rejected.put(file, new Rejected(stamp, e.getMessage()));
-            LOG.warn("skipping {}: {}", file, e.getMessage());
+            if (watching || !sources.contains(file)) {
+                LOG.warn("skipping {}: {}", file, e.getMessage());
+            }
             return;
         }
         rejected.remove(file);
