@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 /** The {@code changegraph} command line. Exit codes: see {@link ExitCodes}. */
 @Command(name = "changegraph", mixinStandardHelpOptions = true, version = "changegraph 0.1.0",
         description = "Records what a change does to a host as a change-impact graph (eBPF).",
-        subcommands = {RecordCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RecordCommand.class, ExportCommand.class, DiffCommand.class, RulesCommand.class,
+                CheckCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

@@ -56,9 +56,7 @@ final class Recorder {
     private final PrintStream err;
     private final Function<Event, List<Alert>> monitor;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
-    private final AtomicBoolean stopPolling = new AtomicBoolean();
     private volatile boolean rootExited;
-    private volatile Throwable pollFailure;
 
     Recorder(RecordOptions options, PrintStream err, Function<Event, List<Alert>> monitor) {
         this.options = options;
@@ -79,16 +77,11 @@ final class Recorder {
             requireCommandExists(options.command().getFirst());
         }
         int self = (int) ProcessHandle.current().pid();
-        long start = System.nanoTime();
-        try (TraceProbe probe = TraceProbe.open(); OutputStream raw = openRaw()) {
-            if (probe.usesTracefs()) {
-                new EnvironmentCheck().requireTracefs();
-            }
-            probe.configure(options.tunables().withRecorderTgid(self)).load();
-            int programs = probe.attach();
-            LOG.info("{} probes attached in {} ms ({} ms after the recorder started)", programs,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), sinceProcessStart().toMillis());
-
+        // the consumer exists only once the session does; records cannot arrive before a follow()
+        java.util.concurrent.atomic.AtomicReference<Consumer> consumerRef = new java.util.concurrent.atomic.AtomicReference<>();
+        try (OutputStream raw = openRaw();
+             Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, consumerRef.get(), raw))) {
+            TraceProbe probe = tracing.probe();
             Process child = options.command().isEmpty() ? null : spawnStopped(options.command());
             int rootPid = child != null ? (int) child.pid() : options.pid();
             List<String> command = child != null ? options.command() : cmdline(rootPid);
@@ -103,17 +96,17 @@ final class Recorder {
                     rootExited = true;
                 }
             }, Clock.systemUTC());
+            consumerRef.set(consumer);
 
             follow(probe, consumer, rootPid, self);
             if (child != null) {
                 Posix.kill(rootPid, Posix.SIGCONT);
             }
             installSignalHandlers(child);
-            Thread poller = startPolling(probe, consumer, raw);
             StatusLine status = new StatusLine(err, options.statusLine() && Posix.isatty(2));
             java.time.Duration snapshotEvery = options.flushEvery();
             try {
-                while (!finished(child, probe)) {
+                while (!finished(child, probe, tracing)) {
                     Thread.sleep(Math.min(options.flushEvery().toMillis(), 200));
                     if (status.due(snapshotEvery)) {
                         long t = System.nanoTime();
@@ -124,12 +117,10 @@ final class Recorder {
                     }
                 }
             } finally {
-                stopPolling.set(true);
-                poller.join();
                 status.clear();
             }
             // whatever the kernel produced before the end is still in the ring buffer
-            probe.drain(record -> handle(record, consumer, raw));
+            tracing.stopAndDrain();
             LOG.info("recording ended; writing the graph");
             logUsage();
             graph.setStats(stats(consumer, probe));
@@ -143,8 +134,8 @@ final class Recorder {
             if (!written.equals(output)) {
                 return ExitCodes.INTERNAL;
             }
-            if (pollFailure != null) {
-                err.println("changegraph: recording stopped early: " + pollFailure.getMessage());
+            if (tracing.failure() != null) {
+                err.println("changegraph: recording stopped early: " + tracing.failure().getMessage());
                 return ExitCodes.INTERNAL;
             }
             if (child != null) {
@@ -177,8 +168,8 @@ final class Recorder {
                 .map(t -> java.time.Duration.between(t, Instant.now())).orElse(java.time.Duration.ZERO);
     }
 
-    private boolean finished(Process child, TraceProbe probe) {
-        if (stopRequested.get() || pollFailure != null) {
+    private boolean finished(Process child, TraceProbe probe, Tracing tracing) {
+        if (stopRequested.get() || tracing.failure() != null) {
             return true;
         }
         boolean rootGone = child != null ? !child.isAlive() && rootExitedOrLate(child)
@@ -228,20 +219,6 @@ final class Recorder {
         LOG.info("following {} existing process(es) under pid {}", seeded.size(), rootPid);
     }
 
-    private Thread startPolling(TraceProbe probe, Consumer consumer, OutputStream raw) {
-        Thread poller = Thread.ofPlatform().name("changegraph-ringbuf").daemon(true).start(() -> {
-            try {
-                while (!stopPolling.get()) {
-                    probe.poll(100, record -> handle(record, consumer, raw));
-                }
-            } catch (RuntimeException e) {
-                LOG.error("ring buffer polling failed: {}", e.getMessage());
-                pollFailure = e;
-            }
-        });
-        return poller;
-    }
-
     private static void handle(MemorySegment record, Consumer consumer, OutputStream raw) {
         if (raw != null) {
             try {
@@ -252,7 +229,9 @@ final class Recorder {
                 LOG.warn("cannot write raw records: {}", e.getMessage());
             }
         }
-        consumer.accept(record);
+        if (consumer != null) {
+            consumer.accept(record);
+        }
     }
 
     private OutputStream openRaw() throws IOException {
