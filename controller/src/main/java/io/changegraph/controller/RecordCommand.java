@@ -53,6 +53,14 @@ final class RecordCommand implements Callable<Integer> {
             + " (default: on with --pid, off with a command, whose own output shares the terminal)")
     Boolean status;
 
+    @Option(names = "--rules", paramLabel = "FILE",
+            description = "evaluate these risky-behaviour rules live (e.g. rules.yaml); alerts annotate the graph"
+                    + " and go to the alert log, mail and webhook configured in the file (docs/rules.md)")
+    Path rules;
+
+    @Option(names = "--alert-log", paramLabel = "FILE", description = "JSON-lines alert log (overrides the rules file's)")
+    Path alertLog;
+
     @Option(names = "--raw-records", paramLabel = "FILE", hidden = true,
             description = "also write the raw ring-buffer records (length-prefixed), for test fixtures")
     Path rawRecords;
@@ -75,7 +83,7 @@ final class RecordCommand implements Callable<Integer> {
                 + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");
         RecordOptions options = new RecordOptions(out, command, pid, waitAll,
                 Duration.ofMillis((long) (flushSeconds * 1000)), tunables, status != null ? status : pid != 0,
-                rawRecords, null, null);
-        return new Recorder(options, System.err, event -> List.of()).run();
+                rawRecords, rules, alertLog);
+        return new Recorder(options, System.err).run();
     }
 }

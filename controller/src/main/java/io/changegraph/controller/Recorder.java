@@ -2,6 +2,11 @@ package io.changegraph.controller;
 
 import io.changegraph.consumer.Consumer;
 import io.changegraph.consumer.ConsumerStats;
+import io.changegraph.monitor.Monitor;
+import io.changegraph.monitor.MonitorConfig;
+import io.changegraph.monitor.RuleSet;
+import io.changegraph.monitor.RulesException;
+import io.changegraph.monitor.SessionContext;
 import io.changegraph.probes.ProbeCounters;
 import io.changegraph.probes.TraceProbe;
 import io.changegraph.repository.Alert;
@@ -37,7 +42,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /**
  * One recording, start to end: checks → probes loaded and attached → target started (or found) and
@@ -54,14 +58,12 @@ final class Recorder {
 
     private final RecordOptions options;
     private final PrintStream err;
-    private final Function<Event, List<Alert>> monitor;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private volatile boolean rootExited;
 
-    Recorder(RecordOptions options, PrintStream err, Function<Event, List<Alert>> monitor) {
+    Recorder(RecordOptions options, PrintStream err) {
         this.options = options;
         this.err = err;
-        this.monitor = monitor;
     }
 
     /** Records until the end condition; returns the exit code (the command's own in command mode). */
@@ -76,10 +78,12 @@ final class Recorder {
         if (!options.command().isEmpty()) {
             requireCommandExists(options.command().getFirst());
         }
+        RuleSet rules = options.rules() == null ? null : loadRules(options.rules());
         int self = (int) ProcessHandle.current().pid();
         // the consumer exists only once the session does; records cannot arrive before a follow()
         java.util.concurrent.atomic.AtomicReference<Consumer> consumerRef = new java.util.concurrent.atomic.AtomicReference<>();
         try (OutputStream raw = openRaw();
+             Monitor monitor = rules == null ? null : Monitor.start(rules, monitorConfig(rules));
              Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, consumerRef.get(), raw))) {
             TraceProbe probe = tracing.probe();
             Process child = options.command().isEmpty() ? null : spawnStopped(options.command());
@@ -89,9 +93,15 @@ final class Recorder {
             Session session = new Session(SESSION_TIME.format(Instant.now()) + "-" + host + "-" + rootPid,
                     host, userName(), rootPid, command, Instant.now(), null);
             ChangeGraph graph = new ChangeGraph(session);
+            SessionContext context = SessionContext.of(session.id(), graph);
             Consumer consumer = Consumer.create(event -> {
                 graph.apply(event);
-                monitor.apply(event).forEach(graph::addAlert);
+                if (monitor != null) {
+                    for (Alert alert : monitor.onEvent(event, context)) {
+                        graph.addAlert(alert);
+                        LOG.warn("alert {} {}: {}", alert.severity(), alert.ruleId(), alert.description());
+                    }
+                }
                 if (event.verb() == Verb.EXIT && event.subject().pid() == rootPid) {
                     rootExited = true;
                 }
@@ -125,6 +135,9 @@ final class Recorder {
             logUsage();
             graph.setStats(stats(consumer, probe));
             graph.endSession(Instant.now());
+            if (monitor != null) {
+                monitor.endSession(session.id());
+            }
             GraphDocument done = graph.snapshot();
             Path written = writeFinal(done, output);
             ProbeCounters counters = probe.counters();
@@ -246,6 +259,20 @@ final class Recorder {
         } catch (RuntimeException e) {
             LOG.warn("cannot write the graph snapshot to {}: {}", output, e.getMessage());
         }
+    }
+
+    private static RuleSet loadRules(Path file) {
+        try {
+            return RuleSet.load(file);
+        } catch (RulesException e) {
+            throw new UsageException(e.getMessage().lines().findFirst().orElse("invalid rules file " + file)
+                    + " (check it with: changegraph rules check " + file + ")");
+        }
+    }
+
+    private MonitorConfig monitorConfig(RuleSet rules) {
+        MonitorConfig config = rules.config();
+        return options.alertLog() == null ? config : config.withAlertLog(options.alertLog());
     }
 
     /** Writes the final graph; if that fails (disk full, directory gone) it is kept in the temp dir instead. */
