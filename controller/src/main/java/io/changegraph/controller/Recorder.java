@@ -132,7 +132,6 @@ final class Recorder {
             // whatever the kernel produced before the end is still in the ring buffer
             tracing.stopAndDrain();
             LOG.info("recording ended; writing the graph");
-            logUsage();
             graph.setStats(stats(consumer, probe));
             graph.endSession(Instant.now());
             if (monitor != null) {
@@ -140,6 +139,7 @@ final class Recorder {
             }
             GraphDocument done = graph.snapshot();
             Path written = writeFinal(done, output);
+            logUsage();
             ProbeCounters counters = probe.counters();
             err.printf("changegraph: wrote %s (%d nodes, %d edges, %d events, %d lost in kernel, %d dropped)%n",
                     written, done.nodes().size(), done.edges().size(), done.stats().events(), counters.total(),
