@@ -45,7 +45,7 @@ final class RecordCommand implements Callable<Integer> {
             description = "threads inside a traced syscall at once (default ${DEFAULT-VALUE})")
     int maxThreads;
 
-    @Option(names = "--ring-buffer-mb", paramLabel = "MB", defaultValue = "8",
+    @Option(names = "--ring-buffer-mb", paramLabel = "MB", defaultValue = "4",
             description = "kernel ring buffer size, a power of two (default ${DEFAULT-VALUE})")
     int ringBufferMb;
 

@@ -9,7 +9,7 @@ package io.changegraph.probes;
  * @param recorderTgid    the recorder's own pid, never followed (0 = none)
  */
 public record ProbeTunables(int maxProcesses, int maxThreads, int ringBufferBytes, int recorderTgid) {
-    public static final ProbeTunables DEFAULTS = new ProbeTunables(65536, 65536, 8 << 20, 0);
+    public static final ProbeTunables DEFAULTS = new ProbeTunables(65536, 65536, 4 << 20, 0);
 
     public ProbeTunables {
         if (maxProcesses < 1 || maxThreads < 1) {
