@@ -187,6 +187,31 @@ class RecordIT {
     }
 
     @Test
+    void record_connectToAUnixSocket_namesItsPath() throws Exception {
+        Path socketPath = dir.resolve("app.sock");
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socketPath));
+            Thread acceptor = Thread.ofPlatform().daemon(true).start(() -> {
+                try (var client = server.accept()) {
+                    client.read(java.nio.ByteBuffer.allocate(16));
+                } catch (IOException e) {
+                    // the assertions on the graph say what went wrong
+                }
+            });
+            Recording r = Recording.bash(dir, "python3 -c \"import socket; s = socket.socket(socket.AF_UNIX); "
+                    + "s.connect('" + socketPath + "'); s.send(b'hey')\"");
+            acceptor.join(5000);
+            ProcessNode py = r.processes().stream().filter(p -> p.exe().contains("python")).findFirst().orElseThrow();
+            RemoteNode unix = new RemoteNode("unix", socketPath.toString(), 0);
+            assertThat(r.edges(py, Verb.CONNECT)).extracting(r::target).containsExactly(unix);
+            assertThat(r.edges(py, Verb.SEND)).singleElement().satisfies(e -> {
+                assertThat(e.target()).isEqualTo(unix.id());
+                assertThat(e.bytes()).isEqualTo(3);
+            });
+        }
+    }
+
+    @Test
     void record_refusedConnect_isMarkedFailed() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -20,7 +20,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * int-returning calls return -errno). Only the calls changegraph needs; names match the C API.
  */
 final class Libbpf {
-    static final String LIBRARY = "libbpf.so.1";
+    /** The library to load: libbpf.so.1 from the system, or CHANGEGRAPH_LIBBPF (a name or a path). */
+    static final String LIBRARY = System.getenv().getOrDefault("CHANGEGRAPH_LIBBPF", "libbpf.so.1");
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
