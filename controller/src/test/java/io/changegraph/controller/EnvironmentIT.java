@@ -66,6 +66,14 @@ class EnvironmentIT {
     }
 
     @Test
+    void jar_runOnAJdkOlderThan22_saysSoInOneLine() throws Exception {
+        Path oldJava = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(oldJava), "no JDK 17 on this machine");
+        Path jar = Path.of(System.getenv().getOrDefault("CHANGEGRAPH_JAR", "target/changegraph.jar"));
+        assertOneLine(run(Map.of(), oldJava.toString(), "-jar", jar.toString(), "--version"), "too old");
+    }
+
+    @Test
     void record_badOption_andMissingCommand_areUsageErrors() throws Exception {
         assertOneLine(run(Map.of(), Recording.launcher().toString(), "record", "--no-such-option"), "--no-such-option");
         assertOneLine(run(Map.of(), Recording.launcher().toString(), "record", "-o", dir.resolve("g.json").toString()),
