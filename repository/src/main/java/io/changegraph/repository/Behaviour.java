@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /** One side's edges that share a canonical identity (a {@link Key}), summed. */
@@ -13,6 +14,19 @@ final class Behaviour {
      * process or the canonical key of another target (then {@code targetProcess} is -1).
      */
     record Key(int process, Verb verb, int targetProcess, String target) {
+        /** Mixed, unlike a record's default: paths that differ in one digit must not share hash buckets. */
+        @Override
+        public int hashCode() {
+            long hash = Hashing.mix(((long) process << 32 | (targetProcess & 0xffffffffL)) * 31 + verb.ordinal());
+            hash = Hashing.mix(hash + (target == null ? 0 : target.hashCode()));
+            return (int) (hash ^ (hash >>> 32));
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && process == key.process && targetProcess == key.targetProcess
+                    && verb == key.verb && Objects.equals(target, key.target);
+        }
     }
 
     final String targetLabel;
