@@ -181,6 +181,22 @@ class GraphDiffTest {
         assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS).differences()).hasSize(2);
         assertThat(GraphDiff.compare(canary, production.record(),
                 DEFAULTS.withIgnorePaths(List.of("/var/log/**")).withIgnoreVerbs(Set.of(Verb.CHOWN))).differences()).isEmpty();
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS.withIgnorePaths(List.of("/var/log/**")))
+                .differences()).extracting(Difference::verb).containsExactly(Verb.CHOWN);
+    }
+
+    @Test
+    void diff_ignorePath_matchesRecordedOrNormalisedPath() {
+        DeployRun production = otherUser();
+        production.extras.add(script -> script.graph().apply(Event.once(script.run().at(30), script.process(), Verb.WRITE,
+                FileRef.of(script.run().home + "/.cache/pip/x"), false, null)));
+        GraphDocument canary = new DeployRun().record();
+
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS).differences()).hasSize(1);
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS.withIgnorePaths(List.of("~/.cache/**")))
+                .differences()).isEmpty();
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS.withIgnorePaths(List.of("/home/*/.cache/**")))
+                .differences()).isEmpty();
     }
 
     @Test
