@@ -33,6 +33,7 @@ final class RuleEngine {
     private final Map<Verb, int[]> watching = new EnumMap<>(Verb.class);
     private final Map<Verb, int[]> remembering = new EnumMap<>(Verb.class);
     private final Map<String, SessionState> sessions = new ConcurrentHashMap<>();
+    private volatile LastSession last;
 
     RuleEngine(List<Rule> rules) {
         this.rules = List.copyOf(rules);
@@ -53,7 +54,7 @@ final class RuleEngine {
         if (watchers.length == 0 && rememberers.length == 0) {
             return List.of();
         }
-        SessionState state = sessions.computeIfAbsent(context.sessionId(), id -> new SessionState());
+        SessionState state = stateOf(context.sessionId());
         long now = nanos(event.time());
         List<Hit> hits = List.of();
         synchronized (state) {
@@ -81,6 +82,21 @@ final class RuleEngine {
     /** Forgets a session's state. */
     void endSession(String sessionId) {
         sessions.remove(sessionId);
+        last = null;
+    }
+
+    /** The session's state; the last one used is remembered, as events of one session come in runs. */
+    private SessionState stateOf(String sessionId) {
+        LastSession recent = last;
+        if (recent != null && recent.id().equals(sessionId)) {
+            return recent.state();
+        }
+        SessionState state = sessions.computeIfAbsent(sessionId, id -> new SessionState());
+        last = new LastSession(sessionId, state);
+        return state;
+    }
+
+    private record LastSession(String id, SessionState state) {
     }
 
     private boolean matches(Rule rule, int index, Event event, Ancestry ancestry, SessionState state, long now) {
@@ -128,8 +144,12 @@ final class RuleEngine {
             description = description + " (more than " + rule.threshold().moreThan() + " in "
                     + rule.threshold().window().toMillis() / 1000.0 + " s)";
         }
-        Alert alert = new Alert(rule.id(), rule.severity().wireName(), description, null, event.subject().id(),
-                event.verb(), context.targetId(event), event.time());
+        // a count over a window is about the process, not about the one edge that crossed it
+        Alert alert = rule.threshold() != null
+                ? new Alert(rule.id(), rule.severity().wireName(), description, event.subject().id(), null, null,
+                        null, event.time())
+                : new Alert(rule.id(), rule.severity().wireName(), description, null, event.subject().id(),
+                        event.verb(), context.targetId(event), event.time());
         return new Hit(context.sessionId(), rule, alert, event.subject(), ancestors, event.verb(), object,
                 event.failed() > 0, event.count());
     }

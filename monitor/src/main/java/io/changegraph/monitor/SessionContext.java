@@ -60,10 +60,25 @@ public interface SessionContext {
                 return ancestry.ancestors(process);
             }
 
+            /**
+             * The file node now at the path: the newest generation of the path's id when it still has
+             * that path and was not replaced (the common case, a few map lookups); otherwise (renamed
+             * away, or another file renamed over it) the target of the subject's edge with that verb.
+             */
             @Override
             public String targetId(Event event) {
                 if (!(event.object() instanceof FileRef file)) {
                     return SessionContext.super.targetId(event);
+                }
+                FileNode newest = null;
+                for (int generation = 0; generation < 1000; generation++) {
+                    if (!(graph.node(Ids.file(file.path(), generation)).orElse(null) instanceof FileNode node)) {
+                        break;
+                    }
+                    newest = node;
+                }
+                if (newest != null && newest.path().equals(file.path()) && !newest.replaced()) {
+                    return newest.id();
                 }
                 String found = null;
                 Instant latest = Instant.MIN;
