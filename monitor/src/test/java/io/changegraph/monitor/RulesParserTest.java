@@ -91,6 +91,12 @@ class RulesParserTest {
     }
 
     @Test
+    void parse_deepNesting_isLocatedNotACrash() {
+        String deep = "rules: " + "[".repeat(5000) + "]".repeat(5000) + "\n";
+        assertThat(problems(deep)).isNotEmpty().allSatisfy(p -> assertThat(p).matches("r\\.yaml:\\d+:\\d+: .*"));
+    }
+
+    @Test
     void parse_unknownGroupAndBadAddress_areLocated() {
         List<String> problems = problems("""
                 alerts:
