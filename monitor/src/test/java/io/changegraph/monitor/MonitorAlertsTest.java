@@ -147,6 +147,18 @@ class MonitorAlertsTest {
     }
 
     @Test
+    void close_sendsTheLastWindowBeforeStopping() throws Exception {
+        GreenMail server = smtpServer(freePort(), false);
+        MonitorConfig config = config(server.getSmtp().getPort(), null, null)
+                .withTiming(Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofSeconds(1));
+        Monitor monitor = start(config);
+        monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), session);
+        monitor.close();
+        assertThat(server.getReceivedMessages()).hasSize(1);
+        assertThat(outboxFiles()).isZero();
+    }
+
+    @Test
     void mail_rateLimit_holdsTheRestInTheOutbox() throws Exception {
         GreenMail server = smtpServer(freePort(), false);
         MonitorConfig base = config(server.getSmtp().getPort(), null, null);
