@@ -4,15 +4,11 @@ import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -20,21 +16,31 @@ import java.util.stream.Collectors;
  * place in the spawn tree, files by normalised path history, remotes by endpoint per {@link RemoteMatch}.
  * Computes, per process, a behaviour signature over its subtree (what it did, not how often or whether it
  * failed), used only to pair identically labelled siblings of the two runs.
+ *
+ * <p>Nodes are numbered by their position in the document; everything per node is an array indexed by that
+ * number, and edges and children are stored as compressed adjacency lists, so a million edges cost a few
+ * array reads each rather than hash lookups.
  */
 final class CanonicalSide {
     private static final int DISPLAY_LIMIT = 80;
 
     final GraphDocument document;
-    final Map<String, Node> nodes = new HashMap<>();
-    final Map<String, List<Edge>> comparedEdgesFrom = new HashMap<>();
-    final Map<String, List<String>> children = new HashMap<>();
-    final List<String> roots = new ArrayList<>();
-    final Map<String, String> label = new HashMap<>();
-    final Map<String, Long> signature = new HashMap<>();
+    final Node[] nodes;
+    /** Compared edges, grouped by source: those of node {@code n} are {@code edges[edgeStart[n] .. edgeStart[n+1])}. */
+    final Edge[] edges;
+    final int[] edgeTarget;
+    final int[] edgeStart;
+    /** Spawn children, grouped by parent like the edges. */
+    final int[] childList;
+    final int[] childStart;
+    final int[] roots;
+    /** Normalised exe and argv, NUL-separated; null for nodes that are not processes. */
+    final String[] label;
+    final long[] signature;
     final String rootCwd;
     private final Normalizer normalizer;
     private final DiffOptions options;
-    private final Map<String, String> targetKeys = new HashMap<>();
+    private final String[] targetKeys;
     private final List<PathMatcher> ignored = new ArrayList<>();
 
     CanonicalSide(GraphDocument document, DiffOptions options) {
@@ -44,26 +50,68 @@ final class CanonicalSide {
         for (String glob : options.ignorePaths()) {
             ignored.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
-        for (Node node : document.nodes()) {
-            nodes.put(node.id(), node);
+        int size = document.nodes().size();
+        nodes = document.nodes().toArray(Node[]::new);
+        Map<String, Integer> index = HashMap.newHashMap(size);
+        for (int n = 0; n < size; n++) {
+            index.put(nodes[n].id(), n);
         }
-        Map<String, String> parent = new HashMap<>();
-        for (Edge edge : document.edges()) {
-            if (edge.verb() == Verb.SPAWN && nodes.get(edge.target()) instanceof ProcessNode
-                    && nodes.get(edge.source()) instanceof ProcessNode) {
-                parent.merge(edge.target(), edge.source(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+        targetKeys = new String[size];
+        label = new String[size];
+        signature = new long[size];
+
+        List<Edge> all = document.edges();
+        int[] source = new int[all.size()];
+        int[] target = new int[all.size()];
+        boolean[] compared = new boolean[all.size()];
+        int[] parent = new int[size];
+        Arrays.fill(parent, -1);
+        int[] edgeCount = new int[size + 1];
+        int[] childCount = new int[size + 1];
+        for (int e = 0; e < all.size(); e++) {
+            Edge edge = all.get(e);
+            source[e] = index.getOrDefault(edge.source(), -1);
+            target[e] = index.getOrDefault(edge.target(), -1);
+            if (source[e] < 0 || target[e] < 0) {
+                continue;
             }
-            if (isCompared(edge)) {
-                comparedEdgesFrom.computeIfAbsent(edge.source(), id -> new ArrayList<>()).add(edge);
+            if (edge.verb() == Verb.SPAWN && nodes[source[e]] instanceof ProcessNode && nodes[target[e]] instanceof ProcessNode
+                    && (parent[target[e]] < 0 || nodes[source[e]].id().compareTo(nodes[parent[target[e]]].id()) < 0)) {
+                parent[target[e]] = source[e];
+            }
+            compared[e] = isCompared(edge, nodes[target[e]]);
+            if (compared[e]) {
+                edgeCount[source[e]]++;
             }
         }
-        parent.forEach((kid, source) -> children.computeIfAbsent(source, id -> new ArrayList<>()).add(kid));
+        for (int n = 0; n < size; n++) {
+            if (parent[n] >= 0) {
+                childCount[parent[n]]++;
+            }
+        }
+        edgeStart = offsets(edgeCount);
+        childStart = offsets(childCount);
+        edges = new Edge[edgeStart[size]];
+        edgeTarget = new int[edgeStart[size]];
+        int[] fill = Arrays.copyOf(edgeStart, size);
+        for (int e = 0; e < all.size(); e++) {
+            if (compared[e]) {
+                int slot = fill[source[e]]++;
+                edges[slot] = all.get(e);
+                edgeTarget[slot] = target[e];
+            }
+        }
+        childList = new int[childStart[size]];
+        int[] childFill = Arrays.copyOf(childStart, size);
+        List<Integer> rootList = new ArrayList<>();
         ProcessNode rootProcess = null;
-        for (Node node : document.nodes()) {
-            if (node instanceof ProcessNode process) {
-                label.put(process.id(), normalizer.apply(process.exe()) + "\0" + String.join("\0", normalizer.apply(process.argv())));
-                if (!parent.containsKey(process.id())) {
-                    roots.add(process.id());
+        for (int n = 0; n < size; n++) {
+            if (nodes[n] instanceof ProcessNode process) {
+                label[n] = normalizer.apply(process.exe()) + "\0" + String.join("\0", normalizer.apply(process.argv()));
+                if (parent[n] >= 0) {
+                    childList[childFill[parent[n]]++] = n;
+                } else {
+                    rootList.add(n);
                     if (rootProcess == null || process.pid() == document.session().rootPid()) {
                         rootProcess = process;
                     }
@@ -71,15 +119,23 @@ final class CanonicalSide {
             }
         }
         rootCwd = rootProcess == null || rootProcess.cwd().isEmpty() ? null : normalizer.apply(rootProcess.cwd());
-        computeSignatures();
+        roots = computeSignatures(rootList);
+    }
+
+    private static int[] offsets(int[] counts) {
+        int[] start = new int[counts.length];
+        for (int n = 1; n < counts.length; n++) {
+            start[n] = start[n - 1] + counts[n - 1];
+        }
+        return start;
     }
 
     /** Whether an edge takes part in the comparison: its verb and its target's paths are not ignored. */
-    private boolean isCompared(Edge edge) {
+    private boolean isCompared(Edge edge, Node target) {
         if (options.ignoreVerbs().contains(edge.verb())) {
             return false;
         }
-        if (ignored.isEmpty() || !(nodes.get(edge.target()) instanceof FileNode file)) {
+        if (ignored.isEmpty() || !(target instanceof FileNode file)) {
             return true;
         }
         for (String path : file.paths()) {
@@ -97,23 +153,31 @@ final class CanonicalSide {
         return true;
     }
 
+    boolean isProcess(int node) {
+        return label[node] != null;
+    }
+
     /** The canonical name of a non-process node: normalised path history, endpoint or module name. */
-    String targetKey(String nodeId) {
-        return targetKeys.computeIfAbsent(nodeId, id -> switch (nodes.get(id)) {
-            case FileNode file -> file.paths().stream().map(normalizer::apply).distinct().collect(Collectors.joining(" -> "));
-            case RemoteNode remote -> remoteKey(remote);
-            case ModuleNode module -> "module " + module.name();
-            case ProcessNode process -> "process " + display(process.id());
-            case null -> "unknown " + id;
-        });
+    String targetKey(int node) {
+        String key = targetKeys[node];
+        if (key == null) {
+            key = switch (nodes[node]) {
+                case FileNode file -> file.paths().size() == 1 ? normalizer.applyOnce(file.path())
+                        : file.paths().stream().map(normalizer::applyOnce).distinct().collect(Collectors.joining(" -> "));
+                case RemoteNode remote -> remoteKey(remote);
+                case ModuleNode module -> "module " + module.name();
+                case ProcessNode process -> "process " + display(node);
+            };
+            targetKeys[node] = key;
+        }
+        return key;
     }
 
     private String remoteKey(RemoteNode remote) {
-        String address = remote.family().equals("unix") ? normalizer.apply(remote.address()) : remote.address();
         if (remote.family().equals("unix")) {
-            return "unix " + address;
+            return "unix " + normalizer.apply(remote.address());
         }
-        String host = remote.family().equals("ipv6") ? "[" + address + "]" : address;
+        String host = remote.family().equals("ipv6") ? "[" + remote.address() + "]" : remote.address();
         return switch (options.remoteMatch()) {
             case FULL -> remote.family() + " " + host + ":" + remote.port();
             case PORT -> remote.family() + " *:" + remote.port();
@@ -121,57 +185,63 @@ final class CanonicalSide {
         };
     }
 
-    /** A process as a reader knows it: its normalised command line, shortened. */
-    String display(String processId) {
-        String[] parts = label.get(processId).split("\0", -1);
-        String text = parts.length > 1 && !parts[1].isEmpty()
-                ? String.join(" ", Arrays.copyOfRange(parts, 1, parts.length))
-                : parts[0];
-        return text.length() <= DISPLAY_LIMIT ? text : text.substring(0, DISPLAY_LIMIT - 3) + "...";
+    /** A process as a reader knows it: its normalised command line (or exe when it has no argv), shortened. */
+    String display(int process) {
+        String text = label[process];
+        int split = text.indexOf('\0');
+        String argv = text.substring(split + 1).replace('\0', ' ');
+        String shown = argv.isBlank() ? text.substring(0, split) : argv;
+        return shown.length() <= DISPLAY_LIMIT ? shown : shown.substring(0, DISPLAY_LIMIT - 3) + "...";
     }
 
     String normalize(String text) {
         return normalizer.apply(text);
     }
 
-    private void visitFrom(List<String> starts, List<String> order, Set<String> visited) {
-        Deque<String> stack = new ArrayDeque<>(starts);
-        while (!stack.isEmpty()) {
-            String id = stack.pop();
-            if (visited.add(id)) {
-                order.add(id);
-                children.getOrDefault(id, List.of()).forEach(stack::push);
-            }
-        }
-    }
-
     /**
      * Subtree signatures, children before parents, without recursion (spawn chains can be deep). Processes
      * not reachable from a root (only a hand-made spawn cycle does that) become roots themselves.
      */
-    private void computeSignatures() {
-        List<String> order = new ArrayList<>(label.size());
-        Set<String> visited = new HashSet<>();
-        visitFrom(roots, order, visited);
-        if (order.size() < label.size()) {
-            for (String id : label.keySet().stream().sorted().toList()) {
-                if (!visited.contains(id)) {
-                    roots.add(id);
-                    visitFrom(List.of(id), order, visited);
+    private int[] computeSignatures(List<Integer> rootList) {
+        int[] order = new int[nodes.length];
+        int ordered = 0;
+        boolean[] visited = new boolean[nodes.length];
+        int[] stack = new int[nodes.length + 1];
+        for (int candidate = -1; candidate < nodes.length; candidate++) {
+            int top = 0;
+            if (candidate < 0) {
+                for (int root : rootList) {
+                    stack[top++] = root;
+                }
+            } else if (isProcess(candidate) && !visited[candidate]) {
+                rootList.add(candidate);
+                stack[top++] = candidate;
+            }
+            while (top > 0) {
+                int node = stack[--top];
+                if (!visited[node]) {
+                    visited[node] = true;
+                    order[ordered++] = node;
+                    for (int c = childStart[node]; c < childStart[node + 1]; c++) {
+                        stack[top++] = childList[c];
+                    }
                 }
             }
         }
-        for (int i = order.size() - 1; i >= 0; i--) {
-            String id = order.get(i);
+        for (int i = ordered - 1; i >= 0; i--) {
+            int node = order[i];
             long sum = 0;
-            for (Edge edge : comparedEdgesFrom.getOrDefault(id, List.of())) {
-                String target = nodes.get(edge.target()) instanceof ProcessNode ? label.get(edge.target()) : targetKey(edge.target());
-                sum += Hashing.mix(Hashing.of(edge.verb().wireName()) * 31 + Hashing.of(target));
+            for (int e = edgeStart[node]; e < edgeStart[node + 1]; e++) {
+                int target = edgeTarget[e];
+                String name = isProcess(target) ? label[target] : targetKey(target);
+                sum += Hashing.mix(Hashing.of(edges[e].verb()) * 31 + Hashing.of(name));
             }
-            for (String child : children.getOrDefault(id, List.of())) {
-                sum += Hashing.mix(Hashing.of(label.get(child)) * 31 + signature.getOrDefault(child, 0L));
+            for (int c = childStart[node]; c < childStart[node + 1]; c++) {
+                int child = childList[c];
+                sum += Hashing.mix(Hashing.of(label[child]) * 31 + signature[child]);
             }
-            signature.put(id, Hashing.mix(sum));
+            signature[node] = Hashing.mix(sum);
         }
+        return rootList.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -81,8 +81,9 @@ public final class ChangeGraph {
             boolean succeeded = event.failed() < event.count();
             if (succeeded && event.verb() == Verb.RENAME && event.detail() != null) {
                 move(target, event.detail());
-            } else if (succeeded && (event.verb() == Verb.UNLINK || event.verb() == Verb.RMDIR)) {
-                fileAtPath.remove(((FileRef) event.object()).path(), target);
+            } else if (succeeded && (event.verb() == Verb.UNLINK || event.verb() == Verb.RMDIR)
+                    && event.object() instanceof FileRef deleted) {
+                fileAtPath.remove(deleted.path(), target);
             }
         }
     }

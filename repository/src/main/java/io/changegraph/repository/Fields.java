@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Typed access to one JSON object of a graph file, naming where it is ({@code graph.json: nodes[3]}) in every
@@ -28,11 +30,7 @@ final class Fields {
     }
 
     String text(String key) {
-        JsonNode value = required(key);
-        if (!value.isTextual()) {
-            throw wrong(key, "a string");
-        }
-        return value.textValue();
+        return typed(key, JsonNode::isTextual, "a string", JsonNode::textValue);
     }
 
     String optionalText(String key) {
@@ -40,19 +38,11 @@ final class Fields {
     }
 
     long longValue(String key) {
-        JsonNode value = required(key);
-        if (!value.canConvertToLong() || !value.isIntegralNumber()) {
-            throw wrong(key, "an integer");
-        }
-        return value.longValue();
+        return typed(key, value -> value.isIntegralNumber() && value.canConvertToLong(), "an integer", JsonNode::longValue);
     }
 
     int intValue(String key) {
-        JsonNode value = required(key);
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw wrong(key, "a 32-bit integer");
-        }
-        return value.intValue();
+        return typed(key, value -> value.isIntegralNumber() && value.canConvertToInt(), "a 32-bit integer", JsonNode::intValue);
     }
 
     Integer optionalInt(String key) {
@@ -60,11 +50,7 @@ final class Fields {
     }
 
     boolean bool(String key) {
-        JsonNode value = required(key);
-        if (!value.isBoolean()) {
-            throw wrong(key, "true or false");
-        }
-        return value.booleanValue();
+        return typed(key, JsonNode::isBoolean, "true or false", JsonNode::booleanValue);
     }
 
     Instant time(String key) {
@@ -101,11 +87,7 @@ final class Fields {
     }
 
     Fields object(String key) {
-        JsonNode value = required(key);
-        if (!value.isObject()) {
-            throw wrong(key, "an object");
-        }
-        return new Fields(value, where + ": " + key);
+        return new Fields(typed(key, JsonNode::isObject, "an object", value -> value), where + ": " + key);
     }
 
     List<Fields> objects(String key) {
@@ -121,11 +103,15 @@ final class Fields {
     }
 
     private JsonNode array(String key) {
+        return typed(key, JsonNode::isArray, "an array", value -> value);
+    }
+
+    private <T> T typed(String key, Predicate<JsonNode> valid, String expected, Function<JsonNode, T> read) {
         JsonNode value = required(key);
-        if (!value.isArray()) {
-            throw wrong(key, "an array");
+        if (!valid.test(value)) {
+            throw wrong(key, expected);
         }
-        return value;
+        return read.apply(value);
     }
 
     private JsonNode required(String key) {

@@ -39,14 +39,15 @@ public final class GraphDiff {
         return new DiffReport(canary, production, comparison.differences(), comparison::union);
     }
 
-    /** A behaviour by canonical identity: acting process, verb, canonical target ({@code #n} for a process). */
-    record BehaviourKey(int process, Verb verb, String target) {
+    /**
+     * A behaviour by canonical identity: acting process, verb, and either the canonical number of a target
+     * process or the canonical key of another target (then {@code targetProcess} is -1).
+     */
+    record BehaviourKey(int process, Verb verb, int targetProcess, String target) {
     }
 
     /** One side's edges that share a canonical identity, summed. */
     static final class Behaviour {
-        final String sourceId;
-        final String targetId;
         final String targetLabel;
         final Node target;
         long count;
@@ -54,11 +55,10 @@ public final class GraphDiff {
         long failed;
         Instant first;
         Instant last;
-        final TreeSet<String> details = new TreeSet<>();
+        /** Normalised details, sorted; allocated on the first one (most edges have none). */
+        private TreeSet<String> details;
 
-        Behaviour(String sourceId, String targetId, String targetLabel, Node target) {
-            this.sourceId = sourceId;
-            this.targetId = targetId;
+        Behaviour(String targetLabel, Node target) {
             this.targetLabel = targetLabel;
             this.target = target;
         }
@@ -70,32 +70,43 @@ public final class GraphDiff {
             first = first == null || (edge.first() != null && edge.first().isBefore(first)) ? edge.first() : first;
             last = last == null || (edge.last() != null && edge.last().isAfter(last)) ? edge.last() : last;
             for (String detail : edge.details()) {
+                if (details == null) {
+                    details = new TreeSet<>();
+                }
                 details.add(side.normalize(detail));
             }
         }
 
         Difference.Outcome outcome() {
-            return new Difference.Outcome(count, bytes, failed, List.copyOf(details));
+            return new Difference.Outcome(count, bytes, failed, details());
+        }
+
+        List<String> details() {
+            return details == null ? List.of() : List.copyOf(details);
         }
     }
 
-    private static Map<BehaviourKey, Behaviour> behaviours(CanonicalSide side, Map<String, Integer> canon,
-                                                           ProcessMatching matching) {
-        Map<BehaviourKey, Behaviour> behaviours = new HashMap<>();
-        side.comparedEdgesFrom.forEach((source, edges) -> {
-            Integer process = canon.get(source);
-            if (process == null) {
-                return;
+    private static Map<BehaviourKey, Behaviour> behaviours(CanonicalSide side, int[] canon, ProcessMatching matching) {
+        Map<BehaviourKey, Behaviour> behaviours = HashMap.newHashMap(side.edges.length);
+        for (int source = 0; source < side.nodes.length; source++) {
+            int process = canon[source];
+            if (process < 0) {
+                continue;
             }
-            for (Edge edge : edges) {
-                Node target = side.nodes.get(edge.target());
-                Integer targetProcess = target instanceof ProcessNode ? canon.get(edge.target()) : null;
-                String key = targetProcess != null ? "#" + targetProcess : side.targetKey(edge.target());
-                String label = targetProcess != null ? matching.display(targetProcess) : key;
-                behaviours.computeIfAbsent(new BehaviourKey(process, edge.verb(), key),
-                        k -> new Behaviour(source, edge.target(), label, target)).add(edge, side);
+            for (int e = side.edgeStart[source]; e < side.edgeStart[source + 1]; e++) {
+                Edge edge = side.edges[e];
+                int target = side.edgeTarget[e];
+                int targetProcess = side.isProcess(target) ? canon[target] : -1;
+                String key = targetProcess >= 0 ? null : side.targetKey(target);
+                BehaviourKey behaviourKey = new BehaviourKey(process, edge.verb(), targetProcess, key);
+                Behaviour behaviour = behaviours.get(behaviourKey);
+                if (behaviour == null) {
+                    behaviour = new Behaviour(targetProcess >= 0 ? matching.display(targetProcess) : key, side.nodes[target]);
+                    behaviours.put(behaviourKey, behaviour);
+                }
+                behaviour.add(edge, side);
             }
-        });
+        }
         return behaviours;
     }
 
@@ -154,22 +165,20 @@ public final class GraphDiff {
                                   Map<Integer, List<Difference>> collapsed) {
             if (top[key.process()] >= 0) {
                 collapsed.computeIfAbsent(top[key.process()], canon -> new ArrayList<>()).add(difference);
-            } else if (key.verb() == Verb.SPAWN && key.target().startsWith("#")
-                    && top[Integer.parseInt(key.target().substring(1))] == Integer.parseInt(key.target().substring(1))) {
-                collapsed.computeIfAbsent(Integer.parseInt(key.target().substring(1)), canon -> new ArrayList<>()).add(difference);
+            } else if (key.verb() == Verb.SPAWN && key.targetProcess() >= 0 && top[key.targetProcess()] == key.targetProcess()) {
+                collapsed.computeIfAbsent(key.targetProcess(), canon -> new ArrayList<>()).add(difference);
             } else {
                 differences.add(difference);
             }
         }
 
         private boolean followed(int canon) {
-            String id = matching.canaryProcess.get(canon) != null ? matching.canaryProcess.get(canon) : matching.productionProcess.get(canon);
-            CanonicalSide side = matching.canaryProcess.get(canon) != null ? canary : production;
-            return ((ProcessNode) side.nodes.get(id)).followed();
+            return matching.canaryProcess(canon) >= 0 ? ((ProcessNode) canary.nodes[matching.canaryProcess(canon)]).followed()
+                    : ((ProcessNode) production.nodes[matching.productionProcess(canon)]).followed();
         }
 
         private Difference oneSidedProcess(int canon, List<Difference> effects) {
-            boolean inCanary = matching.canaryProcess.get(canon) != null;
+            boolean inCanary = matching.canaryProcess(canon) >= 0;
             int parent = matching.parent(canon);
             List<String> parentChain = parent < 0 ? List.of() : matching.ancestry(parent);
             List<String> ownChain = matching.ancestry(canon);
@@ -200,17 +209,22 @@ public final class GraphDiff {
         }
 
         private String exitChange(int canon) {
-            String canaryId = matching.canaryProcess.get(canon);
-            String productionId = matching.productionProcess.get(canon);
-            if (canaryId == null || productionId == null) {
+            if (matching.oneSided(canon)) {
                 return null;
             }
-            String before = exitStatus((ProcessNode) canary.nodes.get(canaryId));
-            String after = exitStatus((ProcessNode) production.nodes.get(productionId));
-            return before.equals(after) ? null : before + " -> " + after;
+            ProcessNode before = (ProcessNode) canary.nodes[matching.canaryProcess(canon)];
+            ProcessNode after = (ProcessNode) production.nodes[matching.productionProcess(canon)];
+            boolean same = Objects.equals(before.exitCode(), after.exitCode())
+                    && Objects.equals(before.exitSignal(), after.exitSignal());
+            return same ? null : exitStatus(before) + " -> " + exitStatus(after);
         }
 
         private List<String> reasons(Behaviour c, Behaviour p) {
+            boolean sameDetails = c.details == null ? p.details == null : c.details.equals(p.details);
+            if ((c.failed == 0) == (p.failed == 0) && !beyondTolerance(c.count, p.count)
+                    && !beyondTolerance(c.bytes, p.bytes) && sameDetails) {
+                return List.of();
+            }
             List<String> reasons = new ArrayList<>();
             if ((c.failed == 0) != (p.failed == 0)) {
                 reasons.add("failed " + c.failed + " -> " + p.failed);
@@ -221,8 +235,8 @@ public final class GraphDiff {
             if (beyondTolerance(c.bytes, p.bytes)) {
                 reasons.add("bytes " + c.bytes + " -> " + p.bytes);
             }
-            if (!c.details.equals(p.details)) {
-                reasons.add("details " + c.details + " -> " + p.details);
+            if (!sameDetails) {
+                reasons.add("details " + c.details() + " -> " + p.details());
             }
             return reasons;
         }
@@ -310,9 +324,9 @@ public final class GraphDiff {
         DiffUnion build() {
             ProcessMatching matching = comparison.matching();
             for (int canon = 0; canon < matching.size(); canon++) {
-                String canaryId = matching.canaryProcess.get(canon);
-                String productionId = matching.productionProcess.get(canon);
-                Node node = canaryId != null ? comparison.canary().nodes.get(canaryId) : comparison.production().nodes.get(productionId);
+                int canaryNode = matching.canaryProcess(canon);
+                int productionNode = matching.productionProcess(canon);
+                Node node = canaryNode >= 0 ? comparison.canary().nodes[canaryNode] : comparison.production().nodes[productionNode];
                 String id = addNode(node);
                 processIds.put(canon, id);
                 String exit = comparison.exitChange(canon);
@@ -320,8 +334,8 @@ public final class GraphDiff {
                     nodeStatus.put(id, DiffStatus.CHANGED);
                     reasons.put(id, exit);
                 } else {
-                    nodeStatus.put(id, canaryId == null ? DiffStatus.ONLY_PRODUCTION
-                            : productionId == null ? DiffStatus.ONLY_CANARY : DiffStatus.SAME);
+                    nodeStatus.put(id, canaryNode < 0 ? DiffStatus.ONLY_PRODUCTION
+                            : productionNode < 0 ? DiffStatus.ONLY_CANARY : DiffStatus.SAME);
                 }
             }
             Map<BehaviourKey, Behaviour> canaryBehaviours = comparison.canaryBehaviours();
@@ -343,15 +357,15 @@ public final class GraphDiff {
             Behaviour shown = c != null ? c : p;
             String source = processIds.get(key.process());
             String target;
-            if (key.target().startsWith("#") && shown.target instanceof ProcessNode) {
-                target = processIds.get(Integer.parseInt(key.target().substring(1)));
+            if (key.targetProcess() >= 0) {
+                target = processIds.get(key.targetProcess());
             } else {
                 target = targetIds.computeIfAbsent(key.target(), k -> addNode(shown.target));
                 DiffStatus side = c == null ? DiffStatus.ONLY_PRODUCTION : p == null ? DiffStatus.ONLY_CANARY : DiffStatus.SAME;
                 nodeStatus.merge(target, side, (a, b) -> a == b ? a : DiffStatus.SAME);
             }
             Edge edge = new Edge(source, target, key.verb(), shown.count, shown.bytes, shown.failed, shown.first, shown.last,
-                    List.copyOf(shown.details));
+                    shown.details());
             edges.add(edge);
             List<String> why = c != null && p != null ? comparison.reasons(c, p) : List.of();
             edgeStatus.put(edge.key(), c == null ? DiffStatus.ONLY_PRODUCTION : p == null ? DiffStatus.ONLY_CANARY

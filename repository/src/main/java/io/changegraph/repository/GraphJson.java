@@ -196,6 +196,16 @@ public final class GraphJson {
     }
 
     private static Node node(Fields json) {
+        Node node = nodeOfKind(json);
+        String id = json.text("id");
+        if (!id.equals(node.id())) {
+            throw new GraphFormatException(json.where() + ": id '" + id + "' does not match the node's identity (expected '"
+                    + node.id() + "')");
+        }
+        return node;
+    }
+
+    private static Node nodeOfKind(Fields json) {
         String kind = json.text("kind");
         return switch (kind) {
             case "process" -> new ProcessNode(json.intValue("pid"), json.longValue("start_ns"), json.intValue("ppid"),

@@ -2,7 +2,19 @@ package io.changegraph.repository;
 
 /** 64-bit string hashing for behaviour signatures: FNV-1a, finished with the SplitMix64 mixer. */
 final class Hashing {
+    private static final long[] VERBS = new long[Verb.values().length];
+
+    static {
+        for (Verb verb : Verb.values()) {
+            VERBS[verb.ordinal()] = of(verb.wireName());
+        }
+    }
+
     private Hashing() {
+    }
+
+    static long of(Verb verb) {
+        return VERBS[verb.ordinal()];
     }
 
     static long of(String text) {

@@ -22,17 +22,24 @@ import java.util.Set;
  */
 public record Normalization(List<NormalizationRule> rules, boolean sessionNames) {
     private static final String EDGE = "(?=$|[/\\s=:,;'\"])";
-    private static final String START = "(^|[\\s=:,;'\"])";
+    /** Start of the string or of a word in it (a path after {@code --dir=} or a space). */
+    private static final String START = "(?<![^\\s=:,;'\"])";
     private static final String TEMP_DIRS = "(?:/tmp|/var/tmp|/dev/shm)";
+    private static final String TEMP_HINTS = "/tmp/|/var/tmp/|/dev/shm/";
 
-    /** The built-in rules, in the order they run. */
+    /**
+     * The built-in rules, in the order they run: homes ({@code /home/NAME}, {@code /root}) to {@code ~};
+     * mktemp names ({@code tmp.XXXXXXXXXX}) anywhere, and any {@code NAME.XXXXXX} suffix in a string that
+     * names a temp dir ({@code /tmp}, {@code /var/tmp}, {@code /dev/shm}), to {@code <tmp>}; sed's
+     * {@code sedXXXXXX} temp files; Python's {@code /tmp/tmpXXXXXXXX}; {@code /proc/PID} and
+     * {@code /run/user/UID}.
+     */
     public static final List<NormalizationRule> DEFAULT_RULES = List.of(
-            new NormalizationRule("home", START + "(?:/home/[^/\\s=:,;'\"]+|/root)" + EDGE, "$1~", "/"),
-            new NormalizationRule("mktemp", "(?<=/)tmp\\.[A-Za-z0-9]{6,}" + EDGE, "tmp.<tmp>", "tmp."),
-            new NormalizationRule("temp-suffix",
-                    "(" + START + TEMP_DIRS + "/(?:[^/\\s]+/)*?[^/\\s.]+)\\.[A-Za-z0-9]{6,}" + EDGE, "$1.<tmp>", "/"),
-            new NormalizationRule("sed-temp", "(?<=/)sed[A-Za-z0-9]{6}" + EDGE, "sed<tmp>", "/sed"),
-            new NormalizationRule("python-temp", "(?<=" + TEMP_DIRS + "/)tmp[a-z0-9_]{8}" + EDGE, "tmp<tmp>", "tmp"),
+            new NormalizationRule("home", START + "/(?:home/[^/\\s=:,;'\"]+|root)" + EDGE, "~", "/home/|/root"),
+            new NormalizationRule("mktemp", "/tmp\\.[A-Za-z0-9]{6,}" + EDGE, "/tmp.<tmp>", "/tmp."),
+            new NormalizationRule("temp-suffix", "/([^/\\s.]+)\\.[A-Za-z0-9]{6,}" + EDGE, "/$1.<tmp>", TEMP_HINTS),
+            new NormalizationRule("sed-temp", "/sed[A-Za-z0-9]{6}" + EDGE, "/sed<tmp>", "/sed"),
+            new NormalizationRule("python-temp", "(" + TEMP_DIRS + ")/tmp[a-z0-9_]{8}" + EDGE, "$1/tmp<tmp>", TEMP_HINTS),
             new NormalizationRule("proc-pid", "/proc/[0-9]+(?:/task/[0-9]+)?" + EDGE, "/proc/<pid>", "/proc/"),
             new NormalizationRule("run-user", "/run/user/[0-9]+" + EDGE, "/run/user/<uid>", "/run/user/"));
 

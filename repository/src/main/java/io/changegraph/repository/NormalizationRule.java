@@ -7,8 +7,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * One rewrite of the strings a diff compares (paths, exe, argv, cwd, socket paths, edge details):
  * every match of {@code pattern} (a Java regex) is replaced by {@code replacement} ({@code $1} refers to
- * groups). When {@code hint} is not empty the rule only runs on strings containing it, which keeps a diff of
- * a million edges fast.
+ * groups). When {@code hint} is not empty the rule only runs on strings containing one of its literals
+ * (separated by {@code |}), which keeps a diff of a million edges fast.
  */
 public record NormalizationRule(String name, String pattern, String replacement, String hint) {
     public NormalizationRule {

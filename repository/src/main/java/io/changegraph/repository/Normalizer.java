@@ -8,10 +8,22 @@ import java.util.regex.Pattern;
 
 /** {@link Normalization} rules compiled for one graph (its session's user and host), with a cache per string. */
 final class Normalizer {
-    /** A rule runs again on its own output (so nested temp dirs are all rewritten), at most this many times. */
-    private static final int MAX_PASSES = 4;
+    private record Compiled(Pattern pattern, String replacement, List<String> hints) {
+        Compiled(Pattern pattern, String replacement, String hint) {
+            this(pattern, replacement, hint.isEmpty() ? List.of() : List.of(hint.split("\\|")));
+        }
 
-    private record Compiled(Pattern pattern, String replacement, String hint) {
+        boolean mayMatch(String text) {
+            if (hints.isEmpty()) {
+                return true;
+            }
+            for (String hint : hints) {
+                if (text.contains(hint)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private final List<Compiled> rules = new ArrayList<>();
@@ -40,22 +52,25 @@ final class Normalizer {
                 literal);
     }
 
+    /** Normalises a string that recurs (exe, argv words, details): remembered. */
     String apply(String text) {
         String cached = cache.get(text);
         if (cached != null) {
             return cached;
         }
+        String result = applyOnce(text);
+        cache.put(text, result);
+        return result;
+    }
+
+    /** Normalises a string seen once (a file node's path): not remembered, which keeps big diffs light. */
+    String applyOnce(String text) {
         String result = text;
         for (Compiled rule : rules) {
-            for (int pass = 0; pass < MAX_PASSES && (rule.hint().isEmpty() || result.contains(rule.hint())); pass++) {
-                String rewritten = rule.pattern().matcher(result).replaceAll(rule.replacement());
-                if (rewritten.equals(result)) {
-                    break;
-                }
-                result = rewritten;
+            if (rule.mayMatch(result)) {
+                result = rule.pattern().matcher(result).replaceAll(rule.replacement());
             }
         }
-        cache.put(text, result);
         return result;
     }
 

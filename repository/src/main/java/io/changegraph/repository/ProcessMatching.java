@@ -2,9 +2,8 @@ package io.changegraph.repository;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,27 +13,35 @@ import java.util.TreeSet;
  * Pairs the processes of two runs top-down through the spawn tree. Children of a matched pair (or roots)
  * are grouped by label; within a group, processes with equal behaviour signatures pair first, the rest pair
  * in signature order, and what is left is on one side only. Every pair or single process gets a canonical
- * number; its display name is its label plus {@code #n} when the group holds more than one.
+ * number (parents before children); its display name is its label plus {@code #n} when the group holds more
+ * than one.
  */
 final class ProcessMatching {
-    private record Task(int parent, List<String> canary, List<String> production) {
+    private static final int NONE = -1;
+
+    private record Task(int parent, int[] canary, int[] production) {
     }
 
     private final CanonicalSide canarySide;
     private final CanonicalSide productionSide;
-    final Map<String, Integer> canaryCanon = new HashMap<>();
-    final Map<String, Integer> productionCanon = new HashMap<>();
-    final List<String> canaryProcess = new ArrayList<>();
-    final List<String> productionProcess = new ArrayList<>();
-    private final List<Integer> parent = new ArrayList<>();
+    /** Canonical number per node of each side, {@value #NONE} for non-processes. */
+    final int[] canaryCanon;
+    final int[] productionCanon;
+    private int[] canaryProcess = new int[16];
+    private int[] productionProcess = new int[16];
+    private int[] parent = new int[16];
     private final List<String> display = new ArrayList<>();
-    private final Map<Integer, List<String>> ancestry = new HashMap<>();
+    private final Map<Integer, List<String>> ancestry = new java.util.HashMap<>();
 
     ProcessMatching(CanonicalSide canary, CanonicalSide production) {
         this.canarySide = canary;
         this.productionSide = production;
+        canaryCanon = new int[canary.nodes.length];
+        productionCanon = new int[production.nodes.length];
+        Arrays.fill(canaryCanon, NONE);
+        Arrays.fill(productionCanon, NONE);
         Deque<Task> work = new ArrayDeque<>();
-        work.push(new Task(-1, canary.roots, production.roots));
+        work.push(new Task(NONE, canary.roots, production.roots));
         while (!work.isEmpty()) {
             match(work.pop(), work);
         }
@@ -44,6 +51,30 @@ final class ProcessMatching {
         return display.size();
     }
 
+    /** The canary's node number of a canonical process, {@value #NONE} when it ran in production only. */
+    int canaryProcess(int canon) {
+        return canaryProcess[canon];
+    }
+
+    /** Production's node number of a canonical process, {@value #NONE} when it ran in the canary only. */
+    int productionProcess(int canon) {
+        return productionProcess[canon];
+    }
+
+    /** The canonical number of the parent, -1 for a root; parents are always numbered before their children. */
+    int parent(int canon) {
+        return parent[canon];
+    }
+
+    /** Whether the process ran on one side only. */
+    boolean oneSided(int canon) {
+        return canaryProcess[canon] == NONE || productionProcess[canon] == NONE;
+    }
+
+    String display(int canon) {
+        return display.get(canon);
+    }
+
     /** Display names from the root down to {@code canon}, inclusive. */
     List<String> ancestry(int canon) {
         List<String> known = ancestry.get(canon);
@@ -51,7 +82,7 @@ final class ProcessMatching {
             return known;
         }
         List<String> chain = new ArrayList<>();
-        for (int current = canon; current >= 0; current = parent.get(current)) {
+        for (int current = canon; current >= 0; current = parent[current]) {
             chain.add(display.get(current));
         }
         List<String> result = List.copyOf(chain.reversed());
@@ -59,73 +90,65 @@ final class ProcessMatching {
         return result;
     }
 
-    /** The canonical number of the parent, -1 for a root; parents are always numbered before their children. */
-    int parent(int canon) {
-        return parent.get(canon);
-    }
-
-    /** Whether the process ran on one side only. */
-    boolean oneSided(int canon) {
-        return canaryProcess.get(canon) == null || productionProcess.get(canon) == null;
-    }
-
-    String display(int canon) {
-        return display.get(canon);
-    }
-
     private void match(Task task, Deque<Task> work) {
-        Map<String, List<String>> canaryGroups = group(task.canary(), canarySide);
-        Map<String, List<String>> productionGroups = group(task.production(), productionSide);
+        Map<String, List<Integer>> canaryGroups = group(task.canary(), canarySide);
+        Map<String, List<Integer>> productionGroups = group(task.production(), productionSide);
         TreeSet<String> labels = new TreeSet<>(canaryGroups.keySet());
         labels.addAll(productionGroups.keySet());
         for (String label : labels) {
-            List<String> canary = canaryGroups.getOrDefault(label, List.of());
-            List<String> production = productionGroups.getOrDefault(label, List.of());
-            List<String[]> pairs = pair(canary, production);
+            List<int[]> pairs = pair(canaryGroups.getOrDefault(label, List.of()), productionGroups.getOrDefault(label, List.of()));
             for (int i = 0; i < pairs.size(); i++) {
-                String[] pair = pairs.get(i);
-                String name = pair[0] != null ? canarySide.display(pair[0]) : productionSide.display(pair[1]);
-                int canon = add(task.parent(), pairs.size() == 1 ? name : name + " #" + (i + 1), pair[0], pair[1]);
-                work.push(new Task(canon, children(canarySide, pair[0]), children(productionSide, pair[1])));
+                int c = pairs.get(i)[0];
+                int p = pairs.get(i)[1];
+                String name = c != NONE ? canarySide.display(c) : productionSide.display(p);
+                int canon = add(task.parent(), pairs.size() == 1 ? name : name + " #" + (i + 1), c, p);
+                work.push(new Task(canon, children(canarySide, c), children(productionSide, p)));
             }
         }
     }
 
-    private static List<String> children(CanonicalSide side, String processId) {
-        return processId == null ? List.of() : side.children.getOrDefault(processId, List.of());
+    private static int[] children(CanonicalSide side, int process) {
+        return process == NONE ? new int[0]
+                : Arrays.copyOfRange(side.childList, side.childStart[process], side.childStart[process + 1]);
     }
 
-    private int add(int parentCanon, String name, String canaryId, String productionId) {
+    private int add(int parentCanon, String name, int canaryNode, int productionNode) {
         int canon = display.size();
-        display.add(name);
-        parent.add(parentCanon);
-        canaryProcess.add(canaryId);
-        productionProcess.add(productionId);
-        if (canaryId != null) {
-            canaryCanon.put(canaryId, canon);
+        if (canon == parent.length) {
+            parent = Arrays.copyOf(parent, canon * 2);
+            canaryProcess = Arrays.copyOf(canaryProcess, canon * 2);
+            productionProcess = Arrays.copyOf(productionProcess, canon * 2);
         }
-        if (productionId != null) {
-            productionCanon.put(productionId, canon);
+        display.add(name);
+        parent[canon] = parentCanon;
+        canaryProcess[canon] = canaryNode;
+        productionProcess[canon] = productionNode;
+        if (canaryNode != NONE) {
+            canaryCanon[canaryNode] = canon;
+        }
+        if (productionNode != NONE) {
+            productionCanon[productionNode] = canon;
         }
         return canon;
     }
 
     /** Equal signatures first, then the rest in signature order, then the unpaired of each side. */
-    private List<String[]> pair(List<String> canary, List<String> production) {
-        if (canary.size() == 1 && production.size() == 1) {
-            return List.<String[]>of(new String[] {canary.getFirst(), production.getFirst()});
+    private List<int[]> pair(List<Integer> canary, List<Integer> production) {
+        if (canary.size() <= 1 && production.size() <= 1) {
+            return List.<int[]>of(new int[] {canary.isEmpty() ? NONE : canary.getFirst(),
+                    production.isEmpty() ? NONE : production.getFirst()});
         }
-        List<String> c = sorted(canary, canarySide);
-        List<String> p = sorted(production, productionSide);
-        List<String[]> pairs = new ArrayList<>();
-        List<String> leftCanary = new ArrayList<>();
-        List<String> leftProduction = new ArrayList<>();
+        List<Integer> c = sorted(canary, canarySide);
+        List<Integer> p = sorted(production, productionSide);
+        List<int[]> pairs = new ArrayList<>();
+        List<Integer> leftCanary = new ArrayList<>();
+        List<Integer> leftProduction = new ArrayList<>();
         int i = 0;
         int j = 0;
         while (i < c.size() && j < p.size()) {
-            int order = Long.compare(canarySide.signature.get(c.get(i)), productionSide.signature.get(p.get(j)));
+            int order = Long.compare(canarySide.signature[c.get(i)], productionSide.signature[p.get(j)]);
             if (order == 0) {
-                pairs.add(new String[] {c.get(i++), p.get(j++)});
+                pairs.add(new int[] {c.get(i++), p.get(j++)});
             } else if (order < 0) {
                 leftCanary.add(c.get(i++));
             } else {
@@ -135,23 +158,25 @@ final class ProcessMatching {
         leftCanary.addAll(c.subList(i, c.size()));
         leftProduction.addAll(p.subList(j, p.size()));
         for (int k = 0; k < Math.max(leftCanary.size(), leftProduction.size()); k++) {
-            pairs.add(new String[] {
-                    k < leftCanary.size() ? leftCanary.get(k) : null,
-                    k < leftProduction.size() ? leftProduction.get(k) : null});
+            pairs.add(new int[] {k < leftCanary.size() ? leftCanary.get(k) : NONE,
+                    k < leftProduction.size() ? leftProduction.get(k) : NONE});
         }
         return pairs;
     }
 
-    private static List<String> sorted(List<String> ids, CanonicalSide side) {
-        List<String> copy = new ArrayList<>(ids);
-        copy.sort(Comparator.<String>comparingLong(side.signature::get).thenComparing(Comparator.naturalOrder()));
+    private static List<Integer> sorted(List<Integer> nodes, CanonicalSide side) {
+        List<Integer> copy = new ArrayList<>(nodes);
+        copy.sort((a, b) -> {
+            int order = Long.compare(side.signature[a], side.signature[b]);
+            return order != 0 ? order : side.nodes[a].id().compareTo(side.nodes[b].id());
+        });
         return copy;
     }
 
-    private static Map<String, List<String>> group(List<String> ids, CanonicalSide side) {
-        Map<String, List<String>> groups = new TreeMap<>();
-        for (String id : ids) {
-            groups.computeIfAbsent(side.label.get(id), label -> new ArrayList<>()).add(id);
+    private static Map<String, List<Integer>> group(int[] nodes, CanonicalSide side) {
+        Map<String, List<Integer>> groups = new TreeMap<>();
+        for (int node : nodes) {
+            groups.computeIfAbsent(side.label[node], label -> new ArrayList<>(1)).add(node);
         }
         return groups;
     }

@@ -277,6 +277,42 @@ class GraphDiffTest {
     }
 
     @Test
+    void diff_ofGraphsReadBackFromJson_findsTheSameDifferences() {
+        DeployRun production = DeployRun.otherHonestRun();
+        production.logWriteFails = true;
+        GraphDocument canary = new DeployRun().record();
+        GraphDocument prod = production.record();
+
+        DiffReport direct = GraphDiff.compare(canary, prod, DEFAULTS);
+        DiffReport readBack = GraphDiff.compare(GraphJson.fromJson(GraphJson.toJson(canary)),
+                GraphJson.fromJson(GraphJson.toJson(prod)), DEFAULTS);
+
+        assertThat(readBack.json()).isEqualTo(direct.json());
+        assertThat(readBack.differences()).hasSize(1);
+    }
+
+    @Test
+    void union_fileIdsOfDifferentFilesOnBothSides_stayUnique() {
+        DeployRun canary = new DeployRun();
+        canary.extras.add(script -> {
+            script.graph().apply(Event.once(script.run().at(30), script.process(), Verb.CREATE, FileRef.of("/srv/a"), false, null));
+            script.graph().apply(Event.once(script.run().at(31), script.process(), Verb.RENAME, FileRef.of("/srv/a"), false, "/srv/b"));
+        });
+        DeployRun production = DeployRun.otherHonestRun();
+        production.extras.add(script -> script.graph().apply(
+                Event.once(script.run().at(30), script.process(), Verb.CREATE, FileRef.of("/srv/a"), false, null)));
+
+        DiffReport report = GraphDiff.compare(canary.record(), production.record(), DEFAULTS);
+        DiffUnion union = report.union();
+
+        assertThat(report.differences()).extracting(Difference::target).contains("/srv/a -> /srv/b", "/srv/a");
+        assertThat(union.graph().nodes()).extracting(Node::id).doesNotHaveDuplicates();
+        assertThat(union.graph().nodes()).filteredOn(node -> node instanceof FileNode f && f.paths().getFirst().equals("/srv/a"))
+                .hasSize(2);
+        assertThat(GraphJson.fromJson(GraphJson.toJson(union.graph()))).isEqualTo(union.graph());
+    }
+
+    @Test
     void union_ofEqualRuns_isAllSame() {
         DiffUnion union = GraphDiff.compare(new DeployRun().record(), DeployRun.otherHonestRun().record(), DEFAULTS).union();
 

@@ -102,6 +102,8 @@ class GraphJsonTest {
                 .hasMessageStartingWith("<input>: negative counter on edge");
         assertThatThrownBy(() -> GraphJson.fromJson(small.replace("\"target\" : \"f-", "\"target\" : \"x-")))
                 .hasMessageContaining("names a node that is not in 'nodes'");
+        assertThatThrownBy(() -> GraphJson.fromJson(small.replace("\"pid\" : 42", "\"pid\" : 43")))
+                .hasMessageStartingWith("<input>: nodes[1]: id 'p-").hasMessageContaining("does not match the node's identity");
     }
 
     @Test
