@@ -317,8 +317,8 @@ final class RulesParser {
             return ProcessMatcher.ANY;
         }
         Map<String, YEntry> e = map.entries();
-        return new ProcessMatcher(globs(e.get("exe"), "'exe' " + where), regex(e.get("argv"), "'argv' " + where), ints(e.get("uid"), "'uid' " + where),
-                ints(e.get("euid"), "'euid' " + where));
+        return new ProcessMatcher(globs(e.get("exe"), "'exe' " + where), regex(e.get("argv"), "'argv' " + where),
+                ints(e.get("uid"), "'uid' " + where), ints(e.get("euid"), "'euid' " + where));
     }
 
     private ObjectMatcher object(YNode node, String where) {
@@ -346,9 +346,9 @@ final class RulesParser {
         for (String name : words(e.get("mode"), MODE_BITS.keySet().stream().sorted().toList(), "'mode' " + where)) {
             mode |= MODE_BITS.get(name);
         }
-        return new ObjectMatcher(kinds, globs(e.get("path"), "'path' " + where), regex(e.get("path_regex"), "'path_regex' " + where),
-                globs(e.get("name"), "'name' " + where), families, cidrs, ports, pids, inSession, mode,
-                regex(e.get("detail"), "'detail' " + where));
+        return new ObjectMatcher(kinds, globs(e.get("path"), "'path' " + where),
+                regex(e.get("path_regex"), "'path_regex' " + where), globs(e.get("name"), "'name' " + where),
+                families, cidrs, ports, pids, inSession, mode, regex(e.get("detail"), "'detail' " + where));
     }
 
     private Sequence after(YNode node, String ruleWhere) {
