@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -76,6 +77,8 @@ final class LiveMonitor implements Monitor {
             LOG.warn("alerts.smtp has username '{}' but no password: the variable named by password_env is not set",
                     config.smtp().username());
         }
+        // load Jackson's serializers now, not when the first alert should be logged within a second
+        Json.MAPPER.writeValueAsString(Map.of("warm", List.of(1L, "up", true)));
         LiveMonitor monitor = new LiveMonitor(rules, config, log, outbox);
         monitor.dispatcher.start();
         monitor.sender.start();
