@@ -107,6 +107,27 @@ class GraphPageBrowserTest {
     }
 
     @Test
+    void export_savesThePngAndTheJsonTheApiServes() throws Exception {
+        TestGraphs recorded = TestGraphs.recorded("s-export");
+        recorded.write(dir.resolve("export.json"));
+        openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-export"));
+
+        browser.driver().findElement(By.id("export-png")).click();
+        browser.driver().findElement(By.id("export-json")).click();
+
+        Path png = browser.downloads().resolve("s-export.png");
+        Path json = browser.downloads().resolve("s-export.json");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while ((!Files.exists(png) || !Files.exists(json)) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        byte[] image = Files.readAllBytes(png);
+        assertThat(image).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        assertThat(image.length).isGreaterThan(2_000);
+        assertThat(GraphJson.read(json)).isEqualTo(recorded.build());
+    }
+
+    @Test
     void liveSession_growsOnThePageWithoutReload() throws Exception {
         Path live = dir.resolve("live.json");
         TestGraphs.recorded("s-live").live().write(live);
@@ -128,6 +149,7 @@ class GraphPageBrowserTest {
         assertThat(browser.js("return cy.nodes('[kind=\"file\"]').filter(n => n.data('raw').path === '/var/log/new-2.log').length"))
                 .isEqualTo(1L);
         browser.screenshot("graph-live-grown");
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
@@ -174,6 +196,7 @@ class GraphPageBrowserTest {
         assertThat(browser.driver().findElement(By.id("details")).getText()).contains("only_canary")
                 .contains("/etc/cron.d/backdoor");
         browser.screenshot("graph-diff");
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
