@@ -77,6 +77,7 @@ class GraphPageBrowserTest {
         openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-recorded"));
 
         assertThat(browser.js("return cy.nodes().length")).isEqualTo(7L);
+        browser.screenshot("graph-recorded-overview");
         assertThat(colour("node[kind=\"process\"]", "background-color")).isEqualTo(ORANGE);
         assertThat(colour("node[kind=\"file\"]", "background-color")).isEqualTo(PURPLE);
         assertThat(colour("node[kind=\"remote\"]", "background-color")).isEqualTo(BLUE);
@@ -212,6 +213,12 @@ class GraphPageBrowserTest {
         assertThat(browser.driver().findElement(By.cssSelector("#sessions tbody tr.live")).getAttribute("data-id"))
                 .isEqualTo("s-running");
 
+        browser.driver().findElement(By.cssSelector("th[data-key=\"live\"]")).click();
+        assertThat(browser.driver().findElement(By.cssSelector("#sessions tbody tr")).getAttribute("data-id"))
+                .as("sorted by live, ascending: the finished one first").isEqualTo("s-done");
+        browser.driver().findElement(By.id("filter")).sendKeys("s-run");
+        assertThat(browser.driver().findElements(By.cssSelector("#sessions tbody tr"))).hasSize(1);
+        browser.driver().findElement(By.id("filter")).clear();
         browser.driver().findElement(By.id("live-only")).click();
         assertThat(browser.driver().findElements(By.cssSelector("#sessions tbody tr"))).hasSize(1);
         browser.screenshot("sessions");
