@@ -44,6 +44,11 @@ public record ProcessNode(int pid, long startNs, int ppid, String exe, List<Stri
                 followed, started, ended);
     }
 
+    public ProcessNode withFollowed(boolean nowFollowed) {
+        return new ProcessNode(pid, startNs, ppid, exe, argv, cwd, uid, euid, exitCode, exitSignal,
+                nowFollowed, started, ended);
+    }
+
     public ProcessNode withExit(Integer code, Integer signal, Instant at) {
         return new ProcessNode(pid, startNs, ppid, exe, argv, cwd, uid, euid, code, signal, followed, started, at);
     }

@@ -7,9 +7,11 @@ public enum Verb {
     SPAWN, EXEC, EXIT, SIGNAL, OPEN, CREATE, READ, WRITE, TRUNCATE, UNLINK, RENAME, MKDIR, RMDIR,
     CHMOD, CHOWN, LINK, SYMLINK, CONNECT, ACCEPT, BIND, SEND, RECV, LOAD_MODULE, UNLOAD_MODULE;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** The name used in graph JSON, exports and rules, e.g. {@code load_module}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** Parses a wire name; throws IllegalArgumentException naming the bad value. */

@@ -1,0 +1,69 @@
+package io.changegraph.controller;
+
+import io.changegraph.monitor.Monitor;
+import io.changegraph.monitor.RuleSet;
+import io.changegraph.monitor.RulesException;
+import io.changegraph.repository.Alert;
+import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.GraphFormatException;
+import io.changegraph.repository.GraphJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code changegraph check --rules rules.yaml GRAPH.json}: evaluates the rules on a recorded graph, prints
+ * one line per hit and a summary. Exit 0 when no rule of severity warning or critical fired, 1 when one
+ * did (usable in CI), 2 when the rules or the graph cannot be read.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Evaluate risky-behaviour rules on a recorded graph and print the hits.",
+                "Exit 0: no warning or critical hit, 1: at least one, 2: bad rules or graph file."},
+        footer = {"", "Example: changegraph check --rules rules.yaml change.json"})
+public final class CheckCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--rules", required = true, paramLabel = "FILE", description = "the rules file, e.g. rules.yaml")
+    private Path rulesFile;
+
+    @Parameters(paramLabel = "GRAPH.json", description = "a changegraph/v1 graph file written by 'record -o'")
+    private Path graphFile;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RuleSet rules;
+        try {
+            rules = RuleSet.load(rulesFile);
+        } catch (RulesException e) {
+            e.problems().forEach(err::println);
+            err.println("fix the rules file first (changegraph rules check " + rulesFile + ")");
+            err.flush();
+            return 2;
+        }
+        GraphDocument graph;
+        try {
+            graph = GraphJson.read(graphFile);
+        } catch (GraphFormatException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return 2;
+        }
+        List<Alert> alerts = Monitor.evaluate(rules, graph);
+        alerts.forEach(alert -> out.println(Monitor.describe(alert, graph)));
+        long serious = alerts.stream().filter(a -> !a.severity().equals("info")).count();
+        out.println(graphFile + ": " + alerts.size() + (alerts.size() == 1 ? " hit" : " hits") + ", " + serious
+                + " of severity warning or critical");
+        out.flush();
+        return serious > 0 ? 1 : 0;
+    }
+}

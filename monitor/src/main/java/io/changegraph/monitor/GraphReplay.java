@@ -1,0 +1,154 @@
+package io.changegraph.monitor;
+
+import io.changegraph.repository.Alert;
+import io.changegraph.repository.Edge;
+import io.changegraph.repository.Event;
+import io.changegraph.repository.FileNode;
+import io.changegraph.repository.FileRef;
+import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.ModuleNode;
+import io.changegraph.repository.Node;
+import io.changegraph.repository.ObjectRef;
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.Verb;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Offline evaluation: a recorded graph's edges become events again, in the order of their first
+ * occurrence, and go through the same {@link RuleEngine} as live events. An edge with several details
+ * (chmod 0644 and 4755) becomes one event per detail. Ancestry comes from spawn edges, else from ppid.
+ * Each rule annotates an edge at most once.
+ */
+final class GraphReplay implements SessionContext {
+    private final GraphDocument graph;
+    private final Map<String, Node> nodes = new HashMap<>();
+    private final Map<String, String> parentOf = new HashMap<>();
+    private String currentTarget;
+
+    private GraphReplay(GraphDocument graph) {
+        this.graph = graph;
+        graph.nodes().forEach(n -> nodes.put(n.id(), n));
+        for (Edge edge : graph.edges()) {
+            if (edge.verb() == Verb.SPAWN && nodes.get(edge.target()) instanceof ProcessNode) {
+                parentOf.putIfAbsent(edge.target(), edge.source());
+            }
+        }
+        Map<Integer, List<ProcessNode>> byPid = new HashMap<>();
+        for (Node node : graph.nodes()) {
+            if (node instanceof ProcessNode p) {
+                byPid.computeIfAbsent(p.pid(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        for (Node node : graph.nodes()) {
+            if (node instanceof ProcessNode child && !parentOf.containsKey(child.id())) {
+                byPid.getOrDefault(child.ppid(), List.of()).stream()
+                        .filter(parent -> parent.startNs() <= child.startNs() && !parent.id().equals(child.id()))
+                        .max(Comparator.comparingLong(ProcessNode::startNs))
+                        .ifPresent(parent -> parentOf.put(child.id(), parent.id()));
+            }
+        }
+    }
+
+    static List<Alert> evaluate(RuleSet rules, GraphDocument graph) {
+        GraphReplay replay = new GraphReplay(graph);
+        RuleEngine engine = new RuleEngine(rules.rules());
+        Map<String, Alert> alerts = new LinkedHashMap<>();
+        for (Replayed replayed : replay.events()) {
+            replay.currentTarget = replayed.edge().target();
+            for (Hit hit : engine.evaluate(replayed.event(), replay)) {
+                alerts.putIfAbsent(hit.rule().id() + "|" + replayed.edge().key(), hit.alert());
+            }
+        }
+        return alerts.values().stream()
+                .sorted(Comparator.comparing(Alert::time).thenComparing(Alert::ruleId)
+                        .thenComparing(a -> Objects.requireNonNullElse(a.edgeTarget(), "")))
+                .toList();
+    }
+
+    static String describe(Alert alert, GraphDocument graph) {
+        GraphReplay replay = new GraphReplay(graph);
+        String subject = replay.nodes.get(alert.edgeSource()) instanceof ProcessNode p ? Hit.label(p)
+                : Objects.requireNonNullElse(alert.edgeSource(), "");
+        Node target = replay.nodes.get(alert.edgeTarget() != null ? alert.edgeTarget() : alert.node());
+        String object = target == null ? Objects.requireNonNullElse(alert.edgeTarget(), "")
+                : target instanceof FileNode file ? String.join(" -> ", file.paths())
+                : Hit.describe(replay.objectOf(target, alert.edgeVerb()), alert.edgeVerb(), null);
+        return alert.time() + "  " + alert.severity() + "  " + alert.ruleId() + "  " + subject + " "
+                + (alert.edgeVerb() == null ? "" : alert.edgeVerb().wireName() + " ") + object;
+    }
+
+    @Override
+    public String sessionId() {
+        return graph.session().id();
+    }
+
+    @Override
+    public List<ProcessNode> ancestors(ProcessNode process) {
+        List<ProcessNode> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        String id = parentOf.get(process.id());
+        while (id != null && seen.add(id) && nodes.get(id) instanceof ProcessNode parent) {
+            out.add(parent);
+            id = parentOf.get(id);
+        }
+        return out;
+    }
+
+    @Override
+    public String targetId(Event event) {
+        return currentTarget;
+    }
+
+    private record Replayed(Edge edge, Event event) {
+    }
+
+    private List<Replayed> events() {
+        Instant fallback = Objects.requireNonNullElse(graph.session().started(), Instant.EPOCH);
+        List<Replayed> out = new ArrayList<>();
+        for (Edge edge : graph.edges()) {
+            if (!(nodes.get(edge.source()) instanceof ProcessNode subject)) {
+                continue;
+            }
+            ObjectRef object = objectOf(nodes.get(edge.target()), edge.verb());
+            if (object == null) {
+                continue;
+            }
+            Instant time = Objects.requireNonNullElse(edge.first(), fallback);
+            long count = Math.max(1, edge.count());
+            List<String> details = edge.details().isEmpty() ? java.util.Collections.singletonList(null)
+                    : edge.details();
+            long rest = Math.max(1, count - (details.size() - 1));
+            for (int i = 0; i < details.size(); i++) {
+                long n = i == 0 ? rest : 1;
+                long failed = i == 0 ? Math.min(edge.failed(), n) : 0;
+                out.add(new Replayed(edge, new Event(time, subject, edge.verb(), object, n, 0, failed,
+                        details.get(i))));
+            }
+        }
+        out.sort(Comparator.comparing((Replayed r) -> r.event().time()).thenComparing(r -> r.edge().key()));
+        return out;
+    }
+
+    /** The object an edge's target stands for; a rename's file is named by the path it was renamed from. */
+    private ObjectRef objectOf(Node target, Verb verb) {
+        return switch (target) {
+            case FileNode file -> new FileRef(verb == Verb.RENAME && file.paths().size() > 1
+                    ? file.paths().get(file.paths().size() - 2) : file.path(), file.inode(), file.resolved());
+            case ProcessNode process -> process;
+            case RemoteNode remote -> remote;
+            case ModuleNode module -> module;
+            case null -> null;
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package io.changegraph.monitor;
+
+import io.changegraph.repository.Alert;
+import io.changegraph.repository.Event;
+import io.changegraph.repository.GraphDocument;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Risky-behaviour rules evaluated on every new event. {@link #onEvent} is fast and never blocks or
+ * throws: it returns the alerts that annotate the graph and hands the hits to background threads that
+ * write the JSON lines alert log, aggregate hits per session and rule into one message per window, and
+ * deliver it by mail and webhook through a persistent outbox with rate limit and retries.
+ */
+public interface Monitor extends AutoCloseable {
+
+    /**
+     * Starts the alert threads and loads messages left in the outbox by an earlier run.
+     *
+     * @throws IOException when the alert log or outbox directory cannot be created
+     */
+    static Monitor start(RuleSet rules, MonitorConfig config) throws IOException {
+        return LiveMonitor.start(rules, config);
+    }
+
+    /**
+     * Replays a recorded graph's edges in time order as events and returns the alerts the rules raise,
+     * sorted by time and rule id; no mail, no log.
+     */
+    static List<Alert> evaluate(RuleSet rules, GraphDocument graph) {
+        return GraphReplay.evaluate(rules, graph);
+    }
+
+    /**
+     * One line for a person: {@code time severity rule-id process verb object}, with the process and
+     * object named from the graph's nodes, e.g.
+     * {@code 2026-11-21T20:00:01Z critical system-file-delete rm[101] unlink /etc/cg-test}.
+     */
+    static String describe(Alert alert, GraphDocument graph) {
+        return GraphReplay.describe(alert, graph);
+    }
+
+    /**
+     * Evaluates one event with its session as context. Returns the alerts to add to the graph (empty
+     * when no rule fired). Never throws; when the alert queue is full the hit is still returned but
+     * counted in {@link #droppedHits()} instead of being logged and mailed.
+     */
+    List<Alert> onEvent(Event event, SessionContext context);
+
+    /** The session ended: its pending hits are mailed now and its rule state is forgotten. */
+    void endSession(String sessionId);
+
+    /** Hits that could not be queued for the log, mail and webhook (queue full). */
+    long droppedHits();
+
+    /** Flushes pending hits to the outbox and stops the threads; unsent messages stay in the outbox. */
+    @Override
+    void close();
+}

@@ -1,0 +1,250 @@
+package io.changegraph.monitor;
+
+import io.changegraph.repository.Alert;
+import io.changegraph.repository.Event;
+import io.changegraph.repository.FileRef;
+import io.changegraph.repository.ModuleNode;
+import io.changegraph.repository.ObjectRef;
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.Verb;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Evaluates rules on events. Rules are indexed by verb, so an event costs nothing for rules that do
+ * not watch its verb. Per-session state (earlier behaviours for {@code after}, counting windows for
+ * {@code threshold}) lives here, bounded, keyed by session id; time is the events' own time, so live
+ * and offline evaluation agree.
+ */
+final class RuleEngine {
+    /** Most remembered earlier behaviours per rule and session; the oldest are forgotten first. */
+    static final int MEMORY_PER_RULE = 65_536;
+
+    private final List<Rule> rules;
+    private final Map<Verb, int[]> watching = new EnumMap<>(Verb.class);
+    private final Map<Verb, int[]> remembering = new EnumMap<>(Verb.class);
+    private final Map<String, SessionState> sessions = new ConcurrentHashMap<>();
+
+    RuleEngine(List<Rule> rules) {
+        this.rules = List.copyOf(rules);
+        for (Verb verb : Verb.values()) {
+            watching.put(verb, indexes(r -> r.verbs().contains(verb)));
+            remembering.put(verb, indexes(r -> r.after() != null && r.after().verbs().contains(verb)));
+        }
+    }
+
+    private int[] indexes(java.util.function.Predicate<Rule> test) {
+        return java.util.stream.IntStream.range(0, rules.size()).filter(i -> test.test(rules.get(i))).toArray();
+    }
+
+    /** The hits of one event, in rule order; updates the session's state. */
+    List<Hit> evaluate(Event event, SessionContext context) {
+        int[] watchers = watching.get(event.verb());
+        int[] rememberers = remembering.get(event.verb());
+        if (watchers.length == 0 && rememberers.length == 0) {
+            return List.of();
+        }
+        SessionState state = sessions.computeIfAbsent(context.sessionId(), id -> new SessionState());
+        long now = nanos(event.time());
+        List<Hit> hits = List.of();
+        synchronized (state) {
+            Ancestry ancestry = new Ancestry(event.subject(), context);
+            for (int index : watchers) {
+                Rule rule = rules.get(index);
+                if (matches(rule, index, event, ancestry, state, now)) {
+                    if (hits.isEmpty()) {
+                        hits = new ArrayList<>(2);
+                    }
+                    hits.add(hit(rule, event, ancestry.list(), context));
+                }
+            }
+            for (int index : rememberers) {
+                Rule.Sequence after = rules.get(index).after();
+                if (after.subject().matches(event.subject())
+                        && after.object().matches(event.object(), event.detail(), movesPath(event.verb()))) {
+                    state.memory(index).put(sequenceKey(after, event.subject(), event.object()), now);
+                }
+            }
+        }
+        return hits;
+    }
+
+    /** Forgets a session's state. */
+    void endSession(String sessionId) {
+        sessions.remove(sessionId);
+    }
+
+    private boolean matches(Rule rule, int index, Event event, Ancestry ancestry, SessionState state, long now) {
+        if (rule.outcome() == Rule.Outcome.SUCCESS && event.failed() == event.count()
+                || rule.outcome() == Rule.Outcome.FAILED && event.failed() == 0) {
+            return false;
+        }
+        if (!holds(rule.match(), event, ancestry)) {
+            return false;
+        }
+        for (Rule.Condition exception : rule.exceptions()) {
+            if (holds(exception, event, ancestry)) {
+                return false;
+            }
+        }
+        Rule.Sequence after = rule.after();
+        if (after != null) {
+            Long earlier = state.memory(index).get(sequenceKey(after, event.subject(), event.object()));
+            if (earlier == null || earlier > now || now - earlier > after.within().toNanos()) {
+                return false;
+            }
+        }
+        Rule.Threshold threshold = rule.threshold();
+        return threshold == null || state.window(index, threshold.perProcess() ? processKey(event.subject()) : "")
+                .crossed(now, event.count(), threshold);
+    }
+
+    private static boolean holds(Rule.Condition condition, Event event, Ancestry ancestry) {
+        if (!condition.subject().matches(event.subject())) {
+            return false;
+        }
+        if (!condition.object().matches(event.object(), event.detail(), movesPath(event.verb()))) {
+            return false;
+        }
+        if (condition.ancestor() != null && !ancestry.any(condition.ancestor())) {
+            return false;
+        }
+        return condition.notAncestor() == null || !ancestry.any(condition.notAncestor());
+    }
+
+    private static Hit hit(Rule rule, Event event, List<ProcessNode> ancestors, SessionContext context) {
+        String object = Hit.describe(event.object(), event.verb(), event.detail());
+        String description = rule.description();
+        if (rule.threshold() != null) {
+            description = description + " (more than " + rule.threshold().moreThan() + " in "
+                    + rule.threshold().window().toMillis() / 1000.0 + " s)";
+        }
+        Alert alert = new Alert(rule.id(), rule.severity().wireName(), description, null, event.subject().id(),
+                event.verb(), context.targetId(event), event.time());
+        return new Hit(context.sessionId(), rule, alert, event.subject(), ancestors, event.verb(), object,
+                event.failed() > 0, event.count());
+    }
+
+    /** Rename, link and symlink name a second path in their detail; path conditions look at both. */
+    static boolean movesPath(Verb verb) {
+        return verb == Verb.RENAME || verb == Verb.LINK || verb == Verb.SYMLINK;
+    }
+
+    private static String sequenceKey(Rule.Sequence after, ProcessNode subject, ObjectRef object) {
+        if (!after.sameObject() && !after.sameProcess()) {
+            return "";
+        }
+        String objectKey = after.sameObject() ? objectKey(object) : "";
+        return after.sameProcess() ? processKey(subject) + "|" + objectKey : objectKey;
+    }
+
+    /** Objects are the same when they have the same path; a process object stands for its executable. */
+    private static String objectKey(ObjectRef object) {
+        return switch (object) {
+            case FileRef file -> file.path();
+            case ProcessNode process -> process.exe();
+            case RemoteNode remote -> remote.family() + "|" + remote.address() + "|" + remote.port();
+            case ModuleNode module -> "module|" + module.name();
+        };
+    }
+
+    private static String processKey(ProcessNode process) {
+        return process.pid() + "@" + process.startNs();
+    }
+
+    static long nanos(Instant time) {
+        return time.getEpochSecond() * 1_000_000_000L + time.getNano();
+    }
+
+    /** The subject's ancestry, fetched from the context at most once per event and only when needed. */
+    private static final class Ancestry {
+        private final ProcessNode subject;
+        private final SessionContext context;
+        private List<ProcessNode> ancestors;
+
+        Ancestry(ProcessNode subject, SessionContext context) {
+            this.subject = subject;
+            this.context = context;
+        }
+
+        List<ProcessNode> list() {
+            if (ancestors == null) {
+                try {
+                    ancestors = context.ancestors(subject);
+                } catch (RuntimeException brokenContext) {
+                    ancestors = List.of();
+                }
+            }
+            return ancestors;
+        }
+
+        /** True when the subject itself or one of its ancestors matches. */
+        boolean any(ProcessMatcher matcher) {
+            if (matcher.matches(subject)) {
+                return true;
+            }
+            for (ProcessNode ancestor : list()) {
+                if (matcher.matches(ancestor)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** State of one session: earlier behaviours and counting windows, per rule index. */
+    private static final class SessionState {
+        private final Map<Integer, Map<String, Long>> memories = new HashMap<>();
+        private final Map<Integer, Map<String, Window>> windows = new HashMap<>();
+
+
+        Map<String, Long> memory(int rule) {
+            return memories.computeIfAbsent(rule, r -> new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > MEMORY_PER_RULE;
+                }
+            });
+        }
+
+        Window window(int rule, String key) {
+            Map<String, Window> byKey = windows.computeIfAbsent(rule, r -> new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
+                    return size() > MEMORY_PER_RULE;
+                }
+            });
+            return byKey.computeIfAbsent(key, k -> new Window());
+        }
+    }
+
+    /** A sliding count over a time window; fires once when crossed, then starts again from zero. */
+    private static final class Window {
+        private final ArrayDeque<long[]> entries = new ArrayDeque<>();
+        private long sum;
+
+        boolean crossed(long now, long count, Rule.Threshold threshold) {
+            long horizon = now - threshold.window().toNanos();
+            while (!entries.isEmpty() && entries.peekFirst()[0] < horizon) {
+                sum -= entries.pollFirst()[1];
+            }
+            entries.addLast(new long[] {now, count});
+            sum += count;
+            if (sum > threshold.moreThan()) {
+                entries.clear();
+                sum = 0;
+                return true;
+            }
+            return false;
+        }
+    }
+}

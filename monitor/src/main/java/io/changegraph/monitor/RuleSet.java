@@ -1,0 +1,84 @@
+package io.changegraph.monitor;
+
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * A validated rules file: the rules plus the {@code alerts:} configuration. Immutable and thread-safe.
+ * See docs/rules.md for the file format.
+ */
+public final class RuleSet {
+    private final String source;
+    private final List<Rule> rules;
+    private final MonitorConfig config;
+    private final Map<String, List<String>> groups;
+
+    private RuleSet(String source, RulesParser.Parsed parsed) {
+        this.source = source;
+        this.rules = parsed.rules();
+        this.config = parsed.config();
+        this.groups = parsed.groups();
+    }
+
+    /**
+     * Reads and validates a rules file. SMTP passwords are read from the environment variables the
+     * file names ({@code password_env}).
+     *
+     * @throws RulesException listing every problem as {@code file:line:column: message; hint}
+     */
+    public static RuleSet load(Path file) throws RulesException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (MalformedInputException e) {
+            throw new RulesException(List.of(file + ":1:1: the file is not UTF-8 text; save it as UTF-8"));
+        } catch (IOException e) {
+            throw new RulesException(List.of(file + ":1:1: cannot read the file (" + e.getClass().getSimpleName()
+                    + "); check the path and permissions"));
+        }
+        return parse(file.toString(), text, System::getenv);
+    }
+
+    /** Validates rules text; {@code name} is used in error locations; environment resolves {@code password_env}. */
+    public static RuleSet parse(String name, String text, Function<String, String> environment)
+            throws RulesException {
+        return new RuleSet(name, RulesParser.parse(name, text, environment));
+    }
+
+    /** The {@code alerts:} section, or {@link MonitorConfig#defaults()} when the file has none. */
+    public MonitorConfig config() {
+        return config;
+    }
+
+    /** Rule ids in file order. */
+    public List<String> ids() {
+        return rules.stream().map(Rule::id).toList();
+    }
+
+    /** One line: how many rules by severity, and where alerts go. */
+    public String summary() {
+        Map<Rule.Severity, Integer> bySeverity = new EnumMap<>(Rule.Severity.class);
+        rules.forEach(r -> bySeverity.merge(r.severity(), 1, Integer::sum));
+        StringBuilder out = new StringBuilder(source).append(": ").append(rules.size())
+                .append(rules.size() == 1 ? " rule" : " rules").append(" OK (");
+        out.append(bySeverity.getOrDefault(Rule.Severity.CRITICAL, 0)).append(" critical, ")
+                .append(bySeverity.getOrDefault(Rule.Severity.WARNING, 0)).append(" warning, ")
+                .append(bySeverity.getOrDefault(Rule.Severity.INFO, 0)).append(" info)");
+        out.append("; mail: ").append(config.smtp() == null ? "off"
+                : config.smtp().host() + ":" + config.smtp().port() + " " + config.smtp().tls().name().toLowerCase());
+        out.append("; webhook: ").append(config.webhook() == null ? "off" : "on");
+        out.append("; groups: ").append(groups.isEmpty() ? "none" : String.join(", ", new TreeMap<>(groups).keySet()));
+        return out.toString();
+    }
+
+    List<Rule> rules() {
+        return rules;
+    }
+}

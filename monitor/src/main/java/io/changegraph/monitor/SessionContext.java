@@ -1,0 +1,100 @@
+package io.changegraph.monitor;
+
+import io.changegraph.repository.ChangeGraph;
+import io.changegraph.repository.Edge;
+import io.changegraph.repository.Event;
+import io.changegraph.repository.FileNode;
+import io.changegraph.repository.FileRef;
+import io.changegraph.repository.Ids;
+import io.changegraph.repository.ModuleNode;
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * What the monitor may read of a live session's graph while it evaluates an event. The monitor keeps
+ * its own per-session state for windows and sequences, so this is all it needs from the graph; the
+ * agent backs it with its {@code ChangeGraph}: {@link #of(String, ChangeGraph)}.
+ * Implementations are called on the thread that calls {@link Monitor#onEvent} and must not block.
+ */
+public interface SessionContext {
+    /** The session's id: per-session state, aggregation and mail subjects are keyed by it. */
+    String sessionId();
+
+    /** The process's ancestors in the session, parent first; empty when unknown. */
+    List<ProcessNode> ancestors(ProcessNode process);
+
+    /**
+     * The id of the graph node the event's edge points to, for the alert's edge annotation. The default
+     * names a file by its path ({@link Ids#file(String, int)} generation 0); a graph that knows better
+     * (renamed or reused paths) overrides it.
+     */
+    default String targetId(Event event) {
+        return switch (event.object()) {
+            case FileRef file -> Ids.file(file.path(), 0);
+            case ProcessNode process -> process.id();
+            case RemoteNode remote -> remote.id();
+            case ModuleNode module -> module.id();
+        };
+    }
+
+    /**
+     * The context of a live {@link ChangeGraph}: ancestry from its spawn edges, alert targets from the
+     * edge the event produced. Apply the event to the graph before calling {@link Monitor#onEvent}.
+     */
+    static SessionContext of(String sessionId, ChangeGraph graph) {
+        Objects.requireNonNull(graph, "graph");
+        SessionContext ancestry = of(sessionId, p -> graph.ancestors(p.id()));
+        return new SessionContext() {
+            @Override
+            public String sessionId() {
+                return sessionId;
+            }
+
+            @Override
+            public List<ProcessNode> ancestors(ProcessNode process) {
+                return ancestry.ancestors(process);
+            }
+
+            @Override
+            public String targetId(Event event) {
+                if (!(event.object() instanceof FileRef file)) {
+                    return SessionContext.super.targetId(event);
+                }
+                String found = null;
+                Instant latest = Instant.MIN;
+                for (Edge edge : graph.edgesFrom(event.subject().id())) {
+                    if (edge.verb() == event.verb() && edge.last() != null && edge.last().isAfter(latest)
+                            && graph.node(edge.target()).orElse(null) instanceof FileNode node
+                            && node.paths().contains(file.path())) {
+                        found = edge.target();
+                        latest = edge.last();
+                    }
+                }
+                return found != null ? found : SessionContext.super.targetId(event);
+            }
+        };
+    }
+
+    /** A context from a session id and an ancestry lookup (parent first). */
+    static SessionContext of(String sessionId, Function<ProcessNode, List<ProcessNode>> ancestors) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(ancestors, "ancestors");
+        return new SessionContext() {
+            @Override
+            public String sessionId() {
+                return sessionId;
+            }
+
+            @Override
+            public List<ProcessNode> ancestors(ProcessNode process) {
+                List<ProcessNode> found = ancestors.apply(process);
+                return found == null ? List.of() : found;
+            }
+        };
+    }
+}

@@ -1,0 +1,185 @@
+package io.changegraph.monitor;
+
+import io.changegraph.repository.Event;
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.Verb;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.changegraph.monitor.Fixtures.event;
+import static io.changegraph.monitor.Fixtures.file;
+import static io.changegraph.monitor.Fixtures.ipv4;
+import static io.changegraph.monitor.Fixtures.module;
+import static io.changegraph.monitor.Fixtures.outsider;
+import static io.changegraph.monitor.Fixtures.process;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every rule shipped in rules.yaml fires on its behaviour and stays quiet on a close look-alike. */
+class DefaultRulesTest {
+    private static final Set<String> TESTED = Set.of("system-file-delete", "system-file-rename", "credentials-write",
+            "setuid-chmod", "world-writable-chmod", "kernel-module", "signal-init", "signal-outside-session",
+            "scheduler-edit", "firewall-flush", "shell-history-delete", "mass-delete", "write-then-exec",
+            "outbound-connect", "secret-read-then-connect");
+
+    private static RuleSet rules;
+    private final ProcessNode shell = process(100, 1, "/usr/bin/bash", 0, "bash", "-l");
+    private final ProcessNode rm = process(101, 100, "/usr/bin/rm", 0, "rm", "/etc/cg-test");
+    private final ProcessNode child = process(102, 100, "/usr/bin/sleep", 0, "sleep", "100");
+
+    @BeforeAll
+    static void load() throws RulesException {
+        rules = RuleSet.load(Fixtures.shippedRules());
+    }
+
+    /** The ids of the rules that fired on any of the events, replayed in order through one session. */
+    private Set<String> fired(Event... events) {
+        return fired(new Fixtures.Tree("s1", shell, rm, child), events);
+    }
+
+    private static Set<String> fired(SessionContext context, Event... events) {
+        RuleEngine engine = new RuleEngine(rules.rules());
+        Set<String> out = new LinkedHashSet<>();
+        for (Event e : events) {
+            engine.evaluate(e, context).forEach(hit -> out.add(hit.rule().id()));
+        }
+        return out;
+    }
+
+    @Test
+    void shippedRules_eachHasTests() {
+        assertThat(rules.ids()).containsExactlyInAnyOrderElementsOf(TESTED);
+    }
+
+    @Test
+    void systemFileDelete_rmUnderEtc_fires_butNotUnderTmpOrDpkg() {
+        assertThat(fired(event(rm, Verb.UNLINK, file("/etc/cg-test")))).containsExactly("system-file-delete");
+        assertThat(fired(event(rm, Verb.UNLINK, file("/tmp/cg-work/etc/app1/app.conf")))).isEmpty();
+        ProcessNode dpkg = process(110, 100, "/usr/bin/dpkg", 0, "dpkg", "-i", "x.deb");
+        ProcessNode script = process(111, 110, "/usr/bin/sh", 0, "sh", "postinst");
+        assertThat(fired(new Fixtures.Tree("s1", shell, dpkg, script),
+                event(script, Verb.UNLINK, file("/etc/x.conf")))).isEmpty();
+    }
+
+    @Test
+    void systemFileRename_mvUnderEtc_fires_butNotInHome() {
+        assertThat(fired(event(0, rm, Verb.RENAME, file("/etc/app.conf"), "/etc/app.conf.old")))
+                .containsExactly("system-file-rename");
+        assertThat(fired(event(0, rm, Verb.RENAME, file("/home/u/a"), "/home/u/b"))).isEmpty();
+    }
+
+    @Test
+    void credentialsWrite_shadowWriteAndSedOverPasswd_fire_butKnownHostsDoesNot() {
+        assertThat(fired(event(rm, Verb.WRITE, file("/etc/shadow")))).containsExactly("credentials-write");
+        assertThat(fired(event(0, rm, Verb.RENAME, file("/etc/sedX1b2c3"), "/etc/passwd")))
+                .contains("credentials-write");
+        assertThat(fired(event(rm, Verb.WRITE, file("/root/.ssh/authorized_keys")))).containsExactly("credentials-write");
+        assertThat(fired(event(rm, Verb.WRITE, file("/root/.ssh/known_hosts")))).isEmpty();
+        assertThat(fired(event(rm, Verb.READ, file("/etc/passwd")))).isEmpty();
+    }
+
+    @Test
+    void setuidChmod_4755_fires_but0755DoesNot() {
+        assertThat(fired(event(0, rm, Verb.CHMOD, file("/usr/local/bin/x"), "4755"))).containsExactly("setuid-chmod");
+        assertThat(fired(event(0, rm, Verb.CHMOD, file("/usr/local/bin/x"), "0755"))).isEmpty();
+    }
+
+    @Test
+    void worldWritableChmod_0777_fires_butStickyOrPrivateDoesNot() {
+        assertThat(fired(event(0, rm, Verb.CHMOD, file("/srv/data"), "0777"))).containsExactly("world-writable-chmod");
+        assertThat(fired(event(0, rm, Verb.CHMOD, file("/srv/shared"), "1777"))).isEmpty();
+        assertThat(fired(event(0, rm, Verb.CHMOD, file("/tmp/cg-work/etc/app1/app.conf"), "0600"))).isEmpty();
+    }
+
+    @Test
+    void kernelModule_load_fires_butReadingKoFileDoesNot() {
+        assertThat(fired(event(rm, Verb.LOAD_MODULE, module("nf_tables")))).containsExactly("kernel-module");
+        assertThat(fired(event(rm, Verb.UNLOAD_MODULE, module("nf_tables")))).containsExactly("kernel-module");
+        assertThat(fired(event(rm, Verb.READ, file("/lib/modules/nf_tables.ko")))).isEmpty();
+    }
+
+    @Test
+    void signalInit_termToPid1_fires_butKillZeroDoesNot() {
+        ProcessNode init = outsider(1, "/sbin/init");
+        assertThat(fired(event(0, rm, Verb.SIGNAL, init, "SIGTERM"))).containsExactly("signal-init");
+        assertThat(fired(event(0, rm, Verb.SIGNAL, init, "0"))).isEmpty();
+    }
+
+    @Test
+    void signalOutsideSession_killOfOtherProcess_fires_butOwnChildDoesNot() {
+        assertThat(fired(event(0, rm, Verb.SIGNAL, outsider(4242, "/usr/sbin/sshd"), "SIGKILL")))
+                .containsExactly("signal-outside-session");
+        assertThat(fired(event(0, shell, Verb.SIGNAL, child, "SIGTERM"))).isEmpty();
+    }
+
+    @Test
+    void schedulerEdit_crontabAndUnitFile_fire_butHostsDoesNot() {
+        assertThat(fired(event(rm, Verb.WRITE, file("/var/spool/cron/crontabs/root")))).containsExactly("scheduler-edit");
+        assertThat(fired(event(rm, Verb.CREATE, file("/etc/systemd/system/evil.service"))))
+                .containsExactly("scheduler-edit");
+        assertThat(fired(event(rm, Verb.WRITE, file("/etc/hosts")))).isEmpty();
+    }
+
+    @Test
+    void firewallFlush_iptablesF_fires_butListingDoesNot() {
+        ProcessNode flush = process(120, 100, "/usr/sbin/iptables", 0, "iptables", "-F");
+        ProcessNode nft = process(121, 100, "/usr/sbin/nft", 0, "nft", "flush", "ruleset");
+        ProcessNode list = process(122, 100, "/usr/sbin/iptables", 0, "iptables", "-L", "-n");
+        assertThat(fired(event(flush, Verb.EXEC, file("/usr/sbin/iptables")))).containsExactly("firewall-flush");
+        assertThat(fired(event(nft, Verb.EXEC, file("/usr/sbin/nft")))).containsExactly("firewall-flush");
+        assertThat(fired(event(list, Verb.EXEC, file("/usr/sbin/iptables")))).isEmpty();
+    }
+
+    @Test
+    void shellHistoryDelete_unlinkAndSymlinkToDevNull_fire_butBashrcDoesNot() {
+        assertThat(fired(event(rm, Verb.UNLINK, file("/root/.bash_history")))).containsExactly("shell-history-delete");
+        assertThat(fired(event(0, rm, Verb.SYMLINK, file("/root/.bash_history"), "/dev/null")))
+                .containsExactly("shell-history-delete");
+        assertThat(fired(event(rm, Verb.UNLINK, file("/root/.bashrc")))).isEmpty();
+    }
+
+    @Test
+    void massDelete_101In5s_fires_but100Or1PerSecondDoesNot() {
+        assertThat(fired(deletes(101, 0.05))).containsExactly("mass-delete");
+        assertThat(fired(deletes(100, 0.05))).isEmpty();
+        assertThat(fired(deletes(150, 1.0))).isEmpty();
+    }
+
+    private Event[] deletes(int n, double spacingSeconds) {
+        List<Event> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(event(i * spacingSeconds, rm, Verb.UNLINK, file("/tmp/cg-work/f" + i), null));
+        }
+        return out.toArray(Event[]::new);
+    }
+
+    @Test
+    void writeThenExec_sameFile_fires_butOtherFileOrPlainExecDoesNot() {
+        ProcessNode run = process(130, 100, "/tmp/x", 0, "/tmp/x");
+        assertThat(fired(event(0, rm, Verb.WRITE, file("/tmp/x"), null), event(1, run, Verb.EXEC, file("/tmp/x"), null)))
+                .containsExactly("write-then-exec");
+        assertThat(fired(event(0, rm, Verb.WRITE, file("/tmp/y"), null), event(1, run, Verb.EXEC, file("/tmp/x"), null)))
+                .isEmpty();
+        assertThat(fired(event(1, child, Verb.EXEC, file("/usr/bin/sleep"), null))).isEmpty();
+    }
+
+    @Test
+    void outboundConnect_port4444_fires_butHttpsAndLoopbackDoNot() {
+        assertThat(fired(event(rm, Verb.CONNECT, ipv4("203.0.113.5", 4444)))).containsExactly("outbound-connect");
+        assertThat(fired(event(rm, Verb.CONNECT, ipv4("203.0.113.5", 443)))).isEmpty();
+        assertThat(fired(event(rm, Verb.CONNECT, ipv4("127.0.0.1", 8080)))).isEmpty();
+    }
+
+    @Test
+    void secretReadThenConnect_shadowThenHttps_fires_butConnectAloneOrMuchLaterDoesNot() {
+        Event read = event(0, rm, Verb.READ, file("/etc/shadow"), null);
+        assertThat(fired(read, event(5, child, Verb.CONNECT, ipv4("203.0.113.5", 443), null)))
+                .containsExactly("secret-read-then-connect");
+        assertThat(fired(event(5, child, Verb.CONNECT, ipv4("203.0.113.5", 443), null))).isEmpty();
+        assertThat(fired(read, event(700, child, Verb.CONNECT, ipv4("203.0.113.5", 443), null))).isEmpty();
+    }
+}

@@ -1,0 +1,251 @@
+package io.changegraph.monitor;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.sun.net.httpserver.HttpServer;
+import io.changegraph.repository.Alert;
+import io.changegraph.repository.Event;
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.Verb;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static io.changegraph.monitor.Fixtures.event;
+import static io.changegraph.monitor.Fixtures.file;
+import static io.changegraph.monitor.Fixtures.process;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Alerts end to end: alert log, outbox, mail through a real SMTP server (GreenMail), webhook. */
+class MonitorAlertsTest {
+    private static final String RULES = """
+            rules:
+              - id: system-file-delete
+                severity: critical
+                description: A file under /etc was deleted
+                verbs: [unlink]
+                object: {path: "/etc/**"}
+            """;
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final ProcessNode shell = process(100, 1, "/usr/bin/bash", 0, "bash", "-l");
+    private final ProcessNode rm = process(101, 100, "/usr/bin/rm", 0, "rm", "-f", "/etc/cg-test");
+    private final SessionContext session = new Fixtures.Tree("s1", shell, rm);
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : open.reversed()) {
+            c.close();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private GreenMail smtpServer(int port, boolean auth) {
+        GreenMail mail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        if (auth) {
+            mail.withConfiguration(GreenMailConfiguration.aConfig().withUser("alice@example.com", "alice", "secret"));
+        }
+        mail.start();
+        open.add(mail::stop);
+        return mail;
+    }
+
+    private MonitorConfig config(int smtpPort, String user, String password) {
+        return MonitorConfig.defaults()
+                .withAlertLog(dir.resolve("log/alerts.jsonl"))
+                .withOutbox(dir.resolve("outbox"))
+                .withSmtp(new MonitorConfig.Smtp("127.0.0.1", smtpPort, MonitorConfig.Tls.NONE, user, password,
+                        "changegraph@example.com", null, Duration.ofSeconds(2)))
+                .withTiming(Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofSeconds(1))
+                .withSeverityRecipients(Map.of("critical", List.of("oncall@example.com")));
+    }
+
+    private Monitor start(MonitorConfig config) throws Exception {
+        Monitor monitor = Monitor.start(RuleSet.parse("r.yaml", RULES, Map.<String, String>of()::get), config);
+        open.add(monitor);
+        return monitor;
+    }
+
+    private long outboxFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("outbox"))) {
+            return files.filter(f -> f.toString().endsWith(".json")).count();
+        }
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void onEvent_twoDeletesInOneWindow_oneMailListingBothWithAncestry() throws Exception {
+        GreenMail server = smtpServer(freePort(), false);
+        Monitor monitor = start(config(server.getSmtp().getPort(), null, null));
+
+        List<Alert> first = monitor.onEvent(event(0, rm, Verb.UNLINK, file("/etc/cg-test"), null), session);
+        monitor.onEvent(event(0.1, rm, Verb.UNLINK, file("/etc/cg-test2"), null), session);
+        monitor.onEvent(event(0.2, rm, Verb.UNLINK, file("/tmp/not-watched"), null), session);
+
+        assertThat(first).singleElement().satisfies(a -> {
+            assertThat(a.ruleId()).isEqualTo("system-file-delete");
+            assertThat(a.severity()).isEqualTo("critical");
+            assertThat(a.edgeSource()).isEqualTo(rm.id());
+            assertThat(a.edgeVerb()).isEqualTo(Verb.UNLINK);
+        });
+        assertThat(server.waitForIncomingEmail(10_000, 1)).isTrue();
+        MimeMessage mail = server.getReceivedMessages()[0];
+        assertThat(mail.getSubject()).isEqualTo("[changegraph] CRITICAL system-file-delete: 2 hits in session s1");
+        assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("oncall@example.com");
+        String body = GreenMailUtil.getBody(mail);
+        assertThat(body).contains("1. 2026-11-21T20:00:00Z  unlink /etc/cg-test", "2. 2026-11-21T20:00:00.100Z  unlink"
+                + " /etc/cg-test2", "process: bash[100] > rm[101]", "command: rm -f /etc/cg-test", "A file under /etc");
+        assertThat(body).doesNotContain("/tmp/not-watched");
+
+        List<String> log = Files.readAllLines(dir.resolve("log/alerts.jsonl"));
+        assertThat(log).hasSize(2);
+        JsonNode line = Json.MAPPER.readTree(log.getFirst());
+        assertThat(line.get("rule").asText()).isEqualTo("system-file-delete");
+        assertThat(line.get("object").asText()).isEqualTo("/etc/cg-test");
+        assertThat(line.get("chain").asText()).isEqualTo("bash[100] > rm[101]");
+        await("outbox to empty", Duration.ofSeconds(5), () -> outboxFilesQuietly() == 0);
+    }
+
+    @Test
+    void mail_smtpDownFor10sThenUp_arrivesOnceNotTwice() throws Exception {
+        int port = freePort();
+        Monitor monitor = start(config(port, null, null));
+        monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), session);
+
+        Thread.sleep(10_000);
+        assertThat(outboxFiles()).as("the mail waits in the outbox while SMTP is down").isEqualTo(1);
+        GreenMail server = smtpServer(port, false);
+        assertThat(server.waitForIncomingEmail(10_000, 1)).isTrue();
+        Thread.sleep(3_000);
+        assertThat(server.getReceivedMessages()).hasSize(1);
+        assertThat(outboxFiles()).isZero();
+    }
+
+    @Test
+    void mail_authenticationFails_clearErrorLine_tracingUnaffected() throws Exception {
+        GreenMail server = smtpServer(freePort(), true);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(LiveMonitor.class);
+        logger.addAppender(logs);
+        logs.start();
+        open.add(() -> logger.detachAppender(logs));
+        Monitor monitor = start(config(server.getSmtp().getPort(), "alice", "wrong"));
+
+        long started = System.nanoTime();
+        int alerts = 0;
+        for (int i = 0; i < 20_000; i++) {
+            alerts += monitor.onEvent(event(i / 1000.0, rm, Verb.UNLINK, file("/etc/f" + i), null), session).size();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(alerts).isEqualTo(20_000);
+        assertThat(took).as("evaluation does not wait for SMTP").isLessThan(Duration.ofSeconds(5));
+        await("the authentication error line", Duration.ofSeconds(10), () -> logs.list.stream()
+                .anyMatch(e -> e.getLevel() == Level.ERROR
+                        && e.getFormattedMessage().contains("SMTP authentication failed for user 'alice' at 127.0.0.1:")));
+        assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.ERROR).allSatisfy(e -> {
+            assertThat(e.getFormattedMessage()).doesNotContain("wrong").doesNotContain("\n");
+            assertThat(e.getThrowableProxy()).isNull();
+        });
+        assertThat(server.getReceivedMessages()).isEmpty();
+        assertThat(monitor.droppedHits()).isZero();
+    }
+
+    @Test
+    void outbox_pendingMailSurvivesRestart_andIsSentByTheNextMonitor() throws Exception {
+        int port = freePort();
+        Monitor first = start(config(port, null, null));
+        first.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), session);
+        await("the mail in the outbox", Duration.ofSeconds(5), () -> outboxFilesQuietly() == 1);
+        first.close();
+
+        GreenMail server = smtpServer(port, false);
+        start(config(port, null, null));
+        assertThat(server.waitForIncomingEmail(10_000, 1)).isTrue();
+        assertThat(server.getReceivedMessages()[0].getSubject()).contains("system-file-delete: 1 hit in session s1");
+    }
+
+    @Test
+    void webhook_receivesOneJsonPostPerSessionAndRule() throws Exception {
+        List<String> posts = new CopyOnWriteArrayList<>();
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/hook", exchange -> {
+            posts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        http.start();
+        open.add(() -> http.stop(0));
+        URI url = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/hook");
+        MonitorConfig config = MonitorConfig.defaults().withOutbox(dir.resolve("outbox"))
+                .withWebhook(new MonitorConfig.Webhook(url, Duration.ofSeconds(2)))
+                .withTiming(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(1));
+        Monitor monitor = start(config);
+
+        monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), session);
+        monitor.endSession("s1");
+
+        await("the webhook post", Duration.ofSeconds(5), () -> posts.size() == 1);
+        JsonNode post = Json.MAPPER.readTree(posts.getFirst());
+        assertThat(post.get("rule").asText()).isEqualTo("system-file-delete");
+        assertThat(post.get("total").asInt()).isEqualTo(1);
+        assertThat(post.at("/hits/0/subject/argv/0").asText()).isEqualTo("rm");
+    }
+
+    @Test
+    void onEvent_withoutRulesForTheVerb_returnsNoAlertsAndQueuesNothing() throws Exception {
+        Monitor monitor = start(MonitorConfig.defaults().withAlertLog(dir.resolve("alerts.jsonl")));
+        Event read = event(rm, Verb.READ, file("/etc/cg-test"));
+        assertThat(monitor.onEvent(read, session)).isEmpty();
+        monitor.close();
+        assertThat(Files.readString(dir.resolve("alerts.jsonl"))).isEmpty();
+    }
+
+    private long outboxFilesQuietly() {
+        try {
+            return outboxFiles();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.changegraph.repository;
+
+import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One graph of a diff, seen through canonical identity: processes by label (normalised exe + argv) and
+ * place in the spawn tree, files by normalised path history, remotes by endpoint per {@link RemoteMatch}.
+ * Computes, per process, a behaviour signature over its subtree (what it did, not how often or whether it
+ * failed), used only to pair identically labelled siblings of the two runs.
+ *
+ * <p>Nodes are numbered by their position in the document; everything per node is an array indexed by that
+ * number, and edges and children are stored as compressed adjacency lists, so a million edges cost a few
+ * array reads each rather than hash lookups.
+ */
+final class CanonicalSide {
+    private static final int DISPLAY_LIMIT = 80;
+
+    final GraphDocument document;
+    final Node[] nodes;
+    /** Compared edges, grouped by source: those of node {@code n} are {@code edges[edgeStart[n] .. edgeStart[n+1])}. */
+    final Edge[] edges;
+    final int[] edgeTarget;
+    final int[] edgeStart;
+    /** Spawn children, grouped by parent like the edges. */
+    final int[] childList;
+    final int[] childStart;
+    final int[] roots;
+    /** Normalised exe and argv, NUL-separated; null for nodes that are not processes. */
+    final String[] label;
+    final long[] signature;
+    final String rootCwd;
+    private final Normalizer normalizer;
+    private final DiffOptions options;
+    private final String[] targetKeys;
+    private final List<PathMatcher> ignored = new ArrayList<>();
+
+    CanonicalSide(GraphDocument document, DiffOptions options) {
+        this.document = document;
+        this.options = options;
+        this.normalizer = options.normalization().forSession(document.session());
+        for (String glob : options.ignorePaths()) {
+            ignored.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+        }
+        int size = document.nodes().size();
+        nodes = document.nodes().toArray(Node[]::new);
+        Map<String, Integer> index = HashMap.newHashMap(size);
+        for (int n = 0; n < size; n++) {
+            index.put(nodes[n].id(), n);
+        }
+        targetKeys = new String[size];
+        label = new String[size];
+        signature = new long[size];
+
+        List<Edge> all = document.edges();
+        int[] source = new int[all.size()];
+        int[] target = new int[all.size()];
+        boolean[] compared = new boolean[all.size()];
+        int[] parent = new int[size];
+        Arrays.fill(parent, -1);
+        int[] edgeCount = new int[size + 1];
+        int[] childCount = new int[size + 1];
+        for (int e = 0; e < all.size(); e++) {
+            Edge edge = all.get(e);
+            source[e] = index.getOrDefault(edge.source(), -1);
+            target[e] = index.getOrDefault(edge.target(), -1);
+            if (source[e] < 0 || target[e] < 0) {
+                continue;
+            }
+            if (edge.verb() == Verb.SPAWN && nodes[source[e]] instanceof ProcessNode && nodes[target[e]] instanceof ProcessNode
+                    && (parent[target[e]] < 0 || nodes[source[e]].id().compareTo(nodes[parent[target[e]]].id()) < 0)) {
+                parent[target[e]] = source[e];
+            }
+            compared[e] = isCompared(edge, nodes[target[e]]);
+            if (compared[e]) {
+                edgeCount[source[e]]++;
+            }
+        }
+        for (int n = 0; n < size; n++) {
+            if (parent[n] >= 0) {
+                childCount[parent[n]]++;
+            }
+        }
+        edgeStart = offsets(edgeCount);
+        childStart = offsets(childCount);
+        edges = new Edge[edgeStart[size]];
+        edgeTarget = new int[edgeStart[size]];
+        int[] fill = Arrays.copyOf(edgeStart, size);
+        for (int e = 0; e < all.size(); e++) {
+            if (compared[e]) {
+                int slot = fill[source[e]]++;
+                edges[slot] = all.get(e);
+                edgeTarget[slot] = target[e];
+            }
+        }
+        childList = new int[childStart[size]];
+        int[] childFill = Arrays.copyOf(childStart, size);
+        List<Integer> rootList = new ArrayList<>();
+        ProcessNode rootProcess = null;
+        for (int n = 0; n < size; n++) {
+            if (nodes[n] instanceof ProcessNode process) {
+                label[n] = normalizer.apply(process.exe()) + "\0" + String.join("\0", normalizer.apply(process.argv()));
+                if (parent[n] >= 0) {
+                    childList[childFill[parent[n]]++] = n;
+                } else {
+                    rootList.add(n);
+                    if (rootProcess == null || process.pid() == document.session().rootPid()) {
+                        rootProcess = process;
+                    }
+                }
+            }
+        }
+        rootCwd = rootProcess == null || rootProcess.cwd().isEmpty() ? null : normalizer.apply(rootProcess.cwd());
+        roots = computeSignatures(rootList);
+    }
+
+    private static int[] offsets(int[] counts) {
+        int[] start = new int[counts.length];
+        for (int n = 1; n < counts.length; n++) {
+            start[n] = start[n - 1] + counts[n - 1];
+        }
+        return start;
+    }
+
+    /** Whether an edge takes part in the comparison: its verb and its target's paths are not ignored. */
+    private boolean isCompared(Edge edge, Node target) {
+        if (options.ignoreVerbs().contains(edge.verb())) {
+            return false;
+        }
+        if (ignored.isEmpty() || !(target instanceof FileNode file)) {
+            return true;
+        }
+        for (String path : file.paths()) {
+            String normal = normalizer.apply(path);
+            for (PathMatcher matcher : ignored) {
+                try {
+                    if (matcher.matches(Path.of(normal))) {
+                        return false;
+                    }
+                } catch (InvalidPathException e) {
+                    return true;
+                }
+            }
+        }
+        return true;
+    }
+
+    boolean isProcess(int node) {
+        return label[node] != null;
+    }
+
+    /** The canonical name of a non-process node: normalised path history, endpoint or module name. */
+    String targetKey(int node) {
+        String key = targetKeys[node];
+        if (key == null) {
+            key = switch (nodes[node]) {
+                case FileNode file -> file.paths().size() == 1 ? normalizer.applyOnce(file.path())
+                        : file.paths().stream().map(normalizer::applyOnce).distinct().collect(Collectors.joining(" -> "));
+                case RemoteNode remote -> remoteKey(remote);
+                case ModuleNode module -> "module " + module.name();
+                case ProcessNode process -> "process " + display(node);
+            };
+            targetKeys[node] = key;
+        }
+        return key;
+    }
+
+    private String remoteKey(RemoteNode remote) {
+        if (remote.family().equals("unix")) {
+            return "unix " + normalizer.apply(remote.address());
+        }
+        String host = remote.family().equals("ipv6") ? "[" + remote.address() + "]" : remote.address();
+        return switch (options.remoteMatch()) {
+            case FULL -> remote.family() + " " + host + ":" + remote.port();
+            case PORT -> remote.family() + " *:" + remote.port();
+            case HOST -> remote.family() + " " + host + ":*";
+        };
+    }
+
+    /** A process as a reader knows it: its normalised command line (or exe when it has no argv), shortened. */
+    String display(int process) {
+        String text = label[process];
+        int split = text.indexOf('\0');
+        String argv = text.substring(split + 1).replace('\0', ' ');
+        String shown = argv.isBlank() ? text.substring(0, split) : argv;
+        return shown.length() <= DISPLAY_LIMIT ? shown : shown.substring(0, DISPLAY_LIMIT - 3) + "...";
+    }
+
+    String normalize(String text) {
+        return normalizer.apply(text);
+    }
+
+    /**
+     * Subtree signatures, children before parents, without recursion (spawn chains can be deep). Processes
+     * not reachable from a root (only a hand-made spawn cycle does that) become roots themselves.
+     */
+    private int[] computeSignatures(List<Integer> rootList) {
+        int[] order = new int[nodes.length];
+        int ordered = 0;
+        boolean[] visited = new boolean[nodes.length];
+        int[] stack = new int[nodes.length + 1];
+        for (int candidate = -1; candidate < nodes.length; candidate++) {
+            int top = 0;
+            if (candidate < 0) {
+                for (int root : rootList) {
+                    stack[top++] = root;
+                }
+            } else if (isProcess(candidate) && !visited[candidate]) {
+                rootList.add(candidate);
+                stack[top++] = candidate;
+            }
+            while (top > 0) {
+                int node = stack[--top];
+                if (!visited[node]) {
+                    visited[node] = true;
+                    order[ordered++] = node;
+                    for (int c = childStart[node]; c < childStart[node + 1]; c++) {
+                        stack[top++] = childList[c];
+                    }
+                }
+            }
+        }
+        for (int i = ordered - 1; i >= 0; i--) {
+            int node = order[i];
+            long sum = 0;
+            for (int e = edgeStart[node]; e < edgeStart[node + 1]; e++) {
+                int target = edgeTarget[e];
+                String name = isProcess(target) ? label[target] : targetKey(target);
+                sum += Hashing.mix(Hashing.of(edges[e].verb()) * 31 + Hashing.of(name));
+            }
+            for (int c = childStart[node]; c < childStart[node + 1]; c++) {
+                int child = childList[c];
+                sum += Hashing.mix(Hashing.of(label[child]) * 31 + signature[child]);
+            }
+            signature[node] = Hashing.mix(sum);
+        }
+        return rootList.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

@@ -1,0 +1,260 @@
+package io.changegraph.repository;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jgrapht.Graph;
+import org.jgrapht.graph.AbstractBaseGraph;
+import org.jgrapht.graph.DefaultGraphSpecificsStrategy;
+import org.jgrapht.graph.DefaultGraphType;
+
+/**
+ * The live change-impact graph of one session: a JGraphT directed pseudograph whose vertices are node
+ * ids and whose edges are one counted edge per (source, verb, target). Thread-safe: every method takes
+ * the graph's lock, and what it returns is an immutable copy.
+ *
+ * <p>How {@link #apply(Event)} reads an event:
+ * <ul>
+ *   <li>The subject process is upserted: the latest known attributes win (a non-empty exe, argv, cwd,
+ *       a non-null exit status), {@code started} keeps its first value, and a process first seen
+ *       unfollowed (as a signal target) becomes followed once it acts as a subject.</li>
+ *   <li>{@code spawn}: the object is the child process, upserted the same way; edge parent → child.</li>
+ *   <li>{@code exec}: the object is the executable; edge process → file. The subject already carries the
+ *       new exe and argv.</li>
+ *   <li>{@code exit}: updates the subject's exit status only; no edge.</li>
+ *   <li>{@code signal}: the object is the target process (possibly unfollowed): it is added if unknown,
+ *       never overwritten by the sender's partial view of it; edge sender → target.</li>
+ *   <li>File verbs: the path names the file node currently at that path, or a new node with id
+ *       {@link Ids#file(String, int)} (generation &gt; 0 when a node with that id already exists, i.e. the
+ *       path was renamed away, replaced or deleted before). The latest non-zero inode is kept.</li>
+ *   <li>{@code rename} (object = old path, detail = new path): edge to the node at the old path; if the call
+ *       succeeded at least once, that node moves to the new path ({@code path} = new, {@code paths} += new),
+ *       and a different node that was at the new path is marked {@code replaced} and is no longer reachable by
+ *       that path. So {@code sed -i} reads naturally: the temp file node is renamed over the original.</li>
+ *   <li>A successful {@code unlink} or {@code rmdir} detaches the path from its node, so a file created
+ *       later under the same path is a new node (next generation).</li>
+ *   <li>Remotes and kernel modules: the object is the node itself.</li>
+ * </ul>
+ * Edge counters add up {@code count}, {@code bytes} and {@code failed}; {@code first}/{@code last} are the
+ * earliest/latest event times; {@code details} is the sorted set of distinct non-null event details, capped
+ * at {@value CountedEdge#MAX_DETAILS} entries (the smallest ones are kept, so the set does not depend on
+ * event order). {@code stats.events} counts applied events (+1 per {@link #apply} call, whatever its
+ * {@code count}); {@link #setStats} sets only the loss counters.
+ */
+public final class ChangeGraph {
+    private final Object lock = new Object();
+    // no fast-lookup index: the edges map below already finds an edge by its endpoints and verb
+    private final Graph<String, CountedEdge> graph = new AbstractBaseGraph<>(null, null,
+            DefaultGraphType.directedPseudograph(), new DefaultGraphSpecificsStrategy<>()) {
+    };
+    private final Map<String, Node> nodes = new HashMap<>();
+    private final Map<CountedEdge.Key, CountedEdge> edges = new HashMap<>();
+    private final Map<String, String> fileAtPath = new HashMap<>();
+    private final List<Alert> alerts = new ArrayList<>();
+    private Session session;
+    private long events;
+    private long lostKernel;
+    private long droppedUser;
+
+    public ChangeGraph(Session session) {
+        this.session = Objects.requireNonNull(session, "session");
+    }
+
+    public void apply(Event event) {
+        Objects.requireNonNull(event, "event");
+        synchronized (lock) {
+            events++;
+            ProcessNode acting = event.subject();
+            ProcessNode subject = upsertProcess(acting.followed() ? acting : acting.withFollowed(true), true);
+            if (event.verb() == Verb.EXIT) {
+                return;
+            }
+            String target = switch (event.object()) {
+                case ProcessNode process -> upsertProcess(process, event.verb() != Verb.SIGNAL).id();
+                case FileRef file -> fileNode(file).id();
+                case RemoteNode remote -> addIfAbsent(remote).id();
+                case ModuleNode module -> addIfAbsent(module).id();
+            };
+            countEdge(subject.id(), event.verb(), target, event);
+            boolean succeeded = event.failed() < event.count();
+            if (succeeded && event.verb() == Verb.RENAME && event.detail() != null) {
+                move(target, event.detail());
+            } else if (succeeded && (event.verb() == Verb.UNLINK || event.verb() == Verb.RMDIR)
+                    && event.object() instanceof FileRef deleted) {
+                fileAtPath.remove(deleted.path(), target);
+            }
+        }
+    }
+
+    /** Sets the loss counters; the event count is kept by {@link #apply} and {@code stats.events()} is ignored here. */
+    public void setStats(Stats stats) {
+        synchronized (lock) {
+            lostKernel = stats.lostKernel();
+            droppedUser = stats.droppedUser();
+        }
+    }
+
+    public void addAlert(Alert alert) {
+        Objects.requireNonNull(alert, "alert");
+        synchronized (lock) {
+            alerts.add(alert);
+        }
+    }
+
+    public void endSession(Instant ended) {
+        synchronized (lock) {
+            session = new Session(session.id(), session.host(), session.user(), session.rootPid(),
+                    session.command(), session.started(), ended);
+        }
+    }
+
+    /** An immutable, sorted copy of the graph as persisted in {@code changegraph/v1}. */
+    public GraphDocument snapshot() {
+        synchronized (lock) {
+            List<Node> sortedNodes = nodes.values().stream().sorted(GraphOrder.NODES).toList();
+            List<Edge> sortedEdges = edges.values().stream().map(CountedEdge::toEdge).sorted(GraphOrder.EDGES).toList();
+            List<Alert> sortedAlerts = alerts.stream().sorted(GraphOrder.ALERTS).toList();
+            return new GraphDocument(session, new Stats(events, lostKernel, droppedUser), sortedNodes, sortedEdges,
+                    sortedAlerts);
+        }
+    }
+
+    public Optional<Node> node(String id) {
+        synchronized (lock) {
+            return Optional.ofNullable(nodes.get(id));
+        }
+    }
+
+    public Optional<ProcessNode> process(String id) {
+        return node(id).filter(ProcessNode.class::isInstance).map(ProcessNode.class::cast);
+    }
+
+    /** The spawn ancestry of a process, parent first, up to the first process of the session; empty when unknown. */
+    public List<ProcessNode> ancestors(String processId) {
+        synchronized (lock) {
+            List<ProcessNode> chain = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            String current = processId;
+            while (current != null && seen.add(current) && graph.containsVertex(current)) {
+                current = parentOf(current);
+                if (current != null && nodes.get(current) instanceof ProcessNode parent) {
+                    chain.add(parent);
+                }
+            }
+            return List.copyOf(chain);
+        }
+    }
+
+    /** The edges leaving a node, sorted by (verb, target); empty when the node is unknown. */
+    public List<Edge> edgesFrom(String processId) {
+        synchronized (lock) {
+            if (!graph.containsVertex(processId)) {
+                return List.of();
+            }
+            return graph.outgoingEdgesOf(processId).stream().map(CountedEdge::toEdge).sorted(GraphOrder.EDGES).toList();
+        }
+    }
+
+    private String parentOf(String processId) {
+        return graph.incomingEdgesOf(processId).stream()
+                .filter(edge -> edge.verb == Verb.SPAWN)
+                .map(edge -> edge.source)
+                .min(Comparator.naturalOrder())
+                .orElse(null);
+    }
+
+    private ProcessNode upsertProcess(ProcessNode incoming, boolean authoritative) {
+        Node known = nodes.get(incoming.id());
+        ProcessNode merged;
+        if (!(known instanceof ProcessNode existing)) {
+            merged = incoming;
+        } else if (!authoritative) {
+            return existing;
+        } else {
+            merged = merge(existing, incoming);
+        }
+        put(merged);
+        return merged;
+    }
+
+    private static ProcessNode merge(ProcessNode old, ProcessNode latest) {
+        return new ProcessNode(latest.pid(), latest.startNs(),
+                latest.ppid() != 0 ? latest.ppid() : old.ppid(),
+                latest.exe().isEmpty() ? old.exe() : latest.exe(),
+                latest.argv().isEmpty() ? old.argv() : latest.argv(),
+                latest.cwd().isEmpty() ? old.cwd() : latest.cwd(),
+                latest.uid(), latest.euid(),
+                latest.exitCode() != null ? latest.exitCode() : old.exitCode(),
+                latest.exitSignal() != null ? latest.exitSignal() : old.exitSignal(),
+                old.followed() || latest.followed(),
+                old.started() != null ? old.started() : latest.started(),
+                latest.ended() != null ? latest.ended() : old.ended());
+    }
+
+    private Node addIfAbsent(Node node) {
+        Node known = nodes.get(node.id());
+        if (known != null) {
+            return known;
+        }
+        put(node);
+        return node;
+    }
+
+    private FileNode fileNode(FileRef ref) {
+        String id = fileAtPath.get(ref.path());
+        if (id != null && nodes.get(id) instanceof FileNode existing) {
+            if (ref.inode() != 0 && ref.inode() != existing.inode()) {
+                FileNode updated = new FileNode(existing.id(), existing.path(), existing.paths(), ref.inode(),
+                        existing.resolved(), existing.replaced());
+                put(updated);
+                return updated;
+            }
+            return existing;
+        }
+        int generation = 0;
+        while (nodes.containsKey(Ids.file(ref.path(), generation))) {
+            generation++;
+        }
+        FileNode created = new FileNode(Ids.file(ref.path(), generation), ref.path(), List.of(ref.path()), ref.inode(),
+                ref.resolved(), false);
+        put(created);
+        fileAtPath.put(ref.path(), created.id());
+        return created;
+    }
+
+    private void move(String fileId, String newPath) {
+        if (!(nodes.get(fileId) instanceof FileNode moving) || moving.path().equals(newPath)) {
+            return;
+        }
+        String displaced = fileAtPath.get(newPath);
+        if (displaced != null && !displaced.equals(fileId) && nodes.get(displaced) instanceof FileNode old) {
+            put(new FileNode(old.id(), old.path(), old.paths(), old.inode(), old.resolved(), true));
+        }
+        fileAtPath.remove(moving.path(), fileId);
+        fileAtPath.put(newPath, fileId);
+        List<String> paths = new ArrayList<>(moving.paths());
+        paths.add(newPath);
+        put(new FileNode(moving.id(), newPath, paths, moving.inode(), moving.resolved(), moving.replaced()));
+    }
+
+    private void put(Node node) {
+        nodes.put(node.id(), node);
+        graph.addVertex(node.id());
+    }
+
+    private void countEdge(String source, Verb verb, String target, Event event) {
+        CountedEdge edge = edges.computeIfAbsent(new CountedEdge.Key(source, verb, target), key -> {
+            CountedEdge created = new CountedEdge(source, target, verb);
+            graph.addEdge(source, target, created);
+            return created;
+        });
+        edge.add(event);
+    }
+}

@@ -1,0 +1,195 @@
+package io.changegraph.repository;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The outcome of {@link GraphDiff#compare}: the differences, most important first (see {@link Importance}),
+ * as text for people, JSON for pipelines ({@code changegraph-diff/v1}) and a union graph for the viewer.
+ */
+public final class DiffReport {
+    public static final String SCHEMA = "changegraph-diff/v1";
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    private final GraphDocument canary;
+    private final GraphDocument production;
+    private final List<Difference> differences;
+    private final Supplier<DiffUnion> unionBuilder;
+    private DiffUnion union;
+
+    DiffReport(GraphDocument canary, GraphDocument production, List<Difference> differences,
+               Supplier<DiffUnion> unionBuilder) {
+        this.canary = canary;
+        this.production = production;
+        this.differences = List.copyOf(differences);
+        this.unionBuilder = unionBuilder;
+    }
+
+    public boolean hasDifferences() {
+        return !differences.isEmpty();
+    }
+
+    /** Every difference, most important first, then by ancestry, verb and target. */
+    public List<Difference> differences() {
+        return differences;
+    }
+
+    /** Both graphs as one, with per-node and per-edge status; built on first call. */
+    public synchronized DiffUnion union() {
+        if (union == null) {
+            union = unionBuilder.get();
+        }
+        return union;
+    }
+
+    /**
+     * The human-readable report: a header per run, a summary line, then the differences grouped under the
+     * ancestry of the process where they happened ({@code bash -l > deploy.sh > sed -i ...}); groups come in
+     * the order of their most important difference. {@code -} only in canary, {@code +} only in production,
+     * {@code ~} changed.
+     */
+    public String text() {
+        StringBuilder out = new StringBuilder();
+        out.append("canary:     ").append(describe(canary)).append('\n');
+        out.append("production: ").append(describe(production)).append('\n');
+        if (differences.isEmpty()) {
+            out.append("no differences: both runs show the same behaviour\n");
+            return out.toString();
+        }
+        Map<DiffStatus, Integer> counts = counts();
+        out.append(differences.size()).append(differences.size() == 1 ? " difference: " : " differences: ")
+                .append(counts.get(DiffStatus.ONLY_CANARY)).append(" only in canary, ")
+                .append(counts.get(DiffStatus.ONLY_PRODUCTION)).append(" only in production, ")
+                .append(counts.get(DiffStatus.CHANGED)).append(" changed\n");
+        Map<List<String>, List<Difference>> groups = new LinkedHashMap<>();
+        for (Difference difference : differences) {
+            groups.computeIfAbsent(difference.ancestry(), chain -> new ArrayList<>()).add(difference);
+        }
+        groups.forEach((chain, members) -> {
+            out.append('\n').append(String.join(" > ", chain)).append('\n');
+            for (Difference difference : members) {
+                out.append("  ").append(line(difference)).append('\n');
+                difference.effects().forEach(effect -> out.append("      ").append(effect).append('\n'));
+            }
+        });
+        return out.toString();
+    }
+
+    /** The machine-readable report, {@code changegraph-diff/v1}: keys sorted, differences in report order. */
+    public String json() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schema", SCHEMA);
+        root.put("equal", differences.isEmpty());
+        root.put("canary", run(canary));
+        root.put("production", run(production));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        counts().forEach((status, count) -> summary.put(status.wireName(), count));
+        summary.remove(DiffStatus.SAME.wireName());
+        root.put("summary", summary);
+        root.put("differences", differences.stream().map(DiffReport::json).toList());
+        try {
+            return MAPPER.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a report of plain values always serialises", e);
+        }
+    }
+
+    private Map<DiffStatus, Integer> counts() {
+        Map<DiffStatus, Integer> counts = new EnumMap<>(DiffStatus.class);
+        for (DiffStatus status : DiffStatus.values()) {
+            counts.put(status, 0);
+        }
+        differences.forEach(difference -> counts.merge(difference.status(), 1, Integer::sum));
+        return counts;
+    }
+
+    private static String line(Difference difference) {
+        String symbol = switch (difference.status()) {
+            case ONLY_CANARY -> "-";
+            case ONLY_PRODUCTION -> "+";
+            case CHANGED, SAME -> "~";
+        };
+        String what = "%s %-13s %s".formatted(symbol, difference.verb().wireName(), difference.target()).stripTrailing();
+        String why = switch (difference.status()) {
+            case ONLY_CANARY -> "only in canary" + outcome(difference.canary());
+            case ONLY_PRODUCTION -> "only in production" + outcome(difference.production());
+            case CHANGED, SAME -> "changed: " + String.join("; ", difference.reasons());
+        };
+        return what + "    (" + why + ")";
+    }
+
+    private static String outcome(Difference.Outcome outcome) {
+        StringBuilder text = new StringBuilder();
+        if (outcome.count() != 1) {
+            text.append(", ").append(outcome.count()).append(" calls");
+        }
+        if (outcome.bytes() > 0) {
+            text.append(", ").append(outcome.bytes()).append(" bytes");
+        }
+        if (outcome.failed() > 0) {
+            text.append(", ").append(outcome.failed() == outcome.count() ? "failed" : outcome.failed() + " failed");
+        }
+        if (!outcome.details().isEmpty()) {
+            text.append(", ").append(String.join(" ", outcome.details()));
+        }
+        return text.toString();
+    }
+
+    private static String describe(GraphDocument graph) {
+        Session session = graph.session();
+        return "session " + session.id() + " on " + blankAsUnknown(session.host()) + " by " + blankAsUnknown(session.user())
+                + (session.started() == null ? "" : " at " + session.started()) + ", " + graph.nodes().size() + " nodes, "
+                + graph.edges().size() + " edges";
+    }
+
+    private static String blankAsUnknown(String text) {
+        return text.isEmpty() ? "?" : text;
+    }
+
+    private static Map<String, Object> run(GraphDocument graph) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("session", graph.session().id());
+        run.put("host", graph.session().host());
+        run.put("user", graph.session().user());
+        run.put("nodes", graph.nodes().size());
+        run.put("edges", graph.edges().size());
+        return run;
+    }
+
+    private static Map<String, Object> json(Difference difference) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("status", difference.status().wireName());
+        json.put("importance", difference.importance().wireName());
+        json.put("ancestry", difference.ancestry());
+        json.put("verb", difference.verb().wireName());
+        json.put("target", difference.target());
+        json.put("canary", json(difference.canary()));
+        json.put("production", json(difference.production()));
+        json.put("reasons", difference.reasons());
+        json.put("effects", difference.effects());
+        return json;
+    }
+
+    private static Map<String, Object> json(Difference.Outcome outcome) {
+        if (outcome == null) {
+            return null;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("count", outcome.count());
+        json.put("bytes", outcome.bytes());
+        json.put("failed", outcome.failed());
+        json.put("details", outcome.details());
+        return json;
+    }
+}

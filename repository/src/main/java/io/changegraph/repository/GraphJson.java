@@ -1,0 +1,299 @@
+package io.changegraph.repository;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and writes graphs as {@code changegraph/v1} JSON: snake_case keys sorted alphabetically, times as
+ * ISO-8601 UTC strings, pretty-printed with a trailing newline, so the same graph always gives the same bytes.
+ * Every field of the model is written (absent values as {@code null}), so {@code read(write(doc))} equals
+ * {@code doc}. The reader ignores keys it does not know (a newer writer may add some), rejects another
+ * {@code schema} and reports the first missing or malformed value in one line.
+ */
+public final class GraphJson {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+            .build();
+
+    private GraphJson() {
+    }
+
+    /**
+     * Writes the graph atomically: to a temp file beside {@code file}, then renamed over it. The JSON is
+     * streamed one node or edge at a time, so writing a large graph needs no second copy of it in memory.
+     */
+    public static void write(GraphDocument document, Path file) {
+        Path absolute = file.toAbsolutePath();
+        try {
+            Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+            try {
+                try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                    write(document, out);
+                }
+                try {
+                    Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write graph " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static String toJson(GraphDocument document) {
+        StringWriter out = new StringWriter();
+        try {
+            write(document, out);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to a string cannot fail", e);
+        }
+        return out.toString();
+    }
+
+    /** The document's JSON, top-level keys in alphabetical order, each element serialised on its own. */
+    private static void write(GraphDocument document, Writer out) throws IOException {
+        try (JsonGenerator gen = MAPPER.writer().createGenerator(out)) {
+            gen.writeStartObject();
+            writeArray(gen, "alerts", document.alerts(), GraphJson::alert);
+            writeArray(gen, "edges", document.edges(), GraphJson::edge);
+            writeArray(gen, "nodes", document.nodes(), GraphJson::node);
+            gen.writeStringField("schema", GraphDocument.SCHEMA);
+            gen.writeFieldName("session");
+            MAPPER.writeValue(gen, session(document.session()));
+            gen.writeFieldName("stats");
+            MAPPER.writeValue(gen, Map.of("events", document.stats().events(), "lost_kernel",
+                    document.stats().lostKernel(), "dropped_user", document.stats().droppedUser()));
+            gen.writeEndObject();
+            gen.writeRaw('\n');
+        }
+    }
+
+    private static <T> void writeArray(JsonGenerator gen, String name, List<T> items,
+                                       Function<T, Map<String, Object>> toJson) throws IOException {
+        gen.writeArrayFieldStart(name);
+        for (T item : items) {
+            MAPPER.writeValue(gen, toJson.apply(item));
+        }
+        gen.writeEndArray();
+    }
+
+    public static GraphDocument read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new GraphFormatException("no such file " + file);
+        } catch (IOException e) {
+            throw new GraphFormatException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    public static GraphDocument fromJson(String json) {
+        return parse(json, "<input>");
+    }
+
+    private static GraphDocument parse(String text, String source) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new GraphFormatException(source + " is not valid JSON (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject() || !root.has("schema")) {
+            throw new GraphFormatException(source + " is not a changegraph graph (no top-level 'schema' key)");
+        }
+        String schema = root.get("schema").asText();
+        if (!GraphDocument.SCHEMA.equals(schema)) {
+            throw new GraphFormatException("unsupported schema '" + schema + "' in " + source
+                    + ": this changegraph reads " + GraphDocument.SCHEMA);
+        }
+        try {
+            return document(new Fields(root, source));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new GraphFormatException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static GraphDocument document(Fields root) {
+        Fields stats = root.object("stats");
+        List<Node> nodes = root.objects("nodes").stream().map(GraphJson::node).toList();
+        Set<String> ids = new HashSet<>();
+        for (Node node : nodes) {
+            if (!ids.add(node.id())) {
+                throw new GraphFormatException(root.where() + ": duplicate node id '" + node.id() + "'");
+            }
+        }
+        List<Edge> edges = new ArrayList<>();
+        for (Fields field : root.objects("edges")) {
+            Edge edge = edge(field);
+            if (!ids.contains(edge.source()) || !ids.contains(edge.target())) {
+                throw new GraphFormatException(field.where() + ": edge " + edge.key() + " names a node that is not in 'nodes'");
+            }
+            edges.add(edge);
+        }
+        List<Alert> alerts = root.has("alerts") ? root.objects("alerts").stream().map(GraphJson::alert).toList() : List.of();
+        return new GraphDocument(session(root.object("session")),
+                new Stats(stats.longValue("events"), stats.longValue("lost_kernel"), stats.longValue("dropped_user")),
+                nodes, edges, alerts);
+    }
+
+    private static Map<String, Object> session(Session session) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", session.id());
+        json.put("host", session.host());
+        json.put("user", session.user());
+        json.put("root_pid", session.rootPid());
+        json.put("command", session.command());
+        json.put("started", time(session.started()));
+        json.put("ended", time(session.ended()));
+        return json;
+    }
+
+    private static Session session(Fields json) {
+        return new Session(json.text("id"), json.optionalText("host"), json.optionalText("user"), json.intValue("root_pid"),
+                json.texts("command"), json.time("started"), json.time("ended"));
+    }
+
+    /** The JSON fields of a node in {@code changegraph/v1} key names, absent values as null; exports reuse them. */
+    static Map<String, Object> node(Node node) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", node.id());
+        json.put("kind", node.kind());
+        switch (node) {
+            case ProcessNode p -> {
+                json.put("pid", p.pid());
+                json.put("start_ns", p.startNs());
+                json.put("ppid", p.ppid());
+                json.put("exe", p.exe());
+                json.put("argv", p.argv());
+                json.put("cwd", p.cwd());
+                json.put("uid", p.uid());
+                json.put("euid", p.euid());
+                json.put("exit_code", p.exitCode());
+                json.put("exit_signal", p.exitSignal());
+                json.put("followed", p.followed());
+                json.put("started", time(p.started()));
+                json.put("ended", time(p.ended()));
+            }
+            case FileNode f -> {
+                json.put("path", f.path());
+                json.put("paths", f.paths());
+                json.put("inode", f.inode());
+                json.put("resolved", f.resolved());
+                json.put("replaced", f.replaced());
+            }
+            case RemoteNode r -> {
+                json.put("family", r.family());
+                json.put("address", r.address());
+                json.put("port", r.port());
+            }
+            case ModuleNode m -> {
+                json.put("name", m.name());
+                json.put("path", m.path());
+            }
+        }
+        return json;
+    }
+
+    private static Node node(Fields json) {
+        Node node = nodeOfKind(json);
+        String id = json.text("id");
+        if (!id.equals(node.id())) {
+            throw new GraphFormatException(json.where() + ": id '" + id + "' does not match the node's identity (expected '"
+                    + node.id() + "')");
+        }
+        return node;
+    }
+
+    private static Node nodeOfKind(Fields json) {
+        String kind = json.text("kind");
+        return switch (kind) {
+            case "process" -> new ProcessNode(json.intValue("pid"), json.longValue("start_ns"), json.intValue("ppid"),
+                    json.optionalText("exe"), json.texts("argv"), json.optionalText("cwd"), json.intValue("uid"),
+                    json.intValue("euid"), json.optionalInt("exit_code"), json.optionalInt("exit_signal"),
+                    json.bool("followed"), json.time("started"), json.time("ended"));
+            case "file" -> new FileNode(json.text("id"), json.text("path"), json.texts("paths"), json.longValue("inode"),
+                    json.bool("resolved"), json.bool("replaced"));
+            case "remote" -> new RemoteNode(json.text("family"), json.text("address"), json.intValue("port"));
+            case "module" -> new ModuleNode(json.text("name"), json.optionalText("path"));
+            default -> throw new GraphFormatException(json.where() + ": unknown node kind '" + kind + "'");
+        };
+    }
+
+    /** The JSON fields of an edge in {@code changegraph/v1} key names; exports reuse them. */
+    static Map<String, Object> edge(Edge edge) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("source", edge.source());
+        json.put("target", edge.target());
+        json.put("verb", edge.verb().wireName());
+        json.put("count", edge.count());
+        json.put("bytes", edge.bytes());
+        json.put("failed", edge.failed());
+        json.put("first", time(edge.first()));
+        json.put("last", time(edge.last()));
+        json.put("details", edge.details());
+        return json;
+    }
+
+    private static Edge edge(Fields json) {
+        return new Edge(json.text("source"), json.text("target"), json.verb("verb"), json.longValue("count"),
+                json.longValue("bytes"), json.longValue("failed"), json.time("first"), json.time("last"),
+                json.has("details") ? json.texts("details") : List.of());
+    }
+
+    private static Map<String, Object> alert(Alert alert) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("rule_id", alert.ruleId());
+        json.put("severity", alert.severity());
+        json.put("description", alert.description());
+        json.put("node", alert.node());
+        json.put("edge_source", alert.edgeSource());
+        json.put("edge_verb", alert.edgeVerb() == null ? null : alert.edgeVerb().wireName());
+        json.put("edge_target", alert.edgeTarget());
+        json.put("time", time(alert.time()));
+        return json;
+    }
+
+    private static Alert alert(Fields json) {
+        String verb = json.optionalText("edge_verb");
+        return new Alert(json.text("rule_id"), json.text("severity"), json.optionalText("description"),
+                json.optionalText("node"), json.optionalText("edge_source"), verb == null ? null : json.verb("edge_verb"),
+                json.optionalText("edge_target"), json.time("time"));
+    }
+
+    private static String time(Instant time) {
+        return time == null ? null : time.toString();
+    }
+}

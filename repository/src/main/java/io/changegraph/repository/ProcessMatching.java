@@ -1,0 +1,183 @@
+package io.changegraph.repository;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Pairs the processes of two runs top-down through the spawn tree. Children of a matched pair (or roots)
+ * are grouped by label; within a group, processes with equal behaviour signatures pair first, the rest pair
+ * in signature order, and what is left is on one side only. Every pair or single process gets a canonical
+ * number (parents before children); its display name is its label plus {@code #n} when the group holds more
+ * than one.
+ */
+final class ProcessMatching {
+    private static final int NONE = -1;
+
+    private record Task(int parent, int[] canary, int[] production) {
+    }
+
+    private final CanonicalSide canarySide;
+    private final CanonicalSide productionSide;
+    /** Canonical number per node of each side, {@value #NONE} for non-processes. */
+    final int[] canaryCanon;
+    final int[] productionCanon;
+    private int[] canaryProcess = new int[16];
+    private int[] productionProcess = new int[16];
+    private int[] parent = new int[16];
+    private final List<String> display = new ArrayList<>();
+    private final Map<Integer, List<String>> ancestry = new java.util.HashMap<>();
+
+    ProcessMatching(CanonicalSide canary, CanonicalSide production) {
+        this.canarySide = canary;
+        this.productionSide = production;
+        canaryCanon = new int[canary.nodes.length];
+        productionCanon = new int[production.nodes.length];
+        Arrays.fill(canaryCanon, NONE);
+        Arrays.fill(productionCanon, NONE);
+        Deque<Task> work = new ArrayDeque<>();
+        work.push(new Task(NONE, canary.roots, production.roots));
+        while (!work.isEmpty()) {
+            match(work.pop(), work);
+        }
+    }
+
+    int size() {
+        return display.size();
+    }
+
+    /** The canary's node number of a canonical process, {@value #NONE} when it ran in production only. */
+    int canaryProcess(int canon) {
+        return canaryProcess[canon];
+    }
+
+    /** Production's node number of a canonical process, {@value #NONE} when it ran in the canary only. */
+    int productionProcess(int canon) {
+        return productionProcess[canon];
+    }
+
+    /** The canonical number of the parent, -1 for a root; parents are always numbered before their children. */
+    int parent(int canon) {
+        return parent[canon];
+    }
+
+    /** Whether the process ran on one side only. */
+    boolean oneSided(int canon) {
+        return canaryProcess[canon] == NONE || productionProcess[canon] == NONE;
+    }
+
+    String display(int canon) {
+        return display.get(canon);
+    }
+
+    /** Display names from the root down to {@code canon}, inclusive. */
+    List<String> ancestry(int canon) {
+        List<String> known = ancestry.get(canon);
+        if (known != null) {
+            return known;
+        }
+        List<String> chain = new ArrayList<>();
+        for (int current = canon; current >= 0; current = parent[current]) {
+            chain.add(display.get(current));
+        }
+        List<String> result = List.copyOf(chain.reversed());
+        ancestry.put(canon, result);
+        return result;
+    }
+
+    private void match(Task task, Deque<Task> work) {
+        Map<String, List<Integer>> canaryGroups = group(task.canary(), canarySide);
+        Map<String, List<Integer>> productionGroups = group(task.production(), productionSide);
+        TreeSet<String> labels = new TreeSet<>(canaryGroups.keySet());
+        labels.addAll(productionGroups.keySet());
+        for (String label : labels) {
+            List<int[]> pairs = pair(canaryGroups.getOrDefault(label, List.of()), productionGroups.getOrDefault(label, List.of()));
+            for (int i = 0; i < pairs.size(); i++) {
+                int c = pairs.get(i)[0];
+                int p = pairs.get(i)[1];
+                String name = c != NONE ? canarySide.display(c) : productionSide.display(p);
+                int canon = add(task.parent(), pairs.size() == 1 ? name : name + " #" + (i + 1), c, p);
+                work.push(new Task(canon, children(canarySide, c), children(productionSide, p)));
+            }
+        }
+    }
+
+    private static int[] children(CanonicalSide side, int process) {
+        return process == NONE ? new int[0]
+                : Arrays.copyOfRange(side.childList, side.childStart[process], side.childStart[process + 1]);
+    }
+
+    private int add(int parentCanon, String name, int canaryNode, int productionNode) {
+        int canon = display.size();
+        if (canon == parent.length) {
+            parent = Arrays.copyOf(parent, canon * 2);
+            canaryProcess = Arrays.copyOf(canaryProcess, canon * 2);
+            productionProcess = Arrays.copyOf(productionProcess, canon * 2);
+        }
+        display.add(name);
+        parent[canon] = parentCanon;
+        canaryProcess[canon] = canaryNode;
+        productionProcess[canon] = productionNode;
+        if (canaryNode != NONE) {
+            canaryCanon[canaryNode] = canon;
+        }
+        if (productionNode != NONE) {
+            productionCanon[productionNode] = canon;
+        }
+        return canon;
+    }
+
+    /** Equal signatures first, then the rest in signature order, then the unpaired of each side. */
+    private List<int[]> pair(List<Integer> canary, List<Integer> production) {
+        if (canary.size() <= 1 && production.size() <= 1) {
+            return List.<int[]>of(new int[] {canary.isEmpty() ? NONE : canary.getFirst(),
+                    production.isEmpty() ? NONE : production.getFirst()});
+        }
+        List<Integer> c = sorted(canary, canarySide);
+        List<Integer> p = sorted(production, productionSide);
+        List<int[]> pairs = new ArrayList<>();
+        List<Integer> leftCanary = new ArrayList<>();
+        List<Integer> leftProduction = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < c.size() && j < p.size()) {
+            int order = Long.compare(canarySide.signature[c.get(i)], productionSide.signature[p.get(j)]);
+            if (order == 0) {
+                pairs.add(new int[] {c.get(i++), p.get(j++)});
+            } else if (order < 0) {
+                leftCanary.add(c.get(i++));
+            } else {
+                leftProduction.add(p.get(j++));
+            }
+        }
+        leftCanary.addAll(c.subList(i, c.size()));
+        leftProduction.addAll(p.subList(j, p.size()));
+        for (int k = 0; k < Math.max(leftCanary.size(), leftProduction.size()); k++) {
+            pairs.add(new int[] {k < leftCanary.size() ? leftCanary.get(k) : NONE,
+                    k < leftProduction.size() ? leftProduction.get(k) : NONE});
+        }
+        return pairs;
+    }
+
+    private static List<Integer> sorted(List<Integer> nodes, CanonicalSide side) {
+        List<Integer> copy = new ArrayList<>(nodes);
+        copy.sort((a, b) -> {
+            int order = Long.compare(side.signature[a], side.signature[b]);
+            return order != 0 ? order : side.nodes[a].id().compareTo(side.nodes[b].id());
+        });
+        return copy;
+    }
+
+    private static Map<String, List<Integer>> group(int[] nodes, CanonicalSide side) {
+        Map<String, List<Integer>> groups = new TreeMap<>();
+        for (int node : nodes) {
+            groups.computeIfAbsent(side.label[node], label -> new ArrayList<>(1)).add(node);
+        }
+        return groups;
+    }
+}
