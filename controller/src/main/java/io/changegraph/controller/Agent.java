@@ -110,6 +110,7 @@ final class Agent implements AutoCloseable {
         if (kind == KIND_EXIT) {
             byTgid.remove(tgid, session);
             if (session.removeMember(tgid)) {
+                LOG.debug("session {}: its last process {} exited", session.id(), tgid);
                 session.finish(Instant.now());
             }
         }
@@ -257,8 +258,12 @@ final class Agent implements AutoCloseable {
     void flush() {
         long lost = lostKernel();
         for (AgentSession session : live.values()) {
-            if (session.finishedAt() == null && noMemberAlive(session)) {
-                session.finish(Instant.now());   // exit records lost: /proc says they are all gone
+            // exit records lost: /proc has none of its processes, twice in a row (a process that execs
+            // from a thread other than its leader briefly disappears from /proc)
+            if (session.finishedAt() == null && session.goneFromProc(noMemberAlive(session)) >= 2) {
+                LOG.info("session {}: none of its processes {} is in /proc any more (exit records lost?)",
+                        session.id(), session.members());
+                session.finish(Instant.now());
             }
             Instant finished = session.finishedAt();
             String id = session.id();

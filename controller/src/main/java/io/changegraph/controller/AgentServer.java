@@ -121,6 +121,7 @@ final class AgentServer implements AutoCloseable {
             }
             line.write(buffer, 0, n);
             if (line.size() > AgentProtocol.MAX_LINE) {
+                drain(fd, buffer);
                 throw new IOException("malformed request: longer than " + AgentProtocol.MAX_LINE + " bytes");
             }
             if (n == 0) {
@@ -129,6 +130,18 @@ final class AgentServer implements AutoCloseable {
                 }
                 return line.toString(StandardCharsets.UTF_8);
             }
+        }
+    }
+
+    /** Reads what the client still sends (up to 16 MiB), so the answer reaches it instead of a reset. */
+    private static void drain(int fd, byte[] buffer) {
+        try {
+            long total = 0;
+            for (int n = LibC.read(fd, buffer); n > 0 && total < (16 << 20); n = LibC.read(fd, buffer)) {
+                total += n;
+            }
+        } catch (IOException e) {
+            // time-out or reset: the answer may not arrive, the log line says what happened
         }
     }
 

@@ -28,6 +28,7 @@ final class AgentSession {
     private SessionRecord record;
     private boolean dirty = true;
     private Instant finishedAt;
+    private int goneCount;
 
     AgentSession(SessionRecord record, ChangeGraph graph, Journal journal, long replayedEvents, long lostKernelAtStart) {
         this.record = record;
@@ -86,6 +87,12 @@ final class AgentSession {
         if (finishedAt == null) {
             finishedAt = at;
         }
+    }
+
+    /** Counts consecutive flushes that found none of the session's processes in /proc. */
+    synchronized int goneFromProc(boolean gone) {
+        goneCount = gone ? goneCount + 1 : 0;
+        return goneCount;
     }
 
     synchronized Instant finishedAt() {
