@@ -2,7 +2,8 @@
  * One session's change-impact graph (or the union graph of a diff), drawn with Cytoscape.js.
  * Data in, style by selectors on data (node[kind="file"], edge[failed="yes"]), nothing hand-drawn.
  * URL: /graph.html?session=ID  or  /graph.html?canary=ID&production=ID  (optional &fanout=N)
- * Test hooks: window.cy, window.cgReady (true once laid out and drawn), window.cgVersion.
+ * Test hooks: window.cy, window.cgReady (true once laid out and drawn), window.cgReadyAt (ms since navigation
+ * start when that happened), window.cgVersion.
  */
 'use strict';
 
@@ -21,6 +22,9 @@
     ? '/api/diff?canary=' + encodeURIComponent(diff.canary) + '&production=' + encodeURIComponent(diff.production)
     : '/api/sessions/' + encodeURIComponent(sessionId || '') + '/graph';
 
+  const timings = window.cgTimings = [];
+  function mark(step) { timings.push([step, Math.round(performance.now())]); }
+  let large = false;  // more than LARGE elements: cheaper edge drawing
   const state = {doc: null, version: 0, expanded: new Set(), alertsByNode: {}, alertsByEdge: {}, fitted: false};
 
   function style() {
@@ -54,6 +58,14 @@
       {selector: ':selected', style: {'border-width': 4, 'border-color': '#000', 'line-color': '#000',
         'target-arrow-color': '#000'}}
     ];
+    if (large) {
+      // thousands of elements: straight edges without arrows, and edge labels only on the edges in view once
+      // zoomed in (measuring and rotating 5,000 labels up front costs seconds); see labelEdgesInView
+      s.splice(s.findIndex(function (rule) { return rule.selector === '.faded'; }), 0,
+        {selector: 'edge', style: {'curve-style': 'haystack', 'haystack-radius': 0, 'label': ''}},
+        {selector: 'edge.labelled', style: {'label': 'data(label)'}},
+        {selector: 'node', style: {'text-wrap': 'none'}});
+    }
     if (diff) {
       ['only_canary', 'only_production', 'changed', 'same'].forEach(function (status) {
         s.push({selector: 'node[status="' + status + '"]', style: {'background-color': COLOURS[status],
@@ -67,7 +79,8 @@
 
   const cy = window.cy = cytoscape({
     container: document.getElementById('cy'), style: style(), minZoom: 0.02, maxZoom: 4,
-    wheelSensitivity: 0.3, textureOnViewport: true, motionBlur: false, boxSelectionEnabled: false
+    wheelSensitivity: 0.3, textureOnViewport: true, hideEdgesOnViewport: true, motionBlur: false,
+    boxSelectionEnabled: false
   });
 
   /* ---------- model → elements ---------- */
@@ -191,12 +204,12 @@
 
   let layoutName = 'tree';
 
-  async function positions() {
+  async function positions(els) {
     if (layoutName === 'dagre') {
       if (!window.dagre) { await loadScript('/webjars/dagre/0.8.4/dist/dagre.min.js'); }
-      return cgLayout.dagre(cy);
+      return cgLayout.dagre(els);
     }
-    return cgLayout.tree(cy);
+    return cgLayout.tree(els);
   }
 
   function loadScript(src) {
@@ -209,38 +222,70 @@
     });
   }
 
-  async function relayout(fit) {
-    let layout;
-    if (layoutName === 'cose') {
-      layout = cy.layout({name: 'cose', animate: false, fit: fit, randomize: false, numIter: 500});
-    } else {
-      const pos = await positions();
-      layout = cy.layout({name: 'preset', positions: function (node) { return pos[node.id()]; }, fit: fit, padding: 30});
-    }
-    const done = new Promise(function (resolve) { layout.one('layoutstop', resolve); });
-    layout.run();
-    await done;
+  /**
+   * Fits the view to the laid-out positions. Same result as cy.fit() but without measuring every label
+   * for bounding boxes, which takes seconds on 5,000 nodes.
+   */
+  function fitPositions(els) {
+    let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    els.forEach(function (e) {
+      if (e.position) {
+        x1 = Math.min(x1, e.position.x - 80); x2 = Math.max(x2, e.position.x + 80);
+        y1 = Math.min(y1, e.position.y - 20); y2 = Math.max(y2, e.position.y + 20);
+      }
+    });
+    if (x1 === Infinity) { return; }
+    const padding = 30;
+    const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), 1.5,
+      (cy.width() - 2 * padding) / (x2 - x1), (cy.height() - 2 * padding) / (y2 - y1)));
+    cy.viewport({zoom: zoom, pan: {x: (cy.width() - zoom * (x1 + x2)) / 2, y: (cy.height() - zoom * (y1 + y2)) / 2}});
   }
 
+  /** Rebuilds the drawing from state.doc; positions come with the elements (cose alone runs afterwards). */
   async function draw(fit) {
     const selected = cy.$(':selected').map(function (e) { return e.id(); });
+    mark('draw');
+    const els = elements(state.doc);
+    mark('elements');
+    if (layoutName !== 'cose') {
+      const pos = await positions(els);
+      els.forEach(function (e) { if (e.group === 'nodes') { e.position = pos[e.data.id]; } });
+      mark('layout');
+    }
+    const isLarge = els.length > LARGE;
+    if (isLarge !== large) {
+      large = isLarge;
+      cy.style(style());
+    }
     cy.batch(function () {
       cy.elements().remove();
-      cy.add(elements(state.doc));
+      cy.add(els);
     });
-    cy.edges().style('label', cy.nodes().length > LARGE ? '' : 'data(label)');
-    await relayout(fit);
+    mark('added');
+    if (layoutName === 'cose') {
+      const layout = cy.layout({name: 'cose', animate: false, fit: fit, randomize: false, numIter: 500});
+      const done = new Promise(function (resolve) { layout.one('layoutstop', resolve); });
+      layout.run();
+      await done;
+    } else if (fit) {
+      fitPositions(els);
+    }
+    mark('fitted');
     selected.forEach(function (id) { cy.getElementById(id).select(); });
     applyFilters();
     header();
     listAlerts();
     fillVerbs();
+    labelEdgesInView();
+    mark('drawn');
   }
 
   function ready() {
     requestAnimationFrame(function () {
+      mark('frame');
       requestAnimationFrame(function () {
         window.cgVersion = state.version;
+        window.cgReadyAt = performance.now();
         window.cgReady = true;
       });
     });
@@ -398,11 +443,14 @@
       raw.name, node.data('label')].join(' ').toLowerCase();
   }
 
+  let filtered = false;
   function applyFilters() {
     const text = document.getElementById('search').value.trim().toLowerCase();
     const verb = document.getElementById('verb').value;
     const failedOnly = document.getElementById('failed-only').checked;
     const alertsOnly = document.getElementById('alerts-only').checked;
+    if (!filtered && !text && !verb && !failedOnly && !alertsOnly) { return; }
+    filtered = !!(text || verb || failedOnly || alertsOnly);
     cy.batch(function () {
       cy.elements().removeClass('faded match hidden');
       if (verb || failedOnly || alertsOnly) {
@@ -481,8 +529,10 @@
   }
 
   async function load(fit) {
+    mark('load');
     const response = await cg.getJson(apiGraph);
     const doc = await response.json();
+    mark('fetched');
     state.doc = doc;
     state.version = parseInt(response.headers.get('X-Changegraph-Version') || '0', 10);
     await draw(fit);
@@ -499,6 +549,27 @@
     cg.download(blob, (diff ? 'diff' : state.doc.session.id) + '.png');
   }
 
+  /** On a large graph, labels the edges inside the viewport when zoomed in enough to read them. */
+  let labelTimer = null;
+  function labelEdgesInView() {
+    if (!large) { return; }
+    const labelled = cy.edges('.labelled');
+    if (cy.zoom() < 0.5) { labelled.removeClass('labelled'); return; }
+    const view = cy.extent();
+    const inside = function (p) { return p.x >= view.x1 && p.x <= view.x2 && p.y >= view.y1 && p.y <= view.y2; };
+    const visible = cy.edges().filter(function (e) {
+      return inside(e.source().position()) || inside(e.target().position());
+    });
+    cy.batch(function () {
+      labelled.difference(visible).removeClass('labelled');
+      visible.addClass('labelled');
+    });
+  }
+  cy.on('viewport', function () {
+    clearTimeout(labelTimer);
+    labelTimer = setTimeout(labelEdgesInView, 150);
+  });
+
   cy.on('tap', 'node, edge', function (event) { showDetails(event.target); });
   cy.on('dbltap', 'node[kind="group"]', function (event) { expandGroup(event.target.id()); });
   document.getElementById('search').addEventListener('input', applyFilters);
@@ -507,7 +578,7 @@
   });
   document.getElementById('layout').addEventListener('change', function (event) {
     layoutName = event.target.value;
-    relayout(true).catch(function (e) { message(e.message); });
+    draw(true).catch(function (e) { message(e.message); });
   });
   document.getElementById('fit').addEventListener('click', function () { cy.fit(undefined, 30); });
   document.getElementById('export-png').addEventListener('click', exportPng);

@@ -26,7 +26,7 @@ final class JavalinWebServer implements WebServer {
     private static final String JSON = "application/json";
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
     private static final Map<String, String> SECURITY_HEADERS = Map.of(
-            "Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+            "Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
                     + "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
                     + "form-action 'none'; frame-ancestors 'none'",
             "X-Content-Type-Options", "nosniff",

@@ -1,13 +1,12 @@
 package io.changegraph.web;
 
 import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * One version of one served graph file. Its {@code changegraph/v1} bytes are made once, on first use, so
- * every client of the same version gets them without serialising again.
+ * One version of one served graph file: the parsed document and the file's own {@code changegraph/v1} bytes,
+ * which are what the API serves (they parsed, so they are valid; serving them costs no serialisation, and
+ * keeps any field a newer writer added).
  */
 final class LoadedSession {
     private final String id;
@@ -15,12 +14,13 @@ final class LoadedSession {
     private final GraphDocument document;
     private final long version;
     private final FileStamp stamp;
-    private volatile byte[] json;
+    private final byte[] json;
 
-    LoadedSession(String id, Path file, GraphDocument document, long version, FileStamp stamp) {
+    LoadedSession(String id, Path file, GraphDocument document, byte[] json, long version, FileStamp stamp) {
         this.id = id;
         this.file = file;
         this.document = document;
+        this.json = json;
         this.version = version;
         this.stamp = stamp;
     }
@@ -50,12 +50,8 @@ final class LoadedSession {
         return document.session().ended() == null;
     }
 
+    /** The graph file's bytes; callers must not modify them. */
     byte[] json() {
-        byte[] bytes = json;
-        if (bytes == null) {
-            bytes = GraphJson.toJson(document).getBytes(StandardCharsets.UTF_8);
-            json = bytes;
-        }
-        return bytes;
+        return json;
     }
 }

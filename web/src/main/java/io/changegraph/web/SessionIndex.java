@@ -4,7 +4,7 @@ import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphFormatException;
 import io.changegraph.repository.GraphJson;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionIndex.class);
+    /** How GraphJson.fromJson names its input in messages; replaced by the file's path. */
+    private static final String UNNAMED_SOURCE = "<input>";
 
     /** Told of every new version of a session; {@code previous} is null for a newly found file. */
     interface Listener {
@@ -134,12 +136,16 @@ final class SessionIndex implements AutoCloseable {
             return;
         }
         GraphDocument document;
+        byte[] json;
         try {
-            document = GraphJson.read(file);
-        } catch (GraphFormatException | UncheckedIOException e) {
-            rejected.put(file, new Rejected(stamp, e.getMessage()));
+            json = Files.readAllBytes(file);
+            document = GraphJson.fromJson(new String(json, StandardCharsets.UTF_8));
+        } catch (GraphFormatException | IOException e) {
+            String reason = e instanceof IOException ? "cannot read " + file + ": " + e.getMessage()
+                    : e.getMessage().replace(UNNAMED_SOURCE, file.toString());
+            rejected.put(file, new Rejected(stamp, reason));
             if (watching || !sources.contains(file)) {
-                LOG.warn("skipping {}: {}", file, e.getMessage());
+                LOG.warn("skipping {}: {}", file, reason);
             }
             return;
         }
@@ -148,7 +154,7 @@ final class SessionIndex implements AutoCloseable {
             id = freeId(document.session().id());
             idByFile.put(file, id);
         }
-        LoadedSession current = new LoadedSession(id, file, document,
+        LoadedSession current = new LoadedSession(id, file, document, json,
                 previous == null ? 1 : previous.version() + 1, stamp);
         byId.put(id, current);
         for (Listener listener : listeners) {

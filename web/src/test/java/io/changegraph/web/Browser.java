@@ -40,6 +40,11 @@ final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
+    /** Where the page's downloads (PNG and JSON export) land. */
+    Path downloads() {
+        return profile.resolve("downloads");
+    }
+
     static Browser open() {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             String message = "no browser: " + CHROMIUM + " and " + CHROMEDRIVER
@@ -59,6 +64,9 @@ final class Browser implements AutoCloseable {
             LoggingPreferences logs = new LoggingPreferences();
             logs.enable(LogType.BROWSER, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
+            options.setExperimentalOption("prefs", Map.of(
+                    "download.default_directory", profile.resolve("downloads").toString(),
+                    "download.prompt_for_download", false));
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
             return new Browser(new ChromeDriver(service, options), profile);

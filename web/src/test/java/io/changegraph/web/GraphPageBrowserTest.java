@@ -77,6 +77,7 @@ class GraphPageBrowserTest {
         openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-recorded"));
 
         assertThat(browser.js("return cy.nodes().length")).isEqualTo(7L);
+        browser.screenshot("graph-recorded-overview");
         assertThat(colour("node[kind=\"process\"]", "background-color")).isEqualTo(ORANGE);
         assertThat(colour("node[kind=\"file\"]", "background-color")).isEqualTo(PURPLE);
         assertThat(colour("node[kind=\"remote\"]", "background-color")).isEqualTo(BLUE);
@@ -107,6 +108,27 @@ class GraphPageBrowserTest {
     }
 
     @Test
+    void export_savesThePngAndTheJsonTheApiServes() throws Exception {
+        TestGraphs recorded = TestGraphs.recorded("s-export");
+        recorded.write(dir.resolve("export.json"));
+        openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-export"));
+
+        browser.driver().findElement(By.id("export-png")).click();
+        browser.driver().findElement(By.id("export-json")).click();
+
+        Path png = browser.downloads().resolve("s-export.png");
+        Path json = browser.downloads().resolve("s-export.json");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while ((!Files.exists(png) || !Files.exists(json)) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        byte[] image = Files.readAllBytes(png);
+        assertThat(image).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        assertThat(image.length).isGreaterThan(2_000);
+        assertThat(GraphJson.read(json)).isEqualTo(recorded.build());
+    }
+
+    @Test
     void liveSession_growsOnThePageWithoutReload() throws Exception {
         Path live = dir.resolve("live.json");
         TestGraphs.recorded("s-live").live().write(live);
@@ -128,6 +150,7 @@ class GraphPageBrowserTest {
         assertThat(browser.js("return cy.nodes('[kind=\"file\"]').filter(n => n.data('raw').path === '/var/log/new-2.log').length"))
                 .isEqualTo(1L);
         browser.screenshot("graph-live-grown");
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
@@ -174,6 +197,7 @@ class GraphPageBrowserTest {
         assertThat(browser.driver().findElement(By.id("details")).getText()).contains("only_canary")
                 .contains("/etc/cron.d/backdoor");
         browser.screenshot("graph-diff");
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
@@ -189,6 +213,12 @@ class GraphPageBrowserTest {
         assertThat(browser.driver().findElement(By.cssSelector("#sessions tbody tr.live")).getAttribute("data-id"))
                 .isEqualTo("s-running");
 
+        browser.driver().findElement(By.cssSelector("th[data-key=\"live\"]")).click();
+        assertThat(browser.driver().findElement(By.cssSelector("#sessions tbody tr")).getAttribute("data-id"))
+                .as("sorted by live, ascending: the finished one first").isEqualTo("s-done");
+        browser.driver().findElement(By.id("filter")).sendKeys("s-run");
+        assertThat(browser.driver().findElements(By.cssSelector("#sessions tbody tr"))).hasSize(1);
+        browser.driver().findElement(By.id("filter")).clear();
         browser.driver().findElement(By.id("live-only")).click();
         assertThat(browser.driver().findElements(By.cssSelector("#sessions tbody tr"))).hasSize(1);
         browser.screenshot("sessions");
