@@ -1,5 +1,708 @@
-// placeholder replaced by the real probes
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * changegraph.bpf.c - follows a process tree in the kernel and reports what it does.
+ *
+ * Only tracepoints (tp_btf: raw BTF tracepoints sched_process_*, sys_enter, sys_exit): kprobes and fentry are not available everywhere
+ * changegraph runs. A target map holds the followed tgids: a child is added at fork time, in-kernel,
+ * before it runs, so even a process that lives 1 ms is seen; it is removed at exit.
+ * Each syscall's arguments are saved at entry (pending map, per thread) and paired with the return
+ * value at exit into one ring-buffer record. Reads/writes/sends/recvs are aggregated per (process,
+ * fd) in an I/O table and flushed at close, dup2-over, exec and exit. Every record that cannot be put
+ * into the ring buffer is counted (counters map), never lost silently.
+ */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include "changegraph.h"
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* tunables, set by the loader before load */
+const volatile __u32 recorder_tgid = 0;   /* never follow the recorder itself */
+
+#define SCRATCH_SIZE 32768                /* one record under construction, per CPU */
+#define OFF_MASK (2 * CG_PATH_MAX - 1)    /* bounds string offsets for the verifier */
+#define ARGS_MASK (2 * CG_ARGS_MAX - 1)
+
+/* ops used only between entry and exit, never emitted */
+#define OP_IO_READ  (CG_OP_MAX + 1)
+#define OP_IO_WRITE (CG_OP_MAX + 2)
+#define OP_IO_SENDFILE (CG_OP_MAX + 3)    /* sendfile(out, in, ...): read args[1], write args[0] */
+#define OP_IO_COPY  (CG_OP_MAX + 4)       /* copy_file_range(in, off_in, out, ...): read args[0], write args[2] */
+
+/* sizes are set by the loader (bpf_map__set_max_entries) from the user's tunables */
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 65536);
+    __type(key, __u32);    /* tgid */
+    __type(value, __u8);
+} targets SEC(".maps");
+
+struct pending {
+    __u64 args[6];
+    __u32 op;
+    __u32 reserved;
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 65536);
+    __type(key, __u32);    /* tid */
+    __type(value, struct pending);
+} pending SEC(".maps");
+
+struct io_slot {
+    __u64 file;            /* struct file * the counters belong to; 0 = free */
+    __u64 read_bytes;
+    __u64 write_bytes;
+    __u64 inode;
+    __u32 reads;
+    __u32 writes;
+    __u32 read_failed;
+    __u32 write_failed;
+    __s32 fd;
+    __u32 dev;
+    __u32 mode;
+    __u32 reserved;
+};
+
+struct io_table {
+    struct io_slot slots[CG_IO_SLOTS];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 65536);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __type(key, __u32);    /* tgid */
+    __type(value, struct io_table);
+} io_tables SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct io_table);
+} io_zero SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 16 * 1024 * 1024);
+} events SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, CG_CNT_MAX);
+    __type(key, __u32);
+    __type(value, __u64);
+} counters SEC(".maps");
+
+struct scratch {
+    char buf[SCRATCH_SIZE];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+static __always_inline void count(__u32 which)
+{
+    __u64 *c = bpf_map_lookup_elem(&counters, &which);
+    if (c)
+        *c += 1;
+}
+
+static __always_inline bool followed(__u32 tgid)
+{
+    return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+}
+
+static __always_inline void fill_header(struct cg_header *h, __u32 kind, __u32 size)
+{
+    __u64 id = bpf_get_current_pid_tgid();
+    h->ts_ns = bpf_ktime_get_ns();
+    h->kind = kind;
+    h->tgid = id >> 32;
+    h->tid = (__u32)id;
+    h->size = size;
+}
+
+static __always_inline void *scratch(void)
+{
+    __u32 zero = 0;
+    return bpf_map_lookup_elem(&scratch_map, &zero);
+}
+
+static __always_inline void output(void *rec, __u64 size)
+{
+    size &= (SCRATCH_SIZE - 1);
+    if (bpf_ringbuf_output(&events, rec, size, 0))
+        count(CG_CNT_RINGBUF_LOST);
+}
+
+/* the struct file behind fd in the current process, or NULL */
+static __always_inline struct file *fd_file(int fd)
+{
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+    struct file **fds;
+    struct file *file = NULL;
+    unsigned int max;
+
+    if (!fdt || fd < 0)
+        return NULL;
+    max = BPF_CORE_READ(fdt, max_fds);
+    if ((unsigned int)fd >= max)
+        return NULL;
+    fds = BPF_CORE_READ(fdt, fd);
+    bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+    return file;
+}
+
+/* ---------------------------------------------------------------- process lifecycle */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+    __u32 ptgid = BPF_CORE_READ(parent, tgid);
+    __u32 ctgid = BPF_CORE_READ(child, tgid);
+    __u8 one = 1;
+    struct cg_fork *r;
+
+    if (ctgid == ptgid || !followed(ptgid))
+        return 0;   /* a new thread, or not ours */
+    if (bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY))
+        count(CG_CNT_TARGETS_FULL);
+    r = scratch();
+    if (!r)
+        return 0;
+    fill_header(&r->h, CG_KIND_FORK, sizeof(*r));
+    r->h.tgid = ptgid;
+    r->child_start_ns = BPF_CORE_READ(child, start_boottime);
+    r->parent_start_ns = BPF_CORE_READ(parent, group_leader, start_boottime);
+    r->child_tgid = ctgid;
+    r->clone_flags_low = 0;
+    output(r, sizeof(*r));
+    return 0;
+}
+
+static __always_inline void flush_slot(__u32 tgid, struct io_slot *s)
+{
+    struct cg_io *r;
+
+    if (!s->file)
+        return;
+    if (s->reads || s->writes) {
+        r = scratch();
+        if (r) {
+            fill_header(&r->h, CG_KIND_IO, sizeof(*r));
+            r->h.tgid = tgid;
+            r->read_bytes = s->read_bytes;
+            r->write_bytes = s->write_bytes;
+            r->inode = s->inode;
+            r->reads = s->reads;
+            r->writes = s->writes;
+            r->read_failed = s->read_failed;
+            r->write_failed = s->write_failed;
+            r->fd = s->fd;
+            r->dev = s->dev;
+            r->mode = s->mode;
+            r->reserved = 0;
+            output(r, sizeof(*r));
+        }
+    }
+    __builtin_memset(s, 0, sizeof(*s));
+}
+
+static __always_inline void flush_all(__u32 tgid)
+{
+    struct io_table *t = bpf_map_lookup_elem(&io_tables, &tgid);
+    if (!t)
+        return;
+    for (int i = 0; i < CG_IO_SLOTS; i++)
+        flush_slot(tgid, &t->slots[i]);
+}
+
+static __always_inline void flush_fd(__u32 tgid, int fd)
+{
+    struct io_table *t = bpf_map_lookup_elem(&io_tables, &tgid);
+    struct io_slot *s;
+    if (!t || fd < 0)
+        return;
+    s = &t->slots[fd & (CG_IO_SLOTS - 1)];
+    if (s->file && s->fd == fd)
+        flush_slot(tgid, s);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+    __u32 tgid = BPF_CORE_READ(p, tgid);
+    struct cg_exec *r;
+    const struct cred *cred;
+    struct mm_struct *mm;
+    unsigned long arg_start, arg_end, total, len;
+    long n;
+    __u32 off;
+
+    if (!followed(tgid))
+        return 0;
+    flush_all(tgid);   /* close-on-exec fds go away without close() */
+    r = scratch();
+    if (!r)
+        return 0;
+    fill_header(&r->h, CG_KIND_EXEC, 0);
+    r->start_ns = BPF_CORE_READ(p, group_leader, start_boottime);
+    cred = BPF_CORE_READ(p, cred);
+    r->uid = BPF_CORE_READ(cred, uid.val);
+    r->euid = BPF_CORE_READ(cred, euid.val);
+    r->gid = BPF_CORE_READ(cred, gid.val);
+    r->egid = BPF_CORE_READ(cred, egid.val);
+    r->flags = 0;
+    r->reserved = 0;
+
+    n = bpf_probe_read_kernel_str(r->data, CG_PATH_MAX, BPF_CORE_READ(bprm, filename));
+    if (n < 0)
+        n = 0;
+    off = n & OFF_MASK;
+    r->filename_len = off;
+
+    mm = BPF_CORE_READ(p, mm);
+    arg_start = BPF_CORE_READ(mm, arg_start);
+    arg_end = BPF_CORE_READ(mm, arg_end);
+    total = arg_end > arg_start ? arg_end - arg_start : 0;
+    len = total;
+    if (len > CG_ARGS_MAX) {
+        len = CG_ARGS_MAX;
+        r->flags |= CG_EXEC_ARGS_TRUNCATED;
+    }
+    len &= ARGS_MASK;
+    if (len && bpf_probe_read_user(r->data + off, len, (void *)arg_start))
+        len = 0;
+    r->args_total = total;
+    r->args_len = len;
+    r->h.size = sizeof(*r) + off + len;
+    output(r, sizeof(*r) + off + len);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *p)
+{
+    __u32 tgid = BPF_CORE_READ(p, tgid), tid;
+    struct signal_struct *sig;
+    struct cg_exit *r;
+    int code;
+
+    if (!followed(tgid))
+        return 0;
+    tid = BPF_CORE_READ(p, pid);
+    bpf_map_delete_elem(&pending, &tid);   /* a thread killed inside a syscall never reaches sys_exit */
+    sig = BPF_CORE_READ(p, signal);
+    if (BPF_CORE_READ(sig, live.counter) != 0)
+        return 0;   /* another thread of the group is still running */
+    flush_all(tgid);
+    bpf_map_delete_elem(&io_tables, &tgid);
+    bpf_map_delete_elem(&targets, &tgid);
+    if (BPF_CORE_READ(sig, flags) & 0x4 /* SIGNAL_GROUP_EXIT */)
+        code = BPF_CORE_READ(sig, group_exit_code);
+    else
+        code = BPF_CORE_READ(p, exit_code);
+    r = scratch();
+    if (!r)
+        return 0;
+    fill_header(&r->h, CG_KIND_EXIT, sizeof(*r));
+    r->h.tgid = tgid;
+    r->start_ns = BPF_CORE_READ(p, group_leader, start_boottime);
+    r->exit_code = code;
+    r->reserved = 0;
+    output(r, sizeof(*r));
+    return 0;
+}
+
+/* ---------------------------------------------------------------- syscalls */
+
+/*
+ * Syscalls arrive on the two raw BTF tracepoints sys_enter/sys_exit and are dispatched by number:
+ * five links in all, attached and detached in milliseconds (one perf-event tracepoint per syscall
+ * costs an RCU grace period each to detach). Uninteresting syscalls return after one switch.
+ * Numbers are x86_64's; 32-bit compat syscalls are not decoded.
+ */
+static __always_inline __u32 syscall_op(long id, __u64 arg4)
+{
+    switch (id) {
+    case 0: case 17: case 19: case 295: case 327: case 45: case 47:
+        return OP_IO_READ;    /* read pread64 readv preadv preadv2 recvfrom recvmsg */
+    case 1: case 18: case 20: case 296: case 328: case 46:
+        return OP_IO_WRITE;   /* write pwrite64 writev pwritev pwritev2 sendmsg */
+    case 44: return arg4 ? CG_OP_SENDTO : OP_IO_WRITE;   /* sendto: with an address it names a remote */
+    case 40: return OP_IO_SENDFILE;
+    case 326: return OP_IO_COPY;                         /* copy_file_range: cat and cp use it */
+    case 2: return CG_OP_OPEN;
+    case 257: return CG_OP_OPENAT;
+    case 437: return CG_OP_OPENAT2;
+    case 85: return CG_OP_CREAT;
+    case 76: return CG_OP_TRUNCATE;
+    case 77: return CG_OP_FTRUNCATE;
+    case 87: return CG_OP_UNLINK;
+    case 263: return CG_OP_UNLINKAT;
+    case 82: return CG_OP_RENAME;
+    case 264: return CG_OP_RENAMEAT;
+    case 316: return CG_OP_RENAMEAT2;
+    case 83: return CG_OP_MKDIR;
+    case 258: return CG_OP_MKDIRAT;
+    case 84: return CG_OP_RMDIR;
+    case 90: return CG_OP_CHMOD;
+    case 91: return CG_OP_FCHMOD;
+    case 268: case 452: return CG_OP_FCHMODAT;           /* fchmodat fchmodat2 */
+    case 92: return CG_OP_CHOWN;
+    case 94: return CG_OP_LCHOWN;
+    case 93: return CG_OP_FCHOWN;
+    case 260: return CG_OP_FCHOWNAT;
+    case 86: return CG_OP_LINK;
+    case 265: return CG_OP_LINKAT;
+    case 88: return CG_OP_SYMLINK;
+    case 266: return CG_OP_SYMLINKAT;
+    case 80: return CG_OP_CHDIR;
+    case 81: return CG_OP_FCHDIR;
+    case 3: return CG_OP_CLOSE;
+    case 436: return CG_OP_CLOSE_RANGE;
+    case 32: return CG_OP_DUP;
+    case 33: return CG_OP_DUP2;
+    case 292: return CG_OP_DUP3;
+    case 72: return CG_OP_FCNTL;
+    case 22: case 293: return CG_OP_PIPE;                /* pipe pipe2 */
+    case 41: return CG_OP_SOCKET;
+    case 53: return CG_OP_SOCKETPAIR;
+    case 42: return CG_OP_CONNECT;
+    case 49: return CG_OP_BIND;
+    case 43: case 288: return CG_OP_ACCEPT;              /* accept accept4 */
+    case 62: return CG_OP_KILL;
+    case 200: return CG_OP_TKILL;
+    case 234: return CG_OP_TGKILL;
+    case 175: return CG_OP_INIT_MODULE;
+    case 313: return CG_OP_FINIT_MODULE;
+    case 176: return CG_OP_DELETE_MODULE;
+    case 59: return CG_OP_EXECVE;
+    case 322: return CG_OP_EXECVEAT;
+    }
+    return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
+{
+    __u64 pid_tgid, arg4;
+    __u32 tgid, tid, op;
+    struct pending p;
+
+    arg4 = id == 44 ? BPF_CORE_READ(regs, r8) : 0;
+    op = syscall_op(id, arg4);
+    if (!op)
+        return 0;
+    pid_tgid = bpf_get_current_pid_tgid();
+    tgid = pid_tgid >> 32;
+    tid = (__u32)pid_tgid;
+    if (tgid == recorder_tgid || !followed(tgid))
+        return 0;
+    /* x86_64 syscall arguments: di, si, dx, r10, r8, r9 */
+    p.args[0] = BPF_CORE_READ(regs, di);
+    p.args[1] = BPF_CORE_READ(regs, si);
+    p.args[2] = BPF_CORE_READ(regs, dx);
+    p.args[3] = BPF_CORE_READ(regs, r10);
+    p.args[4] = BPF_CORE_READ(regs, r8);
+    p.args[5] = BPF_CORE_READ(regs, r9);
+    p.op = op;
+    p.reserved = 0;
+    if (bpf_map_update_elem(&pending, &tid, &p, BPF_ANY))
+        count(CG_CNT_PENDING_FULL);
+    return 0;
+}
+
+static __always_inline void account_io(__u32 tgid, int fd, bool write, long ret)
+{
+    struct io_table *t = bpf_map_lookup_elem(&io_tables, &tgid);
+    struct file *file;
+    struct io_slot *s;
+    struct inode *inode;
+
+    if (!t) {
+        __u32 zero = 0;
+        struct io_table *z = bpf_map_lookup_elem(&io_zero, &zero);
+        if (!z)
+            return;
+        if (bpf_map_update_elem(&io_tables, &tgid, z, BPF_NOEXIST) && 0)
+            return;
+        t = bpf_map_lookup_elem(&io_tables, &tgid);
+        if (!t) {
+            count(CG_CNT_IO_FULL);
+            return;
+        }
+    }
+    file = fd_file(fd);
+    if (!file)
+        return;   /* already closed by another thread: nothing to attribute it to */
+    s = &t->slots[fd & (CG_IO_SLOTS - 1)];
+    if (s->file != (__u64)file || s->fd != fd) {
+        flush_slot(tgid, s);
+        inode = BPF_CORE_READ(file, f_inode);
+        s->file = (__u64)file;
+        s->fd = fd;
+        s->inode = BPF_CORE_READ(inode, i_ino);
+        s->mode = BPF_CORE_READ(inode, i_mode);
+        s->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+    }
+    if (write) {
+        s->writes++;
+        if (ret < 0)
+            s->write_failed++;
+        else
+            s->write_bytes += ret;
+    } else {
+        s->reads++;
+        if (ret < 0)
+            s->read_failed++;
+        else
+            s->read_bytes += ret;
+    }
+}
+
+/* which arguments are user strings (1-based index, 0 = none) for a syscall op */
+static __always_inline void string_args(__u32 op, int *s1, int *s2)
+{
+    *s1 = 0;
+    *s2 = 0;
+    switch (op) {
+    case CG_OP_OPEN: case CG_OP_CREAT: case CG_OP_TRUNCATE: case CG_OP_UNLINK: case CG_OP_MKDIR:
+    case CG_OP_RMDIR: case CG_OP_CHMOD: case CG_OP_CHOWN: case CG_OP_LCHOWN: case CG_OP_CHDIR:
+    case CG_OP_EXECVE: case CG_OP_DELETE_MODULE:
+        *s1 = 1;
+        break;
+    case CG_OP_OPENAT: case CG_OP_OPENAT2: case CG_OP_UNLINKAT: case CG_OP_MKDIRAT: case CG_OP_FCHMODAT:
+    case CG_OP_FCHOWNAT: case CG_OP_EXECVEAT:
+        *s1 = 2;
+        break;
+    case CG_OP_RENAME: case CG_OP_LINK: case CG_OP_SYMLINK:
+        *s1 = 1;
+        *s2 = 2;
+        break;
+    case CG_OP_RENAMEAT: case CG_OP_RENAMEAT2: case CG_OP_LINKAT:
+        *s1 = 2;
+        *s2 = 4;
+        break;
+    case CG_OP_SYMLINKAT:
+        *s1 = 1;
+        *s2 = 3;
+        break;
+    case CG_OP_INIT_MODULE:
+        *s1 = 3;
+        break;
+    case CG_OP_FINIT_MODULE:
+        *s1 = 2;
+        break;
+    }
+}
+
+static __always_inline __u64 pick(struct pending *p, int i)
+{
+    switch (i) {
+    case 1: return p->args[0];
+    case 2: return p->args[1];
+    case 3: return p->args[2];
+    case 4: return p->args[3];
+    case 5: return p->args[4];
+    }
+    return 0;
+}
+
+/* the peer of an accepted socket, written as a sockaddr_in/in6 */
+static __always_inline __u32 peer_sockaddr(int fd, char *out)
+{
+    struct file *file = fd_file(fd);
+    struct socket *sock;
+    struct sock *sk;
+    __u16 family;
+
+    if (!file)
+        return 0;
+    sock = BPF_CORE_READ(file, private_data);
+    sk = BPF_CORE_READ(sock, sk);
+    if (!sk)
+        return 0;
+    family = BPF_CORE_READ(sk, __sk_common.skc_family);
+    __builtin_memset(out, 0, 28);
+    *(__u16 *)out = family;
+    *(__u16 *)(out + 2) = BPF_CORE_READ(sk, __sk_common.skc_dport);
+    if (family == 2 /* AF_INET */) {
+        *(__u32 *)(out + 4) = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+        return 16;
+    }
+    if (family == 10 /* AF_INET6 */) {
+        BPF_CORE_READ_INTO(out + 8, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+        return 28;
+    }
+    return 2;
+}
+
+static __always_inline void set_inode(struct cg_syscall *r, int fd)
+{
+    struct file *file = fd_file(fd);
+    struct inode *inode;
+    if (!file)
+        return;
+    inode = BPF_CORE_READ(file, f_inode);
+    r->inode = BPF_CORE_READ(inode, i_ino);
+    r->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+    r->flags |= CG_F_INODE_VALID;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+{
+    long nr = BPF_CORE_READ(regs, orig_ax);
+    __u64 id;
+    __u32 tgid, tid;
+    struct pending *pp;
+    struct pending p;
+    struct cg_syscall *r;
+    long n;
+    __u32 off = 0, alen = 0;
+    int s1, s2;
+
+    if (!syscall_op(nr, 1))
+        return 0;   /* not a syscall we follow: no map lookup at all */
+    id = bpf_get_current_pid_tgid();
+    tgid = id >> 32;
+    tid = (__u32)id;
+    pp = bpf_map_lookup_elem(&pending, &tid);
+    if (!pp)
+        return 0;
+    p = *pp;
+    bpf_map_delete_elem(&pending, &tid);
+
+    switch (p.op) {
+    case OP_IO_READ:
+        account_io(tgid, (int)p.args[0], false, ret);
+        return 0;
+    case OP_IO_WRITE:
+        account_io(tgid, (int)p.args[0], true, ret);
+        return 0;
+    case OP_IO_SENDFILE:
+        account_io(tgid, (int)p.args[1], false, ret);
+        account_io(tgid, (int)p.args[0], true, ret);
+        return 0;
+    case OP_IO_COPY:
+        account_io(tgid, (int)p.args[0], false, ret);
+        account_io(tgid, (int)p.args[2], true, ret);
+        return 0;
+    case CG_OP_EXECVE:
+    case CG_OP_EXECVEAT:
+        if (ret >= 0)
+            return 0;   /* success is reported by sched_process_exec */
+        break;
+    case CG_OP_CLOSE:
+        flush_fd(tgid, (int)p.args[0]);
+        break;
+    case CG_OP_CLOSE_RANGE: {
+        struct io_table *t = bpf_map_lookup_elem(&io_tables, &tgid);
+        if (t && !(p.args[2] & 4 /* CLOSE_RANGE_CLOEXEC */)) {
+            for (int i = 0; i < CG_IO_SLOTS; i++) {
+                struct io_slot *s = &t->slots[i];
+                if (s->file && (__u64)s->fd >= p.args[0] && (__u64)s->fd <= p.args[1])
+                    flush_slot(tgid, s);
+            }
+        }
+        break;
+    }
+    case CG_OP_DUP2:
+    case CG_OP_DUP3:
+        if (ret >= 0)
+            flush_fd(tgid, (int)p.args[1]);   /* the old file behind newfd was closed */
+        break;
+    }
+
+    r = scratch();
+    if (!r)
+        return 0;
+    fill_header(&r->h, CG_KIND_SYSCALL, 0);
+    r->ret = ret;
+    r->args[0] = p.args[0];
+    r->args[1] = p.args[1];
+    r->args[2] = p.args[2];
+    r->args[3] = p.args[3];
+    r->args[4] = p.args[4];
+    r->args[5] = p.args[5];
+    r->inode = 0;
+    r->op = p.op;
+    r->dev = 0;
+    r->str1_len = 0;
+    r->str2_len = 0;
+    r->addr_len = 0;
+    r->flags = 0;
+
+    if (p.op == CG_OP_OPENAT2 && p.args[2]) {
+        /* struct open_how { u64 flags; u64 mode; u64 resolve; } */
+        bpf_probe_read_user(&r->args[2], 16, (void *)p.args[2]);
+    }
+
+    string_args(p.op, &s1, &s2);
+    if (s1) {
+        n = bpf_probe_read_user_str(r->data, CG_PATH_MAX, (void *)pick(&p, s1));
+        if (n < 0)
+            n = 0;
+        if (n == CG_PATH_MAX)
+            r->flags |= CG_F_STR1_TRUNCATED;
+        off = n & OFF_MASK;
+        r->str1_len = off;
+    }
+    if (s2) {
+        n = bpf_probe_read_user_str(r->data + off, CG_PATH_MAX, (void *)pick(&p, s2));
+        if (n < 0)
+            n = 0;
+        if (n == CG_PATH_MAX)
+            r->flags |= CG_F_STR2_TRUNCATED;
+        r->str2_len = n & OFF_MASK;
+        off = (off + (n & OFF_MASK)) & (2 * OFF_MASK + 1);
+    }
+
+    switch (p.op) {
+    case CG_OP_CONNECT:
+    case CG_OP_BIND:
+    case CG_OP_SENDTO: {
+        __u64 ptr = p.op == CG_OP_SENDTO ? p.args[4] : p.args[1];
+        __u64 len = p.op == CG_OP_SENDTO ? p.args[5] : p.args[2];
+        if (len > CG_ADDR_MAX)
+            len = CG_ADDR_MAX;
+        len &= (2 * CG_ADDR_MAX - 1);
+        if (ptr && len && !bpf_probe_read_user(r->data + off, len, (void *)ptr))
+            alen = len;
+        break;
+    }
+    case CG_OP_ACCEPT:
+        if (ret >= 0)
+            alen = peer_sockaddr((int)ret, r->data + off);
+        break;
+    case CG_OP_PIPE:
+    case CG_OP_SOCKETPAIR: {
+        __u64 ptr = p.op == CG_OP_PIPE ? p.args[0] : p.args[3];
+        if (ret >= 0 && ptr && !bpf_probe_read_user(r->data + off, 8, (void *)ptr))
+            alen = 8;
+        break;
+    }
+    case CG_OP_OPEN:
+    case CG_OP_OPENAT:
+    case CG_OP_OPENAT2:
+    case CG_OP_CREAT:
+        if (ret >= 0)
+            set_inode(r, (int)ret);
+        break;
+    }
+    r->addr_len = alen;
+    r->h.size = sizeof(*r) + off + alen;
+    output(r, sizeof(*r) + off + alen);
+    return 0;
+}

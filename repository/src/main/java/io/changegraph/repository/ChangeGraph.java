@@ -11,7 +11,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jgrapht.Graph;
-import org.jgrapht.graph.DirectedPseudograph;
+import org.jgrapht.graph.AbstractBaseGraph;
+import org.jgrapht.graph.DefaultGraphSpecificsStrategy;
+import org.jgrapht.graph.DefaultGraphType;
 
 /**
  * The live change-impact graph of one session: a JGraphT directed pseudograph whose vertices are node
@@ -48,9 +50,12 @@ import org.jgrapht.graph.DirectedPseudograph;
  */
 public final class ChangeGraph {
     private final Object lock = new Object();
-    private final Graph<String, CountedEdge> graph = new DirectedPseudograph<>(null, null, false);
+    // no fast-lookup index: the edges map below already finds an edge by its endpoints and verb
+    private final Graph<String, CountedEdge> graph = new AbstractBaseGraph<>(null, null,
+            DefaultGraphType.directedPseudograph(), new DefaultGraphSpecificsStrategy<>()) {
+    };
     private final Map<String, Node> nodes = new HashMap<>();
-    private final Map<String, CountedEdge> edges = new HashMap<>();
+    private final Map<CountedEdge.Key, CountedEdge> edges = new HashMap<>();
     private final Map<String, String> fileAtPath = new HashMap<>();
     private final List<Alert> alerts = new ArrayList<>();
     private Session session;
@@ -245,7 +250,7 @@ public final class ChangeGraph {
     }
 
     private void countEdge(String source, Verb verb, String target, Event event) {
-        CountedEdge edge = edges.computeIfAbsent(CountedEdge.key(source, verb, target), key -> {
+        CountedEdge edge = edges.computeIfAbsent(new CountedEdge.Key(source, verb, target), key -> {
             CountedEdge created = new CountedEdge(source, target, verb);
             graph.addEdge(source, target, created);
             return created;

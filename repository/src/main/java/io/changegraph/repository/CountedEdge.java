@@ -1,5 +1,7 @@
 package io.changegraph.repository;
 
+import org.jgrapht.graph.DefaultEdge;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
@@ -8,7 +10,7 @@ import java.util.TreeSet;
  * The mutable edge inside {@link ChangeGraph}: one per (source, verb, target), counters summed over
  * every event on it. Guarded by the graph's lock; {@link #toEdge()} takes an immutable copy.
  */
-final class CountedEdge {
+final class CountedEdge extends DefaultEdge {
     /** At most this many distinct details are kept per edge: the lexicographically smallest, so the kept set does not depend on event order. */
     static final int MAX_DETAILS = 32;
 
@@ -18,9 +20,9 @@ final class CountedEdge {
     private long count;
     private long bytes;
     private long failed;
-    private Instant first;
-    private Instant last;
-    private final TreeSet<String> details = new TreeSet<>();
+    private long firstNanos = Long.MAX_VALUE;   // epoch ns: longs, not Instants, keep big graphs small
+    private long lastNanos = Long.MIN_VALUE;
+    private TreeSet<String> details;           // most edges never get one
 
     CountedEdge(String source, String target, Verb verb) {
         this.source = source;
@@ -32,18 +34,34 @@ final class CountedEdge {
         count += event.count();
         bytes += event.bytes();
         failed += event.failed();
-        first = first == null || event.time().isBefore(first) ? event.time() : first;
-        last = last == null || event.time().isAfter(last) ? event.time() : last;
-        if (event.detail() != null && details.add(event.detail()) && details.size() > MAX_DETAILS) {
-            details.pollLast();
+        long at = epochNanos(event.time());
+        firstNanos = Math.min(firstNanos, at);
+        lastNanos = Math.max(lastNanos, at);
+        if (event.detail() != null) {
+            if (details == null) {
+                details = new TreeSet<>();
+            }
+            if (details.add(event.detail()) && details.size() > MAX_DETAILS) {
+                details.pollLast();
+            }
         }
     }
 
     Edge toEdge() {
-        return new Edge(source, target, verb, count, bytes, failed, first, last, List.copyOf(details));
+        return new Edge(source, target, verb, count, bytes, failed, instant(firstNanos), instant(lastNanos),
+                details == null ? List.of() : List.copyOf(details));
     }
 
-    static String key(String source, Verb verb, String target) {
-        return source + "|" + verb.wireName() + "|" + target;
+    /** The edge's identity in the graph's edge map. */
+    record Key(String source, Verb verb, String target) {
+    }
+
+    private static long epochNanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    private static Instant instant(long epochNanos) {
+        return epochNanos == Long.MAX_VALUE || epochNanos == Long.MIN_VALUE ? null
+                : Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
     }
 }

@@ -1,5 +1,10 @@
 package io.changegraph.repository;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.util.function.Function;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -34,18 +39,24 @@ public final class GraphJson {
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
             .build();
 
     private GraphJson() {
     }
 
-    /** Writes the graph atomically: to a temp file beside {@code file}, then renamed over it. */
+    /**
+     * Writes the graph atomically: to a temp file beside {@code file}, then renamed over it. The JSON is
+     * streamed one node or edge at a time, so writing a large graph needs no second copy of it in memory.
+     */
     public static void write(GraphDocument document, Path file) {
         Path absolute = file.toAbsolutePath();
         try {
             Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
             try {
-                Files.writeString(temp, toJson(document), StandardCharsets.UTF_8);
+                try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                    write(document, out);
+                }
                 try {
                     Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -60,19 +71,40 @@ public final class GraphJson {
     }
 
     public static String toJson(GraphDocument document) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("schema", GraphDocument.SCHEMA);
-        root.put("session", session(document.session()));
-        root.put("stats", Map.of("events", document.stats().events(), "lost_kernel", document.stats().lostKernel(),
-                "dropped_user", document.stats().droppedUser()));
-        root.put("nodes", document.nodes().stream().map(GraphJson::node).toList());
-        root.put("edges", document.edges().stream().map(GraphJson::edge).toList());
-        root.put("alerts", document.alerts().stream().map(GraphJson::alert).toList());
+        StringWriter out = new StringWriter();
         try {
-            return MAPPER.writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a graph of plain values always serialises", e);
+            write(document, out);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to a string cannot fail", e);
         }
+        return out.toString();
+    }
+
+    /** The document's JSON, top-level keys in alphabetical order, each element serialised on its own. */
+    private static void write(GraphDocument document, Writer out) throws IOException {
+        try (JsonGenerator gen = MAPPER.writer().createGenerator(out)) {
+            gen.writeStartObject();
+            writeArray(gen, "alerts", document.alerts(), GraphJson::alert);
+            writeArray(gen, "edges", document.edges(), GraphJson::edge);
+            writeArray(gen, "nodes", document.nodes(), GraphJson::node);
+            gen.writeStringField("schema", GraphDocument.SCHEMA);
+            gen.writeFieldName("session");
+            MAPPER.writeValue(gen, session(document.session()));
+            gen.writeFieldName("stats");
+            MAPPER.writeValue(gen, Map.of("events", document.stats().events(), "lost_kernel",
+                    document.stats().lostKernel(), "dropped_user", document.stats().droppedUser()));
+            gen.writeEndObject();
+            gen.writeRaw('\n');
+        }
+    }
+
+    private static <T> void writeArray(JsonGenerator gen, String name, List<T> items,
+                                       Function<T, Map<String, Object>> toJson) throws IOException {
+        gen.writeArrayFieldStart(name);
+        for (T item : items) {
+            MAPPER.writeValue(gen, toJson.apply(item));
+        }
+        gen.writeEndArray();
     }
 
     public static GraphDocument read(Path file) {

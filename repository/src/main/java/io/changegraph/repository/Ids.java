@@ -1,30 +1,53 @@
 package io.changegraph.repository;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Stable node ids: a kind prefix plus the first 16 hex digits of SHA-256 of the node's identity. */
+/**
+ * Stable node ids: a kind prefix plus the first 16 hex digits of SHA-256 of the node's identity.
+ * Ids are asked for on every event; a bounded memo keeps that cheap and hands out one String
+ * instance per id, so a large graph does not hold thousands of copies of the same id.
+ */
 public final class Ids {
+    private static final int MEMO_LIMIT = 1 << 16;
+    private static final Map<String, String> MEMO = new ConcurrentHashMap<>();
+
     private Ids() {
     }
 
     public static String process(int pid, long startNs) {
-        return "p-" + hash(pid + "@" + startNs);
+        return memo("p-", pid + "@" + startNs);
     }
 
     /** A file node is named after the first path it was seen under; {@code generation} > 0 when that path was reused. */
     public static String file(String firstPath, int generation) {
-        return "f-" + hash(generation == 0 ? firstPath : firstPath + "#" + generation);
+        return memo("f-", generation == 0 ? firstPath : firstPath + "#" + generation);
     }
 
     public static String remote(String family, String address, int port) {
-        return "r-" + hash(family + "|" + address + "|" + port);
+        return memo("r-", family + "|" + address + "|" + port);
     }
 
     public static String module(String name) {
-        return "m-" + hash(name);
+        return memo("m-", name);
+    }
+
+    private static String memo(String prefix, String identity) {
+        String key = prefix + identity;
+        String id = MEMO.get(key);
+        if (id == null) {
+            if (MEMO.size() >= MEMO_LIMIT) {
+                MEMO.clear();   // only a cache: ids are recomputed identically
+            }
+            id = prefix + hash(identity);
+            MEMO.put(key, id);
+        }
+        return id;
     }
 
     static String hash(String identity) {

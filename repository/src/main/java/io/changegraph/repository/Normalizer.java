@@ -4,17 +4,36 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@link Normalization} rules compiled for one graph (its session's user and host), with a cache per string. */
+/**
+ * {@link Normalization} rules compiled for one graph (its session's user and host), with a cache for strings
+ * that recur. Not thread-safe: one diff, one thread.
+ */
 final class Normalizer {
-    private record Compiled(Pattern pattern, String replacement, List<String> hints) {
+    /** One rule, with a matcher reused from string to string (a normalizer serves one thread). */
+    private static final class Compiled {
+        private final Matcher matcher;
+        private final String replacement;
+        private final String[] hints;
+
         Compiled(Pattern pattern, String replacement, String hint) {
-            this(pattern, replacement, hint.isEmpty() ? List.of() : List.of(hint.split("\\|")));
+            this.matcher = pattern.matcher("");
+            this.replacement = replacement;
+            this.hints = hint.isEmpty() ? new String[0] : hint.split("\\|");
         }
 
-        boolean mayMatch(String text) {
-            if (hints.isEmpty()) {
+        String apply(String text) {
+            if (!mayMatch(text)) {
+                return text;
+            }
+            matcher.reset(text);
+            return matcher.find() ? matcher.replaceAll(replacement) : text;
+        }
+
+        private boolean mayMatch(String text) {
+            if (hints.length == 0) {
                 return true;
             }
             for (String hint : hints) {
@@ -67,9 +86,7 @@ final class Normalizer {
     String applyOnce(String text) {
         String result = text;
         for (Compiled rule : rules) {
-            if (rule.mayMatch(result)) {
-                result = rule.pattern().matcher(result).replaceAll(rule.replacement());
-            }
+            result = rule.apply(result);
         }
         return result;
     }

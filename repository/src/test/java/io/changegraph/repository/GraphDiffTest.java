@@ -181,6 +181,22 @@ class GraphDiffTest {
         assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS).differences()).hasSize(2);
         assertThat(GraphDiff.compare(canary, production.record(),
                 DEFAULTS.withIgnorePaths(List.of("/var/log/**")).withIgnoreVerbs(Set.of(Verb.CHOWN))).differences()).isEmpty();
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS.withIgnorePaths(List.of("/var/log/**")))
+                .differences()).extracting(Difference::verb).containsExactly(Verb.CHOWN);
+    }
+
+    @Test
+    void diff_ignorePath_matchesRecordedOrNormalisedPath() {
+        DeployRun production = otherUser();
+        production.extras.add(script -> script.graph().apply(Event.once(script.run().at(30), script.process(), Verb.WRITE,
+                FileRef.of(script.run().home + "/.cache/pip/x"), false, null)));
+        GraphDocument canary = new DeployRun().record();
+
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS).differences()).hasSize(1);
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS.withIgnorePaths(List.of("~/.cache/**")))
+                .differences()).isEmpty();
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS.withIgnorePaths(List.of("/home/*/.cache/**")))
+                .differences()).isEmpty();
     }
 
     @Test
@@ -223,6 +239,33 @@ class GraphDiffTest {
             assertThat(difference.verb()).isEqualTo(Verb.SPAWN);
             assertThat(difference.effects()).contains("connect ipv4 10.0.0.9:443");
         });
+    }
+
+    @Test
+    void diff_deepSpawnChain_isComparedWithoutRecursion() {
+        GraphDocument canary = chain(20_000, 100, "/tmp/tmp.AAAAAAAAAA");
+        GraphDocument production = chain(20_000, 90_000, "/tmp/tmp.BBBBBBBBBB");
+
+        assertThat(GraphDiff.compare(canary, production, DEFAULTS).differences()).isEmpty();
+        assertThat(GraphDiff.compare(canary, chain(20_001, 500, "/tmp/tmp.CCCCCCCCCC"), DEFAULTS).differences())
+                .singleElement().satisfies(difference -> assertThat(difference.ancestry()).hasSize(20_000));
+    }
+
+    /** A shell nesting itself {@code depth} times, each level writing one temp file. */
+    private static GraphDocument chain(int depth, int pidBase, String tempDir) {
+        DeployRun run = new DeployRun();
+        ChangeGraph graph = new ChangeGraph(new Session("s-" + pidBase, "h", "alice", pidBase, List.of("sh"), run.start, null));
+        ProcessNode parent = null;
+        for (int level = 0; level < depth; level++) {
+            ProcessNode process = new ProcessNode(pidBase + level, level, parent == null ? 1 : parent.pid(), "/bin/sh",
+                    List.of("sh", "-c", "nest"), "/", 0, 0, 0, null, true, run.start, null);
+            if (parent != null) {
+                graph.apply(Event.once(run.start, parent, Verb.SPAWN, process, false, null));
+            }
+            graph.apply(Event.once(run.start, process, Verb.WRITE, FileRef.of(tempDir + "/level"), false, null));
+            parent = process;
+        }
+        return graph.snapshot();
     }
 
     @Test

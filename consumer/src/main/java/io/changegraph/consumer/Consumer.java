@@ -1,0 +1,138 @@
+package io.changegraph.consumer;
+
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns ring-buffer records into subject-verb-object {@link io.changegraph.repository.Event}s: the
+ * module's facade. Records are dispatched on their header's kind to one decoder per kind; the
+ * decoders keep a table of the followed processes with their fds and cwd, so every path is absolute.
+ *
+ * <p>{@link #accept} is called on one thread (the ring-buffer poll thread); {@link #stats()} and
+ * {@link #process(int)} may be read from any thread.
+ */
+public final class Consumer {
+    /** The problem of a record no decoder check caught: a defect here, never expected. */
+    static final String UNEXPECTED = "decoding failed unexpectedly";
+
+    private final Counters counters = new Counters();
+    private final ProblemLog problems = new ProblemLog();
+    private final ProcessTable processes = new ProcessTable(counters, problems);
+    private final EventEmitter events;
+    private final Map<Integer, RecordDecoder> decoders = new HashMap<>();
+
+    Consumer(EventSink sink, long epochOffsetNs, ProcessLookup lookup) {
+        this.events = new EventEmitter(sink, epochOffsetNs, counters);
+        decoders.put(WireLayouts.KIND_FORK, new ForkDecoder(processes, events));
+        decoders.put(WireLayouts.KIND_EXEC, new ExecDecoder(processes, events));
+        decoders.put(WireLayouts.KIND_EXIT, new ExitDecoder(processes, events));
+        decoders.put(WireLayouts.KIND_IO, new IoDecoder(processes, events));
+        decoders.put(WireLayouts.KIND_SYSCALL, new SyscallDecoder(processes, events, List.of(new FileOps(events),
+                new FdOps(), new NetOps(events), new ProcessOps(events, processes, lookup), new ModuleOps(events))));
+    }
+
+    /**
+     * @param wallClock read once, to map the kernel's CLOCK_MONOTONIC timestamps to wall-clock time
+     */
+    public static Consumer create(EventSink sink, Clock wallClock) {
+        Instant now = wallClock.instant();
+        long epochNs = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+        return new Consumer(sink, epochNs - System.nanoTime(), ProcessLookup.proc(Path.of("/proc")));
+    }
+
+    /**
+     * Decodes one ring-buffer record and emits its events. Never throws: a record that cannot be
+     * decoded (or that the sink fails on) is counted in {@code droppedUser} and logged, rate-limited.
+     *
+     * @param record one record; its header's {@code size} may be less than the segment (a reserved
+     *               sample), never more
+     */
+    public void accept(MemorySegment record) {
+        counters.records.incrementAndGet();
+        try {
+            decode(record);
+        } catch (DroppedRecordException e) {
+            drop(e.problem(), e.getMessage());
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;   // out of memory or stack: nothing sensible to do here
+            }
+            drop(UNEXPECTED, "record not decoded: " + e);
+        }
+    }
+
+    private void decode(MemorySegment record) {
+        long length = record.byteSize();
+        if (length < WireLayouts.CG_HEADER.byteSize()) {
+            throw new DroppedRecordException("record shorter than header", "record of " + length
+                    + " bytes is shorter than its " + WireLayouts.CG_HEADER.byteSize() + "-byte header");
+        }
+        RecordHeader header = RecordHeader.read(record);
+        RecordDecoder decoder = decoders.get(header.kind());
+        if (decoder == null) {
+            throw new DroppedRecordException("unknown record kind", "record of unknown kind "
+                    + Integer.toUnsignedString(header.kind()));
+        }
+        long minimum = decoder.layout().byteSize();
+        if (header.size() < minimum || header.size() > length) {
+            throw new DroppedRecordException("bad record size", decoder.layout().name().orElse("record")
+                    + " record declares size " + header.size() + ": it must be at least " + minimum
+                    + " (the struct) and at most " + length + " (the bytes received)");
+        }
+        if (header.tgid() <= 0) {
+            throw new DroppedRecordException("bad tgid", "record from tgid " + header.tgid());
+        }
+        decoder.decode(record.asSlice(0, header.size()), header);
+    }
+
+    /** How many times {@code problem} was reported (a DroppedRecordException's problem, or "unknown process"). */
+    long problemCount(String problem) {
+        return problems.count(problem);
+    }
+
+    private void drop(String problem, String message) {
+        counters.droppedUser.incrementAndGet();
+        problems.report(problem, message);
+    }
+
+    /**
+     * Registers a process that was running before following started, with its fds, cwd, exe and argv.
+     * Emits nothing: the process becomes a subject with its first event. Seed parents before children.
+     */
+    public void seedProcess(ProcSnapshot p) {
+        FdTable fds = new FdTable();
+        p.fds().forEach((fd, link) -> {
+            FdEntry entry = FdEntry.fromProcLink(link, p.cloexecFds().contains(fd));
+            RemoteNode peer = p.socketPeers().get(fd);
+            fds.put(fd, peer != null && entry.kind() == FdEntry.Kind.SOCKET ? entry.connectedTo(peer) : entry);
+        });
+        ResolvedPath cwd = p.cwd().startsWith("/") ? new ResolvedPath(p.cwd(), true) : ResolvedPath.unresolved("cwd");
+        // start times are boot-clock ns, mapped like monotonic ones: off by the time the host was suspended
+        ProcessNode node = new ProcessNode(p.pid(), p.startNs(), p.ppid(), p.exe(), p.argv(), cwd.path(), p.uid(),
+                p.euid(), null, null, true, events.time(p.startNs()), null);
+        processes.add(node, fds, cwd);
+    }
+
+    /** Reads a running process from a proc tree ({@code /proc}, or a fake one in tests). */
+    public static ProcSnapshot readProc(Path procRoot, int pid) throws IOException {
+        return ProcReader.read(procRoot, pid);
+    }
+
+    public ConsumerStats stats() {
+        return counters.snapshot();
+    }
+
+    /** The current node of a live followed process. */
+    public Optional<ProcessNode> process(int tgid) {
+        return processes.find(tgid).map(TrackedProcess::node);
+    }
+}

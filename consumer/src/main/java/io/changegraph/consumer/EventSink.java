@@ -1,0 +1,9 @@
+package io.changegraph.consumer;
+
+import io.changegraph.repository.Event;
+
+/** Receives the decoded events, on the ring-buffer poll thread, in record order. */
+@FunctionalInterface
+public interface EventSink {
+    void accept(Event event);
+}

@@ -1,0 +1,35 @@
+package io.changegraph.consumer;
+
+import io.changegraph.repository.Verb;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.time.Instant;
+
+/** {@code cg_fork}: the child inherits exe, argv, cwd, uids and a copy of the fd table; parent spawns child. */
+final class ForkDecoder implements RecordDecoder {
+    private final ProcessTable processes;
+    private final EventEmitter events;
+
+    ForkDecoder(ProcessTable processes, EventEmitter events) {
+        this.processes = processes;
+        this.events = events;
+    }
+
+    @Override
+    public StructLayout layout() {
+        return WireLayouts.CG_FORK;
+    }
+
+    @Override
+    public void decode(MemorySegment record, RecordHeader header) {
+        int childTgid = (int) WireLayouts.FORK_CHILD_TGID.get(record);
+        if (childTgid <= 0) {
+            throw new DroppedRecordException("bad fork record", "fork record with child tgid " + childTgid);
+        }
+        long childStartNs = (long) WireLayouts.FORK_CHILD_START_NS.get(record);
+        TrackedProcess parent = processes.get(header.tgid(), (long) WireLayouts.FORK_PARENT_START_NS.get(record));
+        Instant time = events.time(header.tsNs());
+        TrackedProcess child = processes.fork(parent, childTgid, childStartNs, time);
+        events.once(time, parent.node(), Verb.SPAWN, child.node(), false, null);
+    }
+}

@@ -1,0 +1,84 @@
+package io.changegraph.consumer;
+
+import io.changegraph.repository.Event;
+import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.Verb;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Network operations: connect, bind, accept, sendto. Addresses of other families than IPv4, IPv6
+ * and unix (netlink, packet, ...) give no event. A relative unix socket path is resolved against the
+ * cwd. A non-blocking connect's EINPROGRESS is a connection under way, not a failure.
+ */
+final class NetOps implements SyscallHandler.Group {
+    static final String UNNAMED = "<unnamed>";
+
+    private final EventEmitter events;
+
+    NetOps(EventEmitter events) {
+        this.events = events;
+    }
+
+    @Override
+    public void register(Map<Op, SyscallHandler> handlers) {
+        handlers.put(Op.CONNECT, this::connect);
+        handlers.put(Op.BIND, this::bind);
+        handlers.put(Op.ACCEPT, this::accept);
+        handlers.put(Op.SENDTO, this::sendto);
+    }
+
+    private void connect(TrackedProcess process, SyscallRecord call) {
+        address(process, call).ifPresent(remote -> {
+            boolean failed = call.failed() && call.ret() != -SyscallRecord.EINPROGRESS;
+            events.once(call.time(), process.node(), Verb.CONNECT, remote, failed, null);
+            if (!failed) {
+                process.fds().updateSocket(call.intArg(0), entry -> entry.connectedTo(remote));
+            }
+        });
+    }
+
+    private void bind(TrackedProcess process, SyscallRecord call) {
+        address(process, call).ifPresent(local -> {
+            events.once(call.time(), process.node(), Verb.BIND, local, call.failed(), null);
+            if (!call.failed()) {
+                process.fds().updateSocket(call.intArg(0), entry -> entry.boundTo(local));
+            }
+        });
+    }
+
+    /**
+     * A failed accept (mostly EAGAIN on a non-blocking socket) carries no peer and gives no event. An
+     * unnamed unix peer (the usual case) is named after the listening socket's address when known.
+     */
+    private void accept(TrackedProcess process, SyscallRecord call) {
+        if (call.failed()) {
+            return;
+        }
+        Optional<FdEntry> listening = process.fds().get(call.intArg(0));
+        Optional<RemoteNode> peer = address(process, call)
+                .filter(remote -> !remote.address().equals(UNNAMED))
+                .or(() -> listening.map(FdEntry::local))
+                .or(() -> address(process, call));
+        FdEntry accepted = FdEntry.socket(false);
+        if (peer.isPresent()) {
+            events.once(call.time(), process.node(), Verb.ACCEPT, peer.get(), false, null);
+            accepted = accepted.connectedTo(peer.get());
+        }
+        process.fds().put(call.retFd(), accepted);
+    }
+
+    private void sendto(TrackedProcess process, SyscallRecord call) {
+        address(process, call).ifPresent(remote -> events.emit(new Event(call.time(), process.node(), Verb.SEND,
+                remote, 1, Math.max(call.ret(), 0), call.failed() ? 1 : 0, null)));
+    }
+
+    private static Optional<RemoteNode> address(TrackedProcess process, SyscallRecord call) {
+        return SockAddrs.decode(call.addr()).map(remote -> {
+            String address = remote.address();
+            boolean relativeUnixPath = remote.family().equals("unix") && !address.startsWith("/")
+                    && !address.startsWith("@") && !address.equals(UNNAMED);
+            return relativeUnixPath ? new RemoteNode("unix", process.resolve(address).path(), 0) : remote;
+        });
+    }
+}

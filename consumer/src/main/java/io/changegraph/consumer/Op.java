@@ -1,0 +1,26 @@
+package io.changegraph.consumer;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Mirror of {@code enum cg_op} in changegraph.h: the C value is {@code ordinal() + 1}, so the order
+ * here must be the order there ({@code OpMatchesCTest} checks it against the header).
+ */
+enum Op {
+    OPEN, OPENAT, OPENAT2, CREAT, TRUNCATE, FTRUNCATE, UNLINK, UNLINKAT, RENAME, RENAMEAT, RENAMEAT2,
+    MKDIR, MKDIRAT, RMDIR, CHMOD, FCHMOD, FCHMODAT, CHOWN, LCHOWN, FCHOWN, FCHOWNAT, LINK, LINKAT,
+    SYMLINK, SYMLINKAT, CHDIR, FCHDIR, CLOSE, CLOSE_RANGE, DUP, DUP2, DUP3, FCNTL, PIPE, SOCKET,
+    SOCKETPAIR, CONNECT, BIND, ACCEPT, KILL, TKILL, TGKILL, INIT_MODULE, FINIT_MODULE, DELETE_MODULE,
+    EXECVE, EXECVEAT, SENDTO;
+
+    private static final List<Op> BY_CODE = List.of(values());
+
+    int code() {
+        return ordinal() + 1;
+    }
+
+    static Optional<Op> of(long code) {
+        return code >= 1 && code <= BY_CODE.size() ? Optional.of(BY_CODE.get((int) code - 1)) : Optional.empty();
+    }
+}

@@ -1,0 +1,163 @@
+package io.changegraph.consumer;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.MemoryLayout.PathElement.sequenceElement;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+
+/**
+ * Java mirrors of the ring-buffer records in {@code probes/src/main/c/changegraph.h}, field for field
+ * and under the C names, so that {@code WireLayoutsTest} can compare every offset and size with the
+ * structs as compiled. Values are native-endian (the records never leave the host that wrote them).
+ *
+ * <p>Value layouts are unaligned: ring-buffer samples are 8-byte aligned, but replayed fixtures and
+ * tests read records out of plain byte arrays.
+ */
+final class WireLayouts {
+    static final int CG_PATH_MAX = 4096;
+    static final int CG_ARGS_MAX = 8192;
+    static final int CG_ADDR_MAX = 128;
+
+    static final int KIND_FORK = 1;
+    static final int KIND_EXEC = 2;
+    static final int KIND_EXIT = 3;
+    static final int KIND_SYSCALL = 4;
+    static final int KIND_IO = 5;
+
+    static final int F_STR1_TRUNCATED = 0x1;
+    static final int F_STR2_TRUNCATED = 0x2;
+    static final int F_INODE_VALID = 0x4;
+    static final int EXEC_ARGS_TRUNCATED = 0x1;
+
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+
+    static final StructLayout CG_HEADER = MemoryLayout.structLayout(
+            U64.withName("ts_ns"),
+            U32.withName("kind"),
+            U32.withName("tgid"),
+            U32.withName("tid"),
+            U32.withName("size")).withName("cg_header");
+
+    static final StructLayout CG_FORK = MemoryLayout.structLayout(
+            CG_HEADER.withName("h"),
+            U64.withName("child_start_ns"),
+            U64.withName("parent_start_ns"),
+            U32.withName("child_tgid"),
+            U32.withName("clone_flags_low")).withName("cg_fork");
+
+    static final StructLayout CG_EXEC = MemoryLayout.structLayout(
+            CG_HEADER.withName("h"),
+            U64.withName("start_ns"),
+            U32.withName("uid"),
+            U32.withName("euid"),
+            U32.withName("gid"),
+            U32.withName("egid"),
+            U32.withName("args_total"),
+            U16.withName("filename_len"),
+            U16.withName("args_len"),
+            U32.withName("flags"),
+            U32.withName("reserved")).withName("cg_exec");
+
+    static final StructLayout CG_EXIT = MemoryLayout.structLayout(
+            CG_HEADER.withName("h"),
+            U64.withName("start_ns"),
+            U32.withName("exit_code"),
+            U32.withName("reserved")).withName("cg_exit");
+
+    static final StructLayout CG_SYSCALL = MemoryLayout.structLayout(
+            CG_HEADER.withName("h"),
+            U64.withName("ret"),
+            MemoryLayout.sequenceLayout(6, U64).withName("args"),
+            U64.withName("inode"),
+            U32.withName("op"),
+            U32.withName("dev"),
+            U16.withName("str1_len"),
+            U16.withName("str2_len"),
+            U16.withName("addr_len"),
+            U16.withName("flags")).withName("cg_syscall");
+
+    static final StructLayout CG_IO = MemoryLayout.structLayout(
+            CG_HEADER.withName("h"),
+            U64.withName("read_bytes"),
+            U64.withName("write_bytes"),
+            U64.withName("inode"),
+            U32.withName("reads"),
+            U32.withName("writes"),
+            U32.withName("read_failed"),
+            U32.withName("write_failed"),
+            U32.withName("fd"),
+            U32.withName("dev"),
+            U32.withName("mode"),
+            U32.withName("reserved")).withName("cg_io");
+
+    /** Every record layout, named as the C struct. */
+    static final List<StructLayout> ALL = List.of(CG_HEADER, CG_FORK, CG_EXEC, CG_EXIT, CG_SYSCALL, CG_IO);
+
+    // every record starts with the header, so these read any record
+    static final VarHandle HEADER_TS_NS = field(CG_HEADER, "ts_ns");
+    static final VarHandle HEADER_KIND = field(CG_HEADER, "kind");
+    static final VarHandle HEADER_TGID = field(CG_HEADER, "tgid");
+    static final VarHandle HEADER_TID = field(CG_HEADER, "tid");
+    static final VarHandle HEADER_SIZE = field(CG_HEADER, "size");
+
+    static final VarHandle FORK_CHILD_START_NS = field(CG_FORK, "child_start_ns");
+    static final VarHandle FORK_PARENT_START_NS = field(CG_FORK, "parent_start_ns");
+    static final VarHandle FORK_CHILD_TGID = field(CG_FORK, "child_tgid");
+
+    static final VarHandle EXEC_START_NS = field(CG_EXEC, "start_ns");
+    static final VarHandle EXEC_UID = field(CG_EXEC, "uid");
+    static final VarHandle EXEC_EUID = field(CG_EXEC, "euid");
+    static final VarHandle EXEC_ARGS_TOTAL = field(CG_EXEC, "args_total");
+    static final VarHandle EXEC_FILENAME_LEN = field(CG_EXEC, "filename_len");
+    static final VarHandle EXEC_ARGS_LEN = field(CG_EXEC, "args_len");
+    static final VarHandle EXEC_FLAGS = field(CG_EXEC, "flags");
+
+    static final VarHandle EXIT_START_NS = field(CG_EXIT, "start_ns");
+    static final VarHandle EXIT_EXIT_CODE = field(CG_EXIT, "exit_code");
+
+    static final VarHandle SYSCALL_RET = field(CG_SYSCALL, "ret");
+    /** Coordinates (segment, index 0..5). */
+    static final VarHandle SYSCALL_ARGS = MethodHandles.insertCoordinates(
+            CG_SYSCALL.varHandle(groupElement("args"), sequenceElement()), 1, 0L);
+    static final VarHandle SYSCALL_INODE = field(CG_SYSCALL, "inode");
+    static final VarHandle SYSCALL_OP = field(CG_SYSCALL, "op");
+    static final VarHandle SYSCALL_STR1_LEN = field(CG_SYSCALL, "str1_len");
+    static final VarHandle SYSCALL_STR2_LEN = field(CG_SYSCALL, "str2_len");
+    static final VarHandle SYSCALL_ADDR_LEN = field(CG_SYSCALL, "addr_len");
+    static final VarHandle SYSCALL_FLAGS = field(CG_SYSCALL, "flags");
+
+    static final VarHandle IO_READ_BYTES = field(CG_IO, "read_bytes");
+    static final VarHandle IO_WRITE_BYTES = field(CG_IO, "write_bytes");
+    static final VarHandle IO_INODE = field(CG_IO, "inode");
+    static final VarHandle IO_READS = field(CG_IO, "reads");
+    static final VarHandle IO_WRITES = field(CG_IO, "writes");
+    static final VarHandle IO_READ_FAILED = field(CG_IO, "read_failed");
+    static final VarHandle IO_WRITE_FAILED = field(CG_IO, "write_failed");
+    static final VarHandle IO_FD = field(CG_IO, "fd");
+    static final VarHandle IO_MODE = field(CG_IO, "mode");
+
+    private WireLayouts() {
+    }
+
+    /** A handle on one top-level field, taking just the record segment as coordinate. */
+    static VarHandle field(StructLayout struct, String name) {
+        return MethodHandles.insertCoordinates(struct.varHandle(groupElement(name)), 1, 0L);
+    }
+
+    /** Reads an unsigned 16-bit field. */
+    static int u16(VarHandle handle, java.lang.foreign.MemorySegment record) {
+        return Short.toUnsignedInt((short) handle.get(record));
+    }
+
+    /** Reads an unsigned 32-bit field. */
+    static long u32(VarHandle handle, java.lang.foreign.MemorySegment record) {
+        return Integer.toUnsignedLong((int) handle.get(record));
+    }
+}

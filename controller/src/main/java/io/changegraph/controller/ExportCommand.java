@@ -1,0 +1,56 @@
+package io.changegraph.controller;
+
+import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.GraphExports;
+import io.changegraph.repository.GraphFormatException;
+import io.changegraph.repository.GraphJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "export", description = "Converts a graph file to DOT, GraphML, Cypher (Neo4j) or canonical JSON.",
+        footer = {"", "Example: changegraph export change.json --format cypher -o change.cypher"})
+final class ExportCommand implements Callable<Integer> {
+    enum Format { json, dot, graphml, cypher }
+
+    @Parameters(paramLabel = "GRAPH.json", description = "a changegraph/v1 graph file")
+    Path input;
+
+    @Option(names = {"-f", "--format"}, defaultValue = "dot", description = "json, dot, graphml or cypher (default ${DEFAULT-VALUE})")
+    Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write here instead of stdout")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+        GraphDocument graph = readGraph(input);
+        String text = switch (format) {
+            case json -> GraphJson.toJson(graph);
+            case dot -> GraphExports.dot(graph);
+            case graphml -> GraphExports.graphml(graph);
+            case cypher -> GraphExports.cypher(graph);
+        };
+        if (output == null) {
+            System.out.print(text);
+            System.out.flush();
+        } else {
+            Files.writeString(output, text);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Reads a graph file or fails with one line saying what is wrong with it. */
+    static GraphDocument readGraph(Path file) {
+        try {
+            return GraphJson.read(file);
+        } catch (GraphFormatException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

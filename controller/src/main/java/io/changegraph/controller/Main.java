@@ -1,0 +1,51 @@
+package io.changegraph.controller;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code changegraph} command line. Exit codes: see {@link ExitCodes}. */
+@Command(name = "changegraph", mixinStandardHelpOptions = true, version = "changegraph 0.1.0",
+        description = "Records what a change does to a host as a change-impact graph (eBPF).",
+        subcommands = {RecordCommand.class, ExportCommand.class, DiffCommand.class, RulesCommand.class,
+                CheckCommand.class, ServeCommand.class, AgentCommand.class, SessionCommand.class, SessionsCommand.class,
+                ShowCommand.class, InstallCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one command line and returns its exit code; never throws. */
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("changegraph: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help')");
+            return ExitCodes.USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof UsageException) {
+                err.println("changegraph: " + ex.getMessage());
+                return ExitCodes.USAGE;
+            }
+            LOG.debug("internal error", ex);
+            err.println("changegraph: internal error: " + ex
+                    + " (run again with CHANGEGRAPH_LOG=debug for details; please report it)");
+            return ExitCodes.INTERNAL;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed: record, export, diff, "
+                + "check, rules, serve");
+    }
+}

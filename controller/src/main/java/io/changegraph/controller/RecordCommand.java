@@ -1,0 +1,89 @@
+package io.changegraph.controller;
+
+import io.changegraph.probes.ProbeTunables;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "record", sortOptions = false,
+        description = {"Follows a command (or an existing process) and all its descendants in the kernel and"
+                + " writes their change-impact graph.",
+                "Ends when the command (or the followed process) exits, or on Ctrl-C with --pid."},
+        footer = {"", "Examples:", "  sudo changegraph record -o change.json -- ./deploy.sh --env canary",
+                "  sudo changegraph record -o session.json --pid 4242",
+                "Exit: the command's own status; 2 bad usage/environment; 3 recording failed (graph so far kept)."})
+final class RecordCommand implements Callable<Integer> {
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "graph file (changegraph/v1 JSON), rewritten while recording; default changegraph-<time>.json")
+    Path output;
+
+    @Option(names = "--pid", paramLabel = "PID", description = "follow this running process and its descendants")
+    int pid;
+
+    @Option(names = "--wait-all", description = "after the root exits, keep recording until every followed"
+            + " process (e.g. a detached daemon) has exited")
+    boolean waitAll;
+
+    @Option(names = "--flush-interval", paramLabel = "SECONDS", defaultValue = "1",
+            description = "how often the graph file is rewritten while recording (default ${DEFAULT-VALUE})")
+    double flushSeconds;
+
+    @Option(names = "--max-processes", paramLabel = "N", defaultValue = "65536",
+            description = "processes followed at once (default ${DEFAULT-VALUE})")
+    int maxProcesses;
+
+    @Option(names = "--max-threads", paramLabel = "N", defaultValue = "65536",
+            description = "threads inside a traced syscall at once (default ${DEFAULT-VALUE})")
+    int maxThreads;
+
+    @Option(names = "--ring-buffer-mb", paramLabel = "MB", defaultValue = "4",
+            description = "kernel ring buffer size, a power of two (default ${DEFAULT-VALUE})")
+    int ringBufferMb;
+
+    @Option(names = "--status", negatable = true, description = "live status line on stderr when it is a terminal"
+            + " (default: on with --pid, off with a command, whose own output shares the terminal)")
+    Boolean status;
+
+    @Option(names = "--rules", paramLabel = "FILE",
+            description = "evaluate these risky-behaviour rules live (e.g. rules.yaml); alerts annotate the graph"
+                    + " and go to the alert log, mail and webhook configured in the file (docs/rules.md)")
+    Path rules;
+
+    @Option(names = "--alert-log", paramLabel = "FILE", description = "JSON-lines alert log (overrides the rules file's)")
+    Path alertLog;
+
+    @Option(names = "--raw-records", paramLabel = "FILE", hidden = true,
+            description = "also write the raw ring-buffer records (length-prefixed), for test fixtures")
+    Path rawRecords;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command to run and follow, after '--'")
+    List<String> command = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (flushSeconds <= 0) {
+            throw new UsageException("--flush-interval must be a positive number of seconds");
+        }
+        ProbeTunables tunables;
+        try {
+            tunables = new ProbeTunables(maxProcesses, maxThreads, Math.multiplyExact(ringBufferMb, 1 << 20), 0);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new UsageException("bad tunable: " + e.getMessage());
+        }
+        Path out = output != null ? output : Path.of("changegraph-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");
+        RecordOptions options = new RecordOptions(out, command, pid, waitAll,
+                Duration.ofMillis((long) (flushSeconds * 1000)), tunables, status != null ? status : pid != 0,
+                rawRecords, rules, alertLog);
+        return new Recorder(options, System.err).run();
+    }
+}

@@ -1,0 +1,393 @@
+package io.changegraph.controller;
+
+import io.changegraph.consumer.Consumer;
+import io.changegraph.consumer.ConsumerStats;
+import io.changegraph.monitor.Monitor;
+import io.changegraph.monitor.MonitorConfig;
+import io.changegraph.monitor.RuleSet;
+import io.changegraph.monitor.RulesException;
+import io.changegraph.monitor.SessionContext;
+import io.changegraph.probes.ProbeCounters;
+import io.changegraph.probes.TraceProbe;
+import io.changegraph.repository.Alert;
+import io.changegraph.repository.ChangeGraph;
+import io.changegraph.repository.Event;
+import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.Session;
+import io.changegraph.repository.Stats;
+import io.changegraph.repository.Verb;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One recording, start to end: checks → probes loaded and attached → target started (or found) and
+ * followed → records polled on one dedicated thread into consumer and graph → graph file rewritten
+ * every flush interval (so a crash loses at most one interval) → final graph written.
+ */
+final class Recorder {
+    private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+    private static final Path PROC = Path.of("/proc");
+    private static final DateTimeFormatter SESSION_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    /** started by sh so that it can stop itself until it is followed, then exec the command */
+    private static final String STOPPED_STUB = "kill -STOP $$; exec \"$@\"";
+
+    private final RecordOptions options;
+    private final PrintStream err;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private volatile boolean rootExited;
+
+    Recorder(RecordOptions options, PrintStream err) {
+        this.options = options;
+        this.err = err;
+    }
+
+    /** Records until the end condition; returns the exit code (the command's own in command mode). */
+    int run() throws IOException, InterruptedException {
+        new EnvironmentCheck().requireRecordingPossible();
+        Path output = options.output().toAbsolutePath();
+        requireWritableParent(output);
+        if (options.pid() != 0 && !Files.isDirectory(PROC.resolve(Integer.toString(options.pid())))) {
+            throw new UsageException("no process with pid " + options.pid()
+                    + ": give the pid of a running process (e.g. a login shell's $$)");
+        }
+        if (!options.command().isEmpty()) {
+            requireCommandExists(options.command().getFirst());
+        }
+        RuleSet rules = options.rules() == null ? null : loadRules(options.rules());
+        int self = (int) ProcessHandle.current().pid();
+        // the consumer exists only once the session does; records cannot arrive before a follow()
+        java.util.concurrent.atomic.AtomicReference<Consumer> consumerRef = new java.util.concurrent.atomic.AtomicReference<>();
+        try (OutputStream raw = openRaw();
+             Monitor monitor = rules == null ? null : Monitor.start(rules, monitorConfig(rules));
+             Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, consumerRef.get(), raw))) {
+            TraceProbe probe = tracing.probe();
+            Process child = options.command().isEmpty() ? null : spawnStopped(options.command());
+            int rootPid = child != null ? (int) child.pid() : options.pid();
+            List<String> command = child != null ? options.command() : cmdline(rootPid);
+            String host = hostName();
+            Session session = new Session(SESSION_TIME.format(Instant.now()) + "-" + host + "-" + rootPid,
+                    host, userName(), rootPid, command, Instant.now(), null);
+            ChangeGraph graph = new ChangeGraph(session);
+            SessionContext context = SessionContext.of(session.id(), graph);
+            Consumer consumer = Consumer.create(event -> {
+                graph.apply(event);
+                if (monitor != null) {
+                    for (Alert alert : monitor.onEvent(event, context)) {
+                        graph.addAlert(alert);
+                        LOG.warn("alert {} {}: {}", alert.severity(), alert.ruleId(), alert.description());
+                    }
+                }
+                if (event.verb() == Verb.EXIT && event.subject().pid() == rootPid) {
+                    rootExited = true;
+                }
+            }, Clock.systemUTC());
+            consumerRef.set(consumer);
+
+            follow(probe, consumer, rootPid, self);
+            if (child != null) {
+                Posix.kill(rootPid, Posix.SIGCONT);
+            }
+            installSignalHandlers(child);
+            StatusLine status = new StatusLine(err, options.statusLine() && Posix.isatty(2));
+            java.time.Duration snapshotEvery = options.flushEvery();
+            try {
+                while (!finished(child, probe, tracing)) {
+                    Thread.sleep(Math.min(options.flushEvery().toMillis(), 200));
+                    if (status.due(snapshotEvery)) {
+                        long t = System.nanoTime();
+                        writeSnapshot(graph, consumer, probe, output);
+                        // a big graph is not rewritten more than ~10% of the time: the recorder stays cheap
+                        snapshotEvery = max(options.flushEvery(), java.time.Duration.ofNanos(10 * (System.nanoTime() - t)));
+                        status.show(consumer.stats(), probe.counters(), rootPid);
+                    }
+                }
+            } finally {
+                status.clear();
+            }
+            // whatever the kernel produced before the end is still in the ring buffer
+            tracing.stopAndDrain();
+            LOG.info("recording ended; writing the graph");
+            graph.setStats(stats(consumer, probe));
+            graph.endSession(Instant.now());
+            if (monitor != null) {
+                monitor.endSession(session.id());
+            }
+            GraphDocument done = graph.snapshot();
+            Path written = writeFinal(done, output);
+            logUsage();
+            ProbeCounters counters = probe.counters();
+            err.printf("changegraph: wrote %s (%d nodes, %d edges, %d events, %d lost in kernel, %d dropped)%n",
+                    written, done.nodes().size(), done.edges().size(), done.stats().events(), counters.total(),
+                    done.stats().droppedUser());
+            if (!written.equals(output)) {
+                return ExitCodes.INTERNAL;
+            }
+            if (tracing.failure() != null) {
+                err.println("changegraph: recording stopped early: " + tracing.failure().getMessage());
+                return ExitCodes.INTERNAL;
+            }
+            if (child != null) {
+                child.waitFor();
+                return child.exitValue();
+            }
+            return 0;
+        }
+    }
+
+    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** The recorder's own cost, for benchmarks: CPU seconds and peak resident memory. */
+    private static void logUsage() {
+        try {
+            String hwm = Files.readAllLines(PROC.resolve("self/status")).stream()
+                    .filter(l -> l.startsWith("VmHWM:")).findFirst().orElse("VmHWM: ? kB").substring(6).strip();
+            long cpuMs = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+            LOG.info("recorder usage: cpu {} ms, peak rss {}", cpuMs, hwm);
+        } catch (IOException e) {
+            LOG.debug("no usage figures: {}", e.getMessage());
+        }
+    }
+
+    /** Time since this JVM process was started (what a user waits for before following begins). */
+    static java.time.Duration sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, Instant.now())).orElse(java.time.Duration.ZERO);
+    }
+
+    private boolean finished(Process child, TraceProbe probe, Tracing tracing) {
+        if (stopRequested.get() || tracing.failure() != null) {
+            return true;
+        }
+        boolean rootGone = child != null ? !child.isAlive() && rootExitedOrLate(child)
+                : rootExited || !Files.isDirectory(PROC.resolve(Integer.toString(options.pid())));
+        return rootGone && (!options.waitAll() || probe.noneFollowed());
+    }
+
+    private long rootGoneSince;
+
+    /** The root's exit record normally arrives within milliseconds of its death; do not wait forever. */
+    private boolean rootExitedOrLate(Process child) {
+        if (rootExited) {
+            return true;
+        }
+        if (rootGoneSince == 0) {
+            rootGoneSince = System.nanoTime();
+        }
+        return System.nanoTime() - rootGoneSince > TimeUnit.SECONDS.toNanos(2);
+    }
+
+    /** Follows the root and its existing descendants (parents first), then seeds the consumer from /proc. */
+    private void follow(TraceProbe probe, Consumer consumer, int rootPid, int self) throws IOException {
+        Set<Integer> seeded = new HashSet<>();
+        // two passes: a process forked by a not-yet-followed descendant during the first pass is found
+        // by the second; from then on the kernel adds every new child itself
+        for (int pass = 0; pass < 2; pass++) {
+            Map<Integer, Integer> parents = ProcessTree.parents(PROC);
+            Set<Integer> exclude = ProcessTree.selfAndAncestors(parents, self);
+            List<Integer> pids = pass == 0 && !parents.containsKey(rootPid) ? List.of(rootPid)
+                    : ProcessTree.descendants(parents, rootPid, exclude);
+            for (int pid : pids) {
+                if (seeded.contains(pid)) {
+                    continue;
+                }
+                probe.follow(pid);
+                try {
+                    consumer.seedProcess(Consumer.readProc(PROC, pid));
+                    seeded.add(pid);
+                } catch (IOException e) {
+                    if (pid == rootPid) {
+                        throw new UsageException("process " + pid + " exited before it could be followed");
+                    }
+                    probe.unfollow(pid);   // exited meanwhile
+                }
+            }
+        }
+        LOG.info("following {} existing process(es) under pid {}", seeded.size(), rootPid);
+    }
+
+    private static void handle(MemorySegment record, Consumer consumer, OutputStream raw) {
+        if (raw != null) {
+            try {
+                byte[] bytes = record.toArray(ValueLayout.JAVA_BYTE);
+                raw.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(bytes.length).array());
+                raw.write(bytes);
+            } catch (IOException e) {
+                LOG.warn("cannot write raw records: {}", e.getMessage());
+            }
+        }
+        if (consumer != null) {
+            consumer.accept(record);
+        }
+    }
+
+    private OutputStream openRaw() throws IOException {
+        return options.rawRecords() == null ? null
+                : new BufferedOutputStream(Files.newOutputStream(options.rawRecords()), 1 << 16);
+    }
+
+    private void writeSnapshot(ChangeGraph graph, Consumer consumer, TraceProbe probe, Path output) {
+        try {
+            graph.setStats(stats(consumer, probe));
+            GraphJson.write(graph.snapshot(), output);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot write the graph snapshot to {}: {}", output, e.getMessage());
+        }
+    }
+
+    private static RuleSet loadRules(Path file) {
+        try {
+            return RuleSet.load(file);
+        } catch (RulesException e) {
+            throw new UsageException(e.getMessage().lines().findFirst().orElse("invalid rules file " + file)
+                    + " (check it with: changegraph rules check " + file + ")");
+        }
+    }
+
+    private MonitorConfig monitorConfig(RuleSet rules) {
+        MonitorConfig config = rules.config();
+        return options.alertLog() == null ? config : config.withAlertLog(options.alertLog());
+    }
+
+    /** Writes the final graph; if that fails (disk full, directory gone) it is kept in the temp dir instead. */
+    private Path writeFinal(GraphDocument done, Path output) {
+        try {
+            GraphJson.write(done, output);
+            return output;
+        } catch (RuntimeException e) {
+            Path fallback = Path.of(System.getProperty("java.io.tmpdir"), "changegraph-" + done.session().id() + ".json");
+            err.println("changegraph: cannot write " + output + " (" + e.getMessage() + "); the graph is saved as "
+                    + fallback + " instead");
+            GraphJson.write(done, fallback);
+            return fallback;
+        }
+    }
+
+    private static Stats stats(Consumer consumer, TraceProbe probe) {
+        ConsumerStats c = consumer.stats();
+        return new Stats(c.events(), probe.counters().total(), c.droppedUser() + probe.handlerFailures());
+    }
+
+    /** Starts the command stopped (it stops itself), so it is followed before its first instruction. */
+    private Process spawnStopped(List<String> command) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", STOPPED_STUB, "changegraph-record"));
+        argv.addAll(command);
+        Process child = new ProcessBuilder(argv).inheritIO().start();
+        Path stat = PROC.resolve(child.pid() + "/stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String s = Files.exists(stat) ? Files.readString(stat) : "";
+            if (s.length() > s.lastIndexOf(')') + 2 && s.charAt(s.lastIndexOf(')') + 2) == 'T') {
+                return child;
+            }
+            if (!child.isAlive()) {
+                throw new UsageException("the command exited before it could be followed (status "
+                        + child.exitValue() + ")");
+            }
+            Thread.sleep(1);
+        }
+        child.destroyForcibly();
+        throw new UsageException("the command did not start within 10 s");
+    }
+
+    private void installSignalHandlers(Process child) {
+        if (child == null) {
+            // following an existing process: Ctrl-C, TERM and HUP end the recording
+            for (String name : List.of("INT", "TERM", "HUP")) {
+                Signal.handle(new Signal(name), s -> stopRequested.set(true));
+            }
+        } else {
+            // the command gets the terminal's Ctrl-C itself; its exit ends the recording
+            Signal.handle(new Signal("INT"), s -> { });
+            for (String name : List.of("TERM", "HUP")) {
+                Signal.handle(new Signal(name), s -> Posix.kill(child.pid(), s.getNumber()));
+            }
+        }
+    }
+
+    private static void requireWritableParent(Path output) {
+        Path parent = output.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new UsageException("cannot write " + output + ": directory " + parent + " does not exist");
+        }
+        if (Files.isDirectory(output)) {
+            throw new UsageException("cannot write " + output + ": it is a directory; give a file name");
+        }
+        if (!Files.isWritable(parent)) {
+            throw new UsageException("cannot write " + output + ": directory " + parent + " is not writable");
+        }
+    }
+
+    private static void requireCommandExists(String name) {
+        if (name.contains("/")) {
+            if (!Files.isExecutable(Path.of(name))) {
+                throw new UsageException("command '" + name + "' not found or not executable");
+            }
+            return;
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name)) && !Files.isDirectory(Path.of(dir, name))) {
+                return;
+            }
+        }
+        throw new UsageException("command '" + name + "' not found on PATH");
+    }
+
+    private static List<String> cmdline(int pid) {
+        try {
+            byte[] bytes = Files.readAllBytes(PROC.resolve(pid + "/cmdline"));
+            List<String> args = new ArrayList<>();
+            int from = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == 0) {
+                    args.add(new String(bytes, from, i - from));
+                    from = i + 1;
+                }
+            }
+            return args;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** The kernel's host name (no DNS lookup: it can hang on a host with a broken resolver). */
+    static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+    }
+
+    static String userName() {
+        String sudoUser = System.getenv("SUDO_USER");
+        return sudoUser != null && !sudoUser.isBlank() ? sudoUser : System.getProperty("user.name", "");
+    }
+}

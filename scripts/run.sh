@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The main job on a fresh machine: install what is missing, build, record a sample change and
+# say where its graph is. Usage: sudo scripts/run.sh [OUTPUT.json]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$here/out/sample-change.json}
+"$here/scripts/install-deps.sh"
+"$here/scripts/build.sh"
+mkdir -p "$(dirname "$out")"
+"$here/bin/changegraph" record -o "$out" -- "$here/examples/sample-change.sh"
+"$here/bin/changegraph" export "$out" --format dot -o "${out%.json}.dot"
+echo "graph: $out (DOT: ${out%.json}.dot)"

@@ -1,0 +1,219 @@
+package io.changegraph.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.staticfiles.Location;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The viewer on Javalin: static pages from {@code /public}, Cytoscape from its WebJar, the read-only JSON API
+ * and the live stream. Lifecycle: the session index (file poller) is opened first and closed last.
+ */
+final class JavalinWebServer implements WebServer {
+    private static final Logger LOG = LoggerFactory.getLogger(JavalinWebServer.class);
+    static final Duration POLL = Duration.ofMillis(300);
+    private static final String JSON = "application/json";
+    private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
+    private static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+                    + "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                    + "form-action 'none'; frame-ancestors 'none'",
+            "X-Content-Type-Options", "nosniff",
+            "X-Frame-Options", "DENY",
+            "Referrer-Policy", "no-referrer",
+            "Cache-Control", "no-store");
+
+    private final SessionIndex index;
+    private final LiveStream live;
+    private final Javalin app;
+    private final URI startPage;
+
+    private JavalinWebServer(WebConfig config, SessionIndex index) {
+        this.index = index;
+        this.live = new LiveStream(index);
+        TokenAuth auth = new TokenAuth(config.token());
+        this.app = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.staticFiles.add("/public", Location.CLASSPATH);
+            javalin.staticFiles.enableWebjars();
+            javalin.http.prefer405over404 = true;
+        });
+        app.before(ctx -> {
+            SECURITY_HEADERS.forEach(ctx::header);
+            if (!READ_METHODS.contains(ctx.method().name())) {
+                ctx.header("Allow", "GET, HEAD");
+                throw new io.javalin.http.MethodNotAllowedResponse("this API is read-only: only GET and HEAD");
+            }
+            auth.check(ctx);
+        });
+        app.get("/api/info", this::info);
+        app.get("/api/sessions", this::sessions);
+        app.get("/api/sessions/{id}", ctx -> json(ctx, Json.write(SessionSummary.of(session(ctx), Instant.now()))));
+        app.get("/api/sessions/{id}/graph", this::graph);
+        app.get("/api/sessions/{id}/alerts", ctx -> json(ctx, alertsJson(session(ctx))));
+        app.get("/api/sessions/{id}/events", ctx -> live.subscribe(ctx, session(ctx)));
+        app.get("/api/alerts", this::alerts);
+        app.get("/api/diff", this::diff);
+        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                error(ctx, 404, "not found");
+            }
+        });
+        this.startPage = config.diff()
+                .map(pair -> URI.create("/graph.html?canary=" + idOf(index, pair.canary())
+                        + "&production=" + idOf(index, pair.production())))
+                .orElse(URI.create("/"));
+    }
+
+    static WebServer start(WebConfig config) {
+        if (!config.loopbackOnly() && config.token() == null) {
+            throw new WebStartException("refusing to listen on " + config.bind()
+                    + " without a token: set one with --token-env VAR or --token-file FILE, or bind 127.0.0.1");
+        }
+        SessionIndex index = new SessionIndex(config.allSources());
+        try {
+            JavalinWebServer server = new JavalinWebServer(config, index);
+            server.app.start(config.bind(), config.port());
+            index.watch(POLL);
+            return server;
+        } catch (RuntimeException e) {
+            index.close();
+            if (e instanceof WebStartException start) {
+                throw start;
+            }
+            throw new WebStartException("cannot listen on " + config.bind() + ":" + config.port() + ": "
+                    + rootMessage(e));
+        }
+    }
+
+    private static String idOf(SessionIndex index, java.nio.file.Path file) {
+        return index.byFile(file).map(LoadedSession::id)
+                .orElseThrow(() -> new WebStartException("not a changegraph graph: " + file));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return String.valueOf(cause.getMessage());
+    }
+
+    @Override
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public URI startPage() {
+        return startPage;
+    }
+
+    private void info(Context ctx) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("schema", io.changegraph.repository.GraphDocument.SCHEMA);
+        info.put("start_page", startPage.toString());
+        info.put("sessions", index.sessions().size());
+        json(ctx, Json.write(info));
+    }
+
+    private void sessions(Context ctx) {
+        Instant now = Instant.now();
+        List<Map<String, Object>> rows = index.sessions().stream()
+                .sorted(Comparator.comparing((LoadedSession s) -> String.valueOf(s.document().session().started()))
+                        .reversed().thenComparing(LoadedSession::id))
+                .map(s -> SessionSummary.of(s, now))
+                .toList();
+        json(ctx, Json.write(rows));
+    }
+
+    private void graph(Context ctx) {
+        LoadedSession session = session(ctx);
+        ctx.header("X-Changegraph-Version", Long.toString(session.version()));
+        ctx.contentType(JSON).result(session.json());
+    }
+
+    private void alerts(Context ctx) {
+        List<Map<String, Object>> all = index.sessions().stream()
+                .sorted(Comparator.comparing(LoadedSession::id))
+                .flatMap(session -> session.document().alerts().stream().map(alert -> alertRow(session, alert)))
+                .toList();
+        json(ctx, Json.write(all));
+    }
+
+    private static String alertsJson(LoadedSession session) {
+        return Json.write(session.document().alerts().stream().map(alert -> alertRow(session, alert)).toList());
+    }
+
+    private static Map<String, Object> alertRow(LoadedSession session, io.changegraph.repository.Alert alert) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("session", session.id());
+        row.put("rule_id", alert.ruleId());
+        row.put("severity", alert.severity());
+        row.put("description", alert.description());
+        row.put("node", alert.node());
+        row.put("edge_source", alert.edgeSource());
+        row.put("edge_verb", alert.edgeVerb() == null ? null : alert.edgeVerb().wireName());
+        row.put("edge_target", alert.edgeTarget());
+        row.put("time", Json.time(alert.time()));
+        return row;
+    }
+
+    private void diff(Context ctx) {
+        LoadedSession canary = sessionParam(ctx, "canary");
+        LoadedSession production = sessionParam(ctx, "production");
+        json(ctx, DiffUnion.compare(canary.document(), production.document()).json(canary.id(), production.id()));
+    }
+
+    private LoadedSession session(Context ctx) {
+        String id = ctx.pathParam("id");
+        return index.find(id).orElseThrow(() -> new NotFoundResponse("no session with id '" + printable(id) + "'"));
+    }
+
+    private LoadedSession sessionParam(Context ctx, String name) {
+        String id = ctx.queryParam(name);
+        if (id == null) {
+            throw new io.javalin.http.BadRequestResponse("missing query parameter '" + name + "' (a session id)");
+        }
+        return index.find(id).orElseThrow(() -> new NotFoundResponse("no session with id '" + printable(id) + "'"));
+    }
+
+    /** An id from a URL as it may appear in an error message: short, printable ASCII. */
+    private static String printable(String id) {
+        String clean = id.replaceAll("[^\\x20-\\x7e]", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+    }
+
+    private static void json(Context ctx, String body) {
+        ctx.contentType(JSON).result(body);
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status);
+        if (ctx.path().startsWith("/api/")) {
+            json(ctx, Json.write(Map.of("error", message)));
+        } else {
+            ctx.contentType("text/plain; charset=utf-8").result(message + "\n");
+        }
+    }
+
+    @Override
+    public void close() {
+        live.close();
+        app.stop();
+        index.close();
+        LOG.debug("web server stopped");
+    }
+}

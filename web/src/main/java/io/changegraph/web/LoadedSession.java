@@ -1,0 +1,57 @@
+package io.changegraph.web;
+
+import io.changegraph.repository.GraphDocument;
+import java.nio.file.Path;
+
+/**
+ * One version of one served graph file: the parsed document and the file's own {@code changegraph/v1} bytes,
+ * which are what the API serves (they parsed, so they are valid; serving them costs no serialisation, and
+ * keeps any field a newer writer added).
+ */
+final class LoadedSession {
+    private final String id;
+    private final Path file;
+    private final GraphDocument document;
+    private final long version;
+    private final FileStamp stamp;
+    private final byte[] json;
+
+    LoadedSession(String id, Path file, GraphDocument document, byte[] json, long version, FileStamp stamp) {
+        this.id = id;
+        this.file = file;
+        this.document = document;
+        this.json = json;
+        this.version = version;
+        this.stamp = stamp;
+    }
+
+    String id() {
+        return id;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    GraphDocument document() {
+        return document;
+    }
+
+    /** Counts reloads of this session from 1; a client holding version n applies the delta n to n+1. */
+    long version() {
+        return version;
+    }
+
+    FileStamp stamp() {
+        return stamp;
+    }
+
+    boolean live() {
+        return document.session().ended() == null;
+    }
+
+    /** The graph file's bytes; callers must not modify them. */
+    byte[] json() {
+        return json;
+    }
+}

@@ -1,0 +1,78 @@
+package io.changegraph.web;
+
+import io.changegraph.repository.Alert;
+import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.Node;
+import io.changegraph.repository.Session;
+import io.changegraph.repository.Stats;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The row of the sessions list: who, where, what, how long, how much was seen, lost and alerted. */
+final class SessionSummary {
+    static final List<String> SEVERITIES = List.of("info", "warning", "critical");
+
+    private SessionSummary() {
+    }
+
+    static Map<String, Object> of(LoadedSession loaded, Instant now) {
+        GraphDocument document = loaded.document();
+        Session session = document.session();
+        Stats stats = document.stats();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", loaded.id());
+        row.put("file", loaded.file().getFileName().toString());
+        row.put("host", session.host());
+        row.put("user", session.user());
+        // the SSH client address is not in changegraph/v1 yet: the session store will add it
+        row.put("client", null);
+        row.put("root_pid", session.rootPid());
+        row.put("command", session.command());
+        row.put("started", Json.time(session.started()));
+        row.put("ended", Json.time(session.ended()));
+        row.put("live", loaded.live());
+        row.put("duration_seconds", durationSeconds(session, now));
+        row.put("events", stats.events());
+        row.put("lost_kernel", stats.lostKernel());
+        row.put("dropped_user", stats.droppedUser());
+        row.put("drops", stats.lostKernel() + stats.droppedUser());
+        row.put("alerts", alertCounts(document.alerts()));
+        row.put("nodes", document.nodes().size());
+        row.put("edges", document.edges().size());
+        row.put("kinds", kindCounts(document.nodes()));
+        row.put("version", loaded.version());
+        return row;
+    }
+
+    private static Long durationSeconds(Session session, Instant now) {
+        if (session.started() == null) {
+            return null;
+        }
+        Instant end = session.ended() == null ? now : session.ended();
+        return Math.max(0, Duration.between(session.started(), end).toSeconds());
+    }
+
+    /** Alerts by severity, every known severity present (0 when none), plus {@code total}. */
+    static Map<String, Long> alertCounts(List<Alert> alerts) {
+        Map<String, Long> counts = new TreeMap<>();
+        SEVERITIES.forEach(severity -> counts.put(severity, 0L));
+        for (Alert alert : alerts) {
+            counts.merge(alert.severity().toLowerCase(Locale.ROOT), 1L, Long::sum);
+        }
+        counts.put("total", (long) alerts.size());
+        return counts;
+    }
+
+    private static Map<String, Long> kindCounts(List<Node> nodes) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (Node node : nodes) {
+            counts.merge(node.kind(), 1L, Long::sum);
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,57 @@
+/* Helpers shared by the sessions page and the graph page. */
+'use strict';
+
+window.cg = {
+  /** Fetches JSON from the API; rejects with the server's error message. */
+  getJson: async function (url) {
+    const response = await fetch(url, {credentials: 'same-origin', headers: {'Accept': 'application/json'}});
+    if (!response.ok) {
+      let message = response.status + ' ' + response.statusText;
+      try { message = (await response.json()).error || message; } catch (e) { /* not JSON */ }
+      throw new Error(message);
+    }
+    return response;
+  },
+
+  /** Makes an element with text (never HTML, so graph content cannot inject markup). */
+  el: function (tag, text, className) {
+    const element = document.createElement(tag);
+    if (text !== undefined && text !== null) { element.textContent = String(text); }
+    if (className) { element.className = className; }
+    return element;
+  },
+
+  duration: function (seconds) {
+    if (seconds === null || seconds === undefined) { return ''; }
+    const h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+    return (h ? h + 'h ' : '') + (h || m ? m + 'm ' : '') + s + 's';
+  },
+
+  time: function (iso) {
+    return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
+  },
+
+  basename: function (path) {
+    if (!path) { return ''; }
+    const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
+    const slash = trimmed.lastIndexOf('/');
+    return slash >= 0 && slash < trimmed.length - 1 ? trimmed.substring(slash + 1) : trimmed;
+  },
+
+  dirname: function (path) {
+    const slash = path.lastIndexOf('/');
+    return slash > 0 ? path.substring(0, slash) : '/';
+  },
+
+  /** Saves a blob as a download named {@code name}. */
+  download: function (blob, name) {
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
+};
