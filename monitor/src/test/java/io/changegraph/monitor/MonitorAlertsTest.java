@@ -274,6 +274,16 @@ class MonitorAlertsTest {
     }
 
     @Test
+    void start_unwritableAlertLog_saysWhichFileAndWhatToDo() throws Exception {
+        Files.writeString(dir.resolve("not-a-dir"), "x");
+        MonitorConfig config = MonitorConfig.defaults().withAlertLog(dir.resolve("not-a-dir/alerts.jsonl"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(config))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot open the alert log " + dir.resolve("not-a-dir/alerts.jsonl"))
+                .hasMessageEndingWith("make it writable or set alerts.log in the rules file");
+    }
+
+    @Test
     void onEvent_withoutRulesForTheVerb_returnsNoAlertsAndQueuesNothing() throws Exception {
         Monitor monitor = start(MonitorConfig.defaults().withAlertLog(dir.resolve("alerts.jsonl")));
         Event read = event(rm, Verb.READ, file("/etc/cg-test"));
