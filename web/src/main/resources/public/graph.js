@@ -365,6 +365,7 @@
     if (element.isNode()) {
       details.append(cg.el('h3', data.kind + ': ' + data.label));
       row(table, 'status', raw.status);
+      row(table, 'why', raw.reason);
       if (data.kind === 'process') {
         ['pid', 'ppid', 'exe', 'argv', 'cwd', 'uid', 'euid', 'exit_code', 'exit_signal', 'started', 'ended', 'followed']
           .forEach(function (k) { row(table, k, raw[k]); });
@@ -405,6 +406,7 @@
     } else {
       details.append(cg.el('h3', 'edge: ' + data.label));
       row(table, 'status', raw.status);
+      row(table, 'why', raw.reason);
       row(table, 'from', element.source().data('label'));
       row(table, 'to', element.target().data('label'));
       ['verb', 'count', 'bytes', 'failed', 'first', 'last', 'details', 'files'].forEach(function (k) { row(table, k, raw[k]); });

@@ -174,7 +174,7 @@ final class JavalinWebServer implements WebServer {
     private void diff(Context ctx) {
         LoadedSession canary = sessionParam(ctx, "canary");
         LoadedSession production = sessionParam(ctx, "production");
-        json(ctx, DiffUnion.compare(canary.document(), production.document()).json(canary.id(), production.id()));
+        json(ctx, DiffView.json(canary, production));
     }
 
     private LoadedSession session(Context ctx) {
