@@ -90,7 +90,9 @@
   function nodeLabel(node) {
     switch (node.kind) {
       case 'process': return cg.basename(node.exe) + ' [' + node.pid + ']';
-      case 'file': return cg.basename(node.path);
+      // with its directory's name: a process opens many LC_CTYPEs and config.jsons in different places
+      case 'file': return (cg.dirname(node.path) === '/' ? '' : cg.basename(cg.dirname(node.path))) + '/'
+        + cg.basename(node.path);
       case 'remote': return node.family === 'unix' ? node.address
         : (node.family === 'ipv6' ? '[' + node.address + ']' : node.address) + ':' + node.port;
       case 'module': return node.name;
