@@ -148,7 +148,15 @@ final class JavalinWebServer implements WebServer {
     private void graph(Context ctx) {
         LoadedSession session = session(ctx);
         ctx.header("X-Changegraph-Version", Long.toString(session.version()));
-        ctx.contentType(JSON).result(session.json());
+        ctx.header("Vary", "Accept-Encoding");
+        String accepted = ctx.header("Accept-Encoding");
+        if (accepted != null && accepted.contains("gzip")) {
+            // already compressed (once per version); Javalin leaves a response with Content-Encoding alone
+            ctx.header("Content-Encoding", "gzip");
+            ctx.contentType(JSON).result(session.jsonGzipped());
+        } else {
+            ctx.contentType(JSON).result(session.json());
+        }
     }
 
     private void alerts(Context ctx) {

@@ -98,6 +98,17 @@ class WebServerApiTest {
     }
 
     @Test
+    void graph_gzipOnRequest_isTheSameDocumentCompressedOnce() throws Exception {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api/sessions/s-recorded/graph")).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(response.headers().firstValue("Content-Encoding")).contains("gzip");
+        byte[] plain = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body())).readAllBytes();
+        assertThat(GraphJson.fromJson(new String(plain, StandardCharsets.UTF_8))).isEqualTo(recorded);
+    }
+
+    @Test
     void alerts_ofSession_nameTheEdgeAndRule() throws Exception {
         JsonNode alert = json(get("/api/sessions/s-recorded/alerts")).get(0);
 
@@ -209,6 +220,15 @@ class WebServerApiTest {
         assertThat(index.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         assertThat(cytoscape.statusCode()).isEqualTo(200);
         assertThat(get("/graph.html").body()).contains("cytoscape.min.js");
+    }
+
+    @Test
+    void head_isAnsweredLikeGet() throws Exception {
+        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api/sessions")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
+
+        assertThat(response.statusCode()).isEqualTo(200);
     }
 
     @Test
