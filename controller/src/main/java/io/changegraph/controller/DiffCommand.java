@@ -47,10 +47,13 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the machine-readable report (changegraph-diff/v1)")
     private boolean json;
 
-    @Option(names = "--normalize", paramLabel = "FILE", description = "normalisation rules (YAML or JSON) instead of the defaults")
+    @Option(names = "--normalize", paramLabel = "FILE",
+            description = "normalisation rules (YAML or JSON) instead of the defaults")
     private Path normalize;
 
-    @Option(names = "--ignore-path", paramLabel = "GLOB", description = "leave out edges to matching normalised paths, e.g. '/var/log/**' (repeatable)")
+    @Option(names = "--ignore-path", paramLabel = "GLOB",
+            description = "leave out files with a matching path, as recorded or normalised,"
+                    + " e.g. '/var/log/**' or '~/.cache/**' (repeatable)")
     private List<String> ignorePaths = new ArrayList<>();
 
     @Option(names = "--ignore-verb", paramLabel = "VERB", description = "leave out a verb, e.g. read or exit (repeatable)")

@@ -11,7 +11,8 @@ import java.io.PrintWriter;
 @Command(name = "changegraph", mixinStandardHelpOptions = true, version = "changegraph 0.1.0",
         description = "Records what a change does to a host as a change-impact graph (eBPF).",
         subcommands = {RecordCommand.class, ExportCommand.class, DiffCommand.class, RulesCommand.class,
-                CheckCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+                CheckCommand.class, ServeCommand.class, AgentCommand.class, SessionCommand.class, SessionsCommand.class,
+                ShowCommand.class, InstallCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -45,10 +46,11 @@ public final class RulesCommand implements Callable<Integer> {
                 spec.commandLine().getOut().flush();
                 return 0;
             } catch (RulesException e) {
-                e.problems().forEach(spec.commandLine().getErr()::println);
-                spec.commandLine().getErr().println(e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems")
-                        + " in " + file + "; nothing was loaded");
-                spec.commandLine().getErr().flush();
+                PrintWriter err = spec.commandLine().getErr();
+                e.problems().forEach(err::println);
+                int n = e.problems().size();
+                err.println(n + (n == 1 ? " problem" : " problems") + " in " + file + "; nothing was loaded");
+                err.flush();
                 return 2;
             }
         }

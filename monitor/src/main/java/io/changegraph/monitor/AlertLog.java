@@ -61,11 +61,15 @@ final class AlertLog implements AutoCloseable {
         hit.ancestry().forEach(p -> ancestry.add(process(p)));
         out.put("ancestry", ancestry);
         out.put("chain", hit.chain());
-        Map<String, Object> edge = new LinkedHashMap<>();
-        edge.put("source", hit.alert().edgeSource());
-        edge.put("verb", hit.verb().wireName());
-        edge.put("target", hit.alert().edgeTarget());
-        out.put("edge", edge);
+        if (hit.alert().node() != null) {
+            out.put("node", hit.alert().node());
+        } else {
+            Map<String, Object> edge = new LinkedHashMap<>();
+            edge.put("source", hit.alert().edgeSource());
+            edge.put("verb", hit.verb().wireName());
+            edge.put("target", hit.alert().edgeTarget());
+            out.put("edge", edge);
+        }
         return out;
     }
 

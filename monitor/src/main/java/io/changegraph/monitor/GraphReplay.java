@@ -78,14 +78,18 @@ final class GraphReplay implements SessionContext {
 
     static String describe(Alert alert, GraphDocument graph) {
         GraphReplay replay = new GraphReplay(graph);
-        String subject = replay.nodes.get(alert.edgeSource()) instanceof ProcessNode p ? Hit.label(p)
-                : Objects.requireNonNullElse(alert.edgeSource(), "");
-        Node target = replay.nodes.get(alert.edgeTarget() != null ? alert.edgeTarget() : alert.node());
-        String object = target == null ? Objects.requireNonNullElse(alert.edgeTarget(), "")
-                : target instanceof FileNode file ? String.join(" -> ", file.paths())
-                : Hit.describe(replay.objectOf(target, alert.edgeVerb()), alert.edgeVerb(), null);
-        return alert.time() + "  " + alert.severity() + "  " + alert.ruleId() + "  " + subject + " "
-                + (alert.edgeVerb() == null ? "" : alert.edgeVerb().wireName() + " ") + object;
+        String sourceId = alert.edgeSource() != null ? alert.edgeSource() : alert.node();
+        String subject = replay.nodes.get(sourceId) instanceof ProcessNode p ? Hit.label(p)
+                : Objects.requireNonNullElse(sourceId, "?");
+        Node target = alert.edgeTarget() == null ? null : replay.nodes.get(alert.edgeTarget());
+        String object = switch (target) {
+            case null -> Objects.requireNonNullElse(alert.edgeTarget(), "");
+            case FileNode file -> String.join(" -> ", file.paths());
+            default -> Hit.describe(replay.objectOf(target, alert.edgeVerb()), alert.edgeVerb(), null);
+        };
+        String verb = alert.edgeVerb() == null ? "" : alert.edgeVerb().wireName() + " ";
+        return (alert.time() + "  " + alert.severity() + "  " + alert.ruleId() + "  " + subject + " " + verb
+                + object).strip() + (alert.edgeVerb() == null ? "  " + alert.description() : "");
     }
 
     @Override

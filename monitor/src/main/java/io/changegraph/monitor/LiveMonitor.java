@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,6 +27,7 @@ final class LiveMonitor implements Monitor {
     private static final int QUEUE_CAPACITY = 65_536;
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final RuleEngine engine;
     private final MonitorConfig config;
@@ -40,6 +42,8 @@ final class LiveMonitor implements Monitor {
     private final Thread dispatcher;
     private final Thread sender;
     private volatile boolean running = true;
+    /** Set by {@link #close()}: the sender delivers what is due until then and stops. */
+    private volatile long stopSendingAt = Long.MAX_VALUE;
 
     /** A queued request to flush one session's batches now. */
     private record EndOfSession(String sessionId) {
@@ -73,6 +77,8 @@ final class LiveMonitor implements Monitor {
             LOG.warn("alerts.smtp has username '{}' but no password: the variable named by password_env is not set",
                     config.smtp().username());
         }
+        // load Jackson's serializers now, not when the first alert should be logged within a second
+        Json.MAPPER.writeValueAsString(Map.of("warm", List.of(1L, "up", true)));
         LiveMonitor monitor = new LiveMonitor(rules, config, log, outbox);
         monitor.dispatcher.start();
         monitor.sender.start();
@@ -125,9 +131,12 @@ final class LiveMonitor implements Monitor {
         }
         running = false;
         join(dispatcher, TimeUnit.SECONDS.toMillis(5));
+        stopSendingAt = System.nanoTime() + DRAIN_NANOS; // deliver what is due now, briefly, then stop
+        long sendTimeout = Math.max(config.smtp() == null ? 0 : config.smtp().timeout().toMillis(),
+                config.webhook() == null ? 0 : config.webhook().timeout().toMillis());
+        join(sender, TimeUnit.NANOSECONDS.toMillis(DRAIN_NANOS) + sendTimeout + 1000);
         sender.interrupt();
-        long sendTimeout = config.smtp() == null ? 0 : config.smtp().timeout().toMillis() * 3;
-        join(sender, Math.max(sendTimeout, config.webhook() == null ? 0 : config.webhook().timeout().toMillis()) + 1000);
+        join(sender, 1000);
         if (webhook != null) {
             webhook.close();
         }
@@ -214,9 +223,16 @@ final class LiveMonitor implements Monitor {
 
     private void sendLoop() {
         ArrayDeque<Long> sentTimes = new ArrayDeque<>();
-        while (running && !Thread.currentThread().isInterrupted()) {
+        while (!Thread.currentThread().isInterrupted()) {
+            boolean closing = stopSendingAt != Long.MAX_VALUE;
+            if (closing && System.nanoTime() > stopSendingAt) {
+                break;
+            }
             Outbox.Pending pending = outbox.awaitDue(TICK_NANOS * 5);
             if (pending == null) {
+                if (closing) {
+                    break; // nothing due any more: the rest waits in the outbox for the next start
+                }
                 continue;
             }
             long now = System.nanoTime();

@@ -35,9 +35,8 @@ final class MailSink implements Sink {
             p.put(prefix + "starttls.enable", "true");
             p.put(prefix + "starttls.required", "true");
         }
-        if (smtp.tls() != MonitorConfig.Tls.NONE) {
-            p.put(prefix + "ssl.checkserveridentity", "true");
-        }
+        // trusting a certificate without a CA also gives up the host name check
+        p.put(prefix + "ssl.checkserveridentity", Boolean.toString(smtp.sslTrust() == null));
         if (smtp.sslTrust() != null) {
             p.put(prefix + "ssl.trust", smtp.sslTrust());
         }

@@ -54,7 +54,10 @@ public interface Monitor extends AutoCloseable {
     /** Hits that could not be queued for the log, mail and webhook (queue full). */
     long droppedHits();
 
-    /** Flushes pending hits to the outbox and stops the threads; unsent messages stay in the outbox. */
+    /**
+     * Flushes pending hits to the outbox, delivers what is due for up to 5 s, and stops the threads;
+     * what is still unsent stays in the outbox for the next start.
+     */
     @Override
     void close();
 }

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +32,7 @@ final class RuleEngine {
     private final Map<Verb, int[]> watching = new EnumMap<>(Verb.class);
     private final Map<Verb, int[]> remembering = new EnumMap<>(Verb.class);
     private final Map<String, SessionState> sessions = new ConcurrentHashMap<>();
+    private volatile LastSession last;
 
     RuleEngine(List<Rule> rules) {
         this.rules = List.copyOf(rules);
@@ -53,7 +53,7 @@ final class RuleEngine {
         if (watchers.length == 0 && rememberers.length == 0) {
             return List.of();
         }
-        SessionState state = sessions.computeIfAbsent(context.sessionId(), id -> new SessionState());
+        SessionState state = stateOf(context.sessionId());
         long now = nanos(event.time());
         List<Hit> hits = List.of();
         synchronized (state) {
@@ -71,7 +71,9 @@ final class RuleEngine {
                 Rule.Sequence after = rules.get(index).after();
                 if (after.subject().matches(event.subject())
                         && after.object().matches(event.object(), event.detail(), movesPath(event.verb()))) {
-                    state.memory(index).put(sequenceKey(after, event.subject(), event.object()), now);
+                    long[] seen = state.memory(index).computeIfAbsent(
+                            sequenceKey(after, event.subject(), event.object()), k -> new long[1]);
+                    seen[0] = now;
                 }
             }
         }
@@ -81,6 +83,21 @@ final class RuleEngine {
     /** Forgets a session's state. */
     void endSession(String sessionId) {
         sessions.remove(sessionId);
+        last = null;
+    }
+
+    /** The session's state; the last one used is remembered, as events of one session come in runs. */
+    private SessionState stateOf(String sessionId) {
+        LastSession recent = last;
+        if (recent != null && recent.id().equals(sessionId)) {
+            return recent.state();
+        }
+        SessionState state = sessions.computeIfAbsent(sessionId, id -> new SessionState(rules.size()));
+        last = new LastSession(sessionId, state);
+        return state;
+    }
+
+    private record LastSession(String id, SessionState state) {
     }
 
     private boolean matches(Rule rule, int index, Event event, Ancestry ancestry, SessionState state, long now) {
@@ -98,8 +115,8 @@ final class RuleEngine {
         }
         Rule.Sequence after = rule.after();
         if (after != null) {
-            Long earlier = state.memory(index).get(sequenceKey(after, event.subject(), event.object()));
-            if (earlier == null || earlier > now || now - earlier > after.within().toNanos()) {
+            long[] earlier = state.memory(index).get(sequenceKey(after, event.subject(), event.object()));
+            if (earlier == null || earlier[0] > now || now - earlier[0] > after.within().toNanos()) {
                 return false;
             }
         }
@@ -128,8 +145,12 @@ final class RuleEngine {
             description = description + " (more than " + rule.threshold().moreThan() + " in "
                     + rule.threshold().window().toMillis() / 1000.0 + " s)";
         }
-        Alert alert = new Alert(rule.id(), rule.severity().wireName(), description, null, event.subject().id(),
-                event.verb(), context.targetId(event), event.time());
+        // a count over a window is about the process, not about the one edge that crossed it
+        Alert alert = rule.threshold() != null
+                ? new Alert(rule.id(), rule.severity().wireName(), description, event.subject().id(), null, null,
+                        null, event.time())
+                : new Alert(rule.id(), rule.severity().wireName(), description, null, event.subject().id(),
+                        event.verb(), context.targetId(event), event.time());
         return new Hit(context.sessionId(), rule, alert, event.subject(), ancestors, event.verb(), object,
                 event.failed() > 0, event.count());
     }
@@ -203,27 +224,43 @@ final class RuleEngine {
 
     /** State of one session: earlier behaviours and counting windows, per rule index. */
     private static final class SessionState {
-        private final Map<Integer, Map<String, Long>> memories = new HashMap<>();
-        private final Map<Integer, Map<String, Window>> windows = new HashMap<>();
+        private final List<Bounded<long[]>> memories;
+        private final List<Bounded<Window>> windows;
 
+        SessionState(int rules) {
+            memories = new ArrayList<>(java.util.Collections.nCopies(rules, null));
+            windows = new ArrayList<>(java.util.Collections.nCopies(rules, null));
+        }
 
-        Map<String, Long> memory(int rule) {
-            return memories.computeIfAbsent(rule, r -> new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                    return size() > MEMORY_PER_RULE;
-                }
-            });
+        /** When each remembered earlier behaviour was last seen (one-element arrays, updated in place). */
+        Bounded<long[]> memory(int rule) {
+            Bounded<long[]> memory = memories.get(rule);
+            if (memory == null) {
+                memory = new Bounded<>();
+                memories.set(rule, memory);
+            }
+            return memory;
         }
 
         Window window(int rule, String key) {
-            Map<String, Window> byKey = windows.computeIfAbsent(rule, r -> new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
-                    return size() > MEMORY_PER_RULE;
-                }
-            });
+            Bounded<Window> byKey = windows.get(rule);
+            if (byKey == null) {
+                byKey = new Bounded<>();
+                windows.set(rule, byKey);
+            }
             return byKey.computeIfAbsent(key, k -> new Window());
+        }
+    }
+
+    /** At most {@link #MEMORY_PER_RULE} entries; the first inserted are forgotten first. */
+    private static final class Bounded<V> extends LinkedHashMap<String, V> {
+        Bounded() {
+            super(1024);
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+            return size() > MEMORY_PER_RULE;
         }
     }
 

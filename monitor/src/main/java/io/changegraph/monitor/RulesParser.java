@@ -130,12 +130,11 @@ final class RulesParser {
 
     private MonitorConfig alerts(YNode node) {
         MonitorConfig config = MonitorConfig.defaults();
-        YMap alerts = map(node, "'alerts'");
+        String where = "in 'alerts'";
+        YMap alerts = section(node, where, ALERTS_KEYS);
         if (alerts == null) {
             return config;
         }
-        String where = "in 'alerts'";
-        checkKeys(alerts, ALERTS_KEYS, where);
         Map<String, YEntry> e = alerts.entries();
         if (e.containsKey("groups")) {
             groups = groups(e.get("groups").value());
@@ -189,12 +188,11 @@ final class RulesParser {
     }
 
     private MonitorConfig.Smtp smtp(YNode node) {
-        YMap smtp = map(node, "'alerts.smtp'");
+        String where = "in 'alerts.smtp'";
+        YMap smtp = section(node, where, SMTP_KEYS);
         if (smtp == null) {
             return null;
         }
-        String where = "in 'alerts.smtp'";
-        checkKeys(smtp, SMTP_KEYS, where);
         Map<String, YEntry> e = smtp.entries();
         String host = requiredString(smtp, "host", where);
         MonitorConfig.Tls tls = e.containsKey("tls")
@@ -225,12 +223,11 @@ final class RulesParser {
     }
 
     private MonitorConfig.Webhook webhook(YNode node) {
-        YMap webhook = map(node, "'alerts.webhook'");
+        String where = "in 'alerts.webhook'";
+        YMap webhook = section(node, where, WEBHOOK_KEYS);
         if (webhook == null) {
             return null;
         }
-        String where = "in 'alerts.webhook'";
-        checkKeys(webhook, WEBHOOK_KEYS, where);
         String url = requiredString(webhook, "url", where);
         Duration timeout = duration(webhook.entries().get("timeout_seconds"), "'timeout_seconds' " + where,
                 Duration.ofSeconds(10));
@@ -315,43 +312,33 @@ final class RulesParser {
     }
 
     private ProcessMatcher process(YNode node, String where) {
-        YMap map = map(node, where);
+        YMap map = section(node, where, PROCESS_KEYS);
         if (map == null) {
             return ProcessMatcher.ANY;
         }
-        checkKeys(map, PROCESS_KEYS, where);
         Map<String, YEntry> e = map.entries();
-        return new ProcessMatcher(globs(e.get("exe"), "'exe' " + where), regex(e.get("argv"), "'argv' " + where), ints(e.get("uid"), "'uid' " + where),
-                ints(e.get("euid"), "'euid' " + where));
+        return new ProcessMatcher(globs(e.get("exe"), "'exe' " + where), regex(e.get("argv"), "'argv' " + where),
+                ints(e.get("uid"), "'uid' " + where), ints(e.get("euid"), "'euid' " + where));
     }
 
     private ObjectMatcher object(YNode node, String where) {
-        YMap map = map(node, where);
+        YMap map = section(node, where, OBJECT_KEYS);
         if (map == null) {
             return ObjectMatcher.ANY;
         }
-        checkKeys(map, OBJECT_KEYS, where);
         Map<String, YEntry> e = map.entries();
         Set<String> kinds = words(e.get("kind"), KINDS, "'kind' " + where);
         Set<String> families = words(e.get("family"), FAMILIES, "'family' " + where);
-        List<Cidr> cidrs = new ArrayList<>();
-        for (YScalar item : e.containsKey("address") ? scalars(e.get("address").value(), "'address' " + where)
-                : List.<YScalar>of()) {
+        List<Cidr> cidrs = each(e.get("address"), "'address' " + where, item -> {
             try {
-                cidrs.add(Cidr.parse(item.text()));
+                return Cidr.parse(item.text());
             } catch (IllegalArgumentException bad) {
-                problems.add(item.loc(), "bad CIDR '" + item.text() + "' for 'address' " + where + ": " + bad.getMessage(),
-                        "write an address or network such as 10.0.0.0/8, 127.0.0.1 or ::1/128");
+                problems.add(item.loc(), "bad CIDR '" + item.text() + "' for 'address' " + where + ": "
+                        + bad.getMessage(), "write an address or network such as 10.0.0.0/8, 127.0.0.1 or ::1/128");
+                return null;
             }
-        }
-        List<PortRange> ports = new ArrayList<>();
-        for (YScalar item : e.containsKey("port") ? scalars(e.get("port").value(), "'port' " + where)
-                : List.<YScalar>of()) {
-            PortRange range = portRange(item, "'port' " + where);
-            if (range != null) {
-                ports.add(range);
-            }
-        }
+        });
+        List<PortRange> ports = each(e.get("port"), "'port' " + where, item -> portRange(item, "'port' " + where));
         Set<Integer> pids = ints(e.get("pid"), "'pid' " + where);
         Boolean inSession = e.containsKey("in_session") ? bool(e.get("in_session").value(), "'in_session' " + where)
                 : null;
@@ -359,18 +346,17 @@ final class RulesParser {
         for (String name : words(e.get("mode"), MODE_BITS.keySet().stream().sorted().toList(), "'mode' " + where)) {
             mode |= MODE_BITS.get(name);
         }
-        return new ObjectMatcher(kinds, globs(e.get("path"), "'path' " + where), regex(e.get("path_regex"), "'path_regex' " + where),
-                globs(e.get("name"), "'name' " + where), families, cidrs, ports, pids, inSession, mode,
-                regex(e.get("detail"), "'detail' " + where));
+        return new ObjectMatcher(kinds, globs(e.get("path"), "'path' " + where),
+                regex(e.get("path_regex"), "'path_regex' " + where), globs(e.get("name"), "'name' " + where),
+                families, cidrs, ports, pids, inSession, mode, regex(e.get("detail"), "'detail' " + where));
     }
 
     private Sequence after(YNode node, String ruleWhere) {
         String where = nested("after", ruleWhere);
-        YMap map = map(node, where);
+        YMap map = section(node, where, AFTER_KEYS);
         if (map == null) {
             return null;
         }
-        checkKeys(map, AFTER_KEYS, where);
         Map<String, YEntry> e = map.entries();
         Set<Verb> verbs = e.containsKey("verbs") ? verbs(e.get("verbs").value(), "'verbs' " + where) : Set.of();
         if (!e.containsKey("verbs")) {
@@ -391,11 +377,10 @@ final class RulesParser {
 
     private Threshold threshold(YNode node, String ruleWhere) {
         String where = nested("threshold", ruleWhere);
-        YMap map = map(node, where);
+        YMap map = section(node, where, THRESHOLD_KEYS);
         if (map == null) {
             return null;
         }
-        checkKeys(map, THRESHOLD_KEYS, where);
         Map<String, YEntry> e = map.entries();
         Long moreThan = null;
         if (e.containsKey("more_than")) {
@@ -448,6 +433,15 @@ final class RulesParser {
                         "known keys: " + String.join(", ", known));
             }
         });
+    }
+
+    /** A mapping whose keys must be among {@code known}; null (reported) when the node is not a mapping. */
+    private YMap section(YNode node, String where, List<String> known) {
+        YMap map = map(node, where);
+        if (map != null) {
+            checkKeys(map, known, where);
+        }
+        return map;
     }
 
     private YMap map(YNode node, String what) {
@@ -578,36 +572,45 @@ final class RulesParser {
     }
 
     private Set<String> words(YEntry entry, List<String> allowed, String where) {
-        if (entry == null) {
-            return Set.of();
-        }
-        Set<String> out = new HashSet<>();
-        for (YScalar item : scalars(entry.value(), where)) {
+        return new HashSet<>(each(entry, where, item -> {
             if (allowed.contains(item.text())) {
-                out.add(item.text());
-            } else {
-                problems.add(item.loc(), "'" + item.text() + "' is not allowed for " + where,
-                        "allowed: " + String.join(", ", allowed));
+                return item.text();
+            }
+            problems.add(item.loc(), "'" + item.text() + "' is not allowed for " + where,
+                    "allowed: " + String.join(", ", allowed));
+            return null;
+        }));
+    }
+
+    /**
+     * Converts each value of a single value or list; {@code convert} reports its own problem and returns
+     * null for a bad value, which is left out. An absent entry is an empty list.
+     */
+    private <T> List<T> each(YEntry entry, String where, Function<YScalar, T> convert) {
+        List<T> out = new ArrayList<>();
+        if (entry == null) {
+            return out;
+        }
+        for (YScalar item : scalars(entry.value(), where)) {
+            T value = convert.apply(item);
+            if (value != null) {
+                out.add(value);
             }
         }
         return out;
     }
 
     private List<Glob> globs(YEntry entry, String where) {
-        List<Glob> out = new ArrayList<>();
-        if (entry == null) {
-            return out;
-        }
-        for (YScalar item : scalars(entry.value(), where)) {
+        return each(entry, where, item -> {
             try {
-                out.add(Glob.of(item.text()));
+                return Glob.of(item.text());
             } catch (IllegalArgumentException bad) {
                 problems.add(item.loc(), "bad glob '" + item.text() + "' for " + where + ": "
                         + YamlTree.firstLine(bad.getMessage()),
                         "use * within a directory, ** across directories, ? for one character, [abc], {a,b}");
+                return null;
             }
-        }
-        return out;
+        });
     }
 
     private Pattern regex(YEntry entry, String where) {
@@ -630,17 +633,10 @@ final class RulesParser {
     }
 
     private Set<Integer> ints(YEntry entry, String where) {
-        Set<Integer> out = new HashSet<>();
-        if (entry == null) {
-            return out;
-        }
-        for (YScalar item : scalars(entry.value(), where)) {
+        return new HashSet<>(each(entry, where, item -> {
             Long value = integer(item, "entries of " + where, 0, Integer.MAX_VALUE);
-            if (value != null) {
-                out.add(value.intValue());
-            }
-        }
-        return out;
+            return value == null ? null : value.intValue();
+        }));
     }
 
     private PortRange portRange(YScalar item, String where) {

@@ -1,16 +1,13 @@
 package io.changegraph.monitor;
 
 import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Edge;
 import io.changegraph.repository.Event;
-import io.changegraph.repository.FileNode;
 import io.changegraph.repository.FileRef;
 import io.changegraph.repository.Ids;
 import io.changegraph.repository.ModuleNode;
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.RemoteNode;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -47,54 +44,11 @@ public interface SessionContext {
      * edge the event produced. Apply the event to the graph before calling {@link Monitor#onEvent}.
      */
     static SessionContext of(String sessionId, ChangeGraph graph) {
-        Objects.requireNonNull(graph, "graph");
-        SessionContext ancestry = of(sessionId, p -> graph.ancestors(p.id()));
-        return new SessionContext() {
-            @Override
-            public String sessionId() {
-                return sessionId;
-            }
-
-            @Override
-            public List<ProcessNode> ancestors(ProcessNode process) {
-                return ancestry.ancestors(process);
-            }
-
-            @Override
-            public String targetId(Event event) {
-                if (!(event.object() instanceof FileRef file)) {
-                    return SessionContext.super.targetId(event);
-                }
-                String found = null;
-                Instant latest = Instant.MIN;
-                for (Edge edge : graph.edgesFrom(event.subject().id())) {
-                    if (edge.verb() == event.verb() && edge.last() != null && edge.last().isAfter(latest)
-                            && graph.node(edge.target()).orElse(null) instanceof FileNode node
-                            && node.paths().contains(file.path())) {
-                        found = edge.target();
-                        latest = edge.last();
-                    }
-                }
-                return found != null ? found : SessionContext.super.targetId(event);
-            }
-        };
+        return new GraphContext(sessionId, graph);
     }
 
     /** A context from a session id and an ancestry lookup (parent first). */
     static SessionContext of(String sessionId, Function<ProcessNode, List<ProcessNode>> ancestors) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        Objects.requireNonNull(ancestors, "ancestors");
-        return new SessionContext() {
-            @Override
-            public String sessionId() {
-                return sessionId;
-            }
-
-            @Override
-            public List<ProcessNode> ancestors(ProcessNode process) {
-                List<ProcessNode> found = ancestors.apply(process);
-                return found == null ? List.of() : found;
-            }
-        };
+        return new LookupContext(sessionId, ancestors);
     }
 }

@@ -17,6 +17,8 @@ import java.util.Map;
  * validation errors can say {@code file:line:column}. Jackson's own {@code JsonNode} forgets locations.
  */
 final class YamlTree {
+    private static final int MAX_DEPTH = 32;
+
     private YamlTree() {
     }
 
@@ -80,7 +82,7 @@ final class YamlTree {
             if (first == null) {
                 return null;
             }
-            return read(file, parser, problems);
+            return read(file, parser, problems, 0);
         } catch (JsonProcessingException e) {
             problems.add(Loc.of(file, e.getLocation()), "YAML syntax error: " + firstLine(e.getOriginalMessage()),
                     "check indentation, quoting and that lists start with '- '");
@@ -92,9 +94,14 @@ final class YamlTree {
         }
     }
 
-    private static YNode read(String file, JsonParser parser, Problems problems) throws IOException {
+    private static YNode read(String file, JsonParser parser, Problems problems, int depth) throws IOException {
         Loc loc = Loc.of(file, parser.currentTokenLocation());
         JsonToken token = parser.currentToken();
+        if (depth > MAX_DEPTH && (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)) {
+            problems.add(loc, "nested more than " + MAX_DEPTH + " levels deep", "a rules file needs at most 6");
+            parser.skipChildren();
+            return new YScalar(loc, JsonToken.VALUE_NULL, "");
+        }
         switch (token) {
             case START_OBJECT -> {
                 Map<String, YEntry> entries = new LinkedHashMap<>();
@@ -102,7 +109,7 @@ final class YamlTree {
                     String key = parser.currentName();
                     Loc keyLoc = Loc.of(file, parser.currentTokenLocation());
                     parser.nextToken();
-                    YNode value = read(file, parser, problems);
+                    YNode value = read(file, parser, problems, depth + 1);
                     if (entries.putIfAbsent(key, new YEntry(keyLoc, value)) != null) {
                         problems.add(keyLoc, "duplicate key '" + key + "'",
                                 "first written at " + entries.get(key).keyLoc() + "; keep one");
@@ -113,7 +120,7 @@ final class YamlTree {
             case START_ARRAY -> {
                 List<YNode> items = new ArrayList<>();
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(read(file, parser, problems));
+                    items.add(read(file, parser, problems, depth + 1));
                 }
                 return new YList(loc, items);
             }

@@ -147,6 +147,47 @@ class MonitorAlertsTest {
     }
 
     @Test
+    void close_sendsTheLastWindowBeforeStopping() throws Exception {
+        GreenMail server = smtpServer(freePort(), false);
+        MonitorConfig config = config(server.getSmtp().getPort(), null, null)
+                .withTiming(Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofSeconds(1));
+        Monitor monitor = start(config);
+        monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), session);
+        monitor.close();
+        assertThat(server.getReceivedMessages()).hasSize(1);
+        assertThat(outboxFiles()).isZero();
+    }
+
+    @Test
+    void mail_rateLimit_holdsTheRestInTheOutbox() throws Exception {
+        GreenMail server = smtpServer(freePort(), false);
+        MonitorConfig base = config(server.getSmtp().getPort(), null, null);
+        MonitorConfig twoPerMinute = new MonitorConfig(base.alertLog(), base.outbox(), base.window(), 2,
+                base.retryInitial(), base.retryMax(), base.smtp(), null, base.severityRecipients());
+        Monitor monitor = start(twoPerMinute);
+        for (int s = 0; s < 5; s++) {
+            monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), new Fixtures.Tree("s" + s, shell, rm));
+        }
+        assertThat(server.waitForIncomingEmail(5_000, 2)).isTrue();
+        Thread.sleep(2_000);
+        assertThat(server.getReceivedMessages()).hasSize(2);
+        assertThat(outboxFiles()).isEqualTo(3);
+    }
+
+    @Test
+    void mail_implicitTls_arrives() throws Exception {
+        GreenMail server = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+        server.start();
+        open.add(server::stop);
+        MonitorConfig config = config(25, null, null).withSmtp(new MonitorConfig.Smtp("127.0.0.1",
+                server.getSmtps().getPort(), MonitorConfig.Tls.IMPLICIT, null, null, "changegraph@example.com", "*",
+                Duration.ofSeconds(2)));
+        Monitor monitor = start(config);
+        monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), session);
+        assertThat(server.waitForIncomingEmail(10_000, 1)).isTrue();
+    }
+
+    @Test
     void mail_smtpDownFor10sThenUp_arrivesOnceNotTwice() throws Exception {
         int port = freePort();
         Monitor monitor = start(config(port, null, null));

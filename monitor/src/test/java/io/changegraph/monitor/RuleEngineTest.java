@@ -5,6 +5,7 @@ import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.Verb;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static io.changegraph.monitor.Fixtures.event;
@@ -102,6 +103,12 @@ class RuleEngineTest {
         }
         assertThat(hits).as("each process crossed once").isEqualTo(2);
         assertThat(hits(engine, tree, event(5, aliceRm, Verb.UNLINK, file("/a5"), null))).isZero();
+        List<Hit> crossing = List.of();
+        for (int i = 6; crossing.isEmpty(); i++) {
+            crossing = engine.evaluate(event(i, aliceRm, Verb.UNLINK, file("/a" + i), null), tree);
+        }
+        assertThat(crossing.getFirst().alert().node()).as("a count annotates the process").isEqualTo(aliceRm.id());
+        assertThat(crossing.getFirst().alert().edgeTarget()).isNull();
     }
 
     @Test

@@ -76,18 +76,24 @@ class RulesParserTest {
                 """);
         assertThat(problems).anySatisfy(p -> assertThat(p)
                 .isEqualTo("r.yaml:3:15: 'severity' in rule 'x' must be one of info, warning, critical, not 'high'"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).isEqualTo("r.yaml:5:28: 'more_than' in 'threshold' of rule 'x' must be a whole number from 0 to 1000000000,"
-                        + " not 'many'"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("r.yaml:5:50: 'window_seconds' in 'threshold' of rule 'x'")
-                .contains("number of seconds"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("r.yaml:6:42: 'same_object' in 'after' of rule 'x'")
-                .contains("true or false"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).isEqualTo("r.yaml:5:28: 'more_than' in 'threshold' of"
+                + " rule 'x' must be a whole number from 0 to 1000000000, not 'many'"));
+        assertThat(problems).anySatisfy(p -> assertThat(p)
+                .startsWith("r.yaml:5:50: 'window_seconds' in 'threshold' of rule 'x'").contains("number of seconds"));
+        assertThat(problems).anySatisfy(p -> assertThat(p)
+                .startsWith("r.yaml:6:42: 'same_object' in 'after' of rule 'x'").contains("true or false"));
     }
 
     @Test
     void parse_syntaxError_isLocated() {
         assertThat(problems("rules:\n  - id: x\n   severity: [oops\n")).singleElement()
                 .satisfies(p -> assertThat(p).matches("r\\.yaml:\\d+:\\d+: YAML syntax error: .*"));
+    }
+
+    @Test
+    void parse_deepNesting_isLocatedNotACrash() {
+        String deep = "rules: " + "[".repeat(5000) + "]".repeat(5000) + "\n";
+        assertThat(problems(deep)).isNotEmpty().allSatisfy(p -> assertThat(p).matches("r\\.yaml:\\d+:\\d+: .*"));
     }
 
     @Test

@@ -130,7 +130,10 @@ final class CanonicalSide {
         return start;
     }
 
-    /** Whether an edge takes part in the comparison: its verb and its target's paths are not ignored. */
+    /**
+     * Whether an edge takes part in the comparison: its verb is not ignored, and no path its target had
+     * matches an ignored glob, as recorded or normalised ({@code /home/*}{@code /.cache/**} or {@code ~/.cache/**}).
+     */
     private boolean isCompared(Edge edge, Node target) {
         if (options.ignoreVerbs().contains(edge.verb())) {
             return false;
@@ -139,18 +142,20 @@ final class CanonicalSide {
             return true;
         }
         for (String path : file.paths()) {
-            String normal = normalizer.apply(path);
-            for (PathMatcher matcher : ignored) {
-                try {
-                    if (matcher.matches(Path.of(normal))) {
-                        return false;
-                    }
-                } catch (InvalidPathException e) {
-                    return true;
-                }
+            if (ignoredPath(path) || ignoredPath(normalizer.applyOnce(path))) {
+                return false;
             }
         }
         return true;
+    }
+
+    private boolean ignoredPath(String path) {
+        try {
+            Path asPath = Path.of(path);
+            return ignored.stream().anyMatch(matcher -> matcher.matches(asPath));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     boolean isProcess(int node) {

@@ -10,7 +10,8 @@ import java.util.Set;
  * How {@link GraphDiff} compares two graphs.
  *
  * @param normalization  which strings are treated as equal (temp names, homes, user, host, pids)
- * @param ignorePaths    glob patterns ({@code /var/log/**}) on normalised paths whose edges are left out
+ * @param ignorePaths    glob patterns ({@code /var/log/**}) on paths, as recorded or normalised ({@code ~/.cache/**}):
+ *                       edges to files that had a matching path are left out
  * @param ignoreVerbs    verbs left out of the comparison ({@code exit} also leaves out exit statuses)
  * @param countTolerance an edge is changed when its count or bytes differ by this factor or more (zero counts as
  *                       one); 0 compares no counts

@@ -186,6 +186,25 @@ class ChangeGraphTest {
     }
 
     @Test
+    void apply_fromManyThreads_losesNoCount() throws InterruptedException {
+        List<Thread> threads = IntStream.range(0, 4).mapToObj(t -> Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 5_000; i++) {
+                graph.apply(new Event(at(i % 60), bash, Verb.WRITE, FileRef.of("/tmp/f" + (i % 10)), 2, 3, 0, null));
+            }
+        })).toList();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        GraphDocument document = graph.snapshot();
+        assertThat(document.stats().events()).isEqualTo(20_000);
+        assertThat(document.edges()).hasSize(10).allSatisfy(edge -> {
+            assertThat(edge.count()).isEqualTo(4_000);
+            assertThat(edge.bytes()).isEqualTo(6_000);
+        });
+    }
+
+    @Test
     void unknownNode_hasNoEdgesNoAncestors() {
         assertThat(graph.edgesFrom("p-none")).isEmpty();
         assertThat(graph.ancestors("p-none")).isEmpty();

@@ -181,6 +181,22 @@ class GraphDiffTest {
         assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS).differences()).hasSize(2);
         assertThat(GraphDiff.compare(canary, production.record(),
                 DEFAULTS.withIgnorePaths(List.of("/var/log/**")).withIgnoreVerbs(Set.of(Verb.CHOWN))).differences()).isEmpty();
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS.withIgnorePaths(List.of("/var/log/**")))
+                .differences()).extracting(Difference::verb).containsExactly(Verb.CHOWN);
+    }
+
+    @Test
+    void diff_ignorePath_matchesRecordedOrNormalisedPath() {
+        DeployRun production = otherUser();
+        production.extras.add(script -> script.graph().apply(Event.once(script.run().at(30), script.process(), Verb.WRITE,
+                FileRef.of(script.run().home + "/.cache/pip/x"), false, null)));
+        GraphDocument canary = new DeployRun().record();
+
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS).differences()).hasSize(1);
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS.withIgnorePaths(List.of("~/.cache/**")))
+                .differences()).isEmpty();
+        assertThat(GraphDiff.compare(canary, production.record(), DEFAULTS.withIgnorePaths(List.of("/home/*/.cache/**")))
+                .differences()).isEmpty();
     }
 
     @Test
@@ -226,6 +242,33 @@ class GraphDiffTest {
     }
 
     @Test
+    void diff_deepSpawnChain_isComparedWithoutRecursion() {
+        GraphDocument canary = chain(20_000, 100, "/tmp/tmp.AAAAAAAAAA");
+        GraphDocument production = chain(20_000, 90_000, "/tmp/tmp.BBBBBBBBBB");
+
+        assertThat(GraphDiff.compare(canary, production, DEFAULTS).differences()).isEmpty();
+        assertThat(GraphDiff.compare(canary, chain(20_001, 500, "/tmp/tmp.CCCCCCCCCC"), DEFAULTS).differences())
+                .singleElement().satisfies(difference -> assertThat(difference.ancestry()).hasSize(20_000));
+    }
+
+    /** A shell nesting itself {@code depth} times, each level writing one temp file. */
+    private static GraphDocument chain(int depth, int pidBase, String tempDir) {
+        DeployRun run = new DeployRun();
+        ChangeGraph graph = new ChangeGraph(new Session("s-" + pidBase, "h", "alice", pidBase, List.of("sh"), run.start, null));
+        ProcessNode parent = null;
+        for (int level = 0; level < depth; level++) {
+            ProcessNode process = new ProcessNode(pidBase + level, level, parent == null ? 1 : parent.pid(), "/bin/sh",
+                    List.of("sh", "-c", "nest"), "/", 0, 0, 0, null, true, run.start, null);
+            if (parent != null) {
+                graph.apply(Event.once(run.start, parent, Verb.SPAWN, process, false, null));
+            }
+            graph.apply(Event.once(run.start, process, Verb.WRITE, FileRef.of(tempDir + "/level"), false, null));
+            parent = process;
+        }
+        return graph.snapshot();
+    }
+
+    @Test
     void json_isDeterministicSortedAndComplete() throws Exception {
         DeployRun production = DeployRun.otherHonestRun();
         production.logWriteFails = true;
@@ -243,6 +286,9 @@ class GraphDiffTest {
         assertThat(difference.get("production").get("failed").asLong()).isEqualTo(5);
         assertThat(difference.get("ancestry").get(1).asText()).isEqualTo("bash ~/deploy/deploy.sh");
         assertThat(json.indexOf("\"canary\"")).isLessThan(json.indexOf("\"differences\""));
+        assertThat(root.get("options").get("count_tolerance").asDouble()).isEqualTo(10);
+        assertThat(root.get("options").get("remote_match").asText()).isEqualTo("full");
+        assertThat(root.get("options").get("normalization_rules").get(0).asText()).isEqualTo("home");
     }
 
     @Test

@@ -1,0 +1,377 @@
+package io.changegraph.controller;
+
+import io.changegraph.consumer.Consumer;
+import io.changegraph.consumer.ProcSnapshot;
+import io.changegraph.probes.ProbeTunables;
+import io.changegraph.probes.TraceProbe;
+import io.changegraph.repository.ChangeGraph;
+import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.Stats;
+import io.changegraph.repository.store.Journal;
+import io.changegraph.repository.store.SessionRecord;
+import io.changegraph.repository.store.SessionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The privileged agent: one loaded probe and one poll thread ({@link Tracing}) serving any number of
+ * sessions. Records are demultiplexed by the header's tgid: a map tgid → session, a child added to its
+ * parent's session on fork (before the fork record is decoded), a process removed on exit (after). Each
+ * session has its own consumer, graph and journal ({@link AgentSession}); the journals are flushed every
+ * {@code flush_interval} (at most a second) by one flush thread, which also rewrites the graph files,
+ * ends sessions whose last process exited and prunes old sessions daily.
+ *
+ * <p>Lifecycle: {@link #start} (store, retention, probes, recovery of sessions a previous agent left
+ * live, flush thread) → {@link #register} as sessions arrive → {@link #close} (final flush; live sessions
+ * stay {@code live} in the store, so the next start resumes them or marks them interrupted).
+ */
+final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    private static final Path PROC = Path.of("/proc");
+    private static final int KIND_FORK = 1;
+    private static final int KIND_EXIT = 3;
+    private static final long OFFSET_KIND = 8;
+    private static final long OFFSET_TGID = 12;
+    private static final long OFFSET_CHILD_TGID = 40;
+
+    private final AgentConfig config;
+    private final SessionStore store;
+    private final Map<Integer, AgentSession> byTgid = new ConcurrentHashMap<>();
+    private final Map<String, AgentSession> live = new ConcurrentHashMap<>();
+    private final AtomicLong unknownRecords = new AtomicLong();
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    private final String host = Recorder.hostName();
+    private final int self = (int) ProcessHandle.current().pid();
+    private Tracing tracing;
+    private ScheduledExecutorService flusher;
+    private Instant nextPrune = Instant.EPOCH;
+
+    Agent(AgentConfig config) {
+        this.config = config;
+        this.store = new SessionStore(config.store());
+    }
+
+    SessionStore store() {
+        return store;
+    }
+
+    void start(ProbeTunables tunables) throws IOException {
+        store.create();
+        pruneIfDue();
+        tracing = Tracing.start(tunables, this::onRecord);
+        recover();
+        long every = config.flushInterval().toMillis();
+        flusher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("changegraph-flush")
+                .daemon(true).unstarted(r));
+        flusher.scheduleWithFixedDelay(this::flushSafely, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the poll thread: hands the record to the session its process belongs to. */
+    private void onRecord(MemorySegment record) {
+        if (record.byteSize() < 24) {
+            unknownRecords.incrementAndGet();
+            return;
+        }
+        int kind = record.get(ValueLayout.JAVA_INT_UNALIGNED, OFFSET_KIND);
+        int tgid = record.get(ValueLayout.JAVA_INT_UNALIGNED, OFFSET_TGID);
+        AgentSession session = byTgid.get(tgid);
+        if (session == null) {
+            if (unknownRecords.incrementAndGet() % 1000 == 1) {
+                LOG.debug("record of kind {} from tgid {} that belongs to no session ({} so far)", kind, tgid,
+                        unknownRecords.get());
+            }
+            return;
+        }
+        if (kind == KIND_FORK && record.byteSize() >= OFFSET_CHILD_TGID + 4) {
+            int child = record.get(ValueLayout.JAVA_INT_UNALIGNED, OFFSET_CHILD_TGID);
+            session.addMember(child);
+            byTgid.put(child, session);
+        }
+        session.accept(record);
+        if (kind == KIND_EXIT) {
+            byTgid.remove(tgid, session);
+            if (session.removeMember(tgid)) {
+                LOG.debug("session {}: its last process {} exited", session.id(), tgid);
+                session.finish(Instant.now());
+            }
+        }
+    }
+
+    /** What a registration asks for; validated by {@link AgentProtocol} before it gets here. */
+    record Registration(int pid, int uid, String user, String tty, String client, List<String> command) {
+    }
+
+    /**
+     * Starts following {@code pid} (and its existing descendants) as a new session; when it is already
+     * followed, returns the session it is in (a nested {@code changegraph session} changes nothing).
+     */
+    String register(Registration r) throws IOException {
+        AgentSession existing = byTgid.get(r.pid());
+        if (existing != null) {
+            return existing.id();
+        }
+        ProcSnapshot root = Consumer.readProc(PROC, r.pid());
+        Instant now = Instant.now();
+        String id = store.newId(host, r.pid(), now);
+        SessionRecord record = new SessionRecord(id, host, r.user(), r.uid(), r.pid(), root.startNs(), r.client(),
+                r.tty(), r.command(), now, null, SessionRecord.State.LIVE, Stats.EMPTY, 0);
+        store.write(record);
+        AgentSession session = new AgentSession(record, new ChangeGraph(record.session()),
+                Journal.open(store.journal(id)), 0, lostKernel());
+        follow(session, r.pid());
+        live.put(id, session);
+        LOG.info("session {} started: user {} (uid {}) pid {} from '{}' tty '{}' command {}", id, r.user(), r.uid(),
+                r.pid(), r.client(), r.tty(), r.command());
+        return id;
+    }
+
+    /** Follows the root and its existing descendants (parents first), each seeded from /proc. */
+    private void follow(AgentSession session, int rootPid) throws IOException {
+        TraceProbe probe = tracing.probe();
+        Set<Integer> seeded = new HashSet<>();
+        synchronized (session) {
+            for (int pass = 0; pass < 2; pass++) {
+                Map<Integer, Integer> parents = ProcessTree.parents(PROC);
+                List<Integer> pids = pass == 0 ? List.of(rootPid)
+                        : ProcessTree.descendants(parents, rootPid, Set.of(self));
+                for (int pid : pids) {
+                    if (seeded.contains(pid) || byTgid.containsKey(pid) && byTgid.get(pid) != session) {
+                        continue;
+                    }
+                    session.addMember(pid);
+                    byTgid.put(pid, session);
+                    probe.follow(pid);
+                    try {
+                        session.consumer().seedProcess(Consumer.readProc(PROC, pid));
+                        seeded.add(pid);
+                    } catch (IOException e) {
+                        probe.unfollow(pid);
+                        byTgid.remove(pid, session);
+                        session.removeMember(pid);
+                        if (pid == rootPid) {
+                            throw new IOException("process " + pid + " exited before it could be followed");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sessions a previous agent left live: still running → followed again; gone → interrupted. */
+    private void recover() {
+        for (SessionRecord r : store.list(LOG::warn)) {
+            if (r.state() != SessionRecord.State.LIVE) {
+                continue;
+            }
+            try {
+                if (sameProcess(r.rootPid(), r.rootStartNs())) {
+                    resume(r);
+                } else {
+                    interrupt(r);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("session {} could not be recovered: {}", r.id(), e.getMessage());
+            }
+        }
+    }
+
+    private void resume(SessionRecord r) throws IOException {
+        ChangeGraph graph = new ChangeGraph(r.session());
+        Journal.ReplayResult replay = Journal.replay(store.journal(r.id()), graph::apply);
+        warn(replay, r.id());
+        Journal journal = Journal.open(store.journal(r.id()));
+        SessionRecord resumed = r.resumedOnce();
+        AgentSession session = new AgentSession(resumed, graph, journal, replay.events(), lostKernel());
+        store.write(resumed);
+        follow(session, r.rootPid());
+        live.put(r.id(), session);
+        LOG.info("session {} resumed after an agent restart: {} events replayed, pid {} followed again"
+                + " (what happened while the agent was down is not recorded)", r.id(), replay.events(), r.rootPid());
+    }
+
+    private void interrupt(SessionRecord r) throws IOException {
+        Path journal = store.journal(r.id());
+        Instant lastFlush = Files.exists(journal) ? Files.getLastModifiedTime(journal).toInstant() : r.started();
+        List<String> warnings = new java.util.ArrayList<>();
+        GraphDocument graph = store.rebuild(r.with(r.state(), lastFlush, r.stats()), warnings::add);
+        warnings.forEach(w -> LOG.warn("session {}: {}", r.id(), w));
+        SessionRecord done = r.with(SessionRecord.State.INTERRUPTED, lastFlush,
+                new Stats(graph.stats().events(), r.stats().lostKernel(), r.stats().droppedUser()));
+        store.write(done);
+        GraphJson.write(store.rebuild(done, w -> { }), store.graph(r.id()));
+        LOG.info("session {} was interrupted (the agent stopped while it ran; its root pid {} is gone): {} events"
+                + " kept up to the last flush", r.id(), r.rootPid(), graph.stats().events());
+    }
+
+    private static void warn(Journal.ReplayResult replay, String id) {
+        String warning = replay.warning(Path.of(id));
+        if (warning != null) {
+            LOG.warn("session {}: {}", id, warning);
+        }
+    }
+
+    private static boolean sameProcess(int pid, long startNs) {
+        try {
+            return Consumer.readProc(PROC, pid).startNs() == startNs;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private long lostKernel() {
+        try {
+            return tracing.probe().counters().total();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private void flushSafely() {
+        try {
+            flush();
+            pruneIfDue();
+        } catch (RuntimeException e) {
+            LOG.error("flush failed: {}", e.toString());
+        }
+    }
+
+    /** Flushes every live session's journal, record and graph; ends the sessions that are over. */
+    void flush() {
+        long lost = lostKernel();
+        for (AgentSession session : live.values()) {
+            // exit records lost: /proc has none of its processes, twice in a row (a process that execs
+            // from a thread other than its leader briefly disappears from /proc)
+            if (session.finishedAt() == null && session.goneFromProc(noMemberAlive(session)) >= 2) {
+                LOG.info("session {}: none of its processes {} is in /proc any more (exit records lost?)",
+                        session.id(), session.members());
+                session.finish(Instant.now());
+            }
+            Instant finished = session.finishedAt();
+            String id = session.id();
+            try {
+                session.flushJournal();
+                if (failing.remove(id)) {
+                    LOG.info("session {}: journal writes work again, nothing was lost", id);
+                }
+            } catch (IOException e) {
+                if (failing.add(id)) {
+                    LOG.error("session {}: cannot write its journal ({}); keeping events in memory and retrying every"
+                            + " flush", id, e.getMessage());
+                }
+                continue;
+            }
+            Stats stats = session.stats(lost);
+            SessionRecord record = session.record();
+            SessionRecord now = finished != null ? record.with(SessionRecord.State.ENDED, finished, stats)
+                    : record.with(record.state(), null, stats);
+            try {
+                boolean dirty = session.takeDirty();
+                if (!now.equals(record) || finished != null) {
+                    store.write(now);
+                    session.update(now);
+                }
+                if (dirty || finished != null) {
+                    session.graph().setStats(stats);
+                    if (finished != null) {
+                        session.graph().endSession(finished);
+                    }
+                    GraphJson.write(session.graph().snapshot(), store.graph(id));
+                }
+                if (finished != null) {
+                    session.closeJournal();
+                    live.remove(id);
+                    session.members().forEach(pid -> byTgid.remove(pid, session));
+                    LOG.info("session {} ended: {} events, {} lost in kernel (host-wide), {} dropped", id,
+                            stats.events(), stats.lostKernel(), stats.droppedUser());
+                }
+            } catch (IOException | RuntimeException e) {
+                if (failing.add(id)) {
+                    LOG.error("session {}: cannot write its record or graph ({}); retrying every flush", id,
+                            e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static boolean noMemberAlive(AgentSession session) {
+        return session.members().stream().noneMatch(pid -> Files.isDirectory(PROC.resolve(Integer.toString(pid))));
+    }
+
+    private void pruneIfDue() {
+        Instant now = Instant.now();
+        if (now.isBefore(nextPrune)) {
+            return;
+        }
+        nextPrune = now.plus(Duration.ofDays(1));
+        List<String> pruned = store.prune(now.minus(Duration.ofDays(config.retentionDays())), LOG::warn);
+        if (!pruned.isEmpty()) {
+            LOG.info("pruned {} session(s) older than {} days", pruned.size(), config.retentionDays());
+        }
+    }
+
+    /** The record of a session, live or stored. */
+    Optional<SessionRecord> session(String id) {
+        AgentSession s = live.get(id);
+        return s != null ? Optional.of(s.record()) : store.read(id);
+    }
+
+    List<SessionRecord> sessions() {
+        List<SessionRecord> all = store.list(LOG::warn);
+        return all.stream().map(r -> live.containsKey(r.id()) ? live.get(r.id()).record() : r).toList();
+    }
+
+    /** A live session's current graph, or a stored one rebuilt from its journal. */
+    GraphDocument graph(SessionRecord r) throws IOException {
+        AgentSession s = live.get(r.id());
+        if (s != null) {
+            s.graph().setStats(s.stats(lostKernel()));
+            return s.graph().snapshot();
+        }
+        return store.rebuild(r, w -> LOG.warn("session {}: {}", r.id(), w));
+    }
+
+    int liveSessions() {
+        return live.size();
+    }
+
+    /** Final flush; live sessions stay live in the store (the next agent resumes them or marks them interrupted). */
+    @Override
+    public void close() {
+        if (flusher != null) {
+            flusher.shutdownNow();
+            try {
+                flusher.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (tracing != null) {
+            try {
+                tracing.stopAndDrain();
+            } catch (InterruptedException | RuntimeException e) {
+                LOG.warn("draining the ring buffer: {}", e.toString());
+            }
+            flush();
+            tracing.close();
+        }
+    }
+}

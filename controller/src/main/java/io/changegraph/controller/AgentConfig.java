@@ -1,0 +1,147 @@
+package io.changegraph.controller;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * The agent's and the session wrapper's configuration ({@code /etc/changegraph/config.yaml}; another file
+ * with {@code --config} or {@code CHANGEGRAPH_CONFIG}). Every key is optional:
+ * <pre>
+ * socket: /run/changegraph/agent.sock   # where the agent listens
+ * store: /var/lib/changegraph           # sessions, journals and graphs (0700)
+ * fail_closed: false                    # true: deny the login when the agent cannot record it
+ * retention_days: 90                    # sessions older than this are pruned (at start and daily)
+ * flush_interval: 1                     # seconds between journal flushes (at most 1)
+ * rules: /etc/changegraph/rules.yaml    # optional; not evaluated by the agent yet
+ * </pre>
+ *
+ * @param source the file read, or null when defaults were used because there is none
+ */
+record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
+                   Path source) {
+    static final Path DEFAULT_FILE = Path.of("/etc/changegraph/config.yaml");
+    static final Path DEFAULT_SOCKET = Path.of("/run/changegraph/agent.sock");
+    static final Path DEFAULT_STORE = Path.of("/var/lib/changegraph");
+    private static final Set<String> KEYS = Set.of("socket", "store", "fail_closed", "retention_days", "flush_interval",
+            "rules");
+
+    AgentConfig {
+        if (retentionDays < 1) {
+            throw new UsageException("retention_days must be at least 1, not " + retentionDays);
+        }
+        if (flushInterval.isNegative() || flushInterval.isZero() || flushInterval.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new UsageException("flush_interval must be more than 0 and at most 1 second");
+        }
+    }
+
+    static AgentConfig defaults() {
+        return new AgentConfig(DEFAULT_SOCKET, DEFAULT_STORE, false, 90, Duration.ofSeconds(1), null, null);
+    }
+
+    /** The file given, else $CHANGEGRAPH_CONFIG, else /etc/changegraph/config.yaml; defaults when that is absent. */
+    static AgentConfig load(Path given) {
+        String env = System.getenv("CHANGEGRAPH_CONFIG");
+        Path file = given != null ? given : env != null && !env.isBlank() ? Path.of(env) : DEFAULT_FILE;
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            if (given != null) {
+                throw new UsageException("config file " + file + " does not exist");
+            }
+            return defaults();
+        } catch (AccessDeniedException e) {
+            throw new UsageException("cannot read config file " + file + ": permission denied (it should be 0644)");
+        } catch (IOException e) {
+            throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parse(text, file);
+    }
+
+    static AgentConfig parse(String text, Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new UsageException(file + " is not valid YAML (line " + e.getLocation().getLineNr() + "): "
+                    + e.getOriginalMessage());
+        }
+        AgentConfig d = defaults();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return new AgentConfig(d.socket, d.store, d.failClosed, d.retentionDays, d.flushInterval, null, file);
+        }
+        if (!root.isObject()) {
+            throw new UsageException(file + ": expected keys like 'socket:' and 'store:', not a " + root.getNodeType());
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String key = names.next();
+            if (!KEYS.contains(key)) {
+                throw new UsageException(file + ": unknown key '" + key + "' (known: " + String.join(", ",
+                        new java.util.TreeSet<>(KEYS)) + ")");
+            }
+        }
+        try {
+            return new AgentConfig(path(root, "socket", d.socket, file), path(root, "store", d.store, file),
+                    bool(root, "fail_closed", d.failClosed, file), integer(root, "retention_days", d.retentionDays, file),
+                    Duration.ofMillis(Math.round(number(root, "flush_interval", 1, file) * 1000)),
+                    path(root, "rules", null, file), file);
+        } catch (UsageException e) {
+            throw new UsageException(file + ": " + e.getMessage());
+        }
+    }
+
+    private static Path path(JsonNode root, String key, Path fallback, Path file) {
+        JsonNode v = root.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isTextual() || !v.textValue().startsWith("/")) {
+            throw new UsageException(key + " must be an absolute path");
+        }
+        return Path.of(v.textValue());
+    }
+
+    private static boolean bool(JsonNode root, String key, boolean fallback, Path file) {
+        JsonNode v = root.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw new UsageException(key + " must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    private static int integer(JsonNode root, String key, int fallback, Path file) {
+        JsonNode v = root.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new UsageException(key + " must be a whole number");
+        }
+        return v.intValue();
+    }
+
+    private static double number(JsonNode root, String key, double fallback, Path file) {
+        JsonNode v = root.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isNumber()) {
+            throw new UsageException(key + " must be a number of seconds");
+        }
+        return v.doubleValue();
+    }
+}

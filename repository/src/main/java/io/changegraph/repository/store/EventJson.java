@@ -1,0 +1,186 @@
+package io.changegraph.repository.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.changegraph.repository.Event;
+import io.changegraph.repository.FileRef;
+import io.changegraph.repository.ModuleNode;
+import io.changegraph.repository.ObjectRef;
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.Verb;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@link Event} as one line of JSON (no newline inside): keys sorted, every field written (absent values
+ * as null), times as ISO-8601 UTC, so the same event always gives the same bytes and
+ * {@code fromLine(toLine(e))} equals {@code e}. The object carries a {@code kind}: {@code process},
+ * {@code file}, {@code remote} or {@code module}.
+ */
+public final class EventJson {
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    private EventJson() {
+    }
+
+    public static String toLine(Event event) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("time", event.time().toString());
+        json.put("subject", process(event.subject()));
+        json.put("verb", event.verb().wireName());
+        json.put("object", object(event.object()));
+        json.put("count", event.count());
+        json.put("bytes", event.bytes());
+        json.put("failed", event.failed());
+        json.put("detail", event.detail());
+        try {
+            return MAPPER.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an event of plain values always serialises", e);
+        }
+    }
+
+    /** Parses one line; a line that is not a complete, valid event is a {@link JournalFormatException}. */
+    public static Event fromLine(String line) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new JournalFormatException("not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new JournalFormatException("not a JSON object");
+        }
+        try {
+            return new Event(Instant.parse(text(root, "time")), process(object(root, "subject")),
+                    Verb.fromWire(text(root, "verb")), objectRef(object(root, "object")), number(root, "count"),
+                    number(root, "bytes"), number(root, "failed"), optionalText(root, "detail"));
+        } catch (RuntimeException e) {
+            throw e instanceof JournalFormatException j ? j : new JournalFormatException(e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> process(ProcessNode p) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("kind", "process");
+        json.put("pid", p.pid());
+        json.put("start_ns", p.startNs());
+        json.put("ppid", p.ppid());
+        json.put("exe", p.exe());
+        json.put("argv", p.argv());
+        json.put("cwd", p.cwd());
+        json.put("uid", p.uid());
+        json.put("euid", p.euid());
+        json.put("exit_code", p.exitCode());
+        json.put("exit_signal", p.exitSignal());
+        json.put("followed", p.followed());
+        json.put("started", p.started() == null ? null : p.started().toString());
+        json.put("ended", p.ended() == null ? null : p.ended().toString());
+        return json;
+    }
+
+    private static Map<String, Object> object(ObjectRef ref) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        switch (ref) {
+            case ProcessNode p -> json.putAll(process(p));
+            case FileRef f -> {
+                json.put("kind", "file");
+                json.put("path", f.path());
+                json.put("inode", f.inode());
+                json.put("resolved", f.resolved());
+            }
+            case RemoteNode r -> {
+                json.put("kind", "remote");
+                json.put("family", r.family());
+                json.put("address", r.address());
+                json.put("port", r.port());
+            }
+            case ModuleNode m -> {
+                json.put("kind", "module");
+                json.put("name", m.name());
+                json.put("path", m.path());
+            }
+        }
+        return json;
+    }
+
+    private static ObjectRef objectRef(JsonNode json) {
+        String kind = text(json, "kind");
+        return switch (kind) {
+            case "process" -> process(json);
+            case "file" -> new FileRef(text(json, "path"), number(json, "inode"), bool(json, "resolved"));
+            case "remote" -> new RemoteNode(text(json, "family"), text(json, "address"), (int) number(json, "port"));
+            case "module" -> new ModuleNode(text(json, "name"), optionalText(json, "path"));
+            default -> throw new JournalFormatException("unknown object kind '" + kind + "'");
+        };
+    }
+
+    private static ProcessNode process(JsonNode json) {
+        List<String> argv = new ArrayList<>();
+        JsonNode array = json.get("argv");
+        if (array == null || !array.isArray()) {
+            throw new JournalFormatException("'argv' must be an array");
+        }
+        array.forEach(a -> argv.add(a.asText()));
+        return new ProcessNode((int) number(json, "pid"), number(json, "start_ns"), (int) number(json, "ppid"),
+                optionalText(json, "exe"), argv, optionalText(json, "cwd"), (int) number(json, "uid"),
+                (int) number(json, "euid"), optionalInt(json, "exit_code"), optionalInt(json, "exit_signal"),
+                bool(json, "followed"), optionalTime(json, "started"), optionalTime(json, "ended"));
+    }
+
+    private static JsonNode object(JsonNode json, String key) {
+        JsonNode value = json.get(key);
+        if (value == null || !value.isObject()) {
+            throw new JournalFormatException("'" + key + "' must be an object");
+        }
+        return value;
+    }
+
+    private static String text(JsonNode json, String key) {
+        JsonNode value = json.get(key);
+        if (value == null || !value.isTextual()) {
+            throw new JournalFormatException("'" + key + "' must be a string");
+        }
+        return value.textValue();
+    }
+
+    private static String optionalText(JsonNode json, String key) {
+        return json.hasNonNull(key) ? text(json, key) : null;
+    }
+
+    private static Instant optionalTime(JsonNode json, String key) {
+        return json.hasNonNull(key) ? Instant.parse(text(json, key)) : null;
+    }
+
+    private static long number(JsonNode json, String key) {
+        JsonNode value = json.get(key);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new JournalFormatException("'" + key + "' must be an integer");
+        }
+        return value.longValue();
+    }
+
+    private static Integer optionalInt(JsonNode json, String key) {
+        return json.hasNonNull(key) ? (int) number(json, key) : null;
+    }
+
+    private static boolean bool(JsonNode json, String key) {
+        JsonNode value = json.get(key);
+        if (value == null || !value.isBoolean()) {
+            throw new JournalFormatException("'" + key + "' must be true or false");
+        }
+        return value.booleanValue();
+    }
+}
