@@ -46,14 +46,21 @@ final class Recording {
 
     /** Runs {@code changegraph ARGS...}; reads the graph from {@code output} when it exists. */
     static Recording run(Path output, String... args) throws IOException, InterruptedException {
+        return run(Map.of(), output, args);
+    }
+
+    /** The same with extra environment variables for changegraph (and so for the recorded command). */
+    static Recording run(Map<String, String> env, Path output, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(launcher().toString());
         command.addAll(List.of(args));
         Path out = Files.createTempFile("cg-stdout", ".txt");
         Path err = Files.createTempFile("cg-stderr", ".txt");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().putAll(env);
+            Process p = builder.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("changegraph did not finish within 120 s: " + command);

@@ -2,6 +2,7 @@ package io.changegraph.monitor;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /** An IPv4 or IPv6 network, {@code 10.0.0.0/8} or {@code ::1/128}; a bare address is a /32 or /128. */
 record Cidr(byte[] network, int prefix) {
@@ -39,7 +40,7 @@ record Cidr(byte[] network, int prefix) {
         if (address == null || address.length != network.length) {
             return false;
         }
-        return java.util.Arrays.equals(mask(address, prefix), network);
+        return Arrays.equals(mask(address, prefix), network);
     }
 
     private static byte[] literal(String address) {
@@ -73,12 +74,12 @@ record Cidr(byte[] network, int prefix) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Cidr c && c.prefix == prefix && java.util.Arrays.equals(c.network, network);
+        return o instanceof Cidr c && c.prefix == prefix && Arrays.equals(c.network, network);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(network) * 31 + prefix;
+        return Arrays.hashCode(network) * 31 + prefix;
     }
 
     @Override

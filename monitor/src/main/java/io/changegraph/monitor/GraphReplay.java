@@ -15,6 +15,7 @@ import io.changegraph.repository.Verb;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -130,7 +131,7 @@ final class GraphReplay implements SessionContext {
             }
             Instant time = Objects.requireNonNullElse(edge.first(), fallback);
             long count = Math.max(1, edge.count());
-            List<String> details = edge.details().isEmpty() ? java.util.Collections.singletonList(null)
+            List<String> details = edge.details().isEmpty() ? Collections.singletonList(null)
                     : edge.details();
             long rest = Math.max(1, count - (details.size() - 1));
             for (int i = 0; i < details.size(); i++) {

@@ -62,7 +62,13 @@ final class LiveMonitor implements Monitor {
     }
 
     static LiveMonitor start(RuleSet rules, MonitorConfig config) throws IOException {
-        AlertLog log = config.alertLog() == null ? null : AlertLog.open(config.alertLog());
+        AlertLog log;
+        try {
+            log = config.alertLog() == null ? null : AlertLog.open(config.alertLog());
+        } catch (IOException e) {
+            throw new IOException("cannot open the alert log " + config.alertLog() + " (" + e + "); make it writable"
+                    + " or set alerts.log in the rules file", e);
+        }
         Outbox outbox;
         try {
             outbox = Outbox.open(config.outbox());
@@ -70,7 +76,8 @@ final class LiveMonitor implements Monitor {
             if (log != null) {
                 log.close();
             }
-            throw e;
+            throw new IOException("cannot open the alert outbox " + config.outbox() + " (" + e + "); make it"
+                    + " writable or set alerts.outbox in the rules file", e);
         }
         if (config.smtp() != null && config.smtp().username() != null
                 && (config.smtp().password() == null || config.smtp().password().isEmpty())) {

@@ -12,11 +12,14 @@ import io.changegraph.repository.Verb;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 /**
  * Evaluates rules on events. Rules are indexed by verb, so an event costs nothing for rules that do
@@ -42,8 +45,8 @@ final class RuleEngine {
         }
     }
 
-    private int[] indexes(java.util.function.Predicate<Rule> test) {
-        return java.util.stream.IntStream.range(0, rules.size()).filter(i -> test.test(rules.get(i))).toArray();
+    private int[] indexes(Predicate<Rule> test) {
+        return IntStream.range(0, rules.size()).filter(i -> test.test(rules.get(i))).toArray();
     }
 
     /** The hits of one event, in rule order; updates the session's state. */
@@ -228,8 +231,8 @@ final class RuleEngine {
         private final List<Bounded<Window>> windows;
 
         SessionState(int rules) {
-            memories = new ArrayList<>(java.util.Collections.nCopies(rules, null));
-            windows = new ArrayList<>(java.util.Collections.nCopies(rules, null));
+            memories = new ArrayList<>(Collections.nCopies(rules, null));
+            windows = new ArrayList<>(Collections.nCopies(rules, null));
         }
 
         /** When each remembered earlier behaviour was last seen (one-element arrays, updated in place). */

@@ -9,7 +9,6 @@ import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.RemoteNode;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Function;
 
 /**

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Offline check: a recorded graph replayed through the shipped rules. */
 class GraphReplayTest {
@@ -54,10 +55,10 @@ class GraphReplayTest {
         List<Alert> alerts = Monitor.evaluate(RuleSet.load(Fixtures.shippedRules()), graph);
 
         assertThat(alerts).extracting(Alert::ruleId, Alert::edgeSource, Alert::edgeTarget).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("system-file-delete", rm.id(), etcTest.id()),
-                org.assertj.core.groups.Tuple.tuple("credentials-write", sed.id(), sedTemp.id()),
-                org.assertj.core.groups.Tuple.tuple("system-file-rename", sed.id(), sedTemp.id()),
-                org.assertj.core.groups.Tuple.tuple("setuid-chmod", shell.id(), script.id()));
+                tuple("system-file-delete", rm.id(), etcTest.id()),
+                tuple("credentials-write", sed.id(), sedTemp.id()),
+                tuple("system-file-rename", sed.id(), sedTemp.id()),
+                tuple("setuid-chmod", shell.id(), script.id()));
         assertThat(alerts.getFirst().severity()).isEqualTo("critical");
         assertThat(alerts.getFirst().time()).isEqualTo(T.plusSeconds(1));
     }

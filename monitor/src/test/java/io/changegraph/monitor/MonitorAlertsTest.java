@@ -39,6 +39,7 @@ import static io.changegraph.monitor.Fixtures.event;
 import static io.changegraph.monitor.Fixtures.file;
 import static io.changegraph.monitor.Fixtures.process;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Alerts end to end: alert log, outbox, mail through a real SMTP server (GreenMail), webhook. */
 class MonitorAlertsTest {
@@ -271,6 +272,16 @@ class MonitorAlertsTest {
         assertThat(post.get("rule").asText()).isEqualTo("system-file-delete");
         assertThat(post.get("total").asInt()).isEqualTo(1);
         assertThat(post.at("/hits/0/subject/argv/0").asText()).isEqualTo("rm");
+    }
+
+    @Test
+    void start_unwritableAlertLog_saysWhichFileAndWhatToDo() throws Exception {
+        Files.writeString(dir.resolve("not-a-dir"), "x");
+        MonitorConfig config = MonitorConfig.defaults().withAlertLog(dir.resolve("not-a-dir/alerts.jsonl"));
+        assertThatThrownBy(() -> start(config))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot open the alert log " + dir.resolve("not-a-dir/alerts.jsonl"))
+                .hasMessageEndingWith("make it writable or set alerts.log in the rules file");
     }
 
     @Test

@@ -23,7 +23,8 @@ import java.util.Locale;
  * Events per second through the consumer's graph path ({@code ChangeGraph.apply}) with and without the
  * shipped rules, on an event stream shaped like /work/shared/bench/workload.sh (mkdir, echo &gt;, cp,
  * sed -i, chmod per config; tar; rm -rf; find -delete; 2000 appends; a loopback connect). Median of 5
- * runs each, timed by the consumer thread's CPU time (the alert threads' work is not on that path).
+ * runs each (a run is the best of 3 passes), timed by the consumer thread's CPU time (the alert threads'
+ * work is not on that path).
  *
  * <p>Run: {@code mvn -q -pl monitor -am test-compile} then
  * {@code java -cp <test classpath> io.changegraph.monitor.RuleBenchmark [iterations]}, or
@@ -78,8 +79,20 @@ public final class RuleBenchmark {
         return new Result(events.size(), median(baseline), median(withRules));
     }
 
-    /** Events per second of one pass: apply to a fresh graph, and evaluate the rules when given. */
+    /**
+     * Events per second of one run: the best of three passes, as interference from other processes on a
+     * shared machine only ever makes a pass slower.
+     */
     private static double measure(List<Event> events, RuleSet rules, Path dir) throws Exception {
+        double best = 0;
+        for (int pass = 0; pass < 3; pass++) {
+            best = Math.max(best, pass(events, rules, dir));
+        }
+        return best;
+    }
+
+    /** Events per second of one pass: apply to a fresh graph, and evaluate the rules when given. */
+    private static double pass(List<Event> events, RuleSet rules, Path dir) throws Exception {
         ChangeGraph graph = new ChangeGraph(new Session("bench", "h", "root", 1000, List.of("bash"),
                 events.getFirst().time(), null));
         SessionContext context = SessionContext.of("bench", graph);

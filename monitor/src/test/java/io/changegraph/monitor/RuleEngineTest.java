@@ -1,6 +1,7 @@
 package io.changegraph.monitor;
 
 import io.changegraph.repository.Event;
+import io.changegraph.repository.Ids;
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.Verb;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class RuleEngineTest {
         assertThat(hit.chain()).isEqualTo("sshd[10] > bash[20] > sudo[21] > rm[22]");
         assertThat(hit.commandLine()).isEqualTo("rm /etc/x");
         assertThat(hit.object()).isEqualTo("/etc/x");
-        assertThat(hit.alert().edgeTarget()).isEqualTo(io.changegraph.repository.Ids.file("/etc/x", 0));
+        assertThat(hit.alert().edgeTarget()).isEqualTo(Ids.file("/etc/x", 0));
     }
 
     @Test

@@ -44,7 +44,7 @@ final class Behaviour {
         this.target = target;
     }
 
-    void add(Edge edge, CanonicalSide side) {
+    void add(Edge edge, CanonicalSide side, Node source) {
         count += edge.count();
         bytes += edge.bytes();
         failed += edge.failed();
@@ -54,7 +54,7 @@ final class Behaviour {
             if (details == null) {
                 details = new TreeSet<>();
             }
-            details.add(side.normalize(detail));
+            details.add(side.normalize(edge.verb() == Verb.CHOWN ? ownIds(detail, source) : detail));
         }
     }
 
@@ -68,6 +68,28 @@ final class Behaviour {
 
     List<String> details() {
         return details == null ? List.of() : List.copyOf(details);
+    }
+
+    /**
+     * A chown to the acting user's own ids ({@code sed -i} gives its temp file the original owner) names
+     * them {@code <uid>:<gid>}, so the same change run by two users compares equal. A gid counts as the
+     * user's own when it equals the uid (Debian's user private groups).
+     */
+    static String ownIds(String detail, Node source) {
+        if (!(source instanceof ProcessNode process)) {
+            return detail;
+        }
+        int colon = detail.indexOf(':');
+        if (colon < 0) {
+            return detail;
+        }
+        String uid = detail.substring(0, colon);
+        String gid = detail.substring(colon + 1);
+        return (own(uid, process) ? "<uid>" : uid) + ":" + (own(gid, process) ? "<gid>" : gid);
+    }
+
+    private static boolean own(String id, ProcessNode process) {
+        return id.equals(Integer.toString(process.uid())) || id.equals(Integer.toString(process.euid()));
     }
 
     /** Every compared edge of one side, by canonical identity; edges of processes the matching left out are skipped. */
@@ -89,7 +111,7 @@ final class Behaviour {
                     behaviour = new Behaviour(targetProcess >= 0 ? matching.display(targetProcess) : key, side.nodes[target]);
                     behaviours.put(behaviourKey, behaviour);
                 }
-                behaviour.add(edge, side);
+                behaviour.add(edge, side, side.nodes[source]);
             }
         }
         return behaviours;

@@ -31,7 +31,8 @@ public record Normalization(List<NormalizationRule> rules, boolean sessionNames)
      * The built-in rules, in the order they run: homes ({@code /home/NAME}, {@code /root}) to {@code ~};
      * mktemp names ({@code tmp.XXXXXXXXXX}) anywhere, and any {@code NAME.XXXXXX} suffix in a string that
      * names a temp dir ({@code /tmp}, {@code /var/tmp}, {@code /dev/shm}), to {@code <tmp>}; sed's
-     * {@code sedXXXXXX} temp files; Python's {@code /tmp/tmpXXXXXXXX}; {@code /proc/PID} and
+     * {@code sedXXXXXX} temp files; Python's {@code /tmp/tmpXXXXXXXX}; a run of 8 or more digits in a temp
+     * file name (Java's {@code createTempFile}, many tools); {@code /proc/PID} and
      * {@code /run/user/UID}.
      */
     public static final List<NormalizationRule> DEFAULT_RULES = List.of(
@@ -40,6 +41,7 @@ public record Normalization(List<NormalizationRule> rules, boolean sessionNames)
             new NormalizationRule("temp-suffix", "/([^/\\s.]+)\\.[A-Za-z0-9]{6,}" + EDGE, "/$1.<tmp>", TEMP_HINTS),
             new NormalizationRule("sed-temp", "/sed[A-Za-z0-9]{6}" + EDGE, "/sed<tmp>", "/sed"),
             new NormalizationRule("python-temp", "(" + TEMP_DIRS + ")/tmp[a-z0-9_]{8}" + EDGE, "$1/tmp<tmp>", TEMP_HINTS),
+            new NormalizationRule("temp-digits", "(" + TEMP_DIRS + "/[^/\\s]*?)[0-9]{8,}", "$1<tmp>", TEMP_HINTS),
             new NormalizationRule("proc-pid", "/proc/[0-9]+(?:/task/[0-9]+)?" + EDGE, "/proc/<pid>", "/proc/"),
             new NormalizationRule("run-user", "/run/user/[0-9]+" + EDGE, "/run/user/<uid>", "/run/user/"));
 
