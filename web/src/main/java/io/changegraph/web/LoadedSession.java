@@ -1,10 +1,12 @@
 package io.changegraph.web;
 
 import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.store.SessionRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -19,10 +21,14 @@ final class LoadedSession {
     private final long version;
     private final FileStamp stamp;
     private final byte[] json;
+    private final SessionRecord record;
     private volatile byte[] gzipped;
 
-    LoadedSession(String id, Path file, GraphDocument document, byte[] json, long version, FileStamp stamp) {
+    /** @param record the session store's record of this session when the file is in a store, else null */
+    LoadedSession(String id, Path file, GraphDocument document, byte[] json, long version, FileStamp stamp,
+                  SessionRecord record) {
         this.id = id;
+        this.record = record;
         this.file = file;
         this.document = document;
         this.json = json;
@@ -49,6 +55,11 @@ final class LoadedSession {
 
     FileStamp stamp() {
         return stamp;
+    }
+
+    /** What the session store knows beyond the graph (SSH client, tty, owner uid, state), when it is from one. */
+    Optional<SessionRecord> record() {
+        return Optional.ofNullable(record);
     }
 
     boolean live() {

@@ -85,7 +85,28 @@ class WebServerApiTest {
         assertThat(row.get("drops").asLong()).isEqualTo(3);
         assertThat(row.get("alerts").get("critical").asLong()).isEqualTo(1);
         assertThat(row.get("nodes").asInt()).isEqualTo(7);
+        assertThat(row.get("client").isNull()).as("not from a session store").isTrue();
         assertThat(row.get("command").toString()).isEqualTo("[\"bash\",\"-l\"]");
+    }
+
+    @Test
+    void sessionStore_graphsDirectory_addsClientTtyOwnerAndStateFromTheRecord() throws Exception {
+        Path root = dir.resolve("store");
+        io.changegraph.repository.store.SessionStore store = new io.changegraph.repository.store.SessionStore(root).create();
+        Files.createDirectories(store.directory("s-store"));
+        store.write(new io.changegraph.repository.store.SessionRecord("s-store", "web01", "alice", 1000, 100, 1,
+                "192.0.2.7 50022 192.0.2.1 22", "/dev/pts/3", List.of("bash", "-l"), TestGraphs.T0, null,
+                io.changegraph.repository.store.SessionRecord.State.LIVE, io.changegraph.repository.Stats.EMPTY, 0));
+        TestGraphs.recorded("s-store").live().write(store.graph("s-store"));
+        server.close();
+        server = WebServer.start(WebConfig.loopback(List.of(root.resolve("graphs"))));
+
+        JsonNode row = json(get("/api/sessions/s-store"));
+
+        assertThat(row.get("client").asText()).isEqualTo("192.0.2.7 50022 192.0.2.1 22");
+        assertThat(row.get("tty").asText()).isEqualTo("/dev/pts/3");
+        assertThat(row.get("uid").asInt()).isEqualTo(1000);
+        assertThat(row.get("state").asText()).isEqualTo("live");
     }
 
     @Test
