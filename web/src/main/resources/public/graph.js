@@ -74,6 +74,9 @@
         s.push({selector: 'edge[status="' + status + '"]', style: {'line-color': COLOURS[status],
           'target-arrow-color': COLOURS[status]}});
       });
+      // an alert stays red over its diff status
+      s.push(s.find(function (rule) { return rule.selector === 'node[?alert]'; }),
+        s.find(function (rule) { return rule.selector === 'edge[?alert]'; }));
     }
     return s;
   }

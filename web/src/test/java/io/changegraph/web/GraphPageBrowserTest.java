@@ -198,6 +198,9 @@ class GraphPageBrowserTest {
         browser.js("cy.nodes('[status=\"only_canary\"]').first().emit('tap')");
         assertThat(browser.driver().findElement(By.id("details")).getText()).contains("only_canary")
                 .contains("/etc/cron.d/backdoor");
+        assertThat(browser.driver().findElement(By.id("alerts")).getText()).as("both runs' alert, once")
+                .contains("Alerts (1)").contains("someone tried to delete /etc/shadow");
+        assertThat(colour("edge[verb=\"unlink\"]", "line-color")).isEqualTo(RED);
         browser.screenshot("graph-diff");
         assertThat(browser.consoleErrors()).isEmpty();
     }
