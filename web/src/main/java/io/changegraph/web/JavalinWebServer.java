@@ -37,8 +37,7 @@ final class JavalinWebServer implements WebServer {
                     + "form-action 'none'; frame-ancestors 'none'",
             "X-Content-Type-Options", "nosniff",
             "X-Frame-Options", "DENY",
-            "Referrer-Policy", "no-referrer",
-            "Cache-Control", "no-store");
+            "Referrer-Policy", "no-referrer");
 
     private final SessionIndex index;
     private final LiveStream live;
@@ -57,6 +56,9 @@ final class JavalinWebServer implements WebServer {
         });
         app.before(ctx -> {
             SECURITY_HEADERS.forEach(ctx::header);
+            if (ctx.path().startsWith("/api/")) {
+                ctx.header("Cache-Control", "no-store");  // WebJars keep Javalin's long-lived caching
+            }
             if (!READ_METHODS.contains(ctx.method().name())) {
                 ctx.header("Allow", "GET, HEAD");
                 throw new MethodNotAllowedResponse("this API is read-only: only GET and HEAD");
