@@ -5,6 +5,8 @@ import io.changegraph.web.WebServer;
 import io.changegraph.web.WebStartException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,13 +70,25 @@ public final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "changegraph-serve-stop"));
-        String host = bind.contains(":") ? "[" + bind + "]" : bind;
+        String host = displayHost();
         PrintWriter out = spec.commandLine().getOut();
         out.println("changegraph serve: open http://" + host + ":" + server.port() + server.startPage()
                 + (config.token() == null ? "" : " (first time with ?token=<token> added, or send Authorization: Bearer)"));
         out.flush();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** Where a browser reaches the server: the machine's name for a wildcard bind, else the bind address. */
+    private String displayHost() {
+        if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return bind;
+            }
+        }
+        return bind.contains(":") ? "[" + bind + "]" : bind;
     }
 
     private List<Path> servedSources() {
