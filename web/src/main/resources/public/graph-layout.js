@@ -15,6 +15,7 @@ window.cgLayout = (function () {
   const OBJECT_GAP = 110;
   const LEVEL_GAP = 90;
   const SIBLING_GAP = 40;
+  const CHILDREN_PER_ROW = 8;
 
   function split(elements) {
     const nodes = {};
@@ -85,13 +86,23 @@ window.cgLayout = (function () {
         stack.push({id: child, done: false});
       });
     }
+    // a process's children stand in rows of at most CHILDREN_PER_ROW under it (a shell loop that runs 500
+    // commands wraps instead of making one row 500 boxes wide)
+    const rows = {};
+    const depth = {};  // height of the whole subtree
     postOrder.forEach(function (id) {
       const count = objects[id].length;
       const own = PROCESS_WIDTH + (count ? OBJECT_GAP : 0) + Math.ceil(count / OBJECTS_PER_COLUMN) * COLUMN_WIDTH;
       height[id] = Math.max(1, Math.min(count, OBJECTS_PER_COLUMN)) * ROW_HEIGHT;
       const kids = shape.children[id] || [];
-      const kidsWidth = kids.reduce(function (sum, kid) { return sum + width[kid] + SIBLING_GAP; }, -SIBLING_GAP);
-      width[id] = Math.max(own, kids.length ? kidsWidth : 0);
+      rows[id] = [];
+      for (let i = 0; i < kids.length; i += CHILDREN_PER_ROW) { rows[id].push(kids.slice(i, i + CHILDREN_PER_ROW)); }
+      width[id] = own;
+      depth[id] = height[id];
+      rows[id].forEach(function (row) {
+        width[id] = Math.max(width[id], row.reduce(function (sum, kid) { return sum + width[kid] + SIBLING_GAP; }, -SIBLING_GAP));
+        depth[id] += LEVEL_GAP + Math.max.apply(null, row.map(function (kid) { return depth[kid]; }));
+      });
     });
     const positions = {};
     let left = 0;
@@ -109,11 +120,14 @@ window.cgLayout = (function () {
           y: next.top + (i % OBJECTS_PER_COLUMN) * ROW_HEIGHT
         };
       });
-      let x = next.left;
-      const childTop = next.top + height[next.id] + LEVEL_GAP;
-      (shape.children[next.id] || []).forEach(function (kid) {
-        queue.push({id: kid, left: x, top: childTop});
-        x += width[kid] + SIBLING_GAP;
+      let top = next.top + height[next.id] + LEVEL_GAP;
+      rows[next.id].forEach(function (row) {
+        let x = next.left;
+        row.forEach(function (kid) {
+          queue.push({id: kid, left: x, top: top});
+          x += width[kid] + SIBLING_GAP;
+        });
+        top += LEVEL_GAP + Math.max.apply(null, row.map(function (kid) { return depth[kid]; }));
       });
     }
     // objects no process acts on (possible in hand-made files): rows under everything

@@ -59,12 +59,13 @@
         'target-arrow-color': '#000'}}
     ];
     if (large) {
-      // thousands of elements: straight edges without arrows, and edge labels only on the edges in view once
-      // zoomed in (measuring and rotating 5,000 labels up front costs seconds); see labelEdgesInView
+      // thousands of elements: straight edges without arrows, and labels only on the elements in view once
+      // zoomed in (measuring 10,000 labels up front costs seconds); see labelInView
       s.splice(s.findIndex(function (rule) { return rule.selector === '.faded'; }), 0,
         {selector: 'edge', style: {'curve-style': 'haystack', 'haystack-radius': 0, 'label': ''}},
         {selector: 'edge.labelled', style: {'label': 'data(label)'}},
-        {selector: 'node', style: {'text-wrap': 'none'}});
+        {selector: 'node', style: {'label': '', 'text-wrap': 'none'}},
+        {selector: 'node.labelled', style: {'label': 'data(label)'}});
     }
     if (diff) {
       ['only_canary', 'only_production', 'changed', 'same'].forEach(function (status) {
@@ -73,6 +74,9 @@
         s.push({selector: 'edge[status="' + status + '"]', style: {'line-color': COLOURS[status],
           'target-arrow-color': COLOURS[status]}});
       });
+      // an alert stays red over its diff status
+      s.push(s.find(function (rule) { return rule.selector === 'node[?alert]'; }),
+        s.find(function (rule) { return rule.selector === 'edge[?alert]'; }));
     }
     return s;
   }
@@ -90,16 +94,14 @@
   function nodeLabel(node) {
     switch (node.kind) {
       case 'process': return cg.basename(node.exe) + ' [' + node.pid + ']';
-      case 'file': return cg.basename(node.path);
+      // with its directory's name: a process opens many LC_CTYPEs and config.jsons in different places
+      case 'file': return (cg.dirname(node.path) === '/' ? '' : cg.basename(cg.dirname(node.path))) + '/'
+        + cg.basename(node.path);
       case 'remote': return node.family === 'unix' ? node.address
         : (node.family === 'ipv6' ? '[' + node.address + ']' : node.address) + ':' + node.port;
       case 'module': return node.name;
       default: return node.id;
     }
-  }
-
-  function edgeLabel(edge) {
-    return edge.verb + (edge.count > 1 ? ' ×' + edge.count : '') + (edge.failed ? ' (' + edge.failed + ' failed)' : '');
   }
 
   function indexAlerts(alerts) {
@@ -176,26 +178,35 @@
       out.push({group: 'nodes', data: {id: id, kind: 'group', label: group.dir + '/ (' + group.members.length + ' files)',
         raw: group, alert: false}});
     });
-    const merged = {};
+    // one drawn edge per (source, target), its verbs side by side: "open, read ×3, write ×2"
+    const pairs = {};
+    state.drawnEdge = {};
     doc.edges.forEach(function (edge) {
-      const key = edgeKey(edge);
-      const group = grouping.groupOf[edge.target];
-      if (group) {
-        const id = edge.source + '|' + edge.verb + '|' + group;
-        const m = merged[id] = merged[id] || {source: edge.source, target: group, verb: edge.verb, count: 0, failed: 0,
-          bytes: 0, files: 0};
-        m.count += edge.count; m.failed += edge.failed; m.bytes += edge.bytes; m.files += 1;
-        return;
-      }
-      out.push({group: 'edges', data: {id: key, source: edge.source, target: edge.target, verb: edge.verb,
-        label: edgeLabel(edge), failed: edge.failed > 0 ? 'yes' : 'no', alert: !!state.alertsByEdge[key],
-        status: edge.status, raw: edge}});
+      const target = grouping.groupOf[edge.target] || edge.target;
+      const id = edge.source + '->' + target;
+      const pair = pairs[id] = pairs[id] || {id: id, source: edge.source, target: target, byVerb: {}};
+      const v = pair.byVerb[edge.verb] = pair.byVerb[edge.verb]
+        || {verb: edge.verb, count: 0, bytes: 0, failed: 0, edges: []};
+      v.count += edge.count; v.bytes += edge.bytes; v.failed += edge.failed; v.edges.push(edge);
+      state.drawnEdge[edgeKey(edge)] = id;
     });
-    Object.keys(merged).forEach(function (id) {
-      const m = merged[id];
-      out.push({group: 'edges', data: {id: id, source: m.source, target: m.target, verb: m.verb,
-        label: m.verb + ' ×' + m.count + ' (' + m.files + ' files)', failed: m.failed > 0 ? 'yes' : 'no',
-        alert: false, raw: m}});
+    Object.keys(pairs).forEach(function (id) {
+      const pair = pairs[id];
+      const verbs = Object.values(pair.byVerb).sort(function (a, b) { return a.verb.localeCompare(b.verb); });
+      const grouped = !!grouping.groups[pair.target];
+      const parts = verbs.map(function (v) {
+        return v.verb + (v.count > 1 ? ' ×' + v.count : '') + (v.failed ? ' (' + v.failed + ' failed)' : '')
+          + (grouped ? ' (' + v.edges.length + ' files)' : '');
+      });
+      const edges = [].concat.apply([], verbs.map(function (v) { return v.edges; }));
+      const statuses = new Set(edges.map(function (e) { return e.status; }));
+      out.push({group: 'edges', data: {id: id, source: pair.source, target: pair.target,
+        verb: pair.byVerb.spawn ? 'spawn' : verbs[0].verb,
+        verbs: ' ' + verbs.map(function (v) { return v.verb; }).join(' ') + ' ',
+        label: parts.length > 3 ? parts.slice(0, 3).join(', ') + ', +' + (parts.length - 3) + ' more' : parts.join(', '),
+        failed: verbs.some(function (v) { return v.failed > 0; }) ? 'yes' : 'no',
+        alert: edges.some(function (e) { return !!state.alertsByEdge[edgeKey(e)]; }),
+        status: statuses.size === 1 ? edges[0].status : 'changed', raw: {verbs: verbs, grouped: grouped}}});
     });
     return out;
   }
@@ -276,7 +287,7 @@
     header();
     listAlerts();
     fillVerbs();
-    labelEdgesInView();
+    labelInView();
     mark('drawn');
   }
 
@@ -332,7 +343,8 @@
       const item = cg.el('li', null, 'sev-' + alert.severity);
       item.append(cg.el('strong', alert.severity + ' ' + alert.rule_id), document.createTextNode(': ' + alert.description));
       item.addEventListener('click', function () {
-        const id = alert.edge_source ? alert.edge_source + '|' + alert.edge_verb + '|' + alert.edge_target : alert.node;
+        const id = alert.edge_source ? state.drawnEdge[alert.edge_source + '|' + alert.edge_verb + '|' + alert.edge_target]
+          : alert.node;
         const element = cy.getElementById(id);
         if (element.nonempty()) {
           cy.$(':selected').unselect();
@@ -365,6 +377,7 @@
     if (element.isNode()) {
       details.append(cg.el('h3', data.kind + ': ' + data.label));
       row(table, 'status', raw.status);
+      row(table, 'why', raw.reason);
       if (data.kind === 'process') {
         ['pid', 'ppid', 'exe', 'argv', 'cwd', 'uid', 'euid', 'exit_code', 'exit_signal', 'started', 'ended', 'followed']
           .forEach(function (k) { row(table, k, raw[k]); });
@@ -379,9 +392,9 @@
       } else if (data.kind === 'remote') {
         ['family', 'address', 'port'].forEach(function (k) { row(table, k, raw[k]); });
         const edges = element.incomers('edge');
-        row(table, 'bytes', edges.toArray().reduce(function (s, e) { return s + (e.data('raw').bytes || 0); }, 0));
-        row(table, 'connection failures', edges.filter('[verb="connect"]').toArray()
-          .reduce(function (s, e) { return s + (e.data('raw').failed || 0); }, 0));
+        const totals = verbTotals(edges);
+        row(table, 'bytes', Object.values(totals).reduce(function (sum, t) { return sum + t.bytes; }, 0));
+        row(table, 'connection failures', totals.connect ? totals.connect.failed : 0);
         row(table, 'edges', summary(edges));
       } else if (data.kind === 'group') {
         row(table, 'directory', raw.dir);
@@ -403,20 +416,41 @@
       details.append(table);
       alertList(details, state.alertsByNode[data.id]);
     } else {
-      details.append(cg.el('h3', 'edge: ' + data.label));
-      row(table, 'status', raw.status);
-      row(table, 'from', element.source().data('label'));
-      row(table, 'to', element.target().data('label'));
-      ['verb', 'count', 'bytes', 'failed', 'first', 'last', 'details', 'files'].forEach(function (k) { row(table, k, raw[k]); });
-      details.append(table);
-      alertList(details, state.alertsByEdge[data.id]);
+      details.append(cg.el('h3', element.source().data('label') + ' → ' + element.target().data('label')));
+      raw.verbs.forEach(function (v) {
+        const table = document.createElement('table');
+        table.className = 'attributes';
+        details.append(cg.el('h4', v.verb));
+        if (raw.grouped) {
+          row(table, 'files', v.edges.length);
+          ['count', 'bytes', 'failed'].forEach(function (k) { row(table, k, v[k]); });
+        } else {
+          const edge = v.edges[0];
+          ['status', 'reason', 'count', 'bytes', 'failed', 'first', 'last', 'details'].forEach(function (k) {
+            row(table, k === 'reason' ? 'why' : k, edge[k]);
+          });
+        }
+        details.append(table);
+        v.edges.forEach(function (edge) { alertList(details, state.alertsByEdge[edgeKey(edge)]); });
+      });
     }
   }
 
+  /** Verb totals over drawn edges: {verb: {edges, count, bytes, failed}}. */
+  function verbTotals(edges) {
+    const totals = {};
+    edges.forEach(function (e) {
+      e.data('raw').verbs.forEach(function (v) {
+        const t = totals[v.verb] = totals[v.verb] || {edges: 0, count: 0, bytes: 0, failed: 0};
+        t.edges += v.edges.length; t.count += v.count; t.bytes += v.bytes; t.failed += v.failed;
+      });
+    });
+    return totals;
+  }
+
   function summary(edges) {
-    const verbs = {};
-    edges.forEach(function (e) { verbs[e.data('verb')] = (verbs[e.data('verb')] || 0) + 1; });
-    return Object.keys(verbs).sort().map(function (v) { return v + ' ' + verbs[v]; }).join(', ');
+    const totals = verbTotals(edges);
+    return Object.keys(totals).sort().map(function (v) { return v + ' ' + totals[v].edges; }).join(', ');
   }
 
   function alertList(parent, alerts) {
@@ -455,7 +489,7 @@
       cy.elements().removeClass('faded match hidden');
       if (verb || failedOnly || alertsOnly) {
         const keep = cy.edges().filter(function (e) {
-          return (!verb || e.data('verb') === verb) && (!failedOnly || e.data('failed') === 'yes')
+          return (!verb || e.data('verbs').includes(' ' + verb + ' ')) && (!failedOnly || e.data('failed') === 'yes')
             && (!alertsOnly || e.data('alert') || e.source().data('alert') || e.target().data('alert'));
         });
         cy.edges().not(keep).addClass('hidden');
@@ -549,17 +583,16 @@
     cg.download(blob, (diff ? 'diff' : state.doc.session.id) + '.png');
   }
 
-  /** On a large graph, labels the edges inside the viewport when zoomed in enough to read them. */
+  /** On a large graph, labels the nodes and edges inside the viewport when zoomed in enough to read them. */
   let labelTimer = null;
-  function labelEdgesInView() {
+  function labelInView() {
     if (!large) { return; }
-    const labelled = cy.edges('.labelled');
-    if (cy.zoom() < 0.5) { labelled.removeClass('labelled'); return; }
+    const labelled = cy.elements('.labelled');
+    if (cy.zoom() < 0.4) { labelled.removeClass('labelled'); return; }
     const view = cy.extent();
     const inside = function (p) { return p.x >= view.x1 && p.x <= view.x2 && p.y >= view.y1 && p.y <= view.y2; };
-    const visible = cy.edges().filter(function (e) {
-      return inside(e.source().position()) || inside(e.target().position());
-    });
+    const nodes = cy.nodes().filter(function (n) { return inside(n.position()); });
+    const visible = nodes.union(nodes.connectedEdges());
     cy.batch(function () {
       labelled.difference(visible).removeClass('labelled');
       visible.addClass('labelled');
@@ -567,7 +600,7 @@
   }
   cy.on('viewport', function () {
     clearTimeout(labelTimer);
-    labelTimer = setTimeout(labelEdgesInView, 150);
+    labelTimer = setTimeout(labelInView, 150);
   });
 
   cy.on('tap', 'node, edge', function (event) { showDetails(event.target); });

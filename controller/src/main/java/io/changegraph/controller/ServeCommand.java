@@ -5,6 +5,8 @@ import io.changegraph.web.WebServer;
 import io.changegraph.web.WebStartException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,6 @@ import picocli.CommandLine.Spec;
                         + ServeCommand.DEFAULT_DIR + " when it exists); graphs still being recorded update live."})
 public final class ServeCommand implements Callable<Integer> {
     static final String DEFAULT_DIR = "/var/lib/changegraph/graphs";
-    private static final int USAGE = 2;
 
     @Spec
     CommandSpec spec;
@@ -56,33 +57,38 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
         WebConfig config;
-        try {
-            config = new WebConfig(bind, port, token(), servedSources(), diffPair());
-        } catch (WebStartException e) {
-            err.println("changegraph serve: " + e.getMessage());
-            return USAGE;
-        }
         WebServer server;
         try {
+            config = new WebConfig(bind, port, token(), servedSources(), diffPair());
             server = WebServer.start(config);
         } catch (WebStartException e) {
-            err.println("changegraph serve: " + e.getMessage());
-            return USAGE;
+            throw new UsageException(e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "changegraph-serve-stop"));
-        String host = bind.contains(":") ? "[" + bind + "]" : bind;
+        String host = displayHost();
         PrintWriter out = spec.commandLine().getOut();
         out.println("changegraph serve: open http://" + host + ":" + server.port() + server.startPage()
                 + (config.token() == null ? "" : " (first time with ?token=<token> added, or send Authorization: Bearer)"));
         out.flush();
         stopped.await();
-        return 0;
+        return ExitCodes.OK;
+    }
+
+    /** Where a browser reaches the server: the machine's name for a wildcard bind, else the bind address. */
+    private String displayHost() {
+        if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return bind;
+            }
+        }
+        return bind.contains(":") ? "[" + bind + "]" : bind;
     }
 
     private List<Path> servedSources() {
@@ -91,7 +97,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Path defaultDir = Path.of(DEFAULT_DIR);
         if (!Files.isDirectory(defaultDir)) {
-            throw new WebStartException("no graphs to serve: give FILE.json or DIR (" + DEFAULT_DIR + " does not exist)");
+            throw new UsageException("no graphs to serve: give FILE.json or DIR (" + DEFAULT_DIR + " does not exist)");
         }
         return List.of(defaultDir);
     }
@@ -102,12 +108,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     private String token() {
         if (tokenEnv != null && tokenFile != null) {
-            throw new WebStartException("give either --token-env or --token-file, not both");
+            throw new UsageException("give either --token-env or --token-file, not both");
         }
         if (tokenEnv != null) {
             String value = System.getenv(tokenEnv);
             if (value == null || value.isBlank()) {
-                throw new WebStartException("environment variable " + tokenEnv + " is not set or empty");
+                throw new UsageException("environment variable " + tokenEnv + " is not set or empty");
             }
             return value.strip();
         }
@@ -115,7 +121,7 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 return Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
             } catch (IOException e) {
-                throw new WebStartException("cannot read token file " + tokenFile + ": " + e.getMessage());
+                throw new UsageException("cannot read token file " + tokenFile + ": " + e.getMessage());
             }
         }
         return null;

@@ -13,9 +13,7 @@ import java.util.TreeMap;
  * The two sides' behaviours side by side: finds the differences (a process on one side only collapsed into
  * one difference, see {@link Difference}) and ranks them by {@link Importance}.
  */
-record Comparison(CanonicalSide canary, CanonicalSide production, ProcessMatching matching,
-                  Map<Behaviour.Key, Behaviour> canaryBehaviours, Map<Behaviour.Key, Behaviour> productionBehaviours,
-                  DiffOptions options) {
+final class Comparison {
     private static final Set<Verb> DESTRUCTIVE = EnumSet.of(Verb.UNLINK, Verb.RMDIR, Verb.RENAME, Verb.TRUNCATE);
     private static final Set<Verb> WRITING = EnumSet.of(Verb.WRITE, Verb.CREATE, Verb.MKDIR, Verb.LINK, Verb.SYMLINK,
             Verb.CHMOD, Verb.CHOWN);
@@ -26,6 +24,43 @@ record Comparison(CanonicalSide canary, CanonicalSide production, ProcessMatchin
             .thenComparing(difference -> difference.verb().wireName())
             .thenComparing(Difference::target)
             .thenComparing(Difference::status);
+
+    private final CanonicalSide canary;
+    private final CanonicalSide production;
+    private final ProcessMatching matching;
+    private final Map<Behaviour.Key, Behaviour> canaryBehaviours;
+    private final Map<Behaviour.Key, Behaviour> productionBehaviours;
+    private final DiffOptions options;
+
+    /** Matches the processes of the two runs and sums each side's edges into canonical behaviours. */
+    Comparison(GraphDocument canaryGraph, GraphDocument productionGraph, DiffOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.canary = new CanonicalSide(canaryGraph, options);
+        this.production = new CanonicalSide(productionGraph, options);
+        this.matching = new ProcessMatching(canary, production);
+        this.canaryBehaviours = Behaviour.of(canary, matching.canaryCanon, matching);
+        this.productionBehaviours = Behaviour.of(production, matching.productionCanon, matching);
+    }
+
+    CanonicalSide canary() {
+        return canary;
+    }
+
+    CanonicalSide production() {
+        return production;
+    }
+
+    ProcessMatching matching() {
+        return matching;
+    }
+
+    Map<Behaviour.Key, Behaviour> canaryBehaviours() {
+        return canaryBehaviours;
+    }
+
+    Map<Behaviour.Key, Behaviour> productionBehaviours() {
+        return productionBehaviours;
+    }
 
     /** Only on the side that has it, or {@code both} when both sides have it. */
     static DiffStatus status(Object canary, Object production, DiffStatus both) {

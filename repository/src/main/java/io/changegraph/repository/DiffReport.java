@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -24,14 +25,16 @@ public final class DiffReport {
 
     private final GraphDocument canary;
     private final GraphDocument production;
+    private final DiffOptions options;
     private final List<Difference> differences;
     private final Supplier<DiffUnion> unionBuilder;
     private DiffUnion union;
 
-    DiffReport(GraphDocument canary, GraphDocument production, List<Difference> differences,
+    DiffReport(GraphDocument canary, GraphDocument production, DiffOptions options, List<Difference> differences,
                Supplier<DiffUnion> unionBuilder) {
         this.canary = canary;
         this.production = production;
+        this.options = options;
         this.differences = List.copyOf(differences);
         this.unionBuilder = unionBuilder;
     }
@@ -93,6 +96,7 @@ public final class DiffReport {
         root.put("equal", differences.isEmpty());
         root.put("canary", run(canary));
         root.put("production", run(production));
+        root.put("options", options());
         Map<String, Object> summary = new LinkedHashMap<>();
         counts().forEach((status, count) -> summary.put(status.wireName(), count));
         summary.remove(DiffStatus.SAME.wireName());
@@ -103,6 +107,18 @@ public final class DiffReport {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a report of plain values always serialises", e);
         }
+    }
+
+    /** The options the comparison ran with, so a pipeline can tell what was left out. */
+    private Map<String, Object> options() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("count_tolerance", options.countTolerance());
+        json.put("ignore_paths", options.ignorePaths());
+        json.put("ignore_verbs", options.ignoreVerbs().stream().map(Verb::wireName).sorted().toList());
+        json.put("remote_match", options.remoteMatch().name().toLowerCase(Locale.ROOT));
+        json.put("normalization_rules", options.normalization().rules().stream().map(NormalizationRule::name).toList());
+        json.put("session_names", options.normalization().sessionNames());
+        return json;
     }
 
     private Map<DiffStatus, Integer> counts() {

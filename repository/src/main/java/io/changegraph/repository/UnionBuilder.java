@@ -30,7 +30,7 @@ final class UnionBuilder {
             String id = addNode(node);
             processIds.put(canon, id);
             String exit = comparison.exitChange(canon);
-            if (exit != null && !comparison.options().ignoreVerbs().contains(Verb.EXIT)) {
+            if (exit != null) {
                 nodeStatus.put(id, DiffStatus.CHANGED);
                 reasons.put(id, exit);
             } else {

@@ -286,6 +286,9 @@ class GraphDiffTest {
         assertThat(difference.get("production").get("failed").asLong()).isEqualTo(5);
         assertThat(difference.get("ancestry").get(1).asText()).isEqualTo("bash ~/deploy/deploy.sh");
         assertThat(json.indexOf("\"canary\"")).isLessThan(json.indexOf("\"differences\""));
+        assertThat(root.get("options").get("count_tolerance").asDouble()).isEqualTo(10);
+        assertThat(root.get("options").get("remote_match").asText()).isEqualTo("full");
+        assertThat(root.get("options").get("normalization_rules").get(0).asText()).isEqualTo("home");
     }
 
     @Test

@@ -1,11 +1,17 @@
 package io.changegraph.web;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.changegraph.repository.GraphDocument;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.staticfiles.Location;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -31,8 +37,7 @@ final class JavalinWebServer implements WebServer {
                     + "form-action 'none'; frame-ancestors 'none'",
             "X-Content-Type-Options", "nosniff",
             "X-Frame-Options", "DENY",
-            "Referrer-Policy", "no-referrer",
-            "Cache-Control", "no-store");
+            "Referrer-Policy", "no-referrer");
 
     private final SessionIndex index;
     private final LiveStream live;
@@ -51,9 +56,12 @@ final class JavalinWebServer implements WebServer {
         });
         app.before(ctx -> {
             SECURITY_HEADERS.forEach(ctx::header);
+            if (ctx.path().startsWith("/api/")) {
+                ctx.header("Cache-Control", "no-store");  // WebJars keep Javalin's long-lived caching
+            }
             if (!READ_METHODS.contains(ctx.method().name())) {
                 ctx.header("Allow", "GET, HEAD");
-                throw new io.javalin.http.MethodNotAllowedResponse("this API is read-only: only GET and HEAD");
+                throw new MethodNotAllowedResponse("this API is read-only: only GET and HEAD");
             }
             auth.check(ctx);
         });
@@ -61,11 +69,11 @@ final class JavalinWebServer implements WebServer {
         app.get("/api/sessions", this::sessions);
         app.get("/api/sessions/{id}", ctx -> json(ctx, Json.write(SessionSummary.of(session(ctx), Instant.now()))));
         app.get("/api/sessions/{id}/graph", this::graph);
-        app.get("/api/sessions/{id}/alerts", ctx -> json(ctx, alertsJson(session(ctx))));
+        app.get("/api/sessions/{id}/alerts", ctx -> json(ctx, Json.write(alertsOf(session(ctx)))));
         app.get("/api/sessions/{id}/events", ctx -> live.subscribe(ctx, session(ctx)));
         app.get("/api/alerts", this::alerts);
         app.get("/api/diff", this::diff);
-        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
         app.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 error(ctx, 404, "not found");
@@ -98,7 +106,7 @@ final class JavalinWebServer implements WebServer {
         }
     }
 
-    private static String idOf(SessionIndex index, java.nio.file.Path file) {
+    private static String idOf(SessionIndex index, Path file) {
         return index.byFile(file).map(LoadedSession::id)
                 .orElseThrow(() -> new WebStartException("not a changegraph graph: " + file));
     }
@@ -123,7 +131,7 @@ final class JavalinWebServer implements WebServer {
 
     private void info(Context ctx) {
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("schema", io.changegraph.repository.GraphDocument.SCHEMA);
+        info.put("schema", GraphDocument.SCHEMA);
         info.put("start_page", startPage.toString());
         info.put("sessions", index.sessions().size());
         json(ctx, Json.write(info));
@@ -142,39 +150,37 @@ final class JavalinWebServer implements WebServer {
     private void graph(Context ctx) {
         LoadedSession session = session(ctx);
         ctx.header("X-Changegraph-Version", Long.toString(session.version()));
-        ctx.contentType(JSON).result(session.json());
+        ctx.header("Vary", "Accept-Encoding");
+        String accepted = ctx.header("Accept-Encoding");
+        if (accepted != null && accepted.contains("gzip")) {
+            // already compressed (once per version); Javalin leaves a response with Content-Encoding alone
+            ctx.header("Content-Encoding", "gzip");
+            ctx.contentType(JSON).result(session.jsonGzipped());
+        } else {
+            ctx.contentType(JSON).result(session.json());
+        }
     }
 
     private void alerts(Context ctx) {
-        List<Map<String, Object>> all = index.sessions().stream()
-                .sorted(Comparator.comparing(LoadedSession::id))
-                .flatMap(session -> session.document().alerts().stream().map(alert -> alertRow(session, alert)))
-                .toList();
+        ArrayNode all = Json.MAPPER.createArrayNode();
+        index.sessions().stream().sorted(Comparator.comparing(LoadedSession::id))
+                .forEach(session -> all.addAll(alertsOf(session)));
         json(ctx, Json.write(all));
     }
 
-    private static String alertsJson(LoadedSession session) {
-        return Json.write(session.document().alerts().stream().map(alert -> alertRow(session, alert)).toList());
-    }
-
-    private static Map<String, Object> alertRow(LoadedSession session, io.changegraph.repository.Alert alert) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("session", session.id());
-        row.put("rule_id", alert.ruleId());
-        row.put("severity", alert.severity());
-        row.put("description", alert.description());
-        row.put("node", alert.node());
-        row.put("edge_source", alert.edgeSource());
-        row.put("edge_verb", alert.edgeVerb() == null ? null : alert.edgeVerb().wireName());
-        row.put("edge_target", alert.edgeTarget());
-        row.put("time", Json.time(alert.time()));
-        return row;
+    /** The session's alerts as {@code changegraph/v1} writes them, each with the session's id added. */
+    private static ArrayNode alertsOf(LoadedSession session) {
+        GraphDocument document = session.document();
+        ArrayNode alerts = (ArrayNode) Json.graphTree(new GraphDocument(document.session(), document.stats(),
+                List.of(), List.of(), document.alerts())).get("alerts");
+        alerts.forEach(alert -> ((ObjectNode) alert).put("session", session.id()));
+        return alerts;
     }
 
     private void diff(Context ctx) {
         LoadedSession canary = sessionParam(ctx, "canary");
         LoadedSession production = sessionParam(ctx, "production");
-        json(ctx, DiffUnion.compare(canary.document(), production.document()).json(canary.id(), production.id()));
+        json(ctx, DiffView.json(canary, production));
     }
 
     private LoadedSession session(Context ctx) {
@@ -185,7 +191,7 @@ final class JavalinWebServer implements WebServer {
     private LoadedSession sessionParam(Context ctx, String name) {
         String id = ctx.queryParam(name);
         if (id == null) {
-            throw new io.javalin.http.BadRequestResponse("missing query parameter '" + name + "' (a session id)");
+            throw new BadRequestResponse("missing query parameter '" + name + "' (a session id)");
         }
         return index.find(id).orElseThrow(() -> new NotFoundResponse("no session with id '" + printable(id) + "'"));
     }

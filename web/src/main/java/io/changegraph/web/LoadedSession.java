@@ -1,7 +1,13 @@
 package io.changegraph.web;
 
 import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.store.SessionRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * One version of one served graph file: the parsed document and the file's own {@code changegraph/v1} bytes,
@@ -15,9 +21,14 @@ final class LoadedSession {
     private final long version;
     private final FileStamp stamp;
     private final byte[] json;
+    private final SessionRecord record;
+    private volatile byte[] gzipped;
 
-    LoadedSession(String id, Path file, GraphDocument document, byte[] json, long version, FileStamp stamp) {
+    /** @param record the session store's record of this session when the file is in a store, else null */
+    LoadedSession(String id, Path file, GraphDocument document, byte[] json, long version, FileStamp stamp,
+                  SessionRecord record) {
         this.id = id;
+        this.record = record;
         this.file = file;
         this.document = document;
         this.json = json;
@@ -46,6 +57,11 @@ final class LoadedSession {
         return stamp;
     }
 
+    /** What the session store knows beyond the graph (SSH client, tty, owner uid, state), when it is from one. */
+    Optional<SessionRecord> record() {
+        return Optional.ofNullable(record);
+    }
+
     boolean live() {
         return document.session().ended() == null;
     }
@@ -53,5 +69,24 @@ final class LoadedSession {
     /** The graph file's bytes; callers must not modify them. */
     byte[] json() {
         return json;
+    }
+
+    /**
+     * The same bytes gzipped, made once per version on first request: compressing a 100,000-edge graph
+     * (tens of MB) for every client would cost about half a second each time.
+     */
+    byte[] jsonGzipped() {
+        byte[] bytes = gzipped;
+        if (bytes == null) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(json.length / 8);
+            try (GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16)) {
+                gzip.write(json);
+            } catch (IOException e) {
+                throw new UncheckedIOException("gzip into memory cannot fail", e);
+            }
+            bytes = out.toByteArray();
+            gzipped = bytes;
+        }
+        return bytes;
     }
 }

@@ -3,6 +3,8 @@ package io.changegraph.web;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphFormatException;
 import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.store.SessionRecord;
+import io.changegraph.repository.store.SessionStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -155,7 +157,7 @@ final class SessionIndex implements AutoCloseable {
             idByFile.put(file, id);
         }
         LoadedSession current = new LoadedSession(id, file, document, json,
-                previous == null ? 1 : previous.version() + 1, stamp);
+                previous == null ? 1 : previous.version() + 1, stamp, storeRecord(file, document));
         byId.put(id, current);
         for (Listener listener : listeners) {
             try {
@@ -163,6 +165,25 @@ final class SessionIndex implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("listener failed on {}: {}", id, e.toString());
             }
+        }
+    }
+
+    /**
+     * The session store's record of a graph served from a store's {@code graphs/ID.json}
+     * ({@code sessions/ID/meta.json} beside it), or null: graph files elsewhere have none, and a record that
+     * cannot be read (permissions, torn write) only leaves the extra columns empty.
+     */
+    private static SessionRecord storeRecord(Path file, GraphDocument document) {
+        Path graphs = file.getParent();
+        if (graphs == null || !graphs.getFileName().toString().equals("graphs") || graphs.getParent() == null
+                || !Files.isDirectory(graphs.getParent().resolve("sessions"))) {
+            return null;
+        }
+        try {
+            return new SessionStore(graphs.getParent()).read(document.session().id()).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.debug("no store record for {}: {}", file, e.getMessage());
+            return null;
         }
     }
 

@@ -5,6 +5,7 @@ import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.Node;
 import io.changegraph.repository.Session;
 import io.changegraph.repository.Stats;
+import io.changegraph.repository.store.SessionRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -29,8 +30,11 @@ final class SessionSummary {
         row.put("file", loaded.file().getFileName().toString());
         row.put("host", session.host());
         row.put("user", session.user());
-        // the SSH client address is not in changegraph/v1 yet: the session store will add it
-        row.put("client", null);
+        // from the session store's record, when the graph is served from a store
+        row.put("client", loaded.record().map(SessionRecord::client).filter(c -> !c.isEmpty()).orElse(null));
+        row.put("tty", loaded.record().map(SessionRecord::tty).filter(t -> !t.isEmpty()).orElse(null));
+        row.put("uid", loaded.record().map(SessionRecord::uid).orElse(null));
+        row.put("state", loaded.record().map(r -> r.state().wireName()).orElse(loaded.live() ? "live" : "ended"));
         row.put("root_pid", session.rootPid());
         row.put("command", session.command());
         row.put("started", Json.time(session.started()));

@@ -8,6 +8,7 @@ import io.javalin.http.UnauthorizedResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -60,7 +61,7 @@ final class TokenAuth {
     }
 
     private static String withoutToken(Context ctx) {
-        Map<String, java.util.List<String>> params = ctx.queryParamMap();
+        Map<String, List<String>> params = ctx.queryParamMap();
         String query = params.entrySet().stream()
                 .filter(entry -> !entry.getKey().equals(QUERY))
                 .flatMap(entry -> entry.getValue().stream().map(value -> encode(entry.getKey()) + "=" + encode(value)))

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class GraphDeltaTest {
     private static LoadedSession version(GraphDocument document, long version) {
-        return new LoadedSession("s", Path.of("s.json"), document, new byte[0], version, new FileStamp(version, 0, ""));
+        return new LoadedSession("s", Path.of("s.json"), document, new byte[0], version, new FileStamp(version, 0, ""), null);
     }
 
     @Test

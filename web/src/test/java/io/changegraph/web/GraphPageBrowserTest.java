@@ -77,6 +77,7 @@ class GraphPageBrowserTest {
         openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-recorded"));
 
         assertThat(browser.js("return cy.nodes().length")).isEqualTo(7L);
+        assertThat(browser.js("return cy.edges().length")).as("8 edges; sed's read+write and curl's connect+send drawn as one each").isEqualTo(6L);
         browser.screenshot("graph-recorded-overview");
         assertThat(colour("node[kind=\"process\"]", "background-color")).isEqualTo(ORANGE);
         assertThat(colour("node[kind=\"file\"]", "background-color")).isEqualTo(PURPLE);
@@ -84,7 +85,8 @@ class GraphPageBrowserTest {
         assertThat(colour("edge[verb=\"unlink\"]", "line-color")).as("alerted edge").isEqualTo(RED);
         assertThat(colour("edge[verb=\"unlink\"]", "line-style")).as("failed attempt").isEqualTo("dashed");
         assertThat(colour("edge[verb=\"read\"]", "line-style")).isEqualTo("solid");
-        assertThat(browser.js("return cy.edges('[verb=\"read\"]').first().style('label')")).isEqualTo("read ×3");
+        assertThat(browser.js("return cy.edges('[verb=\"read\"]').first().style('label')")).as("one edge per pair")
+                .isEqualTo("read ×3, write ×2");
 
         clickNode(TestGraphs.file("/etc/app.conf").id());
 
@@ -196,6 +198,9 @@ class GraphPageBrowserTest {
         browser.js("cy.nodes('[status=\"only_canary\"]').first().emit('tap')");
         assertThat(browser.driver().findElement(By.id("details")).getText()).contains("only_canary")
                 .contains("/etc/cron.d/backdoor");
+        assertThat(browser.driver().findElement(By.id("alerts")).getText()).as("both runs' alert, once")
+                .contains("Alerts (1)").contains("someone tried to delete /etc/shadow");
+        assertThat(colour("edge[verb=\"unlink\"]", "line-color")).isEqualTo(RED);
         browser.screenshot("graph-diff");
         assertThat(browser.consoleErrors()).isEmpty();
     }

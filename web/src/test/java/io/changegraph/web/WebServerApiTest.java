@@ -85,7 +85,28 @@ class WebServerApiTest {
         assertThat(row.get("drops").asLong()).isEqualTo(3);
         assertThat(row.get("alerts").get("critical").asLong()).isEqualTo(1);
         assertThat(row.get("nodes").asInt()).isEqualTo(7);
+        assertThat(row.get("client").isNull()).as("not from a session store").isTrue();
         assertThat(row.get("command").toString()).isEqualTo("[\"bash\",\"-l\"]");
+    }
+
+    @Test
+    void sessionStore_graphsDirectory_addsClientTtyOwnerAndStateFromTheRecord() throws Exception {
+        Path root = dir.resolve("store");
+        io.changegraph.repository.store.SessionStore store = new io.changegraph.repository.store.SessionStore(root).create();
+        Files.createDirectories(store.directory("s-store"));
+        store.write(new io.changegraph.repository.store.SessionRecord("s-store", "web01", "alice", 1000, 100, 1,
+                "192.0.2.7 50022 192.0.2.1 22", "/dev/pts/3", List.of("bash", "-l"), TestGraphs.T0, null,
+                io.changegraph.repository.store.SessionRecord.State.LIVE, io.changegraph.repository.Stats.EMPTY, 0));
+        TestGraphs.recorded("s-store").live().write(store.graph("s-store"));
+        server.close();
+        server = WebServer.start(WebConfig.loopback(List.of(root.resolve("graphs"))));
+
+        JsonNode row = json(get("/api/sessions/s-store"));
+
+        assertThat(row.get("client").asText()).isEqualTo("192.0.2.7 50022 192.0.2.1 22");
+        assertThat(row.get("tty").asText()).isEqualTo("/dev/pts/3");
+        assertThat(row.get("uid").asInt()).isEqualTo(1000);
+        assertThat(row.get("state").asText()).isEqualTo("live");
     }
 
     @Test
@@ -95,6 +116,17 @@ class WebServerApiTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("X-Changegraph-Version")).contains("1");
         assertThat(GraphJson.fromJson(response.body())).isEqualTo(recorded);
+    }
+
+    @Test
+    void graph_gzipOnRequest_isTheSameDocumentCompressedOnce() throws Exception {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api/sessions/s-recorded/graph")).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(response.headers().firstValue("Content-Encoding")).contains("gzip");
+        byte[] plain = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body())).readAllBytes();
+        assertThat(GraphJson.fromJson(new String(plain, StandardCharsets.UTF_8))).isEqualTo(recorded);
     }
 
     @Test
@@ -209,6 +241,15 @@ class WebServerApiTest {
         assertThat(index.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         assertThat(cytoscape.statusCode()).isEqualTo(200);
         assertThat(get("/graph.html").body()).contains("cytoscape.min.js");
+    }
+
+    @Test
+    void head_isAnsweredLikeGet() throws Exception {
+        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api/sessions")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
+
+        assertThat(response.statusCode()).isEqualTo(200);
     }
 
     @Test
