@@ -79,10 +79,22 @@ final class Agent implements AutoCloseable {
         pruneIfDue();
         tracing = Tracing.start(tunables, this::onRecord);
         recover();
+        warmUp();
         long every = config.flushInterval().toMillis();
         flusher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("changegraph-flush")
                 .daemon(true).unstarted(r));
         flusher.scheduleWithFixedDelay(this::flushSafely, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Loads the classes of the registration path, so the first login does not wait for them. */
+    private void warmUp() {
+        try {
+            Consumer.readProc(PROC, self);
+            ProcessTree.descendants(ProcessTree.parents(PROC), self, Set.of());
+            AgentProtocol.JSON.readTree("{\"op\":\"register\",\"pid\":1,\"command\":[\"-bash\"]}");
+        } catch (IOException e) {
+            LOG.debug("warm-up: {}", e.getMessage());
+        }
     }
 
     /** On the poll thread: hands the record to the session its process belongs to. */
@@ -117,7 +129,13 @@ final class Agent implements AutoCloseable {
     }
 
     /** What a registration asks for; validated by {@link AgentProtocol} before it gets here. */
-    record Registration(int pid, int uid, String user, String tty, String client, List<String> command) {
+    /**
+     * @param scanDescendants also follow the process' existing children (registering a parent shell); the
+     *                        wrapper registering itself has none, and skipping the /proc scan keeps
+     *                        registration fast
+     */
+    record Registration(int pid, int uid, String user, String tty, String client, List<String> command,
+                        boolean scanDescendants) {
     }
 
     /**
@@ -129,6 +147,7 @@ final class Agent implements AutoCloseable {
         if (existing != null) {
             return existing.id();
         }
+        long start = System.nanoTime();
         ProcSnapshot root = Consumer.readProc(PROC, r.pid());
         Instant now = Instant.now();
         String id = store.newId(host, r.pid(), now);
@@ -137,22 +156,26 @@ final class Agent implements AutoCloseable {
         store.write(record);
         AgentSession session = new AgentSession(record, new ChangeGraph(record.session()),
                 Journal.open(store.journal(id)), 0, lostKernel());
-        follow(session, r.pid());
+        follow(session, root, r.scanDescendants());
         live.put(id, session);
-        LOG.info("session {} started: user {} (uid {}) pid {} from '{}' tty '{}' command {}", id, r.user(), r.uid(),
-                r.pid(), r.client(), r.tty(), r.command());
+        LOG.info("session {} started in {} ms: user {} (uid {}) pid {} from '{}' tty '{}' command {}", id,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), r.user(), r.uid(), r.pid(), r.client(), r.tty(),
+                r.command());
         return id;
     }
 
-    /** Follows the root and its existing descendants (parents first), each seeded from /proc. */
-    private void follow(AgentSession session, int rootPid) throws IOException {
+    /**
+     * Follows the root (seeded from {@code root}, read before following) and, when asked, its existing
+     * descendants, parents first, each seeded from /proc.
+     */
+    private void follow(AgentSession session, ProcSnapshot root, boolean descendants) throws IOException {
         TraceProbe probe = tracing.probe();
+        int rootPid = root.pid();
         Set<Integer> seeded = new HashSet<>();
         synchronized (session) {
-            for (int pass = 0; pass < 2; pass++) {
-                Map<Integer, Integer> parents = ProcessTree.parents(PROC);
+            for (int pass = 0; pass < (descendants ? 2 : 1); pass++) {
                 List<Integer> pids = pass == 0 ? List.of(rootPid)
-                        : ProcessTree.descendants(parents, rootPid, Set.of(self));
+                        : ProcessTree.descendants(ProcessTree.parents(PROC), rootPid, Set.of(self));
                 for (int pid : pids) {
                     if (seeded.contains(pid) || byTgid.containsKey(pid) && byTgid.get(pid) != session) {
                         continue;
@@ -161,7 +184,9 @@ final class Agent implements AutoCloseable {
                     byTgid.put(pid, session);
                     probe.follow(pid);
                     try {
-                        session.consumer().seedProcess(Consumer.readProc(PROC, pid));
+                        // the root's /proc entry was read before following: still valid, it cannot have exec'd
+                        // (it is waiting for this answer) and what it opens from now on is recorded
+                        session.consumer().seedProcess(pid == rootPid && pass == 0 ? root : Consumer.readProc(PROC, pid));
                         seeded.add(pid);
                     } catch (IOException e) {
                         probe.unfollow(pid);
@@ -202,7 +227,7 @@ final class Agent implements AutoCloseable {
         SessionRecord resumed = r.resumedOnce();
         AgentSession session = new AgentSession(resumed, graph, journal, replay.events(), lostKernel());
         store.write(resumed);
-        follow(session, r.rootPid());
+        follow(session, Consumer.readProc(PROC, r.rootPid()), true);
         live.put(r.id(), session);
         LOG.info("session {} resumed after an agent restart: {} events replayed, pid {} followed again"
                 + " (what happened while the agent was down is not recorded)", r.id(), replay.events(), r.rootPid());

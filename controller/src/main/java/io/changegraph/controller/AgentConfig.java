@@ -75,7 +75,7 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
             root = new ObjectMapper(new YAMLFactory()).readTree(text);
         } catch (JsonProcessingException e) {
             throw new UsageException(file + " is not valid YAML (line " + e.getLocation().getLineNr() + "): "
-                    + e.getOriginalMessage());
+                    + e.getOriginalMessage().strip().replaceAll("\\s*\\n\\s*", " "));
         }
         AgentConfig d = defaults();
         if (root == null || root.isMissingNode() || root.isNull()) {

@@ -106,7 +106,7 @@ final class AgentProtocol {
         List<String> command = new ArrayList<>();
         request.path("command").forEach(c -> command.add(c.asText()));
         return agent.register(new Agent.Registration(pid, owner, userName(owner),
-                text(request, "tty", ""), text(request, "ssh_connection", ""), command));
+                text(request, "tty", ""), text(request, "ssh_connection", ""), command, pid != peer.pid()));
     }
 
     private List<Map<String, Object>> sessions(LibC.PeerCredentials peer, JsonNode request) throws Refused {
