@@ -271,13 +271,13 @@ class AgentIT {
     void diskFull_isOneLogLine_theSessionGoesOn_andNothingIsLostOnceSpaceIsBack() throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));
         Path store = Files.createDirectories(dir.resolve("store"));
-        run("mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", store.toString());
+        run("mount", "-t", "tmpfs", "-o", "size=64m,mode=0700", "tmpfs", store.toString());
         try (AgentProcess agent = new AgentProcess(dir, "").start()) {
             Path go = work.resolve("go");
             Path stop = work.resolve("stop");
             Process session = agent.sessionBuilder(Map.of(), "/bin/bash", "-c",
                     "while [ ! -e " + go + " ]; do sleep 0.05; done; i=0; while [ ! -e " + stop + " ]; do i=$((i+1));"
-                            + " echo $i > " + work + "/full-$i; sleep 0.02; done")
+                            + " echo $i > " + work + "/full-$i; sleep 0.1; done")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("session.out").toFile()).start();
             AgentProcess.await("the session", () -> agent.store.list(p -> { }).size() == 1, 60);
             Path filler = store.resolve("filler");
