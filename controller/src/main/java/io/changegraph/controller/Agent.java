@@ -1,6 +1,9 @@
 package io.changegraph.controller;
 
 import io.changegraph.consumer.Consumer;
+import io.changegraph.monitor.Monitor;
+import io.changegraph.monitor.RuleSet;
+import io.changegraph.monitor.RulesException;
 import io.changegraph.consumer.ProcSnapshot;
 import io.changegraph.probes.ProbeTunables;
 import io.changegraph.probes.TraceProbe;
@@ -55,6 +58,7 @@ final class Agent implements AutoCloseable {
 
     private final AgentConfig config;
     private final SessionStore store;
+    private final RuleSet rules;
     private final Map<Integer, AgentSession> byTgid = new ConcurrentHashMap<>();
     private final Map<String, AgentSession> live = new ConcurrentHashMap<>();
     private final AtomicLong unknownRecords = new AtomicLong();
@@ -68,6 +72,25 @@ final class Agent implements AutoCloseable {
     Agent(AgentConfig config) {
         this.config = config;
         this.store = new SessionStore(config.store());
+        this.rules = config.rules() == null ? null : loadRules(config.rules());
+    }
+
+    private static RuleSet loadRules(Path file) {
+        try {
+            return RuleSet.load(file);
+        } catch (RulesException e) {
+            throw new UsageException("rules " + file + ": " + e.problems().getFirst() + " (check it with 'changegraph"
+                    + " rules check " + file + "')");
+        }
+    }
+
+    /**
+     * The graph with the alerts of the configured rules, evaluated on the whole graph (the same replay as
+     * {@code changegraph check}): deterministic, so alerts need no journal of their own.
+     */
+    private GraphDocument withAlerts(GraphDocument graph) {
+        return rules == null ? graph : new GraphDocument(graph.session(), graph.stats(), graph.nodes(), graph.edges(),
+                Monitor.evaluate(rules, graph));
     }
 
     SessionStore store() {
@@ -242,7 +265,7 @@ final class Agent implements AutoCloseable {
         SessionRecord done = r.with(SessionRecord.State.INTERRUPTED, lastFlush,
                 new Stats(graph.stats().events(), r.stats().lostKernel(), r.stats().droppedUser()));
         store.write(done);
-        GraphJson.write(store.rebuild(done, w -> { }), store.graph(r.id()));
+        GraphJson.write(withAlerts(store.rebuild(done, w -> { })), store.graph(r.id()));
         LOG.info("session {} was interrupted (the agent stopped while it ran; its root pid {} is gone): {} events"
                 + " kept up to the last flush", r.id(), r.rootPid(), graph.stats().events());
     }
@@ -319,7 +342,7 @@ final class Agent implements AutoCloseable {
                     if (finished != null) {
                         session.graph().endSession(finished);
                     }
-                    GraphJson.write(session.graph().snapshot(), store.graph(id));
+                    GraphJson.write(withAlerts(session.graph().snapshot()), store.graph(id));
                 }
                 if (finished != null) {
                     session.closeJournal();
@@ -369,9 +392,9 @@ final class Agent implements AutoCloseable {
         AgentSession s = live.get(r.id());
         if (s != null) {
             s.graph().setStats(s.stats(lostKernel()));
-            return s.graph().snapshot();
+            return withAlerts(s.graph().snapshot());
         }
-        return store.rebuild(r, w -> LOG.warn("session {}: {}", r.id(), w));
+        return withAlerts(store.rebuild(r, w -> LOG.warn("session {}: {}", r.id(), w)));
     }
 
     int liveSessions() {

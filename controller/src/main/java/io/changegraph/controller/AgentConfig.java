@@ -23,7 +23,7 @@ import java.util.Set;
  * fail_closed: false                    # true: deny the login when the agent cannot record it
  * retention_days: 90                    # sessions older than this are pruned (at start and daily)
  * flush_interval: 1                     # seconds between journal flushes (at most 1)
- * rules: /etc/changegraph/rules.yaml    # optional; not evaluated by the agent yet
+ * rules: /etc/changegraph/rules.yaml    # optional: alerts in every session graph the agent writes or shows
  * </pre>
  *
  * @param source the file read, or null when defaults were used because there is none

@@ -305,6 +305,29 @@ class AgentIT {
     }
 
     @Test
+    void rules_annotateTheSessionGraph_andOldSessionsArePrunedAtStart() throws Exception {
+        Path rules = Files.writeString(dir.resolve("rules.yaml"), "version: 1\nrules:\n  - id: work-delete\n"
+                + "    severity: warning\n    verbs: [unlink]\n    object:\n      path: [\"" + dir + "/work/**\"]\n");
+        Path victim = Files.writeString(Files.createDirectories(dir.resolve("work")).resolve("victim"), "x");
+        // an ended session older than the retention, left by an earlier agent
+        io.changegraph.repository.store.SessionStore store = new io.changegraph.repository.store.SessionStore(
+                dir.resolve("store")).create();
+        java.time.Instant old = java.time.Instant.now().minus(java.time.Duration.ofDays(3));
+        String oldId = store.newId("h", 1, old);
+        store.write(new SessionRecord(oldId, "h", "root", 0, 1, 1, "", "", List.of("sh"), old, old.plusSeconds(1),
+                SessionRecord.State.ENDED, io.changegraph.repository.Stats.EMPTY, 0));
+        try (AgentProcess agent = new AgentProcess(dir, "rules: " + rules + "\nretention_days: 2\n").start()) {
+            assertThat(store.read(oldId)).isEmpty();
+            assertThat(agent.log()).contains("pruned 1 session(s) older than 2 days");
+            String id = agent.session(Map.of(), "/bin/rm", victim.toString()).sessionId();
+            agent.endedGraph(id);
+            assertThat(agent.graphFile(id).alerts()).extracting(a -> a.ruleId()).containsExactly("work-delete");
+            AgentProcess.Result shown = AgentProcess.run(cli(agent, "show", id));
+            assertThat(io.changegraph.repository.GraphJson.fromJson(shown.stdout()).alerts()).hasSize(1);
+        }
+    }
+
+    @Test
     void tornJournalTail_isIgnoredWithAWarning_andTheSessionStillShows() throws Exception {
         Path out = dir.resolve("torn-file");
         try (AgentProcess agent = new AgentProcess(dir, "").start()) {
