@@ -106,6 +106,21 @@ class SshIT {
     }
 
     @Test
+    void interactiveLogin_withATerminal_isTheLoginShell_withItsTty() throws Exception {
+        Path file = Path.of("/home", user, "typed");
+        ProcessBuilder pb = new ProcessBuilder(ssh("ssh", "-tt", "-p", Integer.toString(port), user + "@127.0.0.1"));
+        Path input = Files.writeString(dir.resolve("typed.txt"), "echo typed > " + file + "\nexit\n");
+        AgentProcess.Result r = AgentProcess.run(pb.redirectInput(input.toFile()));
+        assertThat(file).as(r.stdout() + r.stderr() + sshdLog()).hasContent("typed");
+        String id = r.sessionId();
+        agent.endedGraph(id);
+        SessionRecord record = agent.record(id);
+        assertThat(record.command()).containsExactly("-bash");
+        assertThat(record.tty()).startsWith("/dev/pts/");
+        assertThat(record.user()).isEqualTo(user);
+    }
+
+    @Test
     void scpUpload_throughForceCommand_worksWithoutNotice_andIsRecorded() throws Exception {
         Path local = Files.writeString(dir.resolve("upload.txt"), "payload\n");
         Path remote = Path.of("/home", user, "uploaded.txt");
