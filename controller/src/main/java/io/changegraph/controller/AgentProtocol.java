@@ -25,8 +25,8 @@ import java.util.Map;
 /**
  * The agent's socket protocol: one JSON object per line in, one per line out, then the connection closes.
  * <pre>
- * {"op":"register","pid":N,"tty":"/dev/pts/3","ssh_connection":"...","command":["-bash"],"user":"alice"}
- *     → {"ok":true,"session":"ID"}
+ * {"op":"register","pid":N,"tty":"/dev/pts/3","ssh_connection":"...","command":["-bash"]}
+ *     → {"ok":true,"session":"ID"}      (the session's user is the pid's owner, never a name the request gives)
  * {"op":"sessions","user":"alice","since":"2026-11-21T00:00:00Z"} → {"ok":true,"sessions":[{...}, ...]}
  * {"op":"show","id":"ID","format":"json|dot|graphml|cypher"}   → {"ok":true,"graph":"..."}
  * anything else → {"ok":false,"error":"one line"}
@@ -93,6 +93,9 @@ final class AgentProtocol {
         if (!root && pid != peer.pid() && pid != peerParent) {
             throw new Refused("pid " + pid + " is neither the caller (" + peer.pid() + ") nor its parent shell: a user"
                     + " may only register their own session");
+        }
+        if (pid == ProcessHandle.current().pid()) {
+            throw new Refused("pid " + pid + " is the agent itself");
         }
         int owner;
         try {

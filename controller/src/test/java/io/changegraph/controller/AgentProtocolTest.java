@@ -26,10 +26,18 @@ class AgentProtocolTest {
     }
 
     @Test
-    void register_ownPidOwnedByAnotherUid_isRefused() {
-        // this test process runs as some uid; the peer claims uid 4242 for it, which the kernel would not
-        assertThat(protocol.handle(user, "{\"op\":\"register\",\"pid\":" + self + "}"))
+    void register_parentShellOwnedByAnotherUid_isRefused() {
+        // the peer (uid 4242) names its parent, which runs as the test's uid, not 4242
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        assertThat(protocol.handle(user, "{\"op\":\"register\",\"pid\":" + parent + "}"))
                 .contains("\"ok\":false").contains("belongs to uid");
+    }
+
+    @Test
+    void register_theAgentItself_isRefused_evenForRoot() {
+        LibC.PeerCredentials root = new LibC.PeerCredentials(self, 0, 0);
+        assertThat(protocol.handle(root, "{\"op\":\"register\",\"pid\":" + self + "}"))
+                .contains("\"ok\":false").contains("the agent itself");
     }
 
     @Test
