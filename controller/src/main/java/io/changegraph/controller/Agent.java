@@ -332,17 +332,17 @@ final class Agent implements AutoCloseable {
             SessionRecord now = finished != null ? record.with(SessionRecord.State.ENDED, finished, stats)
                     : record.with(record.state(), null, stats);
             try {
-                boolean dirty = session.takeDirty();
-                if (!now.equals(record) || finished != null) {
-                    store.write(now);
-                    session.update(now);
-                }
-                if (dirty || finished != null) {
+                // the graph file first: once the record says ended, the final graph is there
+                if (session.takeDirty() || finished != null) {
                     session.graph().setStats(stats);
                     if (finished != null) {
                         session.graph().endSession(finished);
                     }
                     GraphJson.write(withAlerts(session.graph().snapshot()), store.graph(id));
+                }
+                if (!now.equals(record) || finished != null) {
+                    store.write(now);
+                    session.update(now);
                 }
                 if (finished != null) {
                     session.closeJournal();
