@@ -1,6 +1,9 @@
 package io.changegraph.controller;
 
 import io.changegraph.consumer.Consumer;
+import io.changegraph.monitor.Monitor;
+import io.changegraph.monitor.RuleSet;
+import io.changegraph.monitor.RulesException;
 import io.changegraph.consumer.ProcSnapshot;
 import io.changegraph.probes.ProbeTunables;
 import io.changegraph.probes.TraceProbe;
@@ -55,6 +58,7 @@ final class Agent implements AutoCloseable {
 
     private final AgentConfig config;
     private final SessionStore store;
+    private final RuleSet rules;
     private final Map<Integer, AgentSession> byTgid = new ConcurrentHashMap<>();
     private final Map<String, AgentSession> live = new ConcurrentHashMap<>();
     private final AtomicLong unknownRecords = new AtomicLong();
@@ -68,6 +72,25 @@ final class Agent implements AutoCloseable {
     Agent(AgentConfig config) {
         this.config = config;
         this.store = new SessionStore(config.store());
+        this.rules = config.rules() == null ? null : loadRules(config.rules());
+    }
+
+    private static RuleSet loadRules(Path file) {
+        try {
+            return RuleSet.load(file);
+        } catch (RulesException e) {
+            throw new UsageException("rules " + file + ": " + e.problems().getFirst() + " (check it with 'changegraph"
+                    + " rules check " + file + "')");
+        }
+    }
+
+    /**
+     * The graph with the alerts of the configured rules, evaluated on the whole graph (the same replay as
+     * {@code changegraph check}): deterministic, so alerts need no journal of their own.
+     */
+    private GraphDocument withAlerts(GraphDocument graph) {
+        return rules == null ? graph : new GraphDocument(graph.session(), graph.stats(), graph.nodes(), graph.edges(),
+                Monitor.evaluate(rules, graph));
     }
 
     SessionStore store() {
@@ -79,10 +102,22 @@ final class Agent implements AutoCloseable {
         pruneIfDue();
         tracing = Tracing.start(tunables, this::onRecord);
         recover();
+        warmUp();
         long every = config.flushInterval().toMillis();
         flusher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("changegraph-flush")
                 .daemon(true).unstarted(r));
         flusher.scheduleWithFixedDelay(this::flushSafely, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Loads the classes of the registration path, so the first login does not wait for them. */
+    private void warmUp() {
+        try {
+            Consumer.readProc(PROC, self);
+            ProcessTree.descendants(ProcessTree.parents(PROC), self, Set.of());
+            AgentProtocol.JSON.readTree("{\"op\":\"register\",\"pid\":1,\"command\":[\"-bash\"]}");
+        } catch (IOException e) {
+            LOG.debug("warm-up: {}", e.getMessage());
+        }
     }
 
     /** On the poll thread: hands the record to the session its process belongs to. */
@@ -117,7 +152,13 @@ final class Agent implements AutoCloseable {
     }
 
     /** What a registration asks for; validated by {@link AgentProtocol} before it gets here. */
-    record Registration(int pid, int uid, String user, String tty, String client, List<String> command) {
+    /**
+     * @param scanDescendants also follow the process' existing children (registering a parent shell); the
+     *                        wrapper registering itself has none, and skipping the /proc scan keeps
+     *                        registration fast
+     */
+    record Registration(int pid, int uid, String user, String tty, String client, List<String> command,
+                        boolean scanDescendants) {
     }
 
     /**
@@ -129,6 +170,7 @@ final class Agent implements AutoCloseable {
         if (existing != null) {
             return existing.id();
         }
+        long start = System.nanoTime();
         ProcSnapshot root = Consumer.readProc(PROC, r.pid());
         Instant now = Instant.now();
         String id = store.newId(host, r.pid(), now);
@@ -137,22 +179,26 @@ final class Agent implements AutoCloseable {
         store.write(record);
         AgentSession session = new AgentSession(record, new ChangeGraph(record.session()),
                 Journal.open(store.journal(id)), 0, lostKernel());
-        follow(session, r.pid());
+        follow(session, root, r.scanDescendants());
         live.put(id, session);
-        LOG.info("session {} started: user {} (uid {}) pid {} from '{}' tty '{}' command {}", id, r.user(), r.uid(),
-                r.pid(), r.client(), r.tty(), r.command());
+        LOG.info("session {} started in {} ms: user {} (uid {}) pid {} from '{}' tty '{}' command {}", id,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), r.user(), r.uid(), r.pid(), r.client(), r.tty(),
+                r.command());
         return id;
     }
 
-    /** Follows the root and its existing descendants (parents first), each seeded from /proc. */
-    private void follow(AgentSession session, int rootPid) throws IOException {
+    /**
+     * Follows the root (seeded from {@code root}, read before following) and, when asked, its existing
+     * descendants, parents first, each seeded from /proc.
+     */
+    private void follow(AgentSession session, ProcSnapshot root, boolean descendants) throws IOException {
         TraceProbe probe = tracing.probe();
+        int rootPid = root.pid();
         Set<Integer> seeded = new HashSet<>();
         synchronized (session) {
-            for (int pass = 0; pass < 2; pass++) {
-                Map<Integer, Integer> parents = ProcessTree.parents(PROC);
+            for (int pass = 0; pass < (descendants ? 2 : 1); pass++) {
                 List<Integer> pids = pass == 0 ? List.of(rootPid)
-                        : ProcessTree.descendants(parents, rootPid, Set.of(self));
+                        : ProcessTree.descendants(ProcessTree.parents(PROC), rootPid, Set.of(self));
                 for (int pid : pids) {
                     if (seeded.contains(pid) || byTgid.containsKey(pid) && byTgid.get(pid) != session) {
                         continue;
@@ -161,7 +207,9 @@ final class Agent implements AutoCloseable {
                     byTgid.put(pid, session);
                     probe.follow(pid);
                     try {
-                        session.consumer().seedProcess(Consumer.readProc(PROC, pid));
+                        // the root's /proc entry was read before following: still valid, it cannot have exec'd
+                        // (it is waiting for this answer) and what it opens from now on is recorded
+                        session.consumer().seedProcess(pid == rootPid && pass == 0 ? root : Consumer.readProc(PROC, pid));
                         seeded.add(pid);
                     } catch (IOException e) {
                         probe.unfollow(pid);
@@ -202,7 +250,7 @@ final class Agent implements AutoCloseable {
         SessionRecord resumed = r.resumedOnce();
         AgentSession session = new AgentSession(resumed, graph, journal, replay.events(), lostKernel());
         store.write(resumed);
-        follow(session, r.rootPid());
+        follow(session, Consumer.readProc(PROC, r.rootPid()), true);
         live.put(r.id(), session);
         LOG.info("session {} resumed after an agent restart: {} events replayed, pid {} followed again"
                 + " (what happened while the agent was down is not recorded)", r.id(), replay.events(), r.rootPid());
@@ -217,7 +265,7 @@ final class Agent implements AutoCloseable {
         SessionRecord done = r.with(SessionRecord.State.INTERRUPTED, lastFlush,
                 new Stats(graph.stats().events(), r.stats().lostKernel(), r.stats().droppedUser()));
         store.write(done);
-        GraphJson.write(store.rebuild(done, w -> { }), store.graph(r.id()));
+        GraphJson.write(withAlerts(store.rebuild(done, w -> { })), store.graph(r.id()));
         LOG.info("session {} was interrupted (the agent stopped while it ran; its root pid {} is gone): {} events"
                 + " kept up to the last flush", r.id(), r.rootPid(), graph.stats().events());
     }
@@ -284,17 +332,17 @@ final class Agent implements AutoCloseable {
             SessionRecord now = finished != null ? record.with(SessionRecord.State.ENDED, finished, stats)
                     : record.with(record.state(), null, stats);
             try {
-                boolean dirty = session.takeDirty();
-                if (!now.equals(record) || finished != null) {
-                    store.write(now);
-                    session.update(now);
-                }
-                if (dirty || finished != null) {
+                // the graph file first: once the record says ended, the final graph is there
+                if (session.takeDirty() || finished != null) {
                     session.graph().setStats(stats);
                     if (finished != null) {
                         session.graph().endSession(finished);
                     }
-                    GraphJson.write(session.graph().snapshot(), store.graph(id));
+                    GraphJson.write(withAlerts(session.graph().snapshot()), store.graph(id));
+                }
+                if (!now.equals(record) || finished != null) {
+                    store.write(now);
+                    session.update(now);
                 }
                 if (finished != null) {
                     session.closeJournal();
@@ -344,9 +392,9 @@ final class Agent implements AutoCloseable {
         AgentSession s = live.get(r.id());
         if (s != null) {
             s.graph().setStats(s.stats(lostKernel()));
-            return s.graph().snapshot();
+            return withAlerts(s.graph().snapshot());
         }
-        return store.rebuild(r, w -> LOG.warn("session {}: {}", r.id(), w));
+        return withAlerts(store.rebuild(r, w -> LOG.warn("session {}: {}", r.id(), w)));
     }
 
     int liveSessions() {

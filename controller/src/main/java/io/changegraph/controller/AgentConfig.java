@@ -23,7 +23,7 @@ import java.util.Set;
  * fail_closed: false                    # true: deny the login when the agent cannot record it
  * retention_days: 90                    # sessions older than this are pruned (at start and daily)
  * flush_interval: 1                     # seconds between journal flushes (at most 1)
- * rules: /etc/changegraph/rules.yaml    # optional; not evaluated by the agent yet
+ * rules: /etc/changegraph/rules.yaml    # optional: alerts in every session graph the agent writes or shows
  * </pre>
  *
  * @param source the file read, or null when defaults were used because there is none
@@ -75,7 +75,7 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
             root = new ObjectMapper(new YAMLFactory()).readTree(text);
         } catch (JsonProcessingException e) {
             throw new UsageException(file + " is not valid YAML (line " + e.getLocation().getLineNr() + "): "
-                    + e.getOriginalMessage());
+                    + e.getOriginalMessage().strip().replaceAll("\\s*\\n\\s*", " "));
         }
         AgentConfig d = defaults();
         if (root == null || root.isMissingNode() || root.isNull()) {
@@ -92,56 +92,43 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
             }
         }
         try {
-            return new AgentConfig(path(root, "socket", d.socket, file), path(root, "store", d.store, file),
-                    bool(root, "fail_closed", d.failClosed, file), integer(root, "retention_days", d.retentionDays, file),
-                    Duration.ofMillis(Math.round(number(root, "flush_interval", 1, file) * 1000)),
-                    path(root, "rules", null, file), file);
+            return new AgentConfig(path(root, "socket", d.socket), path(root, "store", d.store),
+                    bool(root, "fail_closed", d.failClosed), integer(root, "retention_days", d.retentionDays),
+                    Duration.ofMillis(Math.round(number(root, "flush_interval", 1) * 1000)),
+                    path(root, "rules", null), file);
         } catch (UsageException e) {
             throw new UsageException(file + ": " + e.getMessage());
         }
     }
 
-    private static Path path(JsonNode root, String key, Path fallback, Path file) {
-        JsonNode v = root.get(key);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isTextual() || !v.textValue().startsWith("/")) {
-            throw new UsageException(key + " must be an absolute path");
-        }
-        return Path.of(v.textValue());
+    private static Path path(JsonNode root, String key, Path fallback) {
+        return value(root, key, fallback, v -> v.isTextual() && v.textValue().startsWith("/"),
+                v -> Path.of(v.textValue()), "an absolute path");
     }
 
-    private static boolean bool(JsonNode root, String key, boolean fallback, Path file) {
-        JsonNode v = root.get(key);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isBoolean()) {
-            throw new UsageException(key + " must be true or false");
-        }
-        return v.booleanValue();
+    private static boolean bool(JsonNode root, String key, boolean fallback) {
+        return value(root, key, fallback, JsonNode::isBoolean, JsonNode::booleanValue, "true or false");
     }
 
-    private static int integer(JsonNode root, String key, int fallback, Path file) {
-        JsonNode v = root.get(key);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new UsageException(key + " must be a whole number");
-        }
-        return v.intValue();
+    private static int integer(JsonNode root, String key, int fallback) {
+        return value(root, key, fallback, v -> v.isIntegralNumber() && v.canConvertToInt(), JsonNode::intValue,
+                "a whole number");
     }
 
-    private static double number(JsonNode root, String key, double fallback, Path file) {
+    private static double number(JsonNode root, String key, double fallback) {
+        return value(root, key, fallback, JsonNode::isNumber, JsonNode::doubleValue, "a number of seconds");
+    }
+
+    /** The key's value, {@code fallback} when absent or null, a one-line error when it is not {@code what}. */
+    private static <T> T value(JsonNode root, String key, T fallback, java.util.function.Predicate<JsonNode> valid,
+                               java.util.function.Function<JsonNode, T> read, String what) {
         JsonNode v = root.get(key);
         if (v == null || v.isNull()) {
             return fallback;
         }
-        if (!v.isNumber()) {
-            throw new UsageException(key + " must be a number of seconds");
+        if (!valid.test(v)) {
+            throw new UsageException(key + " must be " + what);
         }
-        return v.doubleValue();
+        return read.apply(v);
     }
 }

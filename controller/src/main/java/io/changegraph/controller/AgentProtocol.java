@@ -25,8 +25,8 @@ import java.util.Map;
 /**
  * The agent's socket protocol: one JSON object per line in, one per line out, then the connection closes.
  * <pre>
- * {"op":"register","pid":N,"tty":"/dev/pts/3","ssh_connection":"...","command":["-bash"],"user":"alice"}
- *     → {"ok":true,"session":"ID"}
+ * {"op":"register","pid":N,"tty":"/dev/pts/3","ssh_connection":"...","command":["-bash"]}
+ *     → {"ok":true,"session":"ID"}      (the session's user is the pid's owner, never a name the request gives)
  * {"op":"sessions","user":"alice","since":"2026-11-21T00:00:00Z"} → {"ok":true,"sessions":[{...}, ...]}
  * {"op":"show","id":"ID","format":"json|dot|graphml|cypher"}   → {"ok":true,"graph":"..."}
  * anything else → {"ok":false,"error":"one line"}
@@ -94,6 +94,9 @@ final class AgentProtocol {
             throw new Refused("pid " + pid + " is neither the caller (" + peer.pid() + ") nor its parent shell: a user"
                     + " may only register their own session");
         }
+        if (pid == ProcessHandle.current().pid()) {
+            throw new Refused("pid " + pid + " is the agent itself");
+        }
         int owner;
         try {
             owner = Consumer.readProc(PROC, pid).uid();
@@ -106,7 +109,7 @@ final class AgentProtocol {
         List<String> command = new ArrayList<>();
         request.path("command").forEach(c -> command.add(c.asText()));
         return agent.register(new Agent.Registration(pid, owner, userName(owner),
-                text(request, "tty", ""), text(request, "ssh_connection", ""), command));
+                text(request, "tty", ""), text(request, "ssh_connection", ""), command, pid != peer.pid()));
     }
 
     private List<Map<String, Object>> sessions(LibC.PeerCredentials peer, JsonNode request) throws Refused {

@@ -95,14 +95,30 @@ final class LibC {
         return (int) ERRNO.get(capture, 0L);
     }
 
+    /** The body of one libc call: gets a confined arena and the errno capture segment. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T run(Arena arena, MemorySegment capture) throws Throwable;
+    }
+
+    /** Runs {@code body}; a NativeException passes, any other failure of the downcall is a defect here. */
+    private static <T> T call(String what, Call<T> body) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            return body.run(arena, arena.allocate(CAPTURE));
+        } catch (NativeException | IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(what + " failed: " + t, t);
+        }
+    }
+
     /** A listening Unix stream socket bound to {@code path} (which must not exist). */
     static int listenUnix(String path, int backlog) throws NativeException {
         byte[] name = path.getBytes(StandardCharsets.UTF_8);
         if (name.length >= SOCKADDR_UN_SIZE - 2) {
             throw new IllegalArgumentException("socket path longer than 107 bytes: " + path);
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE);
+        return call("socket", (arena, capture) -> {
             int fd = (int) SOCKET.invokeExact(capture, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
             if (fd < 0) {
                 throw new NativeException("socket", errno(capture));
@@ -110,28 +126,19 @@ final class LibC {
             MemorySegment addr = arena.allocate(SOCKADDR_UN_SIZE);
             addr.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
             MemorySegment.copy(name, 0, addr, java.lang.foreign.ValueLayout.JAVA_BYTE, 2, name.length);
-            if ((int) BIND.invokeExact(capture, fd, addr, SOCKADDR_UN_SIZE) != 0) {
+            if ((int) BIND.invokeExact(capture, fd, addr, SOCKADDR_UN_SIZE) != 0
+                    || (int) LISTEN.invokeExact(capture, fd, backlog) != 0) {
                 int e = errno(capture);
                 close(fd);
-                throw new NativeException("bind " + path, e);
-            }
-            if ((int) LISTEN.invokeExact(capture, fd, backlog) != 0) {
-                int e = errno(capture);
-                close(fd);
-                throw new NativeException("listen " + path, e);
+                throw new NativeException("bind/listen " + path, e);
             }
             return fd;
-        } catch (NativeException | IllegalArgumentException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("socket setup failed: " + t, t);
-        }
+        });
     }
 
     /** Blocks until a client connects; returns the connection's fd (close-on-exec). */
     static int accept(int listenFd) throws NativeException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE);
+        return call("accept", (arena, capture) -> {
             while (true) {
                 int fd = (int) ACCEPT4.invokeExact(capture, listenFd, MemorySegment.NULL, MemorySegment.NULL,
                         SOCK_CLOEXEC);
@@ -142,33 +149,23 @@ final class LibC {
                     throw new NativeException("accept", errno(capture));
                 }
             }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("accept failed: " + t, t);
-        }
+        });
     }
 
     static PeerCredentials peerCredentials(int fd) throws NativeException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE);
+        return call("getsockopt", (arena, capture) -> {
             MemorySegment cred = arena.allocate(UCRED);
             MemorySegment len = arena.allocateFrom(JAVA_INT, (int) UCRED.byteSize());
             if ((int) GETSOCKOPT.invokeExact(capture, fd, SOL_SOCKET, SO_PEERCRED, cred, len) != 0) {
                 throw new NativeException("getsockopt(SO_PEERCRED)", errno(capture));
             }
             return new PeerCredentials(cred.get(JAVA_INT, 0), cred.get(JAVA_INT, 4), cred.get(JAVA_INT, 8));
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("getsockopt failed: " + t, t);
-        }
+        });
     }
 
     /** Receive and send time-outs, so a client that never writes cannot hold a connection thread. */
     static void setTimeouts(int fd, long millis) throws NativeException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE);
+        call("setsockopt", (arena, capture) -> {
             MemorySegment timeval = arena.allocate(16);
             timeval.set(JAVA_LONG, 0, millis / 1000);
             timeval.set(JAVA_LONG, 8, (millis % 1000) * 1000);
@@ -177,17 +174,13 @@ final class LibC {
                     throw new NativeException("setsockopt", errno(capture));
                 }
             }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("setsockopt failed: " + t, t);
-        }
+            return null;
+        });
     }
 
     /** Reads up to {@code buffer.length} bytes; 0 at end of stream. */
     static int read(int fd, byte[] buffer) throws NativeException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE);
+        return call("read", (arena, capture) -> {
             MemorySegment buf = arena.allocate(buffer.length);
             while (true) {
                 long n = (long) READ.invokeExact(capture, fd, buf, (long) buffer.length);
@@ -199,34 +192,24 @@ final class LibC {
                     throw new NativeException("read", errno(capture));
                 }
             }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("read failed: " + t, t);
-        }
+        });
     }
 
     static void writeFully(int fd, byte[] bytes) throws NativeException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE);
+        call("write", (arena, capture) -> {
             MemorySegment buf = arena.allocate(Math.max(bytes.length, 1));
             MemorySegment.copy(bytes, 0, buf, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
             long done = 0;
             while (done < bytes.length) {
                 long n = (long) WRITE.invokeExact(capture, fd, buf.asSlice(done), bytes.length - done);
-                if (n < 0) {
-                    if (errno(capture) == EINTR) {
-                        continue;
-                    }
+                if (n >= 0) {
+                    done += n;
+                } else if (errno(capture) != EINTR) {
                     throw new NativeException("write", errno(capture));
                 }
-                done += n;
             }
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("write failed: " + t, t);
-        }
+            return null;
+        });
     }
 
     /** Wakes a thread blocked in accept/read on {@code fd}. */

@@ -58,7 +58,6 @@ final class SessionCommand implements Callable<Integer> {
         request.put("tty", tty());
         request.put("ssh_connection", env.getOrDefault("SSH_CONNECTION", ""));
         request.put("command", target.recorded());
-        request.put("user", env.getOrDefault("USER", ""));
         String problem;
         String id = null;
         try {

@@ -41,12 +41,12 @@ final class SessionsCommand implements Callable<Integer> {
             sessions.forEach(s -> System.out.println(AgentProtocol.write(SessionStore.toMap(s))));
             return ExitCodes.OK;
         }
-        String format = "%-40s %-11s %-10s %-15s %-11s %-19s %-19s %8s %6s %7s  %s%n";
-        System.out.printf(format, "ID", "STATE", "USER", "CLIENT", "TTY", "STARTED (UTC)", "ENDED (UTC)", "EVENTS",
-                "LOST", "DROPPED", "COMMAND");
+        String format = "%-40s %-11s %-12s %-10s %-15s %-8s %-19s %-19s %8s %6s %7s  %s%n";
+        System.out.printf(format, "ID", "STATE", "HOST", "USER", "CLIENT", "TTY", "STARTED (UTC)", "ENDED (UTC)",
+                "EVENTS", "LOST", "DROPPED", "COMMAND");
         for (SessionRecord s : sessions) {
             String state = s.state().wireName() + (s.resumed() > 0 ? "*" : "");
-            System.out.printf(format, s.id(), state, s.user(), s.client().isEmpty() ? "-" : s.client().split(" ")[0],
+            System.out.printf(format, s.id(), state, s.host(), s.user(), s.client().isEmpty() ? "-" : s.client().split(" ")[0],
                     s.tty().isEmpty() ? "-" : s.tty().replace("/dev/", ""), TIME.format(s.started()),
                     s.ended() == null ? "-" : TIME.format(s.ended()), s.stats().events(), s.stats().lostKernel(),
                     s.stats().droppedUser(), String.join(" ", s.command()));

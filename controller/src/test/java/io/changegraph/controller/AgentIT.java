@@ -268,6 +268,66 @@ class AgentIT {
     }
 
     @Test
+    void diskFull_isOneLogLine_theSessionGoesOn_andNothingIsLostOnceSpaceIsBack() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path store = Files.createDirectories(dir.resolve("store"));
+        run("mount", "-t", "tmpfs", "-o", "size=64m,mode=0700", "tmpfs", store.toString());
+        try (AgentProcess agent = new AgentProcess(dir, "").start()) {
+            Path go = work.resolve("go");
+            Path stop = work.resolve("stop");
+            Process session = agent.sessionBuilder(Map.of(), "/bin/bash", "-c",
+                    "while [ ! -e " + go + " ]; do sleep 0.05; done; i=0; while [ ! -e " + stop + " ]; do i=$((i+1));"
+                            + " echo $i > " + work + "/full-$i; sleep 0.1; done")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("session.out").toFile()).start();
+            AgentProcess.await("the session", () -> agent.store.list(p -> { }).size() == 1, 60);
+            Path filler = store.resolve("filler");
+            run("sh", "-c", "dd if=/dev/zero of=" + filler + " bs=4k 2>/dev/null; true");
+            Files.writeString(go, "");
+            AgentProcess.await("the disk-full log line", () -> agent.log().contains("cannot write its journal"), 30);
+            Thread.sleep(1500);
+            long files = Files.list(work).filter(p -> p.getFileName().toString().startsWith("full-")).count();
+            Files.delete(filler);
+            AgentProcess.await("writes working again", () -> agent.log().contains("journal writes work again"), 30);
+            Files.writeString(stop, "");
+            assertThat(session.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String id = agent.store.list(p -> { }).getFirst().id();
+            Set<String> paths = filePaths(agent.endedGraph(id));
+            for (long i = 1; i <= files; i++) {
+                assertThat(paths).contains(work + "/full-" + i);
+            }
+            assertThat(agent.log().lines().filter(l -> l.contains("cannot write its journal")).count()).isEqualTo(1);
+            AgentProcess.Result after = agent.session(Map.of(), "/bin/true");
+            assertThat(after.exitCode()).isZero();
+            assertThat(after.stderr()).contains("this session is recorded");
+        } finally {
+            run("umount", "-l", store.toString());
+        }
+    }
+
+    @Test
+    void rules_annotateTheSessionGraph_andOldSessionsArePrunedAtStart() throws Exception {
+        Path rules = Files.writeString(dir.resolve("rules.yaml"), "version: 1\nrules:\n  - id: work-delete\n"
+                + "    severity: warning\n    verbs: [unlink]\n    object:\n      path: [\"" + dir + "/work/**\"]\n");
+        Path victim = Files.writeString(Files.createDirectories(dir.resolve("work")).resolve("victim"), "x");
+        // an ended session older than the retention, left by an earlier agent
+        io.changegraph.repository.store.SessionStore store = new io.changegraph.repository.store.SessionStore(
+                dir.resolve("store")).create();
+        java.time.Instant old = java.time.Instant.now().minus(java.time.Duration.ofDays(3));
+        String oldId = store.newId("h", 1, old);
+        store.write(new SessionRecord(oldId, "h", "root", 0, 1, 1, "", "", List.of("sh"), old, old.plusSeconds(1),
+                SessionRecord.State.ENDED, io.changegraph.repository.Stats.EMPTY, 0));
+        try (AgentProcess agent = new AgentProcess(dir, "rules: " + rules + "\nretention_days: 2\n").start()) {
+            assertThat(store.read(oldId)).isEmpty();
+            assertThat(agent.log()).contains("pruned 1 session(s) older than 2 days");
+            String id = agent.session(Map.of(), "/bin/rm", victim.toString()).sessionId();
+            agent.endedGraph(id);
+            assertThat(agent.graphFile(id).alerts()).extracting(a -> a.ruleId()).containsExactly("work-delete");
+            AgentProcess.Result shown = AgentProcess.run(cli(agent, "show", id));
+            assertThat(io.changegraph.repository.GraphJson.fromJson(shown.stdout()).alerts()).hasSize(1);
+        }
+    }
+
+    @Test
     void tornJournalTail_isIgnoredWithAWarning_andTheSessionStillShows() throws Exception {
         Path out = dir.resolve("torn-file");
         try (AgentProcess agent = new AgentProcess(dir, "").start()) {

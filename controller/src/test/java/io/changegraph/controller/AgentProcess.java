@@ -90,8 +90,10 @@ final class AgentProcess implements AutoCloseable {
         Path out = Files.createTempFile("cg-out", ".txt");
         Path err = Files.createTempFile("cg-err", ".txt");
         try {
-            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (pb.redirectInput() == ProcessBuilder.Redirect.PIPE) {
+                pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            }
+            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("did not finish within 120 s: " + pb.command());
@@ -106,7 +108,7 @@ final class AgentProcess implements AutoCloseable {
     record Result(int exitCode, String stdout, String stderr) {
         /** The id from the "this session is recorded" notice. */
         String sessionId() {
-            Matcher m = SESSION_ID.matcher(stderr);
+            Matcher m = SESSION_ID.matcher(stderr + stdout);   // on a terminal, stderr shares stdout
             if (!m.find()) {
                 throw new AssertionError("no session notice in stderr: " + stderr);
             }

@@ -1,0 +1,53 @@
+package io.changegraph.controller;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AgentConfigTest {
+    private static final Path FILE = Path.of("/etc/changegraph/config.yaml");
+
+    @Test
+    void parse_emptyFile_givesTheDocumentedDefaults() {
+        AgentConfig c = AgentConfig.parse("", FILE);
+        assertThat(c.socket()).isEqualTo(Path.of("/run/changegraph/agent.sock"));
+        assertThat(c.store()).isEqualTo(Path.of("/var/lib/changegraph"));
+        assertThat(c.failClosed()).isFalse();
+        assertThat(c.retentionDays()).isEqualTo(90);
+        assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void parse_everyKey_isRead() {
+        AgentConfig c = AgentConfig.parse("socket: /tmp/a.sock\nstore: /srv/cg\nfail_closed: true\nretention_days: 7\n"
+                + "flush_interval: 0.25\nrules: /etc/changegraph/rules.yaml\n", FILE);
+        assertThat(c.socket()).isEqualTo(Path.of("/tmp/a.sock"));
+        assertThat(c.store()).isEqualTo(Path.of("/srv/cg"));
+        assertThat(c.failClosed()).isTrue();
+        assertThat(c.retentionDays()).isEqualTo(7);
+        assertThat(c.flushInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.rules()).isEqualTo(Path.of("/etc/changegraph/rules.yaml"));
+    }
+
+    @Test
+    void parse_badInput_isOneLineNamingTheFileAndKey() {
+        for (var bad : List.of(List.of("sockets: /x", "unknown key 'sockets'"), List.of("fail_closed: maybe",
+                "fail_closed must be true or false"), List.of("store: relative/dir", "store must be an absolute path"),
+                List.of("flush_interval: 5", "at most 1 second"), List.of("retention_days: 0", "at least 1"),
+                List.of("socket: [unclosed", "not valid YAML"))) {
+            assertThatThrownBy(() -> AgentConfig.parse(bad.get(0), FILE)).isInstanceOf(UsageException.class)
+                    .hasMessageContaining(bad.get(1)).satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+    }
+
+    @Test
+    void load_missingGivenFile_isAUsageError_missingDefaultFile_givesDefaults() {
+        assertThatThrownBy(() -> AgentConfig.load(Path.of("/nonexistent/config.yaml")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("does not exist");
+    }
+}
