@@ -17,18 +17,20 @@ trap 'rm -rf "$tmp"' EXIT
 cat > "$tmp/timed.sh" <<EOT
 #!/bin/bash
 s=\$(date +%s%N); bash "$workload"; e=\$(date +%s%N); echo \$(( (e - s) / 1000000 )) > "\$1"
+# the workload's own CPU seconds (user and system, its children included): steadier than wall time
+times > "\$1.times"; tail -n 1 "\$1.times" | awk '{ split(\$1, u, /[ms]/); split(\$2, y, /[ms]/); printf "%d\\n", (u[1]*60+u[2]+y[1]*60+y[2])*1000 }' > "\$1.cpu"
 EOT
 chmod +x "$tmp/timed.sh"
 "$here/bin/changegraph" --version >/dev/null   # warm the class-data archive once
-declare -a plain traced straced lost cpu rss attach
+declare -a plain traced straced lost cpu rss attach plaincpu tracedcpu
 for i in $(seq 1 "$rounds"); do
-  "$tmp/timed.sh" "$tmp/p"; plain+=("$(cat "$tmp/p")")
+  "$tmp/timed.sh" "$tmp/p"; plain+=("$(cat "$tmp/p")"); plaincpu+=("$(cat "$tmp/p.cpu")")
   CHANGEGRAPH_LOG=info "$here/bin/changegraph" record --status=false -o "$tmp/g.json" -- "$tmp/timed.sh" "$tmp/t" 2> "$tmp/log"
-  traced+=("$(cat "$tmp/t")")
+  traced+=("$(cat "$tmp/t")"); tracedcpu+=("$(cat "$tmp/t.cpu")")
   lost+=("$(python3 -c "import json,sys; s=json.load(open('$tmp/g.json'))['stats']; print(s['lost_kernel']+s['dropped_user'])")")
   cpu+=("$(sed -n 's/.*recorder usage: cpu \([0-9]*\) ms.*/\1/p' "$tmp/log")")
   rss+=("$(sed -n 's/.*peak rss \([0-9]*\) kB.*/\1/p' "$tmp/log")")
-  attach+=("$(sed -n 's/.*(\([0-9]*\) ms after the recorder started).*/\1/p' "$tmp/log")")
+  attach+=("$(sed -n 's/.*(\([0-9]*\) ms after the process started).*/\1/p' "$tmp/log")")
   strace -f -qq -o /dev/null "$tmp/timed.sh" "$tmp/s"; straced+=("$(cat "$tmp/s")")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -38,6 +40,9 @@ echo "untraced      ms: ${plain[*]}  median $mp"
 echo "changegraph   ms: ${traced[*]}  median $mt"
 echo "strace -f     ms: ${straced[*]}  median $ms"
 awk -v t="$mt" -v p="$mp" -v s="$ms" 'BEGIN { printf "ratio changegraph/untraced: %.3f (target <= 1.10)\nratio strace/untraced:      %.3f\n", t/p, s/p }'
+echo "workload cpu ms untraced: ${plaincpu[*]}  median $(median "${plaincpu[@]}")"
+echo "workload cpu ms traced:   ${tracedcpu[*]}  median $(median "${tracedcpu[@]}")"
+awk -v t="$(median "${tracedcpu[@]}")" -v p="$(median "${plaincpu[@]}")" 'BEGIN { printf "ratio workload cpu traced/untraced: %.3f (in-kernel cost of the probes)\n", t/p }'
 echo "lost events per run: ${lost[*]} (target 0)"
 echo "recorder cpu ms: ${cpu[*]}  median $(median "${cpu[@]}")"
 echo "recorder peak rss kB: ${rss[*]}  median $(median "${rss[@]}") (target <= 131072)"

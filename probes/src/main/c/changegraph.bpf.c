@@ -20,6 +20,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* tunables, set by the loader before load */
 const volatile __u32 recorder_tgid = 0;   /* never follow the recorder itself */
+/* wake the consumer only once this much is waiting: it polls every 50 ms anyway, and a wakeup per
+ * record would cost a context switch per syscall of the traced work */
+const volatile __u32 wakeup_bytes = 256 * 1024;
 
 #define SCRATCH_SIZE 32768                /* one record under construction, per CPU */
 #define OFF_MASK (2 * CG_PATH_MAX - 1)    /* bounds string offsets for the verifier */
@@ -139,8 +142,10 @@ static __always_inline void *scratch(void)
 
 static __always_inline void output(void *rec, __u64 size)
 {
+    __u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+                                                                               : BPF_RB_NO_WAKEUP;
     size &= (SCRATCH_SIZE - 1);
-    if (bpf_ringbuf_output(&events, rec, size, 0))
+    if (bpf_ringbuf_output(&events, rec, size, flags))
         count(CG_CNT_RINGBUF_LOST);
 }
 

@@ -121,8 +121,8 @@ final class Recorder {
                     if (status.due(snapshotEvery)) {
                         long t = System.nanoTime();
                         writeSnapshot(graph, consumer, probe, output);
-                        // a big graph is not rewritten more than ~10% of the time: the recorder stays cheap
-                        snapshotEvery = max(options.flushEvery(), java.time.Duration.ofNanos(10 * (System.nanoTime() - t)));
+                        // a big graph is not rewritten more than ~5% of the time: the recorder stays cheap
+                        snapshotEvery = max(options.flushEvery(), java.time.Duration.ofNanos(20 * (System.nanoTime() - t)));
                         status.show(consumer.stats(), probe.counters(), rootPid);
                     }
                 }
@@ -175,10 +175,19 @@ final class Recorder {
         }
     }
 
-    /** Time since this JVM process was started (what a user waits for before following begins). */
+    /**
+     * Time since this process (the launcher, which execs the JVM) was started, from the boot clock:
+     * {@code /proc/self/stat} starttime against {@code /proc/uptime}, both in 10 ms ticks.
+     */
     static java.time.Duration sinceProcessStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(t -> java.time.Duration.between(t, Instant.now())).orElse(java.time.Duration.ZERO);
+        try {
+            String stat = Files.readString(PROC.resolve("self/stat"));
+            long startTicks = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+            double uptime = Double.parseDouble(Files.readString(PROC.resolve("uptime")).split(" ")[0]);
+            return java.time.Duration.ofMillis(Math.max(0, Math.round(uptime * 1000) - startTicks * 10));
+        } catch (IOException | RuntimeException e) {
+            return java.time.Duration.ZERO;
+        }
     }
 
     private boolean finished(Process child, TraceProbe probe, Tracing tracing) {

@@ -79,7 +79,7 @@ final class Tracing implements AutoCloseable {
     private void pollLoop() {
         try {
             while (!stop) {
-                probe.poll(100, handler);
+                probe.poll(50, handler);   // the kernel wakes us early only when much is waiting
             }
         } catch (RuntimeException e) {
             LOG.error("ring buffer polling failed: {}", e.getMessage());

@@ -110,7 +110,8 @@ public final class TraceProbe implements AutoCloseable {
             setMaxEntries("io_tables", tunables.maxProcesses());
             setMaxEntries("pending", tunables.maxThreads());
             setMaxEntries("events", tunables.ringBufferBytes());
-            setRodata(Map.of("recorder_tgid", tunables.recorderTgid()));
+            setRodata(Map.of("recorder_tgid", tunables.recorderTgid(),
+                    "wakeup_bytes", tunables.ringBufferBytes() / 16));
             for (MemorySegment prog : programs()) {
                 String section = sectionName(prog);
                 if (section.startsWith("tp/") && !Files.isDirectory(TRACEFS_EVENTS.resolve(section.substring(3)))) {
@@ -285,7 +286,10 @@ public final class TraceProbe implements AutoCloseable {
             if (n < 0 && n != -EINTR) {
                 throw new ProbeException("ring buffer poll failed: " + lib.describe(n));
             }
-            return Math.max(n, 0);
+            // the probes wake us only when much is waiting; after a timeout ring_buffer__poll has consumed
+            // nothing, so take what has arrived since
+            int more = (int) lib.ringBufferConsume.invokeExact(ringBuffer);
+            return Math.max(n, 0) + Math.max(more, 0);
         } catch (ProbeException e) {
             throw e;
         } catch (Throwable t) {

@@ -117,13 +117,26 @@ public final class ChangeGraph {
 
     /** An immutable, sorted copy of the graph as persisted in {@code changegraph/v1}. */
     public GraphDocument snapshot() {
+        List<Node> nodeCopy;
+        List<Edge> edgeCopy;
+        List<Alert> alertCopy;
+        Session sessionCopy;
+        Stats statsCopy;
+        // only a plain copy under the lock: the recorder's consumer waits on it, sorting can wait
         synchronized (lock) {
-            List<Node> sortedNodes = nodes.values().stream().sorted(GraphOrder.NODES).toList();
-            List<Edge> sortedEdges = edges.values().stream().map(CountedEdge::toEdge).sorted(GraphOrder.EDGES).toList();
-            List<Alert> sortedAlerts = alerts.stream().sorted(GraphOrder.ALERTS).toList();
-            return new GraphDocument(session, new Stats(events, lostKernel, droppedUser), sortedNodes, sortedEdges,
-                    sortedAlerts);
+            nodeCopy = new ArrayList<>(nodes.values());
+            edgeCopy = new ArrayList<>(edges.size());
+            for (CountedEdge edge : edges.values()) {
+                edgeCopy.add(edge.toEdge());
+            }
+            alertCopy = new ArrayList<>(alerts);
+            sessionCopy = session;
+            statsCopy = new Stats(events, lostKernel, droppedUser);
         }
+        nodeCopy.sort(GraphOrder.NODES);
+        edgeCopy.sort(GraphOrder.EDGES);
+        alertCopy.sort(GraphOrder.ALERTS);
+        return new GraphDocument(sessionCopy, statsCopy, nodeCopy, edgeCopy, alertCopy);
     }
 
     public Optional<Node> node(String id) {
