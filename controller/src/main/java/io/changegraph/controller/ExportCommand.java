@@ -36,13 +36,18 @@ final class ExportCommand implements Callable<Integer> {
             case graphml -> GraphExports.graphml(graph);
             case cypher -> GraphExports.cypher(graph);
         };
+        writeOut(text, output);
+        return ExitCodes.OK;
+    }
+
+    /** Prints {@code text} to stdout, or writes it to {@code output} when one is given. */
+    static void writeOut(String text, Path output) throws IOException {
         if (output == null) {
             System.out.print(text);
             System.out.flush();
         } else {
             Files.writeString(output, text);
         }
-        return ExitCodes.OK;
     }
 
     /** Reads a graph file or fails with one line saying what is wrong with it. */

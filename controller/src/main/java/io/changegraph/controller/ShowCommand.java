@@ -29,12 +29,7 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String text = new SessionQueries(AgentConfig.load(config)).show(id, format.name());
-        if (output == null) {
-            System.out.print(text);
-            System.out.flush();
-        } else {
-            Files.writeString(output, text);
-        }
+        ExportCommand.writeOut(text, output);
         return ExitCodes.OK;
     }
 }
