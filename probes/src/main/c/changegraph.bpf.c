@@ -405,7 +405,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
     __u32 tgid, tid, op;
     struct pending p;
 
-    arg4 = id == 44 ? BPF_CORE_READ(regs, r8) : 0;
+    arg4 = id == 44 ? regs->r8 : 0;
     op = syscall_op(id, arg4);
     if (!op)
         return 0;
@@ -414,13 +414,13 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
     tid = (__u32)pid_tgid;
     if (tgid == recorder_tgid || !followed(tgid))
         return 0;
-    /* x86_64 syscall arguments: di, si, dx, r10, r8, r9 */
-    p.args[0] = BPF_CORE_READ(regs, di);
-    p.args[1] = BPF_CORE_READ(regs, si);
-    p.args[2] = BPF_CORE_READ(regs, dx);
-    p.args[3] = BPF_CORE_READ(regs, r10);
-    p.args[4] = BPF_CORE_READ(regs, r8);
-    p.args[5] = BPF_CORE_READ(regs, r9);
+    /* x86_64 syscall arguments: di, si, dx, r10, r8, r9 (direct loads through the BTF-typed regs) */
+    p.args[0] = regs->di;
+    p.args[1] = regs->si;
+    p.args[2] = regs->dx;
+    p.args[3] = regs->r10;
+    p.args[4] = regs->r8;
+    p.args[5] = regs->r9;
     p.op = op;
     p.reserved = 0;
     if (bpf_map_update_elem(&pending, &tid, &p, BPF_ANY))
@@ -568,7 +568,7 @@ static __always_inline void set_inode(struct cg_syscall *r, int fd)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
-    long nr = BPF_CORE_READ(regs, orig_ax);
+    long nr = regs->orig_ax;   /* BTF-typed pointer: a direct load, no helper call */
     __u64 id;
     __u32 tgid, tid;
     struct pending *pp;
