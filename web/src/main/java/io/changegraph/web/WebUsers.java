@@ -59,8 +59,6 @@ public final class WebUsers {
         ObjectMapper mapper = (file.getFileName() != null && file.getFileName().toString().endsWith(".json")
                 ? JsonMapper.builder() : YAMLMapper.builder())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .build();
         UsersFile parsed;
@@ -138,9 +136,6 @@ public final class WebUsers {
         } else if (e instanceof MismatchedInputException mismatched
                 && String.valueOf(mismatched.getOriginalMessage()).startsWith("Missing required creator property")) {
             what = "missing field";
-        } else if (e instanceof MismatchedInputException mismatched
-                && String.valueOf(mismatched.getOriginalMessage()).startsWith("Null value for creator property")) {
-            what = "empty field";
         } else {
             what = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("unreadable");
         }
@@ -172,8 +167,11 @@ public final class WebUsers {
                  @JsonProperty(value = "role", required = true) String role,
                  @JsonProperty("uid") Integer uid) {
         Entry {
-            if (name.isBlank()) {
+            if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("empty name: give each user a name");
+            }
+            if (tokenSha256 == null || role == null) {
+                throw new IllegalArgumentException("user '" + name + "': empty " + (role == null ? "role" : "token_sha256"));
             }
             tokenSha256 = tokenSha256.strip().toLowerCase(Locale.ROOT);
             if (!HEX_SHA256.matcher(tokenSha256).matches()) {
