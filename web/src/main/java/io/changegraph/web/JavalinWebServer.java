@@ -140,7 +140,7 @@ final class JavalinWebServer implements WebServer {
         who.put("name", user.name());
         who.put("role", user.role().wireName());
         who.put("uid", user.uid());
-        info.put("user", who);
+        info.put("user", user == WebUser.ANONYMOUS ? null : who);  // null: no token, no users file
         json(ctx, Json.write(info));
     }
 
