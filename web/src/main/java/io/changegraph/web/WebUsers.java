@@ -132,14 +132,33 @@ public final class WebUsers {
         } else if (e instanceof ValueInstantiationException instantiation && instantiation.getCause() != null) {
             what = instantiation.getCause().getMessage();
         } else if (e instanceof InvalidFormatException format) {
-            what = "'" + format.getValue() + "' is not a " + format.getTargetType().getSimpleName().toLowerCase(Locale.ROOT);
+            what = "'" + format.getValue() + "' is not "
+                    + (Number.class.isAssignableFrom(format.getTargetType()) ? "a whole number" : "valid here");
         } else if (e instanceof MismatchedInputException mismatched
                 && String.valueOf(mismatched.getOriginalMessage()).startsWith("Missing required creator property")) {
             what = "missing field";
+        } else if (String.valueOf(e.getOriginalMessage()).startsWith("No content to map")) {
+            what = "the file is empty: list the users under 'users:'";
+        } else if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() != null) {
+            what = expected(mismatched.getTargetType());
         } else {
             what = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("unreadable");
         }
         return where + (path.isEmpty() ? "" : path + ": ") + what;
+    }
+
+    /** What should have been where Jackson found something of another shape, in the file's own terms. */
+    private static String expected(Class<?> type) {
+        if (type == Entry.class) {
+            return "not a user: give a mapping {name: ..., token_sha256: ..., role: ..., uid: ...}";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "not a list: give the users as a list, one '- {name: ...}' each";
+        }
+        if (type == UsersFile.class) {
+            return "not a users file: give 'users:' with a list of users";
+        }
+        return "not a " + type.getSimpleName().toLowerCase(Locale.ROOT);
     }
 
     private static String path(JsonMappingException e) {

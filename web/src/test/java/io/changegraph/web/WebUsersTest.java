@@ -99,7 +99,7 @@ class WebUsersTest {
 
         Path textUid = yaml("users:\n  - {name: bob, token_sha256: " + "a".repeat(64) + ", role: user, uid: bob}\n");
         assertThatThrownBy(() -> WebUsers.read(textUid)).hasMessageContaining("users[0].uid")
-                .hasMessageContaining("'bob' is not a integer");
+                .hasMessageContaining("'bob' is not a whole number");
     }
 
     @Test
@@ -109,6 +109,11 @@ class WebUsersTest {
         assertThatThrownBy(() -> WebUsers.read(twice)).hasMessageContaining("users[1] (b): token_sha256 is another user's");
 
         assertThatThrownBy(() -> WebUsers.read(yaml("users: []\n"))).hasMessageContaining("no users");
+        assertThatThrownBy(() -> WebUsers.read(yaml(""))).hasMessageContaining("the file is empty");
+        assertThatThrownBy(() -> WebUsers.read(yaml("users: {name: bob}\n"))).hasMessageContaining("line 1, users: not a list")
+                .hasMessageNotContaining("java");
+        assertThatThrownBy(() -> WebUsers.read(yaml("users:\n  - [bob]\n"))).hasMessageContaining("users[0]: not a user")
+                .hasMessageNotContaining("java");
         assertThatThrownBy(() -> WebUsers.read(dir.resolve("absent.yaml"))).isInstanceOf(WebStartException.class)
                 .hasMessageStartingWith("cannot read users file");
     }
