@@ -55,3 +55,18 @@ window.cg = {
     setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
   }
 };
+
+/* Who is logged in (a token or a users file is configured): "alice · user, uid 1001" in the header. */
+document.addEventListener('DOMContentLoaded', async function () {
+  const slot = document.getElementById('whoami');
+  if (!slot) { return; }
+  try {
+    const user = (await (await cg.getJson('/api/info')).json()).user;
+    if (!user) { return; }
+    slot.textContent = 'logged in as ' + user.name + ' (' + user.role
+        + (user.uid === null || user.uid === undefined ? '' : ', uid ' + user.uid) + ')';
+    slot.hidden = false;
+  } catch (e) {
+    /* the page reports API errors itself */
+  }
+});

@@ -3,6 +3,7 @@ package io.changegraph.controller;
 import io.changegraph.web.WebConfig;
 import io.changegraph.web.WebServer;
 import io.changegraph.web.WebStartException;
+import io.changegraph.web.WebUsers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code changegraph serve [FILE.json|DIR ...] [--port 7070] [--bind 127.0.0.1] [--diff CANARY PROD]}: the
+ * {@code changegraph serve [FILE.json|DIR ...] [--port 7070] [--bind 127.0.0.1] [--token-env VAR | --token-file FILE]
+ * [--users-file FILE] [--diff CANARY PROD]}: the
  * read-only web viewer over graph files, until interrupted. See docs/web.md.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -51,6 +53,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "read the access token from FILE (first line)")
     Path tokenFile;
 
+    @Option(names = "--users-file", paramLabel = "FILE",
+            description = "users (YAML or .json): name, token_sha256, role admin|auditor|user, uid; a user sees only"
+                    + " the sessions the store says they own")
+    Path usersFile;
+
     @Option(names = "--diff", arity = "2", paramLabel = "GRAPH.json",
             description = "open CANARY.json and PRODUCTION.json as one union diff graph")
     List<Path> diff;
@@ -60,7 +67,8 @@ public final class ServeCommand implements Callable<Integer> {
         WebConfig config;
         WebServer server;
         try {
-            config = new WebConfig(bind, port, token(), servedSources(), diffPair());
+            config = new WebConfig(bind, port, token(), servedSources(), diffPair(),
+                    usersFile == null ? null : WebUsers.read(usersFile));
             server = WebServer.start(config);
         } catch (WebStartException e) {
             throw new UsageException(e.getMessage());
@@ -73,7 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
         String host = displayHost();
         PrintWriter out = spec.commandLine().getOut();
         out.println("changegraph serve: open http://" + host + ":" + server.port() + server.startPage()
-                + (config.token() == null ? "" : " (first time with ?token=<token> added, or send Authorization: Bearer)"));
+                + (config.token() == null && config.users() == null ? "" : " (first time with ?token=<token> added, or send Authorization: Bearer)"));
         out.flush();
         stopped.await();
         return ExitCodes.OK;

@@ -47,7 +47,7 @@ final class JavalinWebServer implements WebServer {
     private JavalinWebServer(WebConfig config, SessionIndex index) {
         this.index = index;
         this.live = new LiveStream(index);
-        TokenAuth auth = new TokenAuth(config.token());
+        TokenAuth auth = new TokenAuth(config.token(), config.users());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.staticFiles.add("/public", Location.CLASSPATH);
@@ -86,9 +86,10 @@ final class JavalinWebServer implements WebServer {
     }
 
     static WebServer start(WebConfig config) {
-        if (!config.loopbackOnly() && config.token() == null) {
+        if (!config.loopbackOnly() && !config.authenticated()) {
             throw new WebStartException("refusing to listen on " + config.bind()
-                    + " without a token: set one with --token-env VAR or --token-file FILE, or bind 127.0.0.1");
+                    + " without a token: set one with --token-env VAR or --token-file FILE, give --users-file FILE,"
+                    + " or bind 127.0.0.1");
         }
         SessionIndex index = new SessionIndex(config.allSources());
         try {
@@ -133,13 +134,19 @@ final class JavalinWebServer implements WebServer {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("schema", GraphDocument.SCHEMA);
         info.put("start_page", startPage.toString());
-        info.put("sessions", index.sessions().size());
+        info.put("sessions", visible(ctx).size());
+        WebUser user = TokenAuth.user(ctx);
+        Map<String, Object> who = new LinkedHashMap<>();
+        who.put("name", user.name());
+        who.put("role", user.role().wireName());
+        who.put("uid", user.uid());
+        info.put("user", user == WebUser.ANONYMOUS ? null : who);  // null: no token, no users file
         json(ctx, Json.write(info));
     }
 
     private void sessions(Context ctx) {
         Instant now = Instant.now();
-        List<Map<String, Object>> rows = index.sessions().stream()
+        List<Map<String, Object>> rows = visible(ctx).stream()
                 .sorted(Comparator.comparing((LoadedSession s) -> String.valueOf(s.document().session().started()))
                         .reversed().thenComparing(LoadedSession::id))
                 .map(s -> SessionSummary.of(s, now))
@@ -163,7 +170,7 @@ final class JavalinWebServer implements WebServer {
 
     private void alerts(Context ctx) {
         ArrayNode all = Json.MAPPER.createArrayNode();
-        index.sessions().stream().sorted(Comparator.comparing(LoadedSession::id))
+        visible(ctx).stream().sorted(Comparator.comparing(LoadedSession::id))
                 .forEach(session -> all.addAll(alertsOf(session)));
         json(ctx, Json.write(all));
     }
@@ -184,8 +191,23 @@ final class JavalinWebServer implements WebServer {
     }
 
     private LoadedSession session(Context ctx) {
-        String id = ctx.pathParam("id");
-        return index.find(id).orElseThrow(() -> new NotFoundResponse("no session with id '" + printable(id) + "'"));
+        return visibleSession(ctx, ctx.pathParam("id"));
+    }
+
+    /** The sessions the requesting user may see (all for admin and auditor). */
+    private List<LoadedSession> visible(Context ctx) {
+        WebUser user = TokenAuth.user(ctx);
+        return index.sessions().stream().filter(user::maySee).toList();
+    }
+
+    /**
+     * The session {@code id} if the requesting user may see it. One they may not see is answered exactly like
+     * an unknown id (404, same message), so its existence does not leak.
+     */
+    private LoadedSession visibleSession(Context ctx, String id) {
+        WebUser user = TokenAuth.user(ctx);
+        return index.find(id).filter(user::maySee)
+                .orElseThrow(() -> new NotFoundResponse("no session with id '" + printable(id) + "'"));
     }
 
     private LoadedSession sessionParam(Context ctx, String name) {
@@ -193,7 +215,7 @@ final class JavalinWebServer implements WebServer {
         if (id == null) {
             throw new BadRequestResponse("missing query parameter '" + name + "' (a session id)");
         }
-        return index.find(id).orElseThrow(() -> new NotFoundResponse("no session with id '" + printable(id) + "'"));
+        return visibleSession(ctx, id);
     }
 
     /** An id from a URL as it may appear in an error message: short, printable ASCII. */

@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Access by token, when one is configured. A request is let in when it carries
- * {@code Authorization: Bearer <token>} or the {@value #COOKIE} cookie holding it. A page (not an API
+ * Access by token, when one is configured: the single token (which means {@link WebUser#TOKEN_ADMIN}) or any
+ * user's token from the users file. A request is let in when it carries
+ * {@code Authorization: Bearer <token>} or the {@value #COOKIE} cookie holding it; the user it resolves to
+ * is kept on the request ({@link #user(Context)}). A page (not an API
  * call) opened as {@code /?token=<token>} sets that cookie (HttpOnly, SameSite=Strict) and is redirected
  * to the same address without the token, so the token stays out of history and logs from then on.
  * Comparisons take constant time.
@@ -23,30 +26,51 @@ final class TokenAuth {
     static final String COOKIE = "changegraph_token";
     static final String QUERY = "token";
 
-    private final byte[] token;
+    private static final String USER_ATTRIBUTE = "changegraph.user";
 
-    /** @param token the configured token, or null for none: then every request is let in */
-    TokenAuth(String token) {
+    private final byte[] token;
+    private final WebUsers users;
+
+    /**
+     * @param token the configured token, or null for none
+     * @param users the users file, or null for none; with neither, every request is let in as
+     *              {@link WebUser#ANONYMOUS}
+     */
+    TokenAuth(String token, WebUsers users) {
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.users = users;
     }
 
     boolean enabled() {
-        return token != null;
+        return token != null || users != null;
+    }
+
+    /** Who the request comes from; {@link #check(Context)} ran before every handler. */
+    static WebUser user(Context ctx) {
+        WebUser user = ctx.attribute(USER_ATTRIBUTE);
+        return user == null ? WebUser.ANONYMOUS : user;
     }
 
     void check(Context ctx) {
-        if (token == null) {
+        if (!enabled()) {
+            ctx.attribute(USER_ATTRIBUTE, WebUser.ANONYMOUS);
             return;
         }
         String header = ctx.header("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && matches(header.substring(7).strip())) {
-            return;
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Optional<WebUser> user = resolve(header.substring(7).strip());
+            if (user.isPresent()) {
+                ctx.attribute(USER_ATTRIBUTE, user.get());
+                return;
+            }
         }
-        if (matches(ctx.cookie(COOKIE))) {
+        Optional<WebUser> byCookie = resolve(ctx.cookie(COOKIE));
+        if (byCookie.isPresent()) {
+            ctx.attribute(USER_ATTRIBUTE, byCookie.get());
             return;
         }
         String query = ctx.queryParam(QUERY);
-        if (query != null && !ctx.path().startsWith("/api/") && matches(query)) {
+        if (query != null && !ctx.path().startsWith("/api/") && resolve(query).isPresent()) {
             ctx.cookie(new Cookie(COOKIE, query, "/", -1, false, 0, true, null, null, SameSite.STRICT));
             ctx.redirect(withoutToken(ctx), HttpStatus.SEE_OTHER);
             ctx.skipRemainingHandlers();
@@ -56,8 +80,15 @@ final class TokenAuth {
         throw new UnauthorizedResponse("a token is required: send 'Authorization: Bearer <token>' or open the page once as /?token=<token>");
     }
 
-    private boolean matches(String candidate) {
-        return candidate != null && MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
+    /** The user a presented token stands for: the single token is admin, else the users file decides. */
+    private Optional<WebUser> resolve(String candidate) {
+        if (candidate == null) {
+            return Optional.empty();
+        }
+        if (token != null && MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8))) {
+            return Optional.of(WebUser.TOKEN_ADMIN);
+        }
+        return users == null ? Optional.empty() : users.authenticate(candidate);
     }
 
     private static String withoutToken(Context ctx) {

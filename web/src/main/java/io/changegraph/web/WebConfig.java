@@ -18,8 +18,11 @@ import java.util.stream.Stream;
  * @param token   the access token (at least 16 characters), or null for none; required off loopback
  * @param sources graph files and directories of graph files ({@code *.json}, not recursive)
  * @param diff    two graphs to open as one union diff graph; both are served as sessions too
+ * @param users   the users and their roles ({@link WebUsers#read(Path)}), or null for none; with users, each
+ *                sees only the sessions their role allows, and the single {@code token} (if any) means admin
  */
-public record WebConfig(String bind, int port, String token, List<Path> sources, Optional<DiffPair> diff) {
+public record WebConfig(String bind, int port, String token, List<Path> sources, Optional<DiffPair> diff,
+                        WebUsers users) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 7070;
     static final int MIN_TOKEN_LENGTH = 16;
@@ -39,6 +42,16 @@ public record WebConfig(String bind, int port, String token, List<Path> sources,
         }
         sources = List.copyOf(sources);
         diff = Objects.requireNonNullElse(diff, Optional.empty());
+    }
+
+    /** Without users: the token (or none) grants everything. */
+    public WebConfig(String bind, int port, String token, List<Path> sources, Optional<DiffPair> diff) {
+        this(bind, port, token, sources, diff, null);
+    }
+
+    /** True when requests must authenticate: a token or a users file is configured. */
+    boolean authenticated() {
+        return token != null || users != null;
     }
 
     /** Serves {@code sources} on loopback, any free port, without a token (tests and local use). */

@@ -13,5 +13,11 @@
  * <p>Security: binds to loopback by default; any other bind address needs a token, else
  * {@link io.changegraph.web.WebStartException} is thrown before anything listens. Only GET and HEAD are
  * answered. Ids in URLs are looked up in the in-memory index of loaded sessions and never used as paths.
+ *
+ * <p>Users: {@link io.changegraph.web.WebConfig#users()} ({@link io.changegraph.web.WebUsers#read(java.nio.file.Path)},
+ * tokens stored as SHA-256) gives each person a token and a role. {@code admin} and {@code auditor} see every
+ * session; {@code user} only those whose session-store owner uid is theirs. Every endpoint filters by it, and a
+ * session the caller may not see is answered exactly like an unknown id (404), so its existence does not leak.
+ * The single configured token means {@code admin}.
  */
 package io.changegraph.web;

@@ -231,4 +231,39 @@ class GraphPageBrowserTest {
         assertThat(Files.exists(dir.resolve("done.json"))).isTrue();
         assertThat(GraphJson.read(dir.resolve("done.json")).session().id()).isEqualTo("s-done");
     }
+
+    @Test
+    void sessionsPage_ofAUser_showsWhoIsLoggedIn_andOnlyTheirSessions() throws Exception {
+        Path root = dir.resolve("store");
+        io.changegraph.repository.store.SessionStore store = new io.changegraph.repository.store.SessionStore(root).create();
+        for (int uid : List.of(1001, 1002)) {
+            String id = "s-" + uid;
+            Files.createDirectories(store.directory(id));
+            store.write(new io.changegraph.repository.store.SessionRecord(id, "web01", "u" + uid, uid, 100, 1, "",
+                    "/dev/pts/3", List.of("bash", "-l"), TestGraphs.T0, null,
+                    io.changegraph.repository.store.SessionRecord.State.LIVE, io.changegraph.repository.Stats.EMPTY, 0));
+            TestGraphs.recorded(id).live().write(store.graph(id));
+        }
+        String token = "alice-token-0123456789";
+        Path users = Files.writeString(dir.resolve("users.yaml"), "users:\n  - {name: alice, token_sha256: "
+                + WebUsers.sha256Hex(token) + ", role: user, uid: 1001}\n");
+        String url = serve(new WebConfig("127.0.0.1", 0, null, List.of(root.resolve("graphs")), java.util.Optional.empty(),
+                WebUsers.read(users)), "/?token=" + token);
+        try {
+            browser.get(url);
+            browser.until("return window.cgSessionsReady === true", WAIT);
+
+            assertThat(browser.driver().getCurrentUrl()).as("token gone from the address").doesNotContain("token");
+            List<WebElement> rows = browser.driver().findElements(By.cssSelector("#sessions tbody tr"));
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).getAttribute("data-id")).isEqualTo("s-1001");
+            browser.until("return !document.getElementById('whoami').hidden", WAIT);
+            assertThat(browser.driver().findElement(By.id("whoami")).getText())
+                    .isEqualTo("logged in as alice (user, uid 1001)");
+            browser.screenshot("sessions-user");
+            assertThat(browser.consoleErrors()).isEmpty();
+        } finally {
+            browser.driver().manage().deleteAllCookies();
+        }
+    }
 }

@@ -140,6 +140,14 @@ class WebServerApiTest {
     }
 
     @Test
+    void info_withoutTokenOrUsers_namesNoUser_andCountsAllSessions() throws Exception {
+        JsonNode info = json(get("/api/info"));
+
+        assertThat(info.get("user").isNull()).isTrue();
+        assertThat(info.get("sessions").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void unknownSession_is404WithJsonError() throws Exception {
         HttpResponse<String> response = get("/api/sessions/nope/graph");
 
