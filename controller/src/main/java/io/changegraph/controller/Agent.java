@@ -59,6 +59,8 @@ final class Agent implements AutoCloseable {
     private final AgentConfig config;
     private final SessionStore store;
     private final RuleSet rules;
+    /** live rule evaluation for the alert log, mail and webhook; null without rules */
+    private Monitor monitor;
     private final Map<Integer, AgentSession> byTgid = new ConcurrentHashMap<>();
     private final Map<String, AgentSession> live = new ConcurrentHashMap<>();
     private final AtomicLong unknownRecords = new AtomicLong();
@@ -100,6 +102,9 @@ final class Agent implements AutoCloseable {
     void start(ProbeTunables tunables) throws IOException {
         store.create();
         pruneIfDue();
+        if (rules != null) {
+            monitor = Monitor.start(rules, rules.config());
+        }
         tracing = Tracing.start(tunables, this::onRecord);
         recover();
         warmUp();
@@ -178,7 +183,7 @@ final class Agent implements AutoCloseable {
                 r.tty(), r.command(), now, null, SessionRecord.State.LIVE, Stats.EMPTY, 0);
         store.write(record);
         AgentSession session = new AgentSession(record, new ChangeGraph(record.session()),
-                Journal.open(store.journal(id)), 0, lostKernel());
+                Journal.open(store.journal(id)), 0, lostKernel(), monitor);
         follow(session, root, r.scanDescendants());
         live.put(id, session);
         LOG.info("session {} started in {} ms: user {} (uid {}) pid {} from '{}' tty '{}' command {}", id,
@@ -248,7 +253,7 @@ final class Agent implements AutoCloseable {
         warn(replay, r.id());
         Journal journal = Journal.open(store.journal(r.id()));
         SessionRecord resumed = r.resumedOnce();
-        AgentSession session = new AgentSession(resumed, graph, journal, replay.events(), lostKernel());
+        AgentSession session = new AgentSession(resumed, graph, journal, replay.events(), lostKernel(), monitor);
         store.write(resumed);
         follow(session, Consumer.readProc(PROC, r.rootPid()), true);
         live.put(r.id(), session);
@@ -337,6 +342,9 @@ final class Agent implements AutoCloseable {
                     session.graph().setStats(stats);
                     if (finished != null) {
                         session.graph().endSession(finished);
+                        if (monitor != null) {
+                            monitor.endSession(id);
+                        }
                     }
                     GraphJson.write(withAlerts(session.graph().snapshot()), store.graph(id));
                 }
@@ -420,6 +428,9 @@ final class Agent implements AutoCloseable {
             }
             flush();
             tracing.close();
+        }
+        if (monitor != null) {
+            monitor.close();   // unsent alerts stay in the outbox for the next start
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.changegraph.controller;
 
+import io.changegraph.monitor.Monitor;
+import io.changegraph.monitor.SessionContext;
+
 import io.changegraph.consumer.Consumer;
 import io.changegraph.repository.ChangeGraph;
 import io.changegraph.repository.Event;
@@ -20,6 +23,8 @@ import java.util.Set;
  */
 final class AgentSession {
     private final Consumer consumer;
+    private final Monitor monitor;
+    private final SessionContext context;
     private final ChangeGraph graph;
     private final Journal journal;
     private final Set<Integer> members = new HashSet<>();
@@ -30,8 +35,11 @@ final class AgentSession {
     private Instant finishedAt;
     private int goneCount;
 
-    AgentSession(SessionRecord record, ChangeGraph graph, Journal journal, long replayedEvents, long lostKernelAtStart) {
+    AgentSession(SessionRecord record, ChangeGraph graph, Journal journal, long replayedEvents, long lostKernelAtStart,
+                 Monitor monitor) {
         this.record = record;
+        this.monitor = monitor;
+        this.context = SessionContext.of(record.id(), graph);
         this.graph = graph;
         this.journal = journal;
         this.replayedEvents = replayedEvents;
@@ -43,6 +51,11 @@ final class AgentSession {
         graph.apply(event);
         journal.append(event);
         dirty = true;
+        if (monitor != null) {
+            // the alert log, mail and webhook, within a second of the syscall; the graph's own annotations
+            // come from evaluating the whole graph at each flush, so they replay identically from the journal
+            monitor.onEvent(event, context);
+        }
     }
 
     synchronized String id() {

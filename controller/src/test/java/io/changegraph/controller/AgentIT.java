@@ -305,8 +305,10 @@ class AgentIT {
     }
 
     @Test
-    void rules_annotateTheSessionGraph_andOldSessionsArePrunedAtStart() throws Exception {
-        Path rules = Files.writeString(dir.resolve("rules.yaml"), "version: 1\nrules:\n  - id: work-delete\n"
+    void rules_annotateTheSessionGraph_alertLiveInTheLog_andOldSessionsArePrunedAtStart() throws Exception {
+        Path alertLog = dir.resolve("alerts.jsonl");
+        Path rules = Files.writeString(dir.resolve("rules.yaml"), "version: 1\nalerts:\n  log: " + alertLog
+                + "\n  outbox: " + dir.resolve("outbox") + "\nrules:\n  - id: work-delete\n"
                 + "    severity: warning\n    verbs: [unlink]\n    object:\n      path: [\"" + dir + "/work/**\"]\n");
         Path victim = Files.writeString(Files.createDirectories(dir.resolve("work")).resolve("victim"), "x");
         // an ended session older than the retention, left by an earlier agent
@@ -322,6 +324,8 @@ class AgentIT {
             String id = agent.session(Map.of(), "/bin/rm", victim.toString()).sessionId();
             agent.endedGraph(id);
             assertThat(agent.graphFile(id).alerts()).extracting(a -> a.ruleId()).containsExactly("work-delete");
+            // the live path: the agent's monitor wrote the hit to the alert log (and would mail it)
+            assertThat(alertLog).content().contains("work-delete").contains(victim.toString());
             AgentProcess.Result shown = AgentProcess.run(cli(agent, "show", id));
             assertThat(io.changegraph.repository.GraphJson.fromJson(shown.stdout()).alerts()).hasSize(1);
         }
