@@ -190,27 +190,35 @@ public final class GraphJson {
                 json.texts("command"), json.time("started"), json.time("ended"));
     }
 
+    /**
+     * A process's attributes in {@code changegraph/v1} key names (without id and kind), absent values as null:
+     * the one definition of how a process is written, shared with the session journal.
+     */
+    public static Map<String, Object> processFields(ProcessNode p) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("pid", p.pid());
+        json.put("start_ns", p.startNs());
+        json.put("ppid", p.ppid());
+        json.put("exe", p.exe());
+        json.put("argv", p.argv());
+        json.put("cwd", p.cwd());
+        json.put("uid", p.uid());
+        json.put("euid", p.euid());
+        json.put("exit_code", p.exitCode());
+        json.put("exit_signal", p.exitSignal());
+        json.put("followed", p.followed());
+        json.put("started", time(p.started()));
+        json.put("ended", time(p.ended()));
+        return json;
+    }
+
     /** The JSON fields of a node in {@code changegraph/v1} key names, absent values as null; exports reuse them. */
     static Map<String, Object> node(Node node) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", node.id());
         json.put("kind", node.kind());
         switch (node) {
-            case ProcessNode p -> {
-                json.put("pid", p.pid());
-                json.put("start_ns", p.startNs());
-                json.put("ppid", p.ppid());
-                json.put("exe", p.exe());
-                json.put("argv", p.argv());
-                json.put("cwd", p.cwd());
-                json.put("uid", p.uid());
-                json.put("euid", p.euid());
-                json.put("exit_code", p.exitCode());
-                json.put("exit_signal", p.exitSignal());
-                json.put("followed", p.followed());
-                json.put("started", time(p.started()));
-                json.put("ended", time(p.ended()));
-            }
+            case ProcessNode p -> json.putAll(processFields(p));
             case FileNode f -> {
                 json.put("path", f.path());
                 json.put("paths", f.paths());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.changegraph.repository.Event;
+import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.FileRef;
 import io.changegraph.repository.ModuleNode;
 import io.changegraph.repository.ObjectRef;
@@ -75,19 +76,7 @@ public final class EventJson {
     private static Map<String, Object> process(ProcessNode p) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("kind", "process");
-        json.put("pid", p.pid());
-        json.put("start_ns", p.startNs());
-        json.put("ppid", p.ppid());
-        json.put("exe", p.exe());
-        json.put("argv", p.argv());
-        json.put("cwd", p.cwd());
-        json.put("uid", p.uid());
-        json.put("euid", p.euid());
-        json.put("exit_code", p.exitCode());
-        json.put("exit_signal", p.exitSignal());
-        json.put("followed", p.followed());
-        json.put("started", p.started() == null ? null : p.started().toString());
-        json.put("ended", p.ended() == null ? null : p.ended().toString());
+        json.putAll(GraphJson.processFields(p));
         return json;
     }
 
