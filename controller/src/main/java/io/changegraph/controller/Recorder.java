@@ -11,7 +11,6 @@ import io.changegraph.probes.ProbeCounters;
 import io.changegraph.probes.TraceProbe;
 import io.changegraph.repository.Alert;
 import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Event;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.Session;
@@ -32,6 +31,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One recording, start to end: checks → probes loaded and attached → target started (or found) and
@@ -81,7 +82,7 @@ final class Recorder {
         RuleSet rules = options.rules() == null ? null : loadRules(options.rules());
         int self = (int) ProcessHandle.current().pid();
         // the consumer exists only once the session does; records cannot arrive before a follow()
-        java.util.concurrent.atomic.AtomicReference<Consumer> consumerRef = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Consumer> consumerRef = new AtomicReference<>();
         try (OutputStream raw = openRaw();
              Monitor monitor = rules == null ? null : Monitor.start(rules, monitorConfig(rules));
              Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, consumerRef.get(), raw))) {
@@ -114,7 +115,7 @@ final class Recorder {
             }
             installSignalHandlers(child);
             StatusLine status = new StatusLine(err, options.statusLine() && Posix.isatty(2));
-            java.time.Duration snapshotEvery = options.flushEvery();
+            Duration snapshotEvery = options.flushEvery();
             try {
                 while (!finished(child, probe, tracing)) {
                     Thread.sleep(Math.min(options.flushEvery().toMillis(), 200));
@@ -122,7 +123,7 @@ final class Recorder {
                         long t = System.nanoTime();
                         writeSnapshot(graph, consumer, probe, output);
                         // a big graph is not rewritten more than ~5% of the time: the recorder stays cheap
-                        snapshotEvery = max(options.flushEvery(), java.time.Duration.ofNanos(20 * (System.nanoTime() - t)));
+                        snapshotEvery = max(options.flushEvery(), Duration.ofNanos(20 * (System.nanoTime() - t)));
                         status.show(consumer.stats(), probe.counters(), rootPid);
                     }
                 }
@@ -159,7 +160,7 @@ final class Recorder {
         }
     }
 
-    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
+    private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
@@ -168,7 +169,7 @@ final class Recorder {
         try {
             String hwm = Files.readAllLines(PROC.resolve("self/status")).stream()
                     .filter(l -> l.startsWith("VmHWM:")).findFirst().orElse("VmHWM: ? kB").substring(6).strip();
-            long cpuMs = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+            long cpuMs = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
             LOG.info("recorder usage: cpu {} ms, peak rss {}", cpuMs, hwm);
         } catch (IOException e) {
             LOG.debug("no usage figures: {}", e.getMessage());
@@ -179,14 +180,14 @@ final class Recorder {
      * Time since this process (the launcher, which execs the JVM) was started, from the boot clock:
      * {@code /proc/self/stat} starttime against {@code /proc/uptime}, both in 10 ms ticks.
      */
-    static java.time.Duration sinceProcessStart() {
+    static Duration sinceProcessStart() {
         try {
             String stat = Files.readString(PROC.resolve("self/stat"));
             long startTicks = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
             double uptime = Double.parseDouble(Files.readString(PROC.resolve("uptime")).split(" ")[0]);
-            return java.time.Duration.ofMillis(Math.max(0, Math.round(uptime * 1000) - startTicks * 10));
+            return Duration.ofMillis(Math.max(0, Math.round(uptime * 1000) - startTicks * 10));
         } catch (IOException | RuntimeException e) {
-            return java.time.Duration.ZERO;
+            return Duration.ZERO;
         }
     }
 
