@@ -203,7 +203,9 @@ class RecordIT {
             acceptor.join(5000);
             ProcessNode py = r.processes().stream().filter(p -> p.exe().contains("python")).findFirst().orElseThrow();
             RemoteNode unix = new RemoteNode("unix", socketPath.toString(), 0);
-            assertThat(r.edges(py, Verb.CONNECT)).extracting(r::target).containsExactly(unix);
+            // glibc may also try the nscd socket on hosts configured for it: only this test's sockets count
+            assertThat(r.edges(py, Verb.CONNECT)).extracting(r::target)
+                    .filteredOn(t -> ((RemoteNode) t).address().startsWith(dir.toString())).containsExactly(unix);
             assertThat(r.edges(py, Verb.SEND)).singleElement().satisfies(e -> {
                 assertThat(e.target()).isEqualTo(unix.id());
                 assertThat(e.bytes()).isEqualTo(3);
@@ -218,8 +220,9 @@ class RecordIT {
             closedPort = s.getLocalPort();
         }
         Recording r = Recording.bash(dir, "exec 3<>/dev/tcp/127.0.0.1/" + closedPort + " || true");
-        Edge connect = r.edges(r.root().orElseThrow(), Verb.CONNECT).getFirst();
-        assertThat(r.target(connect)).isEqualTo(new RemoteNode("ipv4", "127.0.0.1", closedPort));
+        RemoteNode closed = new RemoteNode("ipv4", "127.0.0.1", closedPort);
+        Edge connect = r.edges(r.root().orElseThrow(), Verb.CONNECT).stream()
+                .filter(e -> e.target().equals(closed.id())).findFirst().orElseThrow();
         assertThat(connect.failed()).isEqualTo(connect.count()).isPositive();
     }
 
