@@ -18,4 +18,4 @@ cd "$here"
 mvn -B -q -pl "$module" -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
 cp="$here/$module/target/test-classes:$here/$module/target/classes:$(cat "$cp_file")"
 cd "$here/$module"   # as under the test runner: fixtures are found relative to the module
-exec "$java" --enable-native-access=ALL-UNNAMED -Xmx8g -cp "$cp" "$main" "$@"
+exec "$java" --enable-native-access=ALL-UNNAMED ${BENCH_JAVA_OPTS:--Xmx8g} -cp "$cp" "$main" "$@"

@@ -40,6 +40,10 @@ echo "untraced      ms: ${plain[*]}  median $mp"
 echo "changegraph   ms: ${traced[*]}  median $mt"
 echo "strace -f     ms: ${straced[*]}  median $ms"
 awk -v t="$mt" -v p="$mp" -v s="$ms" 'BEGIN { printf "ratio changegraph/untraced: %.3f (target <= 1.10)\nratio strace/untraced:      %.3f\n", t/p, s/p }'
+# rounds alternate, so a round's two runs share the machine's mood: the median of per-round ratios
+# is steadier than the ratio of medians when other tenants come and go
+paired=$(for i in "${!plain[@]}"; do awk -v t="${traced[$i]}" -v p="${plain[$i]}" 'BEGIN { printf "%.3f\n", t/p }'; done)
+echo "per-round ratios changegraph/untraced: $(echo $paired)  median $(median $paired)"
 echo "workload cpu ms untraced: ${plaincpu[*]}  median $(median "${plaincpu[@]}")"
 echo "workload cpu ms traced:   ${tracedcpu[*]}  median $(median "${tracedcpu[@]}")"
 awk -v t="$(median "${tracedcpu[@]}")" -v p="$(median "${plaincpu[@]}")" 'BEGIN { printf "ratio workload cpu traced/untraced: %.3f (in-kernel cost of the probes)\n", t/p }'

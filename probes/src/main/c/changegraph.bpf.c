@@ -409,6 +409,10 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
     op = syscall_op(id, arg4);
     if (!op)
         return 0;
+    /* of fcntl, only F_DUPFD (0), F_SETFD (2) and F_DUPFD_CLOEXEC (1030) change the fd table: shells
+     * call F_GETFD/F_GETFL/F_SETFL far more often, and those records would tell the consumer nothing */
+    if (op == CG_OP_FCNTL && regs->si != 0 && regs->si != 2 && regs->si != 1030)
+        return 0;
     pid_tgid = bpf_get_current_pid_tgid();
     tgid = pid_tgid >> 32;
     tid = (__u32)pid_tgid;

@@ -1,8 +1,13 @@
 package io.changegraph.consumer;
 
+import io.changegraph.repository.ChangeGraph;
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.Session;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns ring-buffer records into subject-verb-object {@link io.changegraph.repository.Event}s: the
@@ -21,16 +28,24 @@ import java.util.Optional;
  * {@link #process(int)} may be read from any thread.
  */
 public final class Consumer {
+    private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
     /** The problem of a record no decoder check caught: a defect here, never expected. */
     static final String UNEXPECTED = "decoding failed unexpectedly";
 
     private final Counters counters = new Counters();
-    private final ProblemLog problems = new ProblemLog();
-    private final ProcessTable processes = new ProcessTable(counters, problems);
+    private final ProblemLog problems;
+    private final ProcessTable processes;
     private final EventEmitter events;
     private final Map<Integer, RecordDecoder> decoders = new HashMap<>();
+    private final RecordView view = new RecordView();
 
     Consumer(EventSink sink, long epochOffsetNs, ProcessLookup lookup) {
+        this(sink, epochOffsetNs, lookup, new ProblemLog());
+    }
+
+    private Consumer(EventSink sink, long epochOffsetNs, ProcessLookup lookup, ProblemLog problems) {
+        this.problems = problems;
+        this.processes = new ProcessTable(counters, problems);
         this.events = new EventEmitter(sink, epochOffsetNs, counters);
         decoders.put(WireLayouts.KIND_FORK, new ForkDecoder(processes, events));
         decoders.put(WireLayouts.KIND_EXEC, new ExecDecoder(processes, events));
@@ -47,6 +62,39 @@ public final class Consumer {
         Instant now = wallClock.instant();
         long epochNs = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
         return new Consumer(sink, epochNs - System.nanoTime(), ProcessLookup.proc(Path.of("/proc")));
+    }
+
+    /**
+     * Replays the bundled recording of a small, typical change (see {@code scripts/warmup-fixture.sh}) into
+     * a throwaway graph, so that the JIT has compiled the decoding and graph code before a recorded command
+     * runs: otherwise its first seconds are decoded by the interpreter, on a core the command could use.
+     * Touches no table of any other consumer. Returns the throwaway consumer's counters (no records if the
+     * fixture is missing or unreadable: warming up is only an optimisation).
+     */
+    public static ConsumerStats warmUp() {
+        ChangeGraph graph = new ChangeGraph(new Session("warm-up", "localhost", "root", 1, List.of("warm-up"),
+                Instant.EPOCH, null));
+        Consumer consumer = new Consumer(graph::apply, 0, pid -> "/usr/bin/env", new ProblemLog(true));
+        long records = 0;
+        try (InputStream in = Consumer.class.getResourceAsStream("warmup.bin")) {
+            if (in == null) {
+                return consumer.stats();
+            }
+            RecordStreamReader reader = new RecordStreamReader(new BufferedInputStream(in, 1 << 16));
+            Arena arena = Arena.ofAuto();
+            MemorySegment buffer = arena.allocate(RecordStreamReader.MAX_RECORD, 8);
+            for (Optional<MemorySegment> r = reader.next(); r.isPresent(); r = reader.next()) {
+                // native memory, like the ring buffer's samples, so the same code paths get compiled
+                long size = r.get().byteSize();
+                MemorySegment.copy(r.get(), 0, buffer, 0, size);
+                consumer.accept(buffer.asSlice(0, size));
+                records++;
+            }
+        } catch (IOException e) {
+            LOG.debug("JIT warm-up stopped after {} records: {}", records, e.getMessage());
+        }
+        graph.snapshot();
+        return consumer.stats();
     }
 
     /**
@@ -76,7 +124,8 @@ public final class Consumer {
             throw new DroppedRecordException("record shorter than header", "record of " + length
                     + " bytes is shorter than its " + WireLayouts.CG_HEADER.byteSize() + "-byte header");
         }
-        RecordHeader header = RecordHeader.read(record);
+        RecordView bytes = view.load(record);
+        RecordHeader header = RecordHeader.read(bytes);
         RecordDecoder decoder = decoders.get(header.kind());
         if (decoder == null) {
             throw new DroppedRecordException("unknown record kind", "record of unknown kind "
@@ -91,7 +140,8 @@ public final class Consumer {
         if (header.tgid() <= 0) {
             throw new DroppedRecordException("bad tgid", "record from tgid " + header.tgid());
         }
-        decoder.decode(record.asSlice(0, header.size()), header);
+        bytes.limit((int) header.size());
+        decoder.decode(bytes, header);
     }
 
     /** How many times {@code problem} was reported (a DroppedRecordException's problem, or "unknown process"). */

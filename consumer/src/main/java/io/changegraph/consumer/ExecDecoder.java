@@ -2,7 +2,6 @@ package io.changegraph.consumer;
 
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.Verb;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,23 +34,23 @@ final class ExecDecoder implements RecordDecoder {
     }
 
     @Override
-    public void decode(MemorySegment record, RecordHeader header) {
+    public void decode(RecordView record, RecordHeader header) {
         RecordData data = new RecordData(record, WireLayouts.CG_EXEC.byteSize());
-        String filename = data.takeString(WireLayouts.u16(WireLayouts.EXEC_FILENAME_LEN, record), "exec filename");
-        byte[] args = data.take(WireLayouts.u16(WireLayouts.EXEC_ARGS_LEN, record), "exec argv block");
-        long missing = WireLayouts.u32(WireLayouts.EXEC_ARGS_TOTAL, record) - args.length;
+        String filename = data.takeString(record.u16(WireLayouts.EXEC_FILENAME_LEN_AT), "exec filename");
+        byte[] args = data.take(record.u16(WireLayouts.EXEC_ARGS_LEN_AT), "exec argv block");
+        long missing = record.u32(WireLayouts.EXEC_ARGS_TOTAL_AT) - args.length;
         // the flag says the kernel cut the block; a shorter block without it means the copy failed
-        boolean truncated = (WireLayouts.u32(WireLayouts.EXEC_FLAGS, record) & WireLayouts.EXEC_ARGS_TRUNCATED) != 0
+        boolean truncated = (record.u32(WireLayouts.EXEC_FLAGS_AT) & WireLayouts.EXEC_ARGS_TRUNCATED) != 0
                 || missing > 0;
         List<String> argv = argv(args, truncated, Math.max(missing, 0));
 
-        TrackedProcess process = processes.get(header.tgid(), (long) WireLayouts.EXEC_START_NS.get(record));
+        TrackedProcess process = processes.get(header.tgid(), record.i64(WireLayouts.EXEC_START_NS_AT));
         // the exec happened even when the kernel could not copy the filename: apply it, say what is unknown
         ResolvedPath exe = filename == null || filename.isEmpty() ? ResolvedPath.unresolved("exe")
                 : process.resolve(filename);
         process.fds().closeOnExec();
-        ProcessNode execed = process.node().withExec(exe.path(), argv, (int) WireLayouts.EXEC_UID.get(record),
-                (int) WireLayouts.EXEC_EUID.get(record));
+        ProcessNode execed = process.node().withExec(exe.path(), argv, record.i32(WireLayouts.EXEC_UID_AT),
+                record.i32(WireLayouts.EXEC_EUID_AT));
         process.update(execed);
         Instant time = events.time(header.tsNs());
         events.once(time, execed, Verb.EXEC, exe.ref(0), false, null);

@@ -2,7 +2,6 @@ package io.changegraph.consumer;
 
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.Verb;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.time.Instant;
 
@@ -22,9 +21,9 @@ final class ExitDecoder implements RecordDecoder {
     }
 
     @Override
-    public void decode(MemorySegment record, RecordHeader header) {
-        int status = (int) WireLayouts.EXIT_EXIT_CODE.get(record);
-        TrackedProcess process = processes.get(header.tgid(), (long) WireLayouts.EXIT_START_NS.get(record));
+    public void decode(RecordView record, RecordHeader header) {
+        int status = record.i32(WireLayouts.EXIT_EXIT_CODE_AT);
+        TrackedProcess process = processes.get(header.tgid(), record.i64(WireLayouts.EXIT_START_NS_AT));
         Instant time = events.time(header.tsNs());
         int signal = status & 0x7f;
         ProcessNode exited;

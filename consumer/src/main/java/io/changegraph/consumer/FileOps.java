@@ -73,6 +73,26 @@ final class FileOps implements SyscallHandler.Group {
 
     /** {@code read,write,create,truncate} (+ {@code directory}, {@code path}) as the flags say. */
     static String openDetail(long flags) {
+        return OPEN_DETAILS[openDetailIndex(flags)];
+    }
+
+    // six flag bits decide the detail: every one of the 64 strings is built once, not once per open
+    private static final String[] OPEN_DETAILS = new String[64];
+
+    static {
+        for (int i = 0; i < OPEN_DETAILS.length; i++) {
+            long flags = (i & 3) | ((i & 4) != 0 ? O_CREAT : 0) | ((i & 8) != 0 ? O_TRUNC : 0)
+                    | ((i & 16) != 0 ? O_DIRECTORY : 0) | ((i & 32) != 0 ? O_PATH : 0);
+            OPEN_DETAILS[openDetailIndex(flags)] = describeOpen(flags);
+        }
+    }
+
+    private static int openDetailIndex(long flags) {
+        return (int) (flags & O_ACCMODE) | ((flags & O_CREAT) != 0 ? 4 : 0) | ((flags & O_TRUNC) != 0 ? 8 : 0)
+                | ((flags & O_DIRECTORY) != 0 ? 16 : 0) | ((flags & O_PATH) != 0 ? 32 : 0);
+    }
+
+    private static String describeOpen(long flags) {
         List<String> parts = new ArrayList<>();
         if ((flags & O_PATH) == 0) {
             long access = flags & O_ACCMODE;

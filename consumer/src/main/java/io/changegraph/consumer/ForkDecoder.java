@@ -1,7 +1,6 @@
 package io.changegraph.consumer;
 
 import io.changegraph.repository.Verb;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.time.Instant;
 
@@ -21,13 +20,13 @@ final class ForkDecoder implements RecordDecoder {
     }
 
     @Override
-    public void decode(MemorySegment record, RecordHeader header) {
-        int childTgid = (int) WireLayouts.FORK_CHILD_TGID.get(record);
+    public void decode(RecordView record, RecordHeader header) {
+        int childTgid = record.i32(WireLayouts.FORK_CHILD_TGID_AT);
         if (childTgid <= 0) {
             throw new DroppedRecordException("bad fork record", "fork record with child tgid " + childTgid);
         }
-        long childStartNs = (long) WireLayouts.FORK_CHILD_START_NS.get(record);
-        TrackedProcess parent = processes.get(header.tgid(), (long) WireLayouts.FORK_PARENT_START_NS.get(record));
+        long childStartNs = record.i64(WireLayouts.FORK_CHILD_START_NS_AT);
+        TrackedProcess parent = processes.get(header.tgid(), record.i64(WireLayouts.FORK_PARENT_START_NS_AT));
         Instant time = events.time(header.tsNs());
         TrackedProcess child = processes.fork(parent, childTgid, childStartNs, time);
         events.once(time, parent.node(), Verb.SPAWN, child.node(), false, null);

@@ -5,7 +5,6 @@ import io.changegraph.repository.FileRef;
 import io.changegraph.repository.ObjectRef;
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.Verb;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.time.Instant;
 import java.util.Optional;
@@ -45,16 +44,16 @@ final class IoDecoder implements RecordDecoder {
     }
 
     @Override
-    public void decode(MemorySegment record, RecordHeader header) {
-        Counts reads = new Counts(WireLayouts.u32(WireLayouts.IO_READS, record),
-                (long) WireLayouts.IO_READ_BYTES.get(record), WireLayouts.u32(WireLayouts.IO_READ_FAILED, record));
-        Counts writes = new Counts(WireLayouts.u32(WireLayouts.IO_WRITES, record),
-                (long) WireLayouts.IO_WRITE_BYTES.get(record), WireLayouts.u32(WireLayouts.IO_WRITE_FAILED, record));
+    public void decode(RecordView record, RecordHeader header) {
+        Counts reads = new Counts(record.u32(WireLayouts.IO_READS_AT),
+                record.i64(WireLayouts.IO_READ_BYTES_AT), record.u32(WireLayouts.IO_READ_FAILED_AT));
+        Counts writes = new Counts(record.u32(WireLayouts.IO_WRITES_AT),
+                record.i64(WireLayouts.IO_WRITE_BYTES_AT), record.u32(WireLayouts.IO_WRITE_FAILED_AT));
         reads.check("read");
         writes.check("write");
-        int fd = (int) WireLayouts.IO_FD.get(record);
-        long inode = (long) WireLayouts.IO_INODE.get(record);
-        int type = (int) WireLayouts.IO_MODE.get(record) & S_IFMT;
+        int fd = record.i32(WireLayouts.IO_FD_AT);
+        long inode = record.i64(WireLayouts.IO_INODE_AT);
+        int type = record.i32(WireLayouts.IO_MODE_AT) & S_IFMT;
 
         TrackedProcess process = processes.get(header.tgid(), 0);
         FdTable fds = process.fds();

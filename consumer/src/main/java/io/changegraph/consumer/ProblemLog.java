@@ -13,10 +13,20 @@ final class ProblemLog {
     private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
 
     private final Map<String, Long> seen = new HashMap<>();
+    private final boolean quiet;
+
+    ProblemLog() {
+        this(false);
+    }
+
+    /** @param quiet count only, log nothing (a replay whose problems are expected) */
+    ProblemLog(boolean quiet) {
+        this.quiet = quiet;
+    }
 
     void report(String problem, String message) {
         long count = seen.merge(problem, 1L, Long::sum);
-        if (isPowerOfTen(count)) {
+        if (!quiet && isPowerOfTen(count)) {
             LOG.warn("{} ({}; seen {} time{})", message, problem, count, count == 1 ? "" : "s");
         }
     }

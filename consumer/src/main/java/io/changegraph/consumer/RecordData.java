@@ -1,7 +1,5 @@
 package io.changegraph.consumer;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,29 +8,35 @@ import java.nio.charset.StandardCharsets;
  * out-of-bounds read.
  */
 final class RecordData {
-    private final MemorySegment record;
-    private long offset;
+    private final RecordView record;
+    private int offset;
 
-    RecordData(MemorySegment record, long dataOffset) {
+    RecordData(RecordView record, long dataOffset) {
         this.record = record;
-        this.offset = dataOffset;
+        this.offset = (int) dataOffset;
     }
 
     /** The next {@code length} bytes. */
     byte[] take(int length, String what) {
-        if (length < 0 || offset + length > record.byteSize()) {
-            throw new DroppedRecordException("length beyond record size", what + " of " + length
-                    + " bytes at offset " + offset + " runs past the record's " + record.byteSize() + " bytes");
-        }
-        byte[] bytes = record.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+        check(length, what);
+        byte[] bytes = record.copy(offset, length);
         offset += length;
         return bytes;
     }
 
     /** The next {@code length} bytes as a C string (up to the first NUL); null when length is 0. */
     String takeString(int length, String what) {
-        byte[] bytes = take(length, what);
-        return length == 0 ? null : cString(bytes);
+        check(length, what);
+        String s = length == 0 ? null : record.cString(offset, length);
+        offset += length;
+        return s;
+    }
+
+    private void check(int length, String what) {
+        if (length < 0 || (long) offset + length > record.size()) {
+            throw new DroppedRecordException("length beyond record size", what + " of " + length
+                    + " bytes at offset " + offset + " runs past the record's " + record.size() + " bytes");
+        }
     }
 
     static String cString(byte[] bytes) {

@@ -1,6 +1,5 @@
 package io.changegraph.consumer;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 
 /**
@@ -16,5 +15,5 @@ interface RecordDecoder {
     /**
      * @param record exactly {@code header.size()} bytes, at least {@code layout().byteSize()}
      */
-    void decode(MemorySegment record, RecordHeader header);
+    void decode(RecordView record, RecordHeader header);
 }

@@ -48,6 +48,9 @@ record ResolvedPath(String path, boolean resolved) {
      * unresolved directory) keeps its leading {@code ..} since what they lead to is unknown.
      */
     private static String normalise(String path, boolean absolute) {
+        if (absolute && isNormalAbsolute(path)) {
+            return path;   // most paths already are: no split, no join
+        }
         Deque<String> segments = new ArrayDeque<>();
         for (String segment : path.split("/")) {
             if (segment.isEmpty() || segment.equals(".")) {
@@ -65,5 +68,28 @@ record ResolvedPath(String path, boolean resolved) {
         }
         String joined = String.join("/", segments);
         return absolute ? "/" + joined : joined;
+    }
+
+    /** "/" followed by non-empty segments that are not "." or "..", no trailing slash. */
+    private static boolean isNormalAbsolute(String path) {
+        int n = path.length();
+        if (n == 0 || path.charAt(0) != '/') {
+            return false;
+        }
+        if (n == 1) {
+            return true;
+        }
+        int start = 1;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || path.charAt(i) == '/') {
+                int length = i - start;
+                if (length == 0 || (length == 1 && path.charAt(start) == '.')
+                        || (length == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.')) {
+                    return false;
+                }
+                start = i + 1;
+            }
+        }
+        return true;
     }
 }

@@ -1,6 +1,5 @@
 package io.changegraph.consumer;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.util.EnumMap;
 import java.util.List;
@@ -29,26 +28,26 @@ final class SyscallDecoder implements RecordDecoder {
     }
 
     @Override
-    public void decode(MemorySegment record, RecordHeader header) {
-        long code = WireLayouts.u32(WireLayouts.SYSCALL_OP, record);
+    public void decode(RecordView record, RecordHeader header) {
+        long code = record.u32(WireLayouts.SYSCALL_OP_AT);
         Op op = Op.of(code).orElseThrow(() -> new DroppedRecordException("unknown syscall op",
                 "syscall record with unknown op " + code));
         SyscallHandler handler = handlers.get(op);
         if (handler == null) {
             throw new DroppedRecordException("unhandled syscall op", "no handler for syscall op " + op);
         }
-        int flags = WireLayouts.u16(WireLayouts.SYSCALL_FLAGS, record);
+        int flags = record.u16(WireLayouts.SYSCALL_FLAGS_AT);
         RecordData data = new RecordData(record, WireLayouts.CG_SYSCALL.byteSize());
-        String str1 = data.takeString(WireLayouts.u16(WireLayouts.SYSCALL_STR1_LEN, record), "str1");
-        String str2 = data.takeString(WireLayouts.u16(WireLayouts.SYSCALL_STR2_LEN, record), "str2");
-        byte[] addr = data.take(WireLayouts.u16(WireLayouts.SYSCALL_ADDR_LEN, record), "addr");
+        String str1 = data.takeString(record.u16(WireLayouts.SYSCALL_STR1_LEN_AT), "str1");
+        String str2 = data.takeString(record.u16(WireLayouts.SYSCALL_STR2_LEN_AT), "str2");
+        byte[] addr = data.take(record.u16(WireLayouts.SYSCALL_ADDR_LEN_AT), "addr");
         long[] args = new long[ARGS];
         for (int i = 0; i < ARGS; i++) {
-            args[i] = (long) WireLayouts.SYSCALL_ARGS.get(record, (long) i);
+            args[i] = record.i64(WireLayouts.SYSCALL_ARGS_AT + i * Long.BYTES);
         }
-        long inode = (flags & WireLayouts.F_INODE_VALID) != 0 ? (long) WireLayouts.SYSCALL_INODE.get(record) : 0;
+        long inode = (flags & WireLayouts.F_INODE_VALID) != 0 ? record.i64(WireLayouts.SYSCALL_INODE_AT) : 0;
         SyscallRecord call = new SyscallRecord(events.time(header.tsNs()), op,
-                (long) WireLayouts.SYSCALL_RET.get(record), args, inode, flags, str1, str2, addr);
+                record.i64(WireLayouts.SYSCALL_RET_AT), args, inode, flags, str1, str2, addr);
         handler.handle(processes.get(header.tgid(), 0), call);
     }
 }

@@ -143,21 +143,57 @@ final class WireLayouts {
     static final VarHandle IO_FD = field(CG_IO, "fd");
     static final VarHandle IO_MODE = field(CG_IO, "mode");
 
+    // the same fields as byte offsets, for the decoders' RecordView (the var handles build records in tests)
+    static final int HEADER_TS_NS_AT = at(CG_HEADER, "ts_ns");
+    static final int HEADER_KIND_AT = at(CG_HEADER, "kind");
+    static final int HEADER_TGID_AT = at(CG_HEADER, "tgid");
+    static final int HEADER_TID_AT = at(CG_HEADER, "tid");
+    static final int HEADER_SIZE_AT = at(CG_HEADER, "size");
+
+    static final int FORK_CHILD_START_NS_AT = at(CG_FORK, "child_start_ns");
+    static final int FORK_PARENT_START_NS_AT = at(CG_FORK, "parent_start_ns");
+    static final int FORK_CHILD_TGID_AT = at(CG_FORK, "child_tgid");
+
+    static final int EXEC_START_NS_AT = at(CG_EXEC, "start_ns");
+    static final int EXEC_UID_AT = at(CG_EXEC, "uid");
+    static final int EXEC_EUID_AT = at(CG_EXEC, "euid");
+    static final int EXEC_ARGS_TOTAL_AT = at(CG_EXEC, "args_total");
+    static final int EXEC_FILENAME_LEN_AT = at(CG_EXEC, "filename_len");
+    static final int EXEC_ARGS_LEN_AT = at(CG_EXEC, "args_len");
+    static final int EXEC_FLAGS_AT = at(CG_EXEC, "flags");
+
+    static final int EXIT_START_NS_AT = at(CG_EXIT, "start_ns");
+    static final int EXIT_EXIT_CODE_AT = at(CG_EXIT, "exit_code");
+
+    static final int SYSCALL_RET_AT = at(CG_SYSCALL, "ret");
+    static final int SYSCALL_ARGS_AT = at(CG_SYSCALL, "args");
+    static final int SYSCALL_INODE_AT = at(CG_SYSCALL, "inode");
+    static final int SYSCALL_OP_AT = at(CG_SYSCALL, "op");
+    static final int SYSCALL_STR1_LEN_AT = at(CG_SYSCALL, "str1_len");
+    static final int SYSCALL_STR2_LEN_AT = at(CG_SYSCALL, "str2_len");
+    static final int SYSCALL_ADDR_LEN_AT = at(CG_SYSCALL, "addr_len");
+    static final int SYSCALL_FLAGS_AT = at(CG_SYSCALL, "flags");
+
+    static final int IO_READ_BYTES_AT = at(CG_IO, "read_bytes");
+    static final int IO_WRITE_BYTES_AT = at(CG_IO, "write_bytes");
+    static final int IO_INODE_AT = at(CG_IO, "inode");
+    static final int IO_READS_AT = at(CG_IO, "reads");
+    static final int IO_WRITES_AT = at(CG_IO, "writes");
+    static final int IO_READ_FAILED_AT = at(CG_IO, "read_failed");
+    static final int IO_WRITE_FAILED_AT = at(CG_IO, "write_failed");
+    static final int IO_FD_AT = at(CG_IO, "fd");
+    static final int IO_MODE_AT = at(CG_IO, "mode");
+
     private WireLayouts() {
+    }
+
+    /** The byte offset of one top-level field. */
+    static int at(StructLayout struct, String name) {
+        return Math.toIntExact(struct.byteOffset(groupElement(name)));
     }
 
     /** A handle on one top-level field, taking just the record segment as coordinate. */
     static VarHandle field(StructLayout struct, String name) {
         return MethodHandles.insertCoordinates(struct.varHandle(groupElement(name)), 1, 0L);
-    }
-
-    /** Reads an unsigned 16-bit field. */
-    static int u16(VarHandle handle, java.lang.foreign.MemorySegment record) {
-        return Short.toUnsignedInt((short) handle.get(record));
-    }
-
-    /** Reads an unsigned 32-bit field. */
-    static long u32(VarHandle handle, java.lang.foreign.MemorySegment record) {
-        return Integer.toUnsignedLong((int) handle.get(record));
     }
 }

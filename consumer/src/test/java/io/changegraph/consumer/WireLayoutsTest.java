@@ -92,7 +92,11 @@ class WireLayoutsTest {
         };
         MemorySegment record = MemorySegment.ofArray(bytes);
 
-        assertThat(RecordHeader.read(record)).isEqualTo(new RecordHeader(0x0102030405060708L, 3, 1234, 1235, 40));
+        RecordView view = new RecordView().load(record);
+        assertThat(RecordHeader.read(view)).isEqualTo(new RecordHeader(0x0102030405060708L, 3, 1234, 1235, 40));
+        assertThat(view.i64(WireLayouts.EXIT_START_NS_AT)).isEqualTo(1);
+        assertThat(view.i32(WireLayouts.EXIT_EXIT_CODE_AT)).isEqualTo(9);
+        // the var handles tests build records with agree with the offsets the decoders read at
         assertThat((long) WireLayouts.EXIT_START_NS.get(record)).isEqualTo(1);
         assertThat((int) WireLayouts.EXIT_EXIT_CODE.get(record)).isEqualTo(9);
         assertThat(WireLayouts.CG_EXIT.byteSize()).isEqualTo(bytes.length);
@@ -111,13 +115,17 @@ class WireLayoutsTest {
         bytes[100] = 0x10;                         // addr_len = 16
         bytes[102] = 0x04;                         // flags = CG_F_INODE_VALID
         MemorySegment record = MemorySegment.ofArray(bytes);
+        RecordView view = new RecordView().load(record);
         Map<String, Long> read = new HashMap<>();
-        read.put("ret", (long) WireLayouts.SYSCALL_RET.get(record));
-        read.put("args2", (long) WireLayouts.SYSCALL_ARGS.get(record, 2L));
-        read.put("op", WireLayouts.u32(WireLayouts.SYSCALL_OP, record));
-        read.put("str1", (long) WireLayouts.u16(WireLayouts.SYSCALL_STR1_LEN, record));
-        read.put("addr", (long) WireLayouts.u16(WireLayouts.SYSCALL_ADDR_LEN, record));
-        read.put("flags", (long) WireLayouts.u16(WireLayouts.SYSCALL_FLAGS, record));
+        read.put("ret", view.i64(WireLayouts.SYSCALL_RET_AT));
+        read.put("args2", view.i64(WireLayouts.SYSCALL_ARGS_AT + 2 * Long.BYTES));
+        read.put("op", view.u32(WireLayouts.SYSCALL_OP_AT));
+        read.put("str1", (long) view.u16(WireLayouts.SYSCALL_STR1_LEN_AT));
+        read.put("addr", (long) view.u16(WireLayouts.SYSCALL_ADDR_LEN_AT));
+        read.put("flags", (long) view.u16(WireLayouts.SYSCALL_FLAGS_AT));
+        // and the var handles tests build records with say the same
+        assertThat((long) WireLayouts.SYSCALL_ARGS.get(record, 2L)).isEqualTo(0x42L);
+        assertThat((short) WireLayouts.SYSCALL_FLAGS.get(record)).isEqualTo((short) 4);
 
         assertThat(read).containsExactlyInAnyOrderEntriesOf(
                 Map.of("ret", -2L, "args2", 0x42L, "op", 7L, "str1", 5L, "addr", 16L, "flags", 4L));

@@ -33,7 +33,7 @@ final class RecordCommand implements Callable<Integer> {
             + " process (e.g. a detached daemon) has exited")
     boolean waitAll;
 
-    @Option(names = "--flush-interval", paramLabel = "SECONDS", defaultValue = "1",
+    @Option(names = "--flush-interval", paramLabel = "SECONDS", defaultValue = "5",
             description = "how often the graph file is rewritten while recording (default ${DEFAULT-VALUE})")
     double flushSeconds;
 

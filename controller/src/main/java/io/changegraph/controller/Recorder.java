@@ -57,6 +57,8 @@ final class Recorder {
     /** started by sh so that it can stop itself until it is followed, then exec the command */
     private static final String STOPPED_STUB = "kill -STOP $$; exec \"$@\"";
 
+    private static final long WARM_UP_WAIT_MS = 400;
+
     private final RecordOptions options;
     private final PrintStream err;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
@@ -69,6 +71,12 @@ final class Recorder {
 
     /** Records until the end condition; returns the exit code (the command's own in command mode). */
     int run() throws IOException, InterruptedException {
+        // compiles the decoding and graph code while the probes load: see Consumer.warmUp
+        Thread warmUp = Thread.ofPlatform().name("changegraph-warmup").daemon().start(() -> {
+            long start = System.nanoTime();
+            ConsumerStats stats = Consumer.warmUp();
+            LOG.debug("JIT warm-up: {} records in {} ms", stats.records(), (System.nanoTime() - start) / 1_000_000);
+        });
         new EnvironmentCheck().requireRecordingPossible();
         Path output = options.output().toAbsolutePath();
         requireWritableParent(output);
@@ -109,6 +117,8 @@ final class Recorder {
             }, Clock.systemUTC());
             consumerRef.set(consumer);
 
+            // the command starts once the warm-up is done (or has had its time)
+            warmUp.join(WARM_UP_WAIT_MS);
             follow(probe, consumer, rootPid, self);
             if (child != null) {
                 Posix.kill(rootPid, Posix.SIGCONT);
@@ -116,15 +126,17 @@ final class Recorder {
             installSignalHandlers(child);
             StatusLine status = new StatusLine(err, options.statusLine() && Posix.isatty(2));
             Duration snapshotEvery = options.flushEvery();
+            long lastSnapshot = System.nanoTime();
             try {
                 while (!finished(child, probe, tracing)) {
                     Thread.sleep(Math.min(options.flushEvery().toMillis(), 200));
-                    if (status.due(snapshotEvery)) {
+                    status.update(consumer.stats(), probe.counters(), rootPid);
+                    if (System.nanoTime() - lastSnapshot >= snapshotEvery.toNanos()) {
                         long t = System.nanoTime();
                         writeSnapshot(graph, consumer, probe, output);
+                        lastSnapshot = System.nanoTime();
                         // a big graph is not rewritten more than ~5% of the time: the recorder stays cheap
-                        snapshotEvery = max(options.flushEvery(), Duration.ofNanos(20 * (System.nanoTime() - t)));
-                        status.show(consumer.stats(), probe.counters(), rootPid);
+                        snapshotEvery = max(options.flushEvery(), Duration.ofNanos(20 * (lastSnapshot - t)));
                     }
                 }
             } finally {

@@ -6,8 +6,10 @@ import io.changegraph.probes.ProbeCounters;
 import java.io.PrintStream;
 import java.time.Duration;
 
-/** The one-line live status on a terminal's stderr ("\r" rewritten); silent when not a terminal. */
+/** The one-line live status on a terminal's stderr ("\r" rewritten) every second; silent when not a terminal. */
 final class StatusLine {
+    private static final long EVERY_NANOS = Duration.ofSeconds(1).toNanos();
+
     private final PrintStream err;
     private final boolean enabled;
     private long lastNanos = System.nanoTime();
@@ -18,20 +20,13 @@ final class StatusLine {
         this.enabled = enabled;
     }
 
-    boolean due(Duration every) {
-        // also paces the graph snapshots, whether or not the line is shown
+    /** Rewrites the line if it is enabled and a second has passed since the last time. */
+    void update(ConsumerStats stats, ProbeCounters counters, int rootPid) {
         long now = System.nanoTime();
-        if (now - lastNanos >= every.toNanos()) {
-            lastNanos = now;
-            return true;
-        }
-        return false;
-    }
-
-    void show(ConsumerStats stats, ProbeCounters counters, int rootPid) {
-        if (!enabled) {
+        if (!enabled || now - lastNanos < EVERY_NANOS) {
             return;
         }
+        lastNanos = now;
         err.printf("\r\033[Kchangegraph: recording pid %d: %d events, %d lost, %d dropped", rootPid, stats.events(),
                 counters.total(), stats.droppedUser());
         err.flush();

@@ -366,12 +366,15 @@ public final class TraceProbe implements AutoCloseable {
         }
     }
 
+    private static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
     /** The ring-buffer callback: runs on the polling thread inside ring_buffer__poll. Never throws. */
     private int onSample(MemorySegment ctx, MemorySegment data, long size) {
         try {
             RecordHandler handler = currentHandler;
             if (handler != null) {
-                handler.onRecord(data.reinterpret(size));
+                // a slice of one all-memory segment: reinterpret() per record would ask for the caller class
+                handler.onRecord(ALL_MEMORY.asSlice(data.address(), size));
             }
         } catch (Throwable t) {
             if (handlerFailures.getAndIncrement() == 0) {

@@ -185,6 +185,9 @@ public final class ChangeGraph {
 
     private ProcessNode upsertProcess(ProcessNode incoming, boolean authoritative) {
         Node known = nodes.get(incoming.id());
+        if (known == incoming) {
+            return incoming;   // the consumer hands the same instance until the process changes
+        }
         ProcessNode merged;
         if (!(known instanceof ProcessNode existing)) {
             merged = incoming;
@@ -192,6 +195,9 @@ public final class ChangeGraph {
             return existing;
         } else {
             merged = merge(existing, incoming);
+            if (merged.equals(incoming)) {
+                merged = incoming;   // keep the consumer's instance, so its next event takes the fast path
+            }
         }
         put(merged);
         return merged;

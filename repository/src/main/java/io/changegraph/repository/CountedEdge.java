@@ -22,7 +22,8 @@ final class CountedEdge extends DefaultEdge {
     private long failed;
     private long firstNanos = Long.MAX_VALUE;   // epoch ns: longs, not Instants, keep big graphs small
     private long lastNanos = Long.MIN_VALUE;
-    private TreeSet<String> details;           // most edges never get one
+    private String detail;                     // most edges get one distinct detail at most...
+    private TreeSet<String> details;           // ...a set only once a second one arrives
 
     CountedEdge(String source, String target, Verb verb) {
         this.source = source;
@@ -37,19 +38,27 @@ final class CountedEdge extends DefaultEdge {
         long at = epochNanos(event.time());
         firstNanos = Math.min(firstNanos, at);
         lastNanos = Math.max(lastNanos, at);
-        if (event.detail() != null) {
-            if (details == null) {
-                details = new TreeSet<>();
-            }
-            if (details.add(event.detail()) && details.size() > MAX_DETAILS) {
-                details.pollLast();
-            }
+        String d = event.detail();
+        if (d == null || d.equals(detail)) {
+            return;
+        }
+        if (detail == null && details == null) {
+            detail = d;
+            return;
+        }
+        if (details == null) {
+            details = new TreeSet<>();
+            details.add(detail);
+            detail = null;
+        }
+        if (details.add(d) && details.size() > MAX_DETAILS) {
+            details.pollLast();
         }
     }
 
     Edge toEdge() {
         return new Edge(source, target, verb, count, bytes, failed, instant(firstNanos), instant(lastNanos),
-                details == null ? List.of() : List.copyOf(details));
+                details != null ? List.copyOf(details) : detail != null ? List.of(detail) : List.of());
     }
 
     /** The edge's identity in the graph's edge map. */

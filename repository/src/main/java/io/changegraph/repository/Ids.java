@@ -16,12 +16,26 @@ import java.util.HexFormat;
 public final class Ids {
     private static final int MEMO_LIMIT = 1 << 16;
     private static final Map<String, String> MEMO = new ConcurrentHashMap<>();
+    // process ids are asked for several times per event: a key without string building
+    private static final Map<ProcessKey, String> PROCESS_MEMO = new ConcurrentHashMap<>();
+
+    private record ProcessKey(int pid, long startNs) {
+    }
 
     private Ids() {
     }
 
     public static String process(int pid, long startNs) {
-        return memo("p-", pid + "@" + startNs);
+        ProcessKey key = new ProcessKey(pid, startNs);
+        String id = PROCESS_MEMO.get(key);
+        if (id == null) {
+            if (PROCESS_MEMO.size() >= MEMO_LIMIT) {
+                PROCESS_MEMO.clear();   // only a cache: ids are recomputed identically
+            }
+            id = "p-" + hash(pid + "@" + startNs);
+            PROCESS_MEMO.put(key, id);
+        }
+        return id;
     }
 
     /** A file node is named after the first path it was seen under; {@code generation} > 0 when that path was reused. */
