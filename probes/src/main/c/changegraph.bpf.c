@@ -48,10 +48,12 @@ struct pending {
     __u32 reserved;
 };
 
+/* per-thread, in the task itself: cheaper than a hash map keyed by tid (no insert and delete per call),
+ * no size to run out of, freed with the thread; op 0 = nothing pending */
 struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, 65536);
-    __type(key, __u32);    /* tid */
+    __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __type(key, int);
     __type(value, struct pending);
 } pending SEC(".maps");
 
@@ -298,15 +300,14 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *p)
 {
-    __u32 tgid = BPF_CORE_READ(p, tgid), tid;
+    __u32 tgid = BPF_CORE_READ(p, tgid);
     struct signal_struct *sig;
     struct cg_exit *r;
     int code;
 
     if (!followed(tgid))
         return 0;
-    tid = BPF_CORE_READ(p, pid);
-    bpf_map_delete_elem(&pending, &tid);   /* a thread killed inside a syscall never reaches sys_exit */
+    /* a thread killed inside a syscall never reaches sys_exit: its pending slot goes with the task */
     sig = BPF_CORE_READ(p, signal);
     if (BPF_CORE_READ(sig, live.counter) != 0)
         return 0;   /* another thread of the group is still running */
@@ -401,9 +402,9 @@ static __always_inline __u32 syscall_op(long id, __u64 arg4)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
-    __u64 pid_tgid, arg4;
-    __u32 tgid, tid, op;
-    struct pending p;
+    __u64 arg4;
+    __u32 tgid, op;
+    struct pending *p;
 
     arg4 = id == 44 ? regs->r8 : 0;
     op = syscall_op(id, arg4);
@@ -413,22 +414,22 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
      * call F_GETFD/F_GETFL/F_SETFL far more often, and those records would tell the consumer nothing */
     if (op == CG_OP_FCNTL && regs->si != 0 && regs->si != 2 && regs->si != 1030)
         return 0;
-    pid_tgid = bpf_get_current_pid_tgid();
-    tgid = pid_tgid >> 32;
-    tid = (__u32)pid_tgid;
+    tgid = bpf_get_current_pid_tgid() >> 32;
     if (tgid == recorder_tgid || !followed(tgid))
         return 0;
+    p = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+    if (!p) {
+        count(CG_CNT_PENDING_FULL);   /* no memory for this thread's slot */
+        return 0;
+    }
     /* x86_64 syscall arguments: di, si, dx, r10, r8, r9 (direct loads through the BTF-typed regs) */
-    p.args[0] = regs->di;
-    p.args[1] = regs->si;
-    p.args[2] = regs->dx;
-    p.args[3] = regs->r10;
-    p.args[4] = regs->r8;
-    p.args[5] = regs->r9;
-    p.op = op;
-    p.reserved = 0;
-    if (bpf_map_update_elem(&pending, &tid, &p, BPF_ANY))
-        count(CG_CNT_PENDING_FULL);
+    p->args[0] = regs->di;
+    p->args[1] = regs->si;
+    p->args[2] = regs->dx;
+    p->args[3] = regs->r10;
+    p->args[4] = regs->r8;
+    p->args[5] = regs->r9;
+    p->op = op;
     return 0;
 }
 
@@ -573,8 +574,7 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
     long nr = regs->orig_ax;   /* BTF-typed pointer: a direct load, no helper call */
-    __u64 id;
-    __u32 tgid, tid;
+    __u32 tgid;
     struct pending *pp;
     struct pending p;
     struct cg_syscall *r;
@@ -584,14 +584,12 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 
     if (!syscall_op(nr, 1))
         return 0;   /* not a syscall we follow: no map lookup at all */
-    id = bpf_get_current_pid_tgid();
-    tgid = id >> 32;
-    tid = (__u32)id;
-    pp = bpf_map_lookup_elem(&pending, &tid);
-    if (!pp)
+    pp = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0, 0);
+    if (!pp || !pp->op)
         return 0;
     p = *pp;
-    bpf_map_delete_elem(&pending, &tid);
+    pp->op = 0;
+    tgid = bpf_get_current_pid_tgid() >> 32;
 
     switch (p.op) {
     case OP_IO_READ:

@@ -41,10 +41,6 @@ final class RecordCommand implements Callable<Integer> {
             description = "processes followed at once (default ${DEFAULT-VALUE})")
     int maxProcesses;
 
-    @Option(names = "--max-threads", paramLabel = "N", defaultValue = "65536",
-            description = "threads inside a traced syscall at once (default ${DEFAULT-VALUE})")
-    int maxThreads;
-
     @Option(names = "--ring-buffer-mb", paramLabel = "MB", defaultValue = "4",
             description = "kernel ring buffer size, a power of two (default ${DEFAULT-VALUE})")
     int ringBufferMb;
@@ -75,7 +71,7 @@ final class RecordCommand implements Callable<Integer> {
         }
         ProbeTunables tunables;
         try {
-            tunables = new ProbeTunables(maxProcesses, maxThreads, Math.multiplyExact(ringBufferMb, 1 << 20), 0);
+            tunables = new ProbeTunables(maxProcesses, Math.multiplyExact(ringBufferMb, 1 << 20), 0);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new UsageException("bad tunable: " + e.getMessage());
         }

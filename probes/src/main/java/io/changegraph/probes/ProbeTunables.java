@@ -1,20 +1,19 @@
 package io.changegraph.probes;
 
 /**
- * Sizes and switches set before the probe is loaded.
+ * Sizes and switches set before the probe is loaded. (A syscall's arguments wait for its exit in
+ * per-thread task storage, which has no size to set.)
  *
  * @param maxProcesses    followed processes at once (target map and I/O tables)
- * @param maxThreads      threads inside a syscall at once (pending map)
  * @param ringBufferBytes ring buffer size: a power of two, at least one page
  * @param recorderTgid    the recorder's own pid, never followed (0 = none)
  */
-public record ProbeTunables(int maxProcesses, int maxThreads, int ringBufferBytes, int recorderTgid) {
-    public static final ProbeTunables DEFAULTS = new ProbeTunables(65536, 65536, 4 << 20, 0);
+public record ProbeTunables(int maxProcesses, int ringBufferBytes, int recorderTgid) {
+    public static final ProbeTunables DEFAULTS = new ProbeTunables(65536, 4 << 20, 0);
 
     public ProbeTunables {
-        if (maxProcesses < 1 || maxThreads < 1) {
-            throw new IllegalArgumentException("map sizes must be positive: processes=" + maxProcesses
-                    + " threads=" + maxThreads);
+        if (maxProcesses < 1) {
+            throw new IllegalArgumentException("map sizes must be positive: processes=" + maxProcesses);
         }
         if (ringBufferBytes < 4096 || Integer.bitCount(ringBufferBytes) != 1) {
             throw new IllegalArgumentException("ring buffer size must be a power of two >= 4096: " + ringBufferBytes);
@@ -25,6 +24,6 @@ public record ProbeTunables(int maxProcesses, int maxThreads, int ringBufferByte
     }
 
     public ProbeTunables withRecorderTgid(int tgid) {
-        return new ProbeTunables(maxProcesses, maxThreads, ringBufferBytes, tgid);
+        return new ProbeTunables(maxProcesses, ringBufferBytes, tgid);
     }
 }

@@ -108,7 +108,6 @@ public final class TraceProbe implements AutoCloseable {
         try {
             setMaxEntries("targets", tunables.maxProcesses());
             setMaxEntries("io_tables", tunables.maxProcesses());
-            setMaxEntries("pending", tunables.maxThreads());
             setMaxEntries("events", tunables.ringBufferBytes());
             setRodata(Map.of("recorder_tgid", tunables.recorderTgid(),
                     "wakeup_bytes", tunables.ringBufferBytes() / 16));
