@@ -72,17 +72,22 @@ public final class ChangeGraph {
         synchronized (lock) {
             events++;
             ProcessNode acting = event.subject();
-            ProcessNode subject = upsertProcess(acting.followed() ? acting : acting.withFollowed(true), true);
+            String subjectId = acting.id();   // ids are memoised, still not free: asked once per event
+            upsertProcess(subjectId, acting.followed() ? acting : acting.withFollowed(true), true);
             if (event.verb() == Verb.EXIT) {
                 return;
             }
             String target = switch (event.object()) {
-                case ProcessNode process -> upsertProcess(process, event.verb() != Verb.SIGNAL).id();
+                case ProcessNode process -> {
+                    String id = process.id();
+                    upsertProcess(id, process, event.verb() != Verb.SIGNAL);
+                    yield id;
+                }
                 case FileRef file -> fileNode(file).id();
                 case RemoteNode remote -> addIfAbsent(remote).id();
                 case ModuleNode module -> addIfAbsent(module).id();
             };
-            countEdge(subject.id(), event.verb(), target, event);
+            countEdge(subjectId, event.verb(), target, event);
             boolean succeeded = event.failed() < event.count();
             if (succeeded && event.verb() == Verb.RENAME && event.detail() != null) {
                 move(target, event.detail());
@@ -183,16 +188,16 @@ public final class ChangeGraph {
                 .orElse(null);
     }
 
-    private ProcessNode upsertProcess(ProcessNode incoming, boolean authoritative) {
-        Node known = nodes.get(incoming.id());
+    private void upsertProcess(String id, ProcessNode incoming, boolean authoritative) {
+        Node known = nodes.get(id);
         if (known == incoming) {
-            return incoming;   // the consumer hands the same instance until the process changes
+            return;   // the consumer hands the same instance until the process changes
         }
         ProcessNode merged;
         if (!(known instanceof ProcessNode existing)) {
             merged = incoming;
         } else if (!authoritative) {
-            return existing;
+            return;
         } else {
             merged = merge(existing, incoming);
             if (merged.equals(incoming)) {
@@ -200,7 +205,6 @@ public final class ChangeGraph {
             }
         }
         put(merged);
-        return merged;
     }
 
     private static ProcessNode merge(ProcessNode old, ProcessNode latest) {

@@ -61,8 +61,20 @@ final class CountedEdge extends DefaultEdge {
                 details != null ? List.copyOf(details) : detail != null ? List.of(detail) : List.of());
     }
 
-    /** The edge's identity in the graph's edge map. */
+    /**
+     * The edge's identity in the graph's edge map. equals and hashCode are written out: a record's
+     * generated ones go through method handles, which the recorder's C1-only JIT does not inline.
+     */
     record Key(String source, Verb verb, String target) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && verb == k.verb && source.equals(k.source) && target.equals(k.target);
+        }
+
+        @Override
+        public int hashCode() {
+            return (source.hashCode() * 31 + verb.ordinal()) * 31 + target.hashCode();
+        }
     }
 
     private static long epochNanos(Instant t) {

@@ -20,6 +20,16 @@ public final class Ids {
     private static final Map<ProcessKey, String> PROCESS_MEMO = new ConcurrentHashMap<>();
 
     private record ProcessKey(int pid, long startNs) {
+        // written out: a record's generated equals/hashCode go through method handles, slow under C1
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ProcessKey k && pid == k.pid && startNs == k.startNs;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * pid + Long.hashCode(startNs);
+        }
     }
 
     private Ids() {
