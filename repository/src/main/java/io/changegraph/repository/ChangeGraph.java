@@ -18,7 +18,9 @@ import org.jgrapht.graph.DefaultGraphType;
 /**
  * The live change-impact graph of one session: a JGraphT directed pseudograph whose vertices are node
  * ids and whose edges are one counted edge per (source, verb, target). Thread-safe: every method takes
- * the graph's lock, and what it returns is an immutable copy.
+ * the graph's lock, and what it returns is an immutable copy. Events are counted into a map of edges;
+ * the JGraphT view gets the new edges (and their end nodes) when a query walks it, not per event: the
+ * recorder applies every event, queries are rare.
  *
  * <p>How {@link #apply(Event)} reads an event:
  * <ul>
@@ -57,6 +59,7 @@ public final class ChangeGraph {
     private final Map<String, Node> nodes = new HashMap<>();
     private final Map<CountedEdge.Key, CountedEdge> edges = new HashMap<>();
     private final Map<String, String> fileAtPath = new HashMap<>();
+    private final List<CountedEdge> notInGraphYet = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
     private Session session;
     private long events;
@@ -160,6 +163,7 @@ public final class ChangeGraph {
             List<ProcessNode> chain = new ArrayList<>();
             Set<String> seen = new HashSet<>();
             String current = processId;
+            syncGraph();
             while (current != null && seen.add(current) && graph.containsVertex(current)) {
                 current = parentOf(current);
                 if (current != null && nodes.get(current) instanceof ProcessNode parent) {
@@ -173,6 +177,7 @@ public final class ChangeGraph {
     /** The edges leaving a node, sorted by (verb, target); empty when the node is unknown. */
     public List<Edge> edgesFrom(String processId) {
         synchronized (lock) {
+            syncGraph();
             if (!graph.containsVertex(processId)) {
                 return List.of();
             }
@@ -189,6 +194,7 @@ public final class ChangeGraph {
     }
 
     private void upsertProcess(String id, ProcessNode incoming, boolean authoritative) {
+        // (put with the id in hand: a process node computes its id, memoised but not free)
         Node known = nodes.get(id);
         if (known == incoming) {
             return;   // the consumer hands the same instance until the process changes
@@ -204,7 +210,7 @@ public final class ChangeGraph {
                 merged = incoming;   // keep the consumer's instance, so its next event takes the fast path
             }
         }
-        put(merged);
+        put(id, merged);
     }
 
     private static ProcessNode merge(ProcessNode old, ProcessNode latest) {
@@ -268,16 +274,29 @@ public final class ChangeGraph {
     }
 
     private void put(Node node) {
-        nodes.put(node.id(), node);
-        graph.addVertex(node.id());
+        put(node.id(), node);
+    }
+
+    private void put(String id, Node node) {
+        nodes.put(id, node);
     }
 
     private void countEdge(String source, Verb verb, String target, Event event) {
         CountedEdge edge = edges.computeIfAbsent(new CountedEdge.Key(source, verb, target), key -> {
             CountedEdge created = new CountedEdge(source, target, verb);
-            graph.addEdge(source, target, created);
+            notInGraphYet.add(created);
             return created;
         });
         edge.add(event);
+    }
+
+    /** Brings the JGraphT view up to date: a node is a vertex once an edge touches it. Under the lock. */
+    private void syncGraph() {
+        for (CountedEdge edge : notInGraphYet) {
+            graph.addVertex(edge.source);
+            graph.addVertex(edge.target);
+            graph.addEdge(edge.source, edge.target, edge);
+        }
+        notInGraphYet.clear();
     }
 }

@@ -50,6 +50,22 @@ class ChangeGraphTest {
     }
 
     @Test
+    void queries_betweenEvents_seeEveryEdgeAppliedSoFar() {
+        ProcessNode child = process(102, 101, "/usr/bin/cat", "cat");
+        graph.apply(Event.once(at(1), bash, Verb.SPAWN, sed, false, null));
+        assertThat(graph.ancestors(sed.id())).extracting(ProcessNode::pid).containsExactly(100);
+        assertThat(graph.edgesFrom(sed.id())).isEmpty();
+
+        // edges applied after a query show up in the next one: the graph view catches up, it is not rebuilt
+        graph.apply(Event.once(at(2), sed, Verb.SPAWN, child, false, null));
+        graph.apply(Event.once(at(3), sed, Verb.WRITE, FileRef.of("/etc/app.conf"), false, null));
+        assertThat(graph.ancestors(child.id())).extracting(ProcessNode::pid).containsExactly(101, 100);
+        assertThat(graph.edgesFrom(sed.id())).extracting(Edge::verb).containsExactly(Verb.SPAWN, Verb.WRITE);
+        graph.apply(Event.once(at(4), sed, Verb.WRITE, FileRef.of("/etc/app.conf"), false, null));
+        assertThat(graph.edgesFrom(sed.id())).extracting(Edge::count).containsExactly(1L, 2L);
+    }
+
+    @Test
     void apply_failedRename_doesNotMoveTheFile() {
         graph.apply(Event.once(at(1), sed, Verb.RENAME, FileRef.of("/etc/a"), true, "/etc/b"));
 
