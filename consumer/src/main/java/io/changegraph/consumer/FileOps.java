@@ -120,7 +120,8 @@ final class FileOps implements SyscallHandler.Group {
 
     /** A permission mode as 4 octal digits: {@code 0644}, {@code 4755}. */
     static String mode(long mode) {
-        return String.format("%04o", mode & 07777);
+        String octal = Long.toOctalString(mode & 07777);   // not String.format: it parses its pattern each call
+        return "0000".substring(octal.length()) + octal;
     }
 
     /** {@code uid:gid} of a chown; -1 (leave unchanged) stays -1. */
