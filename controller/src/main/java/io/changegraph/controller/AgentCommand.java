@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-@Command(name = "agent", sortOptions = false,
+@Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The privileged daemon: loads the probes once and records every session that"
                 + " 'changegraph session' registers (see docs/ssh.md). Runs until SIGTERM or SIGINT.",
                 "Logs to stderr (the systemd journal), at info unless CHANGEGRAPH_LOG says otherwise."},

@@ -13,7 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "export", description = "Converts a graph file to DOT, GraphML, Cypher (Neo4j) or canonical JSON.",
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Converts a graph file to DOT, GraphML, Cypher (Neo4j) or canonical JSON.",
         footer = {"", "Example: changegraph export change.json --format cypher -o change.cypher"})
 final class ExportCommand implements Callable<Integer> {
     enum Format { json, dot, graphml, cypher }

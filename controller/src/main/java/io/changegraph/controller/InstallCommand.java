@@ -13,7 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 
-@Command(name = "install", sortOptions = false,
+@Command(name = "install", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Installs the launcher, the jar, the systemd unit of the agent and a default configuration"
                 + " (kept when one exists), then prints the sshd_config line to add. Run as root."},
         footer = {"", "Example: sudo bin/changegraph install && sudo systemctl enable --now changegraph-agent"})

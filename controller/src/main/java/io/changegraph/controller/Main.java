@@ -22,7 +22,14 @@ public final class Main implements Runnable {
 
     /** Runs one command line and returns its exit code; never throws. */
     static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line, not yet run. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // like sudo or strace: everything after the command's name is the command's, "-h" included
+        cli.getSubcommands().get("record").setStopAtPositional(true);
         cli.setParameterExceptionHandler((ex, argv) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("changegraph: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
@@ -40,12 +47,12 @@ public final class Main implements Runnable {
                     + " (run again with CHANGEGRAPH_LOG=debug for details; please report it)");
             return ExitCodes.INTERNAL;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed: record, export, diff, "
-                + "check, rules, serve");
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed: record, export, "
+                + "diff, rules, check, serve, agent, session, sessions, show or install");
     }
 }

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "record", sortOptions = false,
+@Command(name = "record", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Follows a command (or an existing process) and all its descendants in the kernel and"
                 + " writes their change-impact graph.",
                 "Ends when the command (or the followed process) exits, or on Ctrl-C with --pid."},
@@ -61,7 +61,8 @@ final class RecordCommand implements Callable<Integer> {
             description = "also write the raw ring-buffer records (length-prefixed), for test fixtures")
     Path rawRecords;
 
-    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command to run and follow, after '--'")
+    @Parameters(paramLabel = "COMMAND", arity = "0..*",
+            description = "the command to run and follow; everything after its name is its own ('--' before it is optional)")
     List<String> command = new ArrayList<>();
 
     @Override

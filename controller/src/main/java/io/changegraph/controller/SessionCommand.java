@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "session", sortOptions = false,
+@Command(name = "session", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The SSH session wrapper (sshd_config: ForceCommand /usr/local/bin/changegraph session)."
                 + " Runs as the user: asks the agent to record this session, then becomes the user's login shell,"
                 + " or runs $SSH_ORIGINAL_COMMAND (ssh host cmd, scp, sftp), or COMMAND.",

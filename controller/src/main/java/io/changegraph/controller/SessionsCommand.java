@@ -12,7 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "sessions", sortOptions = false,
+@Command(name = "sessions", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Lists recorded sessions: yours, or everybody's for root. Asks the agent; root can also read"
                 + " the store directly when the agent is down."},
         footer = {"", "Example: changegraph sessions --user alice --since 7d"})

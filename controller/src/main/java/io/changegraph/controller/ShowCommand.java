@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "show", sortOptions = false,
+@Command(name = "show", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes a recorded session's graph (live sessions: as recorded so far). Yours only, any for root."},
         footer = {"", "Example: changegraph show 20261121T200000Z-web01-4242 --format dot -o session.dot"})
 final class ShowCommand implements Callable<Integer> {
