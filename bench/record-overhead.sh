@@ -48,6 +48,6 @@ echo "workload cpu ms untraced: ${plaincpu[*]}  median $(median "${plaincpu[@]}"
 echo "workload cpu ms traced:   ${tracedcpu[*]}  median $(median "${tracedcpu[@]}")"
 awk -v t="$(median "${tracedcpu[@]}")" -v p="$(median "${plaincpu[@]}")" 'BEGIN { printf "ratio workload cpu traced/untraced: %.3f (in-kernel cost of the probes)\n", t/p }'
 echo "lost events per run: ${lost[*]} (target 0)"
-echo "recorder cpu ms: ${cpu[*]}  median $(median "${cpu[@]}")"
+echo "recorder cpu s: $(printf '%s\n' "${cpu[@]}" | awk '{ printf "%.2f ", $1 / 1000 }') median $(median "${cpu[@]}" | awk '{ printf "%.2f", $1 / 1000 }') (user+system, start to written graph)"
 echo "recorder peak rss kB: ${rss[*]}  median $(median "${rss[@]}") (target <= 131072)"
 echo "probes attached after start ms: ${attach[*]}  median $(median "${attach[@]}") (target <= 1000)"
