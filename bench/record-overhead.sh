@@ -44,6 +44,9 @@ awk -v t="$mt" -v p="$mp" -v s="$ms" 'BEGIN { printf "ratio changegraph/untraced
 # is steadier than the ratio of medians when other tenants come and go
 paired=$(for i in "${!plain[@]}"; do awk -v t="${traced[$i]}" -v p="${plain[$i]}" 'BEGIN { printf "%.3f\n", t/p }'; done)
 echo "per-round ratios changegraph/untraced: $(echo $paired)  median $(median $paired)"
+# a 10% target cannot be judged when the untraced runs alone spread wider than that
+spread=$(printf '%s\n' "${plain[@]}" | sort -n | awk '{a[NR]=$1} END { q1=a[int((NR+3)/4)]; q3=a[int((3*NR+1)/4)]; m=(NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2); printf "%.3f", (q3-q1)/m }')
+echo "untraced spread (interquartile range / median): $spread$(awk -v s="$spread" 'BEGIN { if (s > 0.10) print "  -- the machine is too noisy to judge a 10% target: rerun when it is quieter, or with more rounds" }')"
 echo "workload cpu ms untraced: ${plaincpu[*]}  median $(median "${plaincpu[@]}")"
 echo "workload cpu ms traced:   ${tracedcpu[*]}  median $(median "${tracedcpu[@]}")"
 awk -v t="$(median "${tracedcpu[@]}")" -v p="$(median "${plaincpu[@]}")" 'BEGIN { printf "ratio workload cpu traced/untraced: %.3f (in-kernel cost of the probes)\n", t/p }'
