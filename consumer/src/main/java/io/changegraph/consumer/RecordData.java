@@ -40,10 +40,15 @@ final class RecordData {
     }
 
     static String cString(byte[] bytes) {
-        int end = 0;
-        while (end < bytes.length && bytes[end] != 0) {
+        return cString(bytes, 0, bytes.length);
+    }
+
+    /** The C string in {@code length} bytes at {@code offset}: up to the first NUL, UTF-8. */
+    static String cString(byte[] bytes, int offset, int length) {
+        int end = offset;
+        while (end < offset + length && bytes[end] != 0) {
             end++;
         }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+        return new String(bytes, offset, end - offset, StandardCharsets.UTF_8);
     }
 }

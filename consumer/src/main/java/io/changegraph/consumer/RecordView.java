@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -69,12 +68,7 @@ final class RecordView {
 
     /** The C string in {@code length} bytes at {@code offset}: up to the first NUL, UTF-8. */
     String cString(int offset, int length) {
-        int end = offset;
-        int limit = offset + length;
-        while (end < limit && bytes[end] != 0) {
-            end++;
-        }
-        return new String(bytes, offset, end - offset, StandardCharsets.UTF_8);
+        return RecordData.cString(bytes, offset, length);
     }
 
     private static ByteBuffer wrap(byte[] array) {

@@ -1,13 +1,10 @@
 package io.changegraph.consumer;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.MemoryLayout.PathElement.sequenceElement;
 
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.List;
 
 /**
@@ -100,50 +97,7 @@ final class WireLayouts {
     /** Every record layout, named as the C struct. */
     static final List<StructLayout> ALL = List.of(CG_HEADER, CG_FORK, CG_EXEC, CG_EXIT, CG_SYSCALL, CG_IO);
 
-    // every record starts with the header, so these read any record
-    static final VarHandle HEADER_TS_NS = field(CG_HEADER, "ts_ns");
-    static final VarHandle HEADER_KIND = field(CG_HEADER, "kind");
-    static final VarHandle HEADER_TGID = field(CG_HEADER, "tgid");
-    static final VarHandle HEADER_TID = field(CG_HEADER, "tid");
-    static final VarHandle HEADER_SIZE = field(CG_HEADER, "size");
-
-    static final VarHandle FORK_CHILD_START_NS = field(CG_FORK, "child_start_ns");
-    static final VarHandle FORK_PARENT_START_NS = field(CG_FORK, "parent_start_ns");
-    static final VarHandle FORK_CHILD_TGID = field(CG_FORK, "child_tgid");
-
-    static final VarHandle EXEC_START_NS = field(CG_EXEC, "start_ns");
-    static final VarHandle EXEC_UID = field(CG_EXEC, "uid");
-    static final VarHandle EXEC_EUID = field(CG_EXEC, "euid");
-    static final VarHandle EXEC_ARGS_TOTAL = field(CG_EXEC, "args_total");
-    static final VarHandle EXEC_FILENAME_LEN = field(CG_EXEC, "filename_len");
-    static final VarHandle EXEC_ARGS_LEN = field(CG_EXEC, "args_len");
-    static final VarHandle EXEC_FLAGS = field(CG_EXEC, "flags");
-
-    static final VarHandle EXIT_START_NS = field(CG_EXIT, "start_ns");
-    static final VarHandle EXIT_EXIT_CODE = field(CG_EXIT, "exit_code");
-
-    static final VarHandle SYSCALL_RET = field(CG_SYSCALL, "ret");
-    /** Coordinates (segment, index 0..5). */
-    static final VarHandle SYSCALL_ARGS = MethodHandles.insertCoordinates(
-            CG_SYSCALL.varHandle(groupElement("args"), sequenceElement()), 1, 0L);
-    static final VarHandle SYSCALL_INODE = field(CG_SYSCALL, "inode");
-    static final VarHandle SYSCALL_OP = field(CG_SYSCALL, "op");
-    static final VarHandle SYSCALL_STR1_LEN = field(CG_SYSCALL, "str1_len");
-    static final VarHandle SYSCALL_STR2_LEN = field(CG_SYSCALL, "str2_len");
-    static final VarHandle SYSCALL_ADDR_LEN = field(CG_SYSCALL, "addr_len");
-    static final VarHandle SYSCALL_FLAGS = field(CG_SYSCALL, "flags");
-
-    static final VarHandle IO_READ_BYTES = field(CG_IO, "read_bytes");
-    static final VarHandle IO_WRITE_BYTES = field(CG_IO, "write_bytes");
-    static final VarHandle IO_INODE = field(CG_IO, "inode");
-    static final VarHandle IO_READS = field(CG_IO, "reads");
-    static final VarHandle IO_WRITES = field(CG_IO, "writes");
-    static final VarHandle IO_READ_FAILED = field(CG_IO, "read_failed");
-    static final VarHandle IO_WRITE_FAILED = field(CG_IO, "write_failed");
-    static final VarHandle IO_FD = field(CG_IO, "fd");
-    static final VarHandle IO_MODE = field(CG_IO, "mode");
-
-    // the same fields as byte offsets, for the decoders' RecordView (the var handles build records in tests)
+    // field offsets, read by the decoders through RecordView; every record starts with the header
     static final int HEADER_TS_NS_AT = at(CG_HEADER, "ts_ns");
     static final int HEADER_KIND_AT = at(CG_HEADER, "kind");
     static final int HEADER_TGID_AT = at(CG_HEADER, "tgid");
@@ -190,10 +144,5 @@ final class WireLayouts {
     /** The byte offset of one top-level field. */
     static int at(StructLayout struct, String name) {
         return Math.toIntExact(struct.byteOffset(groupElement(name)));
-    }
-
-    /** A handle on one top-level field, taking just the record segment as coordinate. */
-    static VarHandle field(StructLayout struct, String name) {
-        return MethodHandles.insertCoordinates(struct.varHandle(groupElement(name)), 1, 0L);
     }
 }

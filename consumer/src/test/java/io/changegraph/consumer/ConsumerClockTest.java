@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.changegraph.repository.Event;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ class ConsumerClockTest {
 
         // an event stamped (CLOCK_MONOTONIC) one minute after the consumer was created
         MemorySegment exit = Records.exit(100, 0);
-        WireLayouts.HEADER_TS_NS.set(exit, System.nanoTime() + Duration.ofMinutes(1).toNanos());
+        exit.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.HEADER_TS_NS_AT, System.nanoTime() + Duration.ofMinutes(1).toNanos());
         consumer.accept(exit);
 
         assertThat(events.getLast().time()).isCloseTo(wall.plus(Duration.ofMinutes(1)), within(2, ChronoUnit.SECONDS));

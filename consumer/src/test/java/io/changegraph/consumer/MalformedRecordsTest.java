@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.changegraph.repository.Event;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class MalformedRecordsTest extends SeededShellTest {
     @Test
     void sizeFieldBelowTheStructSize_isDropped() {
         MemorySegment exit = Records.exit(SHELL, 0);
-        WireLayouts.HEADER_SIZE.set(exit, 30);
+        exit.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_SIZE_AT, 30);
 
         assertDroppedWithoutEvents(exit);
     }
@@ -41,7 +42,7 @@ class MalformedRecordsTest extends SeededShellTest {
     @Test
     void sizeFieldBeyondTheSegment_isDropped() {
         MemorySegment exit = Records.exit(SHELL, 0);
-        WireLayouts.HEADER_SIZE.set(exit, 400);
+        exit.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_SIZE_AT, 400);
 
         assertDroppedWithoutEvents(exit);
     }
@@ -49,7 +50,7 @@ class MalformedRecordsTest extends SeededShellTest {
     @Test
     void unknownKind_isDropped() {
         MemorySegment record = Records.exit(SHELL, 0);
-        WireLayouts.HEADER_KIND.set(record, 99);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_KIND_AT, 99);
 
         assertDroppedWithoutEvents(record);
     }
@@ -57,7 +58,7 @@ class MalformedRecordsTest extends SeededShellTest {
     @Test
     void unknownSyscallOp_isDropped() {
         MemorySegment record = syscall(SHELL, Op.OPEN).str1("/x").build();
-        WireLayouts.SYSCALL_OP.set(record, 999);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.SYSCALL_OP_AT, 999);
 
         assertDroppedWithoutEvents(record);
     }
@@ -65,7 +66,7 @@ class MalformedRecordsTest extends SeededShellTest {
     @Test
     void stringLengthBeyondTheRecord_isDropped_andChangesNoTable() {
         MemorySegment record = syscall(SHELL, Op.CHDIR).str1("/etc").build();
-        WireLayouts.SYSCALL_STR1_LEN.set(record, (short) 5000);
+        record.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.SYSCALL_STR1_LEN_AT, (short) 5000);
 
         assertDroppedWithoutEvents(record);
         assertThat(consumer.process(SHELL).orElseThrow().cwd()).isEqualTo("/home/u");
@@ -74,7 +75,7 @@ class MalformedRecordsTest extends SeededShellTest {
     @Test
     void execArgvLengthBeyondTheRecord_isDropped() {
         MemorySegment record = Records.exec(SHELL, "/bin/ls", List.of("ls"));
-        WireLayouts.EXEC_ARGS_LEN.set(record, (short) 900);
+        record.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.EXEC_ARGS_LEN_AT, (short) 900);
 
         assertDroppedWithoutEvents(record);
         assertThat(consumer.process(SHELL).orElseThrow().exe()).isEqualTo("/bin/bash");
@@ -83,7 +84,7 @@ class MalformedRecordsTest extends SeededShellTest {
     @Test
     void ioWithMoreFailuresThanCalls_isDropped() {
         MemorySegment io = Records.io(SHELL, 1, 020000, 0, 1, 1, 0, 0);
-        WireLayouts.IO_READ_FAILED.set(io, 2);
+        io.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.IO_READ_FAILED_AT, 2);
 
         assertDroppedWithoutEvents(io);
     }
@@ -119,14 +120,14 @@ class MalformedRecordsTest extends SeededShellTest {
             MemorySegment record = MemorySegment.ofArray(bytes);
             if (bytes.length >= WireLayouts.CG_SYSCALL.byteSize() && random.nextInt(10) > 0) {
                 int kind = 1 + random.nextInt(5);
-                WireLayouts.HEADER_KIND.set(record, kind);
-                WireLayouts.HEADER_SIZE.set(record, bytes.length);
-                WireLayouts.HEADER_TGID.set(record, 100 + random.nextInt(3));
+                record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_KIND_AT, kind);
+                record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_SIZE_AT, bytes.length);
+                record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_TGID_AT, 100 + random.nextInt(3));
                 if (kind == WireLayouts.KIND_SYSCALL) {
-                    WireLayouts.SYSCALL_OP.set(record, 1 + random.nextInt(Op.values().length));
-                    WireLayouts.SYSCALL_STR1_LEN.set(record, (short) random.nextInt(80));
-                    WireLayouts.SYSCALL_STR2_LEN.set(record, (short) random.nextInt(80));
-                    WireLayouts.SYSCALL_ADDR_LEN.set(record, (short) random.nextInt(40));
+                    record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.SYSCALL_OP_AT, 1 + random.nextInt(Op.values().length));
+                    record.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.SYSCALL_STR1_LEN_AT, (short) random.nextInt(80));
+                    record.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.SYSCALL_STR2_LEN_AT, (short) random.nextInt(80));
+                    record.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.SYSCALL_ADDR_LEN_AT, (short) random.nextInt(40));
                 }
             }
             assertThatCode(() -> consumer.accept(record)).doesNotThrowAnyException();

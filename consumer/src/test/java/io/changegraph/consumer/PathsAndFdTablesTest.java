@@ -10,6 +10,7 @@ import io.changegraph.repository.FileRef;
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.Verb;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -299,8 +300,8 @@ class PathsAndFdTablesTest extends SeededShellTest {
     @Test
     void ioOnSeededTerminal_isReadAndWriteWithCountsAndFailures() {
         MemorySegment io = Records.io(SHELL, 0, 020000, 0, 3, 30, 2, 5);
-        WireLayouts.IO_READ_FAILED.set(io, 1);
-        WireLayouts.IO_WRITE_FAILED.set(io, 2);
+        io.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.IO_READ_FAILED_AT, 1);
+        io.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.IO_WRITE_FAILED_AT, 2);
         consumer.accept(io);
 
         assertThat(events).extracting(Event::verb, Event::object, Event::count, Event::bytes, Event::failed)

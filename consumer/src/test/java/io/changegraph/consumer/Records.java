@@ -35,20 +35,20 @@ final class Records {
 
     private static MemorySegment record(StructLayout layout, int kind, int tgid, byte[] data) {
         MemorySegment record = MemorySegment.ofArray(new byte[(int) layout.byteSize() + data.length]);
-        WireLayouts.HEADER_TS_NS.set(record, 5_000_000_000L);
-        WireLayouts.HEADER_KIND.set(record, kind);
-        WireLayouts.HEADER_TGID.set(record, tgid);
-        WireLayouts.HEADER_TID.set(record, tgid);
-        WireLayouts.HEADER_SIZE.set(record, (int) record.byteSize());
+        record.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.HEADER_TS_NS_AT, 5_000_000_000L);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_KIND_AT, kind);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_TGID_AT, tgid);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_TID_AT, tgid);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_SIZE_AT, (int) record.byteSize());
         MemorySegment.copy(data, 0, record, ValueLayout.JAVA_BYTE, layout.byteSize(), data.length);
         return record;
     }
 
     static MemorySegment fork(int parent, int child) {
         MemorySegment record = record(WireLayouts.CG_FORK, WireLayouts.KIND_FORK, parent, new byte[0]);
-        WireLayouts.FORK_CHILD_TGID.set(record, child);
-        WireLayouts.FORK_CHILD_START_NS.set(record, BOOT_NS + child);
-        WireLayouts.FORK_PARENT_START_NS.set(record, BOOT_NS);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.FORK_CHILD_TGID_AT, child);
+        record.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.FORK_CHILD_START_NS_AT, BOOT_NS + child);
+        record.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.FORK_PARENT_START_NS_AT, BOOT_NS);
         return record;
     }
 
@@ -64,20 +64,20 @@ final class Records {
     static MemorySegment execRaw(int tgid, byte[] name, byte[] argvBlock, int argsTotal, boolean truncated) {
         byte[] data = concat(name, argvBlock);
         MemorySegment record = record(WireLayouts.CG_EXEC, WireLayouts.KIND_EXEC, tgid, data);
-        WireLayouts.EXEC_START_NS.set(record, BOOT_NS);
-        WireLayouts.EXEC_UID.set(record, 1000);
-        WireLayouts.EXEC_EUID.set(record, 0);
-        WireLayouts.EXEC_ARGS_TOTAL.set(record, argsTotal);
-        WireLayouts.EXEC_FILENAME_LEN.set(record, (short) name.length);
-        WireLayouts.EXEC_ARGS_LEN.set(record, (short) argvBlock.length);
-        WireLayouts.EXEC_FLAGS.set(record, truncated ? WireLayouts.EXEC_ARGS_TRUNCATED : 0);
+        record.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.EXEC_START_NS_AT, BOOT_NS);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.EXEC_UID_AT, 1000);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.EXEC_EUID_AT, 0);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.EXEC_ARGS_TOTAL_AT, argsTotal);
+        record.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.EXEC_FILENAME_LEN_AT, (short) name.length);
+        record.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.EXEC_ARGS_LEN_AT, (short) argvBlock.length);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.EXEC_FLAGS_AT, truncated ? WireLayouts.EXEC_ARGS_TRUNCATED : 0);
         return record;
     }
 
     static MemorySegment exit(int tgid, int status) {
         MemorySegment record = record(WireLayouts.CG_EXIT, WireLayouts.KIND_EXIT, tgid, new byte[0]);
-        WireLayouts.EXIT_START_NS.set(record, BOOT_NS);
-        WireLayouts.EXIT_EXIT_CODE.set(record, status);
+        record.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.EXIT_START_NS_AT, BOOT_NS);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.EXIT_EXIT_CODE_AT, status);
         return record;
     }
 
@@ -85,13 +85,13 @@ final class Records {
     static MemorySegment io(int tgid, int fd, int mode, long inode, int reads, long readBytes, int writes,
                             long writeBytes) {
         MemorySegment record = record(WireLayouts.CG_IO, WireLayouts.KIND_IO, tgid, new byte[0]);
-        WireLayouts.IO_FD.set(record, fd);
-        WireLayouts.IO_MODE.set(record, mode);
-        WireLayouts.IO_INODE.set(record, inode);
-        WireLayouts.IO_READS.set(record, reads);
-        WireLayouts.IO_READ_BYTES.set(record, readBytes);
-        WireLayouts.IO_WRITES.set(record, writes);
-        WireLayouts.IO_WRITE_BYTES.set(record, writeBytes);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.IO_FD_AT, fd);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.IO_MODE_AT, mode);
+        record.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.IO_INODE_AT, inode);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.IO_READS_AT, reads);
+        record.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.IO_READ_BYTES_AT, readBytes);
+        record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.IO_WRITES_AT, writes);
+        record.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.IO_WRITE_BYTES_AT, writeBytes);
         return record;
     }
 
@@ -155,16 +155,16 @@ final class Records {
         MemorySegment build() {
             MemorySegment record = record(WireLayouts.CG_SYSCALL, WireLayouts.KIND_SYSCALL, tgid,
                     concat(concat(str1, str2), addr));
-            WireLayouts.SYSCALL_RET.set(record, ret);
+            record.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.SYSCALL_RET_AT, ret);
             for (int i = 0; i < args.length; i++) {
-                WireLayouts.SYSCALL_ARGS.set(record, (long) i, args[i]);
+                record.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.SYSCALL_ARGS_AT + i * Long.BYTES, args[i]);
             }
-            WireLayouts.SYSCALL_INODE.set(record, inode);
-            WireLayouts.SYSCALL_OP.set(record, op.code());
-            WireLayouts.SYSCALL_STR1_LEN.set(record, (short) str1.length);
-            WireLayouts.SYSCALL_STR2_LEN.set(record, (short) str2.length);
-            WireLayouts.SYSCALL_ADDR_LEN.set(record, (short) addr.length);
-            WireLayouts.SYSCALL_FLAGS.set(record, (short) flags);
+            record.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.SYSCALL_INODE_AT, inode);
+            record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.SYSCALL_OP_AT, op.code());
+            record.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.SYSCALL_STR1_LEN_AT, (short) str1.length);
+            record.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.SYSCALL_STR2_LEN_AT, (short) str2.length);
+            record.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.SYSCALL_ADDR_LEN_AT, (short) addr.length);
+            record.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.SYSCALL_FLAGS_AT, (short) flags);
             return record;
         }
     }

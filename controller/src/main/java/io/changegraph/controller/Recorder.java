@@ -130,7 +130,9 @@ final class Recorder {
             try {
                 while (!finished(child, probe, tracing)) {
                     Thread.sleep(Math.min(options.flushEvery().toMillis(), 200));
-                    status.update(consumer.stats(), probe.counters(), rootPid);
+                    if (status.due()) {
+                        status.show(consumer.stats(), probe.counters(), rootPid);
+                    }
                     if (System.nanoTime() - lastSnapshot >= snapshotEvery.toNanos()) {
                         long t = System.nanoTime();
                         writeSnapshot(graph, consumer, probe, output);

@@ -20,13 +20,17 @@ final class StatusLine {
         this.enabled = enabled;
     }
 
-    /** Rewrites the line if it is enabled and a second has passed since the last time. */
-    void update(ConsumerStats stats, ProbeCounters counters, int rootPid) {
+    /** Is the line enabled and a second old? Asked first, so the figures are read only when shown. */
+    boolean due() {
         long now = System.nanoTime();
         if (!enabled || now - lastNanos < EVERY_NANOS) {
-            return;
+            return false;
         }
         lastNanos = now;
+        return true;
+    }
+
+    void show(ConsumerStats stats, ProbeCounters counters, int rootPid) {
         err.printf("\r\033[Kchangegraph: recording pid %d: %d events, %d lost, %d dropped", rootPid, stats.events(),
                 counters.total(), stats.droppedUser());
         err.flush();

@@ -194,7 +194,6 @@ public final class ChangeGraph {
     }
 
     private void upsertProcess(String id, ProcessNode incoming, boolean authoritative) {
-        // (put with the id in hand: a process node computes its id, memoised but not free)
         Node known = nodes.get(id);
         if (known == incoming) {
             return;   // the consumer hands the same instance until the process changes
@@ -210,7 +209,7 @@ public final class ChangeGraph {
                 merged = incoming;   // keep the consumer's instance, so its next event takes the fast path
             }
         }
-        put(id, merged);
+        nodes.put(id, merged);
     }
 
     private static ProcessNode merge(ProcessNode old, ProcessNode latest) {
@@ -274,11 +273,7 @@ public final class ChangeGraph {
     }
 
     private void put(Node node) {
-        put(node.id(), node);
-    }
-
-    private void put(String id, Node node) {
-        nodes.put(id, node);
+        nodes.put(node.id(), node);
     }
 
     private void countEdge(String source, Verb verb, String target, Event event) {

@@ -1,6 +1,7 @@
 package io.changegraph.repository;
 
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 
 import java.nio.charset.StandardCharsets;
@@ -36,16 +37,7 @@ public final class Ids {
     }
 
     public static String process(int pid, long startNs) {
-        ProcessKey key = new ProcessKey(pid, startNs);
-        String id = PROCESS_MEMO.get(key);
-        if (id == null) {
-            if (PROCESS_MEMO.size() >= MEMO_LIMIT) {
-                PROCESS_MEMO.clear();   // only a cache: ids are recomputed identically
-            }
-            id = "p-" + hash(pid + "@" + startNs);
-            PROCESS_MEMO.put(key, id);
-        }
-        return id;
+        return memo(PROCESS_MEMO, new ProcessKey(pid, startNs), key -> "p-" + hash(key.pid() + "@" + key.startNs()));
     }
 
     /** A file node is named after the first path it was seen under; {@code generation} > 0 when that path was reused. */
@@ -62,16 +54,21 @@ public final class Ids {
     }
 
     private static String memo(String prefix, String identity) {
-        String key = prefix + identity;
-        String id = MEMO.get(key);
-        if (id == null) {
-            if (MEMO.size() >= MEMO_LIMIT) {
-                MEMO.clear();   // only a cache: ids are recomputed identically
-            }
-            id = prefix + hash(identity);
-            MEMO.put(key, id);
+        // every prefix is two characters; a lambda capturing nothing is not allocated per call
+        return memo(MEMO, prefix + identity, key -> key.substring(0, 2) + hash(key.substring(2)));
+    }
+
+    private static <K> String memo(Map<K, String> memo, K key, Function<K, String> id) {
+        String known = memo.get(key);
+        if (known != null) {
+            return known;
         }
-        return id;
+        if (memo.size() >= MEMO_LIMIT) {
+            memo.clear();   // only a cache: ids are recomputed identically
+        }
+        String computed = id.apply(key);
+        memo.put(key, computed);
+        return computed;
     }
 
     static String hash(String identity) {
