@@ -2,11 +2,11 @@
 # Overhead of `changegraph record` on the shared change-shaped workload, measured side by side:
 # untraced, under changegraph, under strace -f, alternating, ROUNDS times. Prints medians, ratios,
 # lost events, the recorder's CPU seconds and peak RSS, and how soon the probes were attached.
-# Usage: sudo bench/record-overhead.sh [ROUNDS] (N=300 workload iterations by default)
+# Usage: sudo bench/record-overhead.sh [ROUNDS] (11 rounds, N=300 workload iterations by default)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 workload=${WORKLOAD:-$here/../shared/bench/workload.sh}
-rounds=${1:-5}
+rounds=${1:-11}
 export N=${N:-300}
 [ -f "$workload" ] || { echo "bench: workload $workload not found (set WORKLOAD=...)" >&2; exit 2; }
 command -v strace >/dev/null || { apt-get install -y -qq strace >/dev/null; }
@@ -23,27 +23,34 @@ EOT
 chmod +x "$tmp/timed.sh"
 "$here/bin/changegraph" --version >/dev/null   # warm the class-data archive once
 declare -a plain traced straced lost cpu rss attach plaincpu tracedcpu
-for i in $(seq 1 "$rounds"); do
-  "$tmp/timed.sh" "$tmp/p"; plain+=("$(cat "$tmp/p")"); plaincpu+=("$(cat "$tmp/p.cpu")")
-  CHANGEGRAPH_LOG=info "$here/bin/changegraph" record --status=false -o "$tmp/g.json" -- "$tmp/timed.sh" "$tmp/t" 2> "$tmp/log"
+run_plain() { "$tmp/timed.sh" "$tmp/p"; plain+=("$(cat "$tmp/p")"); plaincpu+=("$(cat "$tmp/p.cpu")"); }
+run_traced() {
+  # BENCH_RECORD_OPTS: extra record options to compare, e.g. --no-low-priority
+  CHANGEGRAPH_LOG=info "$here/bin/changegraph" record --status=false ${BENCH_RECORD_OPTS:-} -o "$tmp/g.json" -- "$tmp/timed.sh" "$tmp/t" 2> "$tmp/log"
   traced+=("$(cat "$tmp/t")"); tracedcpu+=("$(cat "$tmp/t.cpu")")
   lost+=("$(python3 -c "import json,sys; s=json.load(open('$tmp/g.json'))['stats']; print(s['lost_kernel']+s['dropped_user'])")")
   cpu+=("$(sed -n 's/.*recorder usage: cpu \([0-9]*\) ms.*/\1/p' "$tmp/log")")
   rss+=("$(sed -n 's/.*peak rss \([0-9]*\) kB.*/\1/p' "$tmp/log")")
   attach+=("$(sed -n 's/.*(\([0-9]*\) ms after the process started).*/\1/p' "$tmp/log")")
+}
+for i in $(seq 1 "$rounds"); do
+  # the pair's order alternates (ABBA): whatever the run before leaves behind (page cache, ext4's
+  # recently deleted inodes the next file creation skips) falls on both modes alike
+  if [ $((i % 2)) -eq 1 ]; then run_plain; run_traced; else run_traced; run_plain; fi
   strace -f -qq -o /dev/null "$tmp/timed.sh" "$tmp/s"; straced+=("$(cat "$tmp/s")")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mp=$(median "${plain[@]}"); mt=$(median "${traced[@]}"); ms=$(median "${straced[@]}")
-echo "workload: $workload N=$N, $rounds rounds (alternating)"
+echo "workload: $workload N=$N, $rounds rounds (alternating; untraced and traced in ABBA order)"
 echo "untraced      ms: ${plain[*]}  median $mp"
 echo "changegraph   ms: ${traced[*]}  median $mt"
 echo "strace -f     ms: ${straced[*]}  median $ms"
-awk -v t="$mt" -v p="$mp" -v s="$ms" 'BEGIN { printf "ratio changegraph/untraced: %.3f (target <= 1.10)\nratio strace/untraced:      %.3f\n", t/p, s/p }'
-# rounds alternate, so a round's two runs share the machine's mood: the median of per-round ratios
-# is steadier than the ratio of medians when other tenants come and go
+# each round runs untraced and traced back to back, so the pair shares the machine's mood: on a shared
+# machine whose load comes and goes the median of the per-round ratios is the estimate to judge; the
+# ratio of the medians mixes rounds run under different loads and is printed beside it
 paired=$(for i in "${!plain[@]}"; do awk -v t="${traced[$i]}" -v p="${plain[$i]}" 'BEGIN { printf "%.3f\n", t/p }'; done)
-echo "per-round ratios changegraph/untraced: $(echo $paired)  median $(median $paired)"
+echo "per-round ratios changegraph/untraced: $(echo $paired)"
+awk -v r="$(median $paired)" -v t="$mt" -v p="$mp" -v s="$ms" 'BEGIN { printf "overhead changegraph/untraced: %.3f median of per-round ratios (target <= 1.10); %.3f ratio of medians\nratio strace/untraced:         %.3f\n", r, t/p, s/p }'
 # a 10% target cannot be judged when the untraced runs alone spread wider than that
 spread=$(printf '%s\n' "${plain[@]}" | sort -n | awk '{a[NR]=$1} END { q1=a[int((NR+3)/4)]; q3=a[int((3*NR+1)/4)]; m=(NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2); printf "%.3f", (q3-q1)/m }')
 echo "untraced spread (interquartile range / median): $spread$(awk -v s="$spread" 'BEGIN { if (s > 0.10) print "  -- the machine is too noisy to judge a 10% target: rerun when it is quieter, or with more rounds" }')"

@@ -105,7 +105,7 @@ final class Agent implements AutoCloseable {
         if (rules != null) {
             monitor = Monitor.start(rules, rules.config());
         }
-        tracing = Tracing.start(tunables, this::onRecord);
+        tracing = Tracing.start(tunables, this::onRecord, true);   // left on: it gives way to the sessions' work
         recover();
         warmUp();
         long every = config.flushInterval().toMillis();

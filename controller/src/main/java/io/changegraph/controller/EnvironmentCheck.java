@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class EnvironmentCheck {
     static final int MIN_JDK = 22;
     private static final int CAP_SYS_ADMIN = 21;
+    private static final int CAP_SYS_NICE = 23;
     private static final int CAP_PERFMON = 38;
     private static final int CAP_BPF = 39;
     static final Path TRACEFS = Path.of("/sys/kernel/tracing");
@@ -82,6 +83,11 @@ final class EnvironmentCheck {
             Thread.currentThread().interrupt();
             throw new UsageException("interrupted while mounting tracefs");
         }
+    }
+
+    /** Whether this process may raise a thread it lowered to SCHED_IDLE back to SCHED_OTHER. */
+    boolean canRaisePriority() {
+        return (readEffectiveCapabilities() & (1L << CAP_SYS_NICE)) != 0;
     }
 
     long readEffectiveCapabilities() {

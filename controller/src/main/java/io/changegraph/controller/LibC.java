@@ -59,6 +59,10 @@ final class LibC {
     private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle SHUTDOWN = handle("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETPRIORITY = handle("setpriority",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETTID = LINKER.downcallHandle(LINKER.defaultLookup().find("gettid").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle EXECVE = handle("execve",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
@@ -226,6 +230,25 @@ final class LibC {
             int ignored = (int) CLOSE.invokeExact(arena.allocate(CAPTURE), fd);
         } catch (Throwable t) {
             // nothing to do: the fd is gone either way
+        }
+    }
+
+    /** Sets thread {@code tid}'s nice value (setpriority(PRIO_PROCESS, tid, nice) is per thread on Linux). */
+    static void setThreadNice(int tid, int nice) throws NativeException {
+        call("setpriority", (arena, capture) -> {
+            if ((int) SETPRIORITY.invokeExact(capture, 0, tid, nice) != 0) {
+                throw new NativeException("setpriority", errno(capture));
+            }
+            return null;
+        });
+    }
+
+    /** The calling thread's id (what /proc/self/task lists). */
+    static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("gettid failed: " + t, t);
         }
     }
 

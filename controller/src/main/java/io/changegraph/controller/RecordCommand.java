@@ -57,6 +57,11 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = "--alert-log", paramLabel = "FILE", description = "JSON-lines alert log (overrides the rules file's)")
     Path alertLog;
 
+    @Option(names = "--low-priority", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "decode at low CPU priority (nice 10) while keeping up, so the recorded work does not wait"
+                    + " for the recorder; back to normal when records pile up (default on; needs CAP_SYS_NICE)")
+    boolean lowPriority;
+
     @Option(names = "--raw-records", paramLabel = "FILE", hidden = true,
             description = "also write the raw ring-buffer records (length-prefixed), for test fixtures")
     Path rawRecords;
@@ -80,7 +85,7 @@ final class RecordCommand implements Callable<Integer> {
                 + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");
         RecordOptions options = new RecordOptions(out, command, pid, waitAll,
                 Duration.ofMillis((long) (flushSeconds * 1000)), tunables, status != null ? status : pid != 0,
-                rawRecords, rules, alertLog);
+                rawRecords, rules, alertLog, lowPriority);
         return new Recorder(options, System.err).run();
     }
 }

@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param rawRecords where to copy the raw ring-buffer records (fixtures), or null
  * @param rules     rules file evaluated live, or null
  * @param alertLog  JSON-lines alert log, or null for none
+ * @param lowPriority the ring-buffer thread runs at low CPU priority while it keeps up (see PollPriority)
  */
 record RecordOptions(Path output, List<String> command, int pid, boolean waitAll, Duration flushEvery,
-                     ProbeTunables tunables, boolean statusLine, Path rawRecords, Path rules, Path alertLog) {
+                     ProbeTunables tunables, boolean statusLine, Path rawRecords, Path rules, Path alertLog,
+                     boolean lowPriority) {
     RecordOptions {
         Objects.requireNonNull(output, "output");
         command = List.copyOf(command);

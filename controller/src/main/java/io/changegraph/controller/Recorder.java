@@ -93,7 +93,8 @@ final class Recorder {
         AtomicReference<Consumer> consumerRef = new AtomicReference<>();
         try (OutputStream raw = openRaw();
              Monitor monitor = rules == null ? null : Monitor.start(rules, monitorConfig(rules));
-             Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, consumerRef.get(), raw))) {
+             Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, consumerRef.get(), raw),
+                     options.lowPriority())) {
             TraceProbe probe = tracing.probe();
             Process child = options.command().isEmpty() ? null : spawnStopped(options.command());
             int rootPid = child != null ? (int) child.pid() : options.pid();

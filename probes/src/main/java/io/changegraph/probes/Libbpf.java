@@ -73,6 +73,9 @@ final class Libbpf {
     final MethodHandle btfTypeById;          // const struct btf_type *btf__type_by_id(btf, id)
     final MethodHandle btfNameByOffset;      // const char *btf__name_by_offset(btf, offset)
     final MethodHandle vsnprintf;            // int vsnprintf(char *, size_t, const char *, va_list)
+    final MethodHandle mmap;                 // void *mmap(addr, length, prot, flags, fd, offset) (libc)
+    final MethodHandle munmap;               // int munmap(addr, length) (libc)
+    final MethodHandle pageSize;             // int getpagesize(void) (libc)
 
     private Libbpf(SymbolLookup lib) {
         objectOpenMem = errno(lib, "bpf_object__open_mem", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
@@ -113,6 +116,12 @@ final class Libbpf {
         btfNameByOffset = plain(lib, "btf__name_by_offset", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
         vsnprintf = LINKER.downcallHandle(LINKER.defaultLookup().find("vsnprintf").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+        mmap = LINKER.downcallHandle(LINKER.defaultLookup().find("mmap").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), ERRNO);
+        munmap = LINKER.downcallHandle(LINKER.defaultLookup().find("munmap").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        pageSize = LINKER.downcallHandle(LINKER.defaultLookup().find("getpagesize").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT));
     }
 
     /** The loaded library, or throws ProbeException saying that libbpf is missing and how to get it. */

@@ -38,6 +38,10 @@ public final class TraceProbe implements AutoCloseable {
     private static final long BPF_ANY = 0;
     private static final int ENOENT = 2;
     private static final int EINTR = 4;
+    private static final int PROT_READ = 1;
+    private static final int MAP_SHARED = 1;
+    private static final long MAP_FAILED = -1L;
+    private static final java.lang.invoke.VarHandle POSITION = JAVA_LONG.varHandle();
 
     private enum State { OPEN, CONFIGURED, LOADED, ATTACHED, CLOSED }
 
@@ -49,6 +53,9 @@ public final class TraceProbe implements AutoCloseable {
     private final AtomicLong handlerFailures = new AtomicLong();
     private State state = State.OPEN;
     private MemorySegment ringBuffer = MemorySegment.NULL;
+    /** the ring buffer's consumer and producer position pages, mapped read-only: how much is waiting */
+    private MemorySegment ringPositions = MemorySegment.NULL;
+    private long ringPageSize;
     private RecordHandler currentHandler;
     private int targetsFd = -1;
     private int countersFd = -1;
@@ -184,6 +191,16 @@ public final class TraceProbe implements AutoCloseable {
             if (ringBuffer.equals(MemorySegment.NULL)) {
                 throw new ProbeException("cannot open the ring buffer: " + lib.describe(Libbpf.errno(capture)));
             }
+            ringPageSize = (int) lib.pageSize.invokeExact();
+            MemorySegment positions = (MemorySegment) lib.mmap.invokeExact(capture, MemorySegment.NULL,
+                    2 * ringPageSize, PROT_READ, MAP_SHARED, mapFd("events"), 0L);
+            if (positions.address() == MAP_FAILED) {
+                throw new ProbeException("cannot map the ring buffer's positions: "
+                        + lib.describe(Libbpf.errno(capture)));
+            }
+            // tied to the probe's arena: a read racing close() fails cleanly instead of touching unmapped memory
+            long length = 2 * ringPageSize;
+            ringPositions = positions.reinterpret(length, arena, segment -> unmap(segment, length));
         } catch (ProbeException e) {
             throw e;
         } catch (Throwable t) {
@@ -295,6 +312,28 @@ public final class TraceProbe implements AutoCloseable {
             throw new ProbeException("ring buffer poll failed: " + t, t);
         } finally {
             currentHandler = null;
+        }
+    }
+
+    /**
+     * Bytes the probes have put into the ring buffer that no poll has consumed yet (headers included):
+     * the kernel's producer position minus the consumer position. Safe from any thread.
+     */
+    public long ringBacklog() {
+        try {
+            long consumer = (long) POSITION.getAcquire(ringPositions, 0L);
+            long producer = (long) POSITION.getAcquire(ringPositions, ringPageSize);
+            return Math.max(0, producer - consumer);
+        } catch (IllegalStateException | IndexOutOfBoundsException e) {
+            return 0;   // not attached yet, or closed
+        }
+    }
+
+    private void unmap(MemorySegment positions, long length) {
+        try {
+            int ignored = (int) lib.munmap.invokeExact(positions, length);
+        } catch (Throwable t) {
+            LOG.debug("munmap of the ring positions: {}", t.toString());
         }
     }
 

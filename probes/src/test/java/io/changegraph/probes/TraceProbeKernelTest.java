@@ -43,11 +43,14 @@ class TraceProbeKernelTest {
             };
             assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
             noise.waitFor(10, TimeUnit.SECONDS);
+            // nothing polled yet: the child's records wait in the ring buffer, and the backlog says so
+            assertThat(probe.ringBacklog()).isPositive();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!probe.noneFollowed() && System.nanoTime() < deadline) {
                 probe.poll(100, handler);
             }
             probe.drain(handler);
+            assertThat(probe.ringBacklog()).isZero();
             assertThat(probe.handlerFailures()).isZero();
             assertThat(kinds).containsKeys(1, 3, 4, 5);   // fork, exit, syscall, aggregated io
             assertThat(tgids).contains((int) child.pid()).doesNotContain((int) noise.pid(),
@@ -57,6 +60,17 @@ class TraceProbeKernelTest {
         } finally {
             Files.deleteIfExists(marker);
         }
+    }
+
+    @Test
+    void ringBacklog_beforeAttachAndAfterClose_isZero_neverReadsUnmappedMemory() {
+        TraceProbe probe = TraceProbe.open();
+        assertThat(probe.ringBacklog()).isZero();
+        probe.configure(ProbeTunables.DEFAULTS.withRecorderTgid((int) ProcessHandle.current().pid())).load();
+        probe.attach();
+        assertThat(probe.ringBacklog()).isZero();   // nothing followed yet
+        probe.close();
+        assertThat(probe.ringBacklog()).isZero();
     }
 
     @Test
