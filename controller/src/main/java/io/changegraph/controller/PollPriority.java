@@ -14,10 +14,9 @@ import org.slf4j.LoggerFactory;
  * priority; once the backlog is back under {@code lowerAt} and the thread has been normal for
  * {@code minNormalNanos}, it lowers it again.
  *
- * <p>Not SCHED_IDLE, although the traced work would gain a little more: on a saturated machine an idle-policy
- * thread can wait seconds for the CPU, and a JVM thread preempted in Java code holds up every safepoint,
- * the watchdog's included, so the ring buffer fills before anything can react. At nice 10 such waits stay
- * around a hundred milliseconds.
+ * <p>Not SCHED_IDLE: its weight is 3 against a normal task's 1024, so on a saturated machine it waits seconds
+ * for a CPU and the ring buffer can fill before the watchdog's raise takes effect (seen with a 1 MiB ring
+ * buffer beside 8 CPU-bound processes on 2 CPUs). At nice 10 (weight 110) such waits stay short.
  *
  * <p>Thread use: {@link #started} and {@link #stopped} on the ring-buffer thread, {@link #watch} on the
  * watchdog, which alone changes the priority: the lowered thread never holds a lock the watchdog needs.

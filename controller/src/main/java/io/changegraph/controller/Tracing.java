@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 final class Tracing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Tracing.class);
     private static final int POLL_TIMEOUT_MS = 50;
-    /** often enough that a starved poller is raised long before the ring buffer fills */
+    /** while records wait: often enough that a starved poller is raised long before the ring buffer fills */
     private static final long WATCH_EVERY_MS = 20;
+    /** while nothing waits (an idle agent): a burst needs longer than this to fill even a small ring buffer */
+    private static final long WATCH_IDLE_EVERY_MS = 100;
     private static final long MIN_NORMAL_MS = 1000;
 
     private final TraceProbe probe;
@@ -142,9 +144,11 @@ final class Tracing implements AutoCloseable {
 
     private void watchLoop() {
         try {
+            long backlog = 0;
             while (!stop) {
-                Thread.sleep(WATCH_EVERY_MS);
-                priority.watch(System.nanoTime(), probe.ringBacklog());
+                Thread.sleep(backlog > 0 ? WATCH_EVERY_MS : WATCH_IDLE_EVERY_MS);
+                backlog = probe.ringBacklog();
+                priority.watch(System.nanoTime(), backlog);
             }
         } catch (InterruptedException e) {
             // closing
