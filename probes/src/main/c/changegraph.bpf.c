@@ -20,8 +20,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* tunables, set by the loader before load */
 const volatile __u32 recorder_tgid = 0;   /* never follow the recorder itself */
-/* wake the consumer only once this much is waiting: it polls every 50 ms anyway, and a wakeup per
- * record would cost a context switch per syscall of the traced work */
+/* wake the consumer each time this much more is waiting (see output()): it polls every 50 ms anyway,
+ * and a wakeup per record would cost a context switch per syscall of the traced work */
 const volatile __u32 wakeup_bytes = 256 * 1024;
 
 #define SCRATCH_SIZE 32768                /* one record under construction, per CPU */

@@ -85,7 +85,7 @@ final class EnvironmentCheck {
         }
     }
 
-    /** Whether this process may raise a thread it lowered to SCHED_IDLE back to SCHED_OTHER. */
+    /** Whether this process may raise a thread it lowered (nice > 0) back to nice 0: CAP_SYS_NICE. */
     boolean canRaisePriority() {
         return (readEffectiveCapabilities() & (1L << CAP_SYS_NICE)) != 0;
     }

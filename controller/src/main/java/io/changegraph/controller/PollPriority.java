@@ -39,7 +39,6 @@ final class PollPriority {
     private int tid;
     private boolean enabled;
     private boolean low;
-    private boolean everRaised;
     private long raisedAtNanos;
     private long raises;
 
@@ -82,11 +81,10 @@ final class PollPriority {
             low = apply(false);
             if (!low) {
                 raises++;
-                everRaised = true;
                 raisedAtNanos = now;
                 LOG.debug("ring-buffer thread behind by {} bytes at low priority: raised to normal", backlog);
             }
-        } else if (!low && backlog < lowerAt && (!everRaised || now - raisedAtNanos >= minNormalNanos)) {
+        } else if (!low && backlog < lowerAt && (raises == 0 || now - raisedAtNanos >= minNormalNanos)) {
             low = apply(true);
         }
     }

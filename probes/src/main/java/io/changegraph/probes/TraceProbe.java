@@ -186,20 +186,21 @@ public final class TraceProbe implements AutoCloseable {
                             MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class))
                             .bindTo(this),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), arena);
-            ringBuffer = (MemorySegment) lib.ringBufferNew.invokeExact(capture, mapFd("events"), callback,
+            int eventsFd = mapFd("events");
+            ringBuffer = (MemorySegment) lib.ringBufferNew.invokeExact(capture, eventsFd, callback,
                     MemorySegment.NULL, MemorySegment.NULL);
             if (ringBuffer.equals(MemorySegment.NULL)) {
                 throw new ProbeException("cannot open the ring buffer: " + lib.describe(Libbpf.errno(capture)));
             }
             ringPageSize = (int) lib.pageSize.invokeExact();
+            long length = 2 * ringPageSize;   // consumer position page, producer position page
             MemorySegment positions = (MemorySegment) lib.mmap.invokeExact(capture, MemorySegment.NULL,
-                    2 * ringPageSize, PROT_READ, MAP_SHARED, mapFd("events"), 0L);
+                    length, PROT_READ, MAP_SHARED, eventsFd, 0L);
             if (positions.address() == MAP_FAILED) {
                 throw new ProbeException("cannot map the ring buffer's positions: "
                         + lib.describe(Libbpf.errno(capture)));
             }
             // tied to the probe's arena: a read racing close() fails cleanly instead of touching unmapped memory
-            long length = 2 * ringPageSize;
             ringPositions = positions.reinterpret(length, arena, segment -> unmap(segment, length));
         } catch (ProbeException e) {
             throw e;
