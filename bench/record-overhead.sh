@@ -2,11 +2,12 @@
 # Overhead of `changegraph record` on the shared change-shaped workload, measured side by side:
 # untraced, under changegraph, under strace -f, alternating, ROUNDS times. Prints medians, ratios,
 # lost events, the recorder's CPU seconds and peak RSS, and how soon the probes were attached.
-# Usage: sudo bench/record-overhead.sh [ROUNDS] (11 rounds, N=300 workload iterations by default)
+# Usage: sudo bench/record-overhead.sh [ROUNDS] (12 rounds, N=300 workload iterations by default;
+#        BENCH_RECORD_OPTS="--cpu=none" compares a record option, BENCH_RESET=0 skips the per-run reset)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 workload=${WORKLOAD:-$here/../shared/bench/workload.sh}
-rounds=${1:-11}
+rounds=${1:-12}
 export N=${N:-300}
 [ -f "$workload" ] || { echo "bench: workload $workload not found (set WORKLOAD=...)" >&2; exit 2; }
 command -v strace >/dev/null || { apt-get install -y -qq strace >/dev/null; }
@@ -23,8 +24,21 @@ EOT
 chmod +x "$tmp/timed.sh"
 "$here/bin/changegraph" --version >/dev/null   # warm the class-data archive once
 declare -a plain traced straced lost cpu rss attach plaincpu tracedcpu
-run_plain() { "$tmp/timed.sh" "$tmp/p"; plain+=("$(cat "$tmp/p")"); plaincpu+=("$(cat "$tmp/p.cpu")"); }
+# Every run starts from the same file-system state. The workload deletes ~1,500 files per run and ext4, when it
+# creates a file, skips inodes deleted in the last minute (five while their inode table block is dirty), looking
+# each one up: back to back, run after run got slower (1.4 s to over 3 s in one bench), and whichever mode ran
+# second in a pair paid for the first. So: write everything out, drop the clean caches, and warm the binaries,
+# libraries and the JVM again with a 3-iteration workload and a `changegraph --version`.
+reset_fs() {
+  [ "${BENCH_RESET:-1}" = 1 ] || return 0
+  sync
+  echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  N=3 bash "$workload" >/dev/null
+  "$here/bin/changegraph" --version >/dev/null
+}
+run_plain() { reset_fs; "$tmp/timed.sh" "$tmp/p"; plain+=("$(cat "$tmp/p")"); plaincpu+=("$(cat "$tmp/p.cpu")"); }
 run_traced() {
+  reset_fs
   # BENCH_RECORD_OPTS: extra record options to compare, e.g. --no-low-priority
   CHANGEGRAPH_LOG=info "$here/bin/changegraph" record --status=false ${BENCH_RECORD_OPTS:-} -o "$tmp/g.json" -- "$tmp/timed.sh" "$tmp/t" 2> "$tmp/log"
   traced+=("$(cat "$tmp/t")"); tracedcpu+=("$(cat "$tmp/t.cpu")")
@@ -37,7 +51,7 @@ for i in $(seq 1 "$rounds"); do
   # the pair's order alternates (ABBA): whatever the run before leaves behind (page cache, ext4's
   # recently deleted inodes the next file creation skips) falls on both modes alike
   if [ $((i % 2)) -eq 1 ]; then run_plain; run_traced; else run_traced; run_plain; fi
-  strace -f -qq -o /dev/null "$tmp/timed.sh" "$tmp/s"; straced+=("$(cat "$tmp/s")")
+  reset_fs; strace -f -qq -o /dev/null "$tmp/timed.sh" "$tmp/s"; straced+=("$(cat "$tmp/s")")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mp=$(median "${plain[@]}"); mt=$(median "${traced[@]}"); ms=$(median "${straced[@]}")

@@ -9,6 +9,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -32,6 +33,7 @@ final class LibC {
     static final int SHUT_RDWR = 2;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
+    static final int EINVAL = 22;
     /** sizeof(struct sockaddr_un): sa_family_t + char sun_path[108] */
     static final int SOCKADDR_UN_SIZE = 110;
 
@@ -61,6 +63,10 @@ final class LibC {
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SETPRIORITY = handle("setpriority",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SCHED_GETAFFINITY = handle("sched_getaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SCHED_SETAFFINITY = handle("sched_setaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle GETTID = LINKER.downcallHandle(LINKER.defaultLookup().find("gettid").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle EXECVE = handle("execve",
@@ -238,6 +244,36 @@ final class LibC {
         call("setpriority", (arena, capture) -> {
             if ((int) SETPRIORITY.invokeExact(capture, 0, tid, nice) != 0) {
                 throw new NativeException("setpriority", errno(capture));
+            }
+            return null;
+        });
+    }
+
+    /** The CPUs thread {@code tid} (0: the calling thread) may run on. */
+    static BitSet cpuAffinity(int tid) throws NativeException {
+        return call("sched_getaffinity", (arena, capture) -> {
+            // the kernel's cpumask may be larger than glibc's 1024-bit cpu_set_t: grow until it fits
+            for (long bytes = 128; ; bytes *= 2) {
+                MemorySegment mask = arena.allocate(bytes, 8);
+                if ((int) SCHED_GETAFFINITY.invokeExact(capture, tid, bytes, mask) == 0) {
+                    return BitSet.valueOf(mask.toArray(JAVA_LONG));
+                }
+                int errno = errno(capture);
+                if (errno != EINVAL || bytes >= 1 << 16) {
+                    throw new NativeException("sched_getaffinity", errno);
+                }
+            }
+        });
+    }
+
+    /** Lets thread {@code tid} (0: the calling thread) run on {@code cpus} only. */
+    static void setCpuAffinity(int tid, BitSet cpus) throws NativeException {
+        call("sched_setaffinity", (arena, capture) -> {
+            long[] words = cpus.toLongArray();
+            MemorySegment mask = arena.allocate(JAVA_LONG, Math.max(16, words.length));
+            MemorySegment.copy(words, 0, mask, JAVA_LONG, 0, words.length);
+            if ((int) SCHED_SETAFFINITY.invokeExact(capture, tid, mask.byteSize(), mask) != 0) {
+                throw new NativeException("sched_setaffinity", errno(capture));
             }
             return null;
         });

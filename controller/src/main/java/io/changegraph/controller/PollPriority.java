@@ -89,6 +89,13 @@ final class PollPriority {
         }
     }
 
+    /** Sets the current priority again (what it means may have changed, e.g. the recorder was pinned). */
+    synchronized void reapply() {
+        if (enabled) {
+            low = apply(low);
+        }
+    }
+
     synchronized boolean low() {
         return low;
     }

@@ -62,6 +62,11 @@ final class RecordCommand implements Callable<Integer> {
                     + " for the recorder; back to normal when records pile up (default on; needs CAP_SYS_NICE)")
     boolean lowPriority;
 
+    @Option(names = "--cpu", paramLabel = "CPU", defaultValue = "auto",
+            description = "keep the recorder's threads on this CPU, out of the recorded work's way: auto (the last CPU,"
+                    + " with --low-priority on a machine of 2 or more CPUs), none, or a CPU number (default ${DEFAULT-VALUE})")
+    String cpu;
+
     @Option(names = "--raw-records", paramLabel = "FILE", hidden = true,
             description = "also write the raw ring-buffer records (length-prefixed), for test fixtures")
     Path rawRecords;
@@ -85,7 +90,7 @@ final class RecordCommand implements Callable<Integer> {
                 + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");
         RecordOptions options = new RecordOptions(out, command, pid, waitAll,
                 Duration.ofMillis((long) (flushSeconds * 1000)), tunables, status != null ? status : pid != 0,
-                rawRecords, rules, alertLog, lowPriority);
+                rawRecords, rules, alertLog, lowPriority, CpuPlacement.parse(cpu));
         return new Recorder(options, System.err).run();
     }
 }

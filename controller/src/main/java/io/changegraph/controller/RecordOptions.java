@@ -18,12 +18,14 @@ import java.util.Objects;
  * @param rules     rules file evaluated live, or null
  * @param alertLog  JSON-lines alert log, or null for none
  * @param lowPriority the ring-buffer thread runs at low CPU priority while it keeps up (see PollPriority)
+ * @param cpu       which CPU the recorder's threads stay on (see CpuPlacement)
  */
 record RecordOptions(Path output, List<String> command, int pid, boolean waitAll, Duration flushEvery,
                      ProbeTunables tunables, boolean statusLine, Path rawRecords, Path rules, Path alertLog,
-                     boolean lowPriority) {
+                     boolean lowPriority, CpuPlacement cpu) {
     RecordOptions {
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(cpu, "cpu");
         command = List.copyOf(command);
         if (command.isEmpty() == (pid == 0)) {
             throw new UsageException("give either a command after '--' or --pid PID, not both or neither"

@@ -87,6 +87,7 @@ final class Recorder {
         if (!options.command().isEmpty()) {
             requireCommandExists(options.command().getFirst());
         }
+        options.cpu().choose(Tracing.allowedCpus(), true);   // a CPU this process may not use: say so before tracing
         RuleSet rules = options.rules() == null ? null : loadRules(options.rules());
         int self = (int) ProcessHandle.current().pid();
         // the consumer exists only once the session does; records cannot arrive before a follow()
@@ -97,6 +98,7 @@ final class Recorder {
                      options.lowPriority())) {
             TraceProbe probe = tracing.probe();
             Process child = options.command().isEmpty() ? null : spawnStopped(options.command());
+            tracing.placeRecorder(options.cpu());   // after the spawn: the command keeps every CPU
             int rootPid = child != null ? (int) child.pid() : options.pid();
             List<String> command = child != null ? options.command() : cmdline(rootPid);
             String host = hostName();

@@ -6,6 +6,12 @@ import io.changegraph.probes.TraceProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,14 +35,24 @@ final class Tracing implements AutoCloseable {
     /** null when the recorder keeps normal priority (asked to, or cannot raise itself again) */
     private final PollPriority priority;
     private final Thread watchdog;
+    /** the CPUs this process may run on, as the recorder started */
+    private final BitSet allowedCpus;
+    private final CountDownLatch watchdogStarted = new CountDownLatch(1);
+    private volatile int watchdogTid;
+    /** the CPU the recorder is kept on, or -1 */
+    private volatile int pinnedCpu = -1;
 
     private volatile boolean stop;
     private volatile RuntimeException failure;
 
-    private Tracing(TraceProbe probe, RecordHandler handler, PollPriority priority) {
+    private Tracing(TraceProbe probe, RecordHandler handler, boolean lowPriority, long ringBytes) {
         this.probe = probe;
         this.handler = handler;
-        this.priority = priority;
+        this.allowedCpus = allowedCpus();
+        // the probes wake the poller once a sixteenth of the ring buffer waits: twice that is a poller that
+        // does not get the CPU (or a burst)
+        this.priority = lowPriority ? new PollPriority(this::setPriority, ringBytes / 8, ringBytes / 16,
+                TimeUnit.MILLISECONDS.toNanos(MIN_NORMAL_MS)) : null;
         this.poller = Thread.ofPlatform().name("changegraph-ringbuf").daemon(true).unstarted(this::pollLoop);
         // started by this (normal-priority) thread, not by the poller, whose lowered priority it would inherit
         this.watchdog = Thread.ofPlatform().name("changegraph-watch").daemon(true).unstarted(this::watchLoop);
@@ -58,19 +74,13 @@ final class Tracing implements AutoCloseable {
             int programs = probe.attach();
             LOG.info("{} probes attached in {} ms ({} ms after the process started)", programs,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), Recorder.sinceProcessStart().toMillis());
-            PollPriority priority = null;
-            if (lowPriority && new EnvironmentCheck().canRaisePriority()) {
-                // the probes wake the poller once a sixteenth of the ring buffer waits: twice that is a
-                // poller that does not get the CPU (or a burst)
-                long ring = tunables.ringBufferBytes();
-                priority = new PollPriority(Tracing::setNice, ring / 8, ring / 16,
-                        TimeUnit.MILLISECONDS.toNanos(MIN_NORMAL_MS));
-            } else if (lowPriority) {
+            boolean canRaise = lowPriority && new EnvironmentCheck().canRaisePriority();
+            if (lowPriority && !canRaise) {
                 LOG.info("no CAP_SYS_NICE: the ring-buffer thread keeps normal priority");
             }
-            Tracing tracing = new Tracing(probe, handler, priority);
+            Tracing tracing = new Tracing(probe, handler, canRaise, tunables.ringBufferBytes());
             tracing.poller.start();
-            if (priority != null) {
+            if (tracing.priority != null) {
                 tracing.watchdog.start();
             }
             return tracing;
@@ -80,8 +90,55 @@ final class Tracing implements AutoCloseable {
         }
     }
 
-    private static void setNice(int tid, boolean low) throws LibC.NativeException {
+    /** The CPUs this process may run on; none known (so no pinning) if the kernel will not say. */
+    static BitSet allowedCpus() {
+        try {
+            return LibC.cpuAffinity(0);
+        } catch (LibC.NativeException e) {
+            LOG.debug("no CPU affinity: {}", e.getMessage());
+            return new BitSet();
+        }
+    }
+
+    /** The ring-buffer thread's priority, and its CPU while the recorder is pinned: any CPU while raised. */
+    private void setPriority(int tid, boolean low) throws LibC.NativeException {
         LibC.setThreadNice(tid, low ? PollPriority.LOW_NICE : 0);
+        int cpu = pinnedCpu;
+        if (cpu >= 0) {
+            LibC.setCpuAffinity(tid, low ? CpuPlacement.only(cpu) : allowedCpus);
+        }
+    }
+
+    /**
+     * Keeps the recorder's threads on one CPU as {@code placement} asks (see {@link CpuPlacement}), all but
+     * the watchdog, which must get a CPU whatever else runs there. Call it after starting any process that
+     * must not inherit the pinning. Returns the CPU, or -1 when not pinned.
+     */
+    int placeRecorder(CpuPlacement placement) throws InterruptedException {
+        OptionalInt cpu = placement.choose(allowedCpus, priority != null);
+        if (cpu.isEmpty()) {
+            return -1;
+        }
+        Set<Integer> except = new HashSet<>();
+        if (priority != null) {
+            if (!watchdogStarted.await(1, TimeUnit.SECONDS)) {
+                LOG.warn("the watchdog did not start: the recorder's threads are not kept on one CPU");
+                return -1;
+            }
+            except.add(watchdogTid);
+        }
+        pinnedCpu = cpu.getAsInt();
+        try {
+            int pinned = CpuPlacement.pinThisProcess(pinnedCpu, except);
+            LOG.info("the recorder's {} threads are kept on CPU {} (the watchdog on CPUs {})", pinned, pinnedCpu,
+                    CpuPlacement.list(allowedCpus));
+        } catch (IOException e) {
+            LOG.warn("cannot keep the recorder on CPU {}: {}", pinnedCpu, e.getMessage());
+        }
+        if (priority != null) {
+            priority.reapply();   // a raised ring-buffer thread stays free to run anywhere
+        }
+        return pinnedCpu;
     }
 
     TraceProbe probe() {
@@ -143,6 +200,8 @@ final class Tracing implements AutoCloseable {
     }
 
     private void watchLoop() {
+        watchdogTid = LibC.gettid();
+        watchdogStarted.countDown();
         try {
             long backlog = 0;
             while (!stop) {
