@@ -24,19 +24,21 @@ import java.util.Set;
  * retention_days: 90                    # sessions older than this are pruned (at start and daily)
  * flush_interval: 1                     # seconds between journal flushes (at most 1)
  * rules: /etc/changegraph/rules.yaml    # optional: alerts in every session graph the agent writes or shows
+ * cpu: auto                             # the CPU the agent's threads stay on: auto (the last), none, or a number
  * </pre>
  *
  * @param source the file read, or null when defaults were used because there is none
  */
 record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
-                   Path source) {
+                   CpuPlacement cpu, Path source) {
     static final Path DEFAULT_FILE = Path.of("/etc/changegraph/config.yaml");
     static final Path DEFAULT_SOCKET = Path.of("/run/changegraph/agent.sock");
     static final Path DEFAULT_STORE = Path.of("/var/lib/changegraph");
     private static final Set<String> KEYS = Set.of("socket", "store", "fail_closed", "retention_days", "flush_interval",
-            "rules");
+            "rules", "cpu");
 
     AgentConfig {
+        java.util.Objects.requireNonNull(cpu, "cpu");
         if (retentionDays < 1) {
             throw new UsageException("retention_days must be at least 1, not " + retentionDays);
         }
@@ -46,7 +48,7 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
     }
 
     static AgentConfig defaults() {
-        return new AgentConfig(DEFAULT_SOCKET, DEFAULT_STORE, false, 90, Duration.ofSeconds(1), null, null);
+        return new AgentConfig(DEFAULT_SOCKET, DEFAULT_STORE, false, 90, Duration.ofSeconds(1), null, CpuPlacement.AUTO, null);
     }
 
     /** The file given, else $CHANGEGRAPH_CONFIG, else /etc/changegraph/config.yaml; defaults when that is absent. */
@@ -79,7 +81,7 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
         }
         AgentConfig d = defaults();
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return new AgentConfig(d.socket, d.store, d.failClosed, d.retentionDays, d.flushInterval, null, file);
+            return new AgentConfig(d.socket, d.store, d.failClosed, d.retentionDays, d.flushInterval, null, d.cpu, file);
         }
         if (!root.isObject()) {
             throw new UsageException(file + ": expected keys like 'socket:' and 'store:', not a " + root.getNodeType());
@@ -95,7 +97,7 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
             return new AgentConfig(path(root, "socket", d.socket), path(root, "store", d.store),
                     bool(root, "fail_closed", d.failClosed), integer(root, "retention_days", d.retentionDays),
                     Duration.ofMillis(Math.round(number(root, "flush_interval", 1) * 1000)),
-                    path(root, "rules", null), file);
+                    path(root, "rules", null), cpu(root, d.cpu), file);
         } catch (UsageException e) {
             throw new UsageException(file + ": " + e.getMessage());
         }
@@ -104,6 +106,20 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
     private static Path path(JsonNode root, String key, Path fallback) {
         return value(root, key, fallback, v -> v.isTextual() && v.textValue().startsWith("/"),
                 v -> Path.of(v.textValue()), "an absolute path");
+    }
+
+    private static CpuPlacement cpu(JsonNode root, CpuPlacement fallback) {
+        return value(root, "cpu", fallback, v -> (v.isTextual() || v.isIntegralNumber()) && isCpu(v.asText()),
+                v -> CpuPlacement.parse(v.asText()), "auto, none or a CPU number");
+    }
+
+    private static boolean isCpu(String text) {
+        try {
+            CpuPlacement.parse(text);
+            return true;
+        } catch (UsageException e) {
+            return false;
+        }
     }
 
     private static boolean bool(JsonNode root, String key, boolean fallback) {

@@ -20,18 +20,21 @@ class AgentConfigTest {
         assertThat(c.failClosed()).isFalse();
         assertThat(c.retentionDays()).isEqualTo(90);
         assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.cpu()).isEqualTo(CpuPlacement.AUTO);
     }
 
     @Test
     void parse_everyKey_isRead() {
         AgentConfig c = AgentConfig.parse("socket: /tmp/a.sock\nstore: /srv/cg\nfail_closed: true\nretention_days: 7\n"
-                + "flush_interval: 0.25\nrules: /etc/changegraph/rules.yaml\n", FILE);
+                + "flush_interval: 0.25\nrules: /etc/changegraph/rules.yaml\ncpu: 1\n", FILE);
         assertThat(c.socket()).isEqualTo(Path.of("/tmp/a.sock"));
         assertThat(c.store()).isEqualTo(Path.of("/srv/cg"));
         assertThat(c.failClosed()).isTrue();
         assertThat(c.retentionDays()).isEqualTo(7);
         assertThat(c.flushInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.rules()).isEqualTo(Path.of("/etc/changegraph/rules.yaml"));
+        assertThat(c.cpu()).isEqualTo(new CpuPlacement(CpuPlacement.Mode.CPU, 1));
+        assertThat(AgentConfig.parse("cpu: none", FILE).cpu().mode()).isEqualTo(CpuPlacement.Mode.NONE);
     }
 
     @Test
@@ -39,7 +42,8 @@ class AgentConfigTest {
         for (var bad : List.of(List.of("sockets: /x", "unknown key 'sockets'"), List.of("fail_closed: maybe",
                 "fail_closed must be true or false"), List.of("store: relative/dir", "store must be an absolute path"),
                 List.of("flush_interval: 5", "at most 1 second"), List.of("retention_days: 0", "at least 1"),
-                List.of("socket: [unclosed", "not valid YAML"))) {
+                List.of("socket: [unclosed", "not valid YAML"), List.of("cpu: last", "cpu must be auto, none or a CPU number"),
+                List.of("cpu: -2", "cpu must be auto, none or a CPU number"))) {
             assertThatThrownBy(() -> AgentConfig.parse(bad.get(0), FILE)).isInstanceOf(UsageException.class)
                     .hasMessageContaining(bad.get(1)).satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         }

@@ -104,6 +104,42 @@ class AgentIT {
     }
 
     @Test
+    void agent_keepsItsThreadsOnTheLastCpu_theWatchdogFree_cpuNoneLeavesThemAll() throws Exception {
+        String all = CpuPlacement.list(Tracing.allowedCpus());
+        String last = Tracing.allowedCpus().cardinality() >= 2 ? Integer.toString(Tracing.allowedCpus().length() - 1) : all;
+        try (AgentProcess agent = new AgentProcess(dir, "").start()) {
+            // the watchdog lowers (and so pins) the ring-buffer thread at its first tick, 100 ms after start
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            Map<String, Set<String>> cpus = threadCpus(agent.pid());
+            while (!cpus.get("changegraph-rin").equals(Set.of(last)) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                cpus = threadCpus(agent.pid());
+            }
+            assertThat(cpus.get("changegraph-rin")).as("the ring-buffer thread").containsExactly(last);
+            assertThat(cpus.get("java")).as("the JVM's main threads").containsExactly(last);
+            assertThat(cpus.get("changegraph-wat")).as("the watchdog").containsExactly(all);
+        }
+        try (AgentProcess agent = new AgentProcess(Files.createDirectories(dir.resolve("free")), "cpu: none\n").start()) {
+            assertThat(threadCpus(agent.pid()).get("changegraph-rin")).containsExactly(all);
+        }
+    }
+
+    /** thread name → the CPU lists (/proc's Cpus_allowed_list) of the threads of that name */
+    private static Map<String, Set<String>> threadCpus(long pid) throws IOException {
+        Map<String, Set<String>> cpus = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                String comm = Files.readString(task.resolve("comm")).strip();
+                String list = Files.readAllLines(task.resolve("status")).stream()
+                        .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow()
+                        .substring("Cpus_allowed_list:".length()).strip();
+                cpus.computeIfAbsent(comm, k -> new java.util.TreeSet<>()).add(list);
+            }
+        }
+        return cpus;
+    }
+
+    @Test
     void sshOriginalCommand_isRecordedAsTheSessionCommand_withClientAndEvents() throws Exception {
         Path out = dir.resolve("via-ssh");
         try (AgentProcess agent = new AgentProcess(dir, "").start()) {
