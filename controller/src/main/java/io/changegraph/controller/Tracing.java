@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -112,21 +111,18 @@ final class Tracing implements AutoCloseable {
     /**
      * Keeps the recorder's threads on one CPU as {@code placement} asks (see {@link CpuPlacement}), all but
      * the watchdog, which must get a CPU whatever else runs there. Call it after starting any process that
-     * must not inherit the pinning. Returns the CPU, or -1 when not pinned.
+     * must not inherit the pinning.
      */
-    int placeRecorder(CpuPlacement placement) throws InterruptedException {
+    void placeRecorder(CpuPlacement placement) throws InterruptedException {
         OptionalInt cpu = placement.choose(allowedCpus, priority != null);
         if (cpu.isEmpty()) {
-            return -1;
+            return;
         }
-        Set<Integer> except = new HashSet<>();
-        if (priority != null) {
-            if (!watchdogStarted.await(1, TimeUnit.SECONDS)) {
-                LOG.warn("the watchdog did not start: the recorder's threads are not kept on one CPU");
-                return -1;
-            }
-            except.add(watchdogTid);
+        if (priority != null && !watchdogStarted.await(1, TimeUnit.SECONDS)) {
+            LOG.warn("the watchdog did not start: the recorder's threads are not kept on one CPU");
+            return;
         }
+        Set<Integer> except = priority != null ? Set.of(watchdogTid) : Set.of();
         pinnedCpu = cpu.getAsInt();
         try {
             int pinned = CpuPlacement.pinThisProcess(pinnedCpu, except);
@@ -138,7 +134,6 @@ final class Tracing implements AutoCloseable {
         if (priority != null) {
             priority.reapply();   // a raised ring-buffer thread stays free to run anywhere
         }
-        return pinnedCpu;
     }
 
     TraceProbe probe() {
