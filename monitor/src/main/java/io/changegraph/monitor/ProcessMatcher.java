@@ -3,7 +3,6 @@ package io.changegraph.monitor;
 import io.changegraph.repository.ProcessNode;
 
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -11,15 +10,33 @@ import java.util.regex.Pattern;
  *
  * @param exe  globs on the executable path
  * @param argv a regex searched in the command line (argv joined by single spaces)
- * @param uid  real uids; {@code euid} effective uids
+ * @param uid  real uids or inclusive uid ranges ({@code 1000-65000}); {@code euid} effective ones
  */
-record ProcessMatcher(List<Glob> exe, Pattern argv, Set<Integer> uid, Set<Integer> euid) {
-    static final ProcessMatcher ANY = new ProcessMatcher(List.of(), null, Set.of(), Set.of());
+record ProcessMatcher(List<Glob> exe, Pattern argv, List<IdRange> uid, List<IdRange> euid) {
+    static final ProcessMatcher ANY = new ProcessMatcher(List.of(), null, List.of(), List.of());
 
     ProcessMatcher {
         exe = List.copyOf(exe);
-        uid = Set.copyOf(uid);
-        euid = Set.copyOf(euid);
+        uid = List.copyOf(uid);
+        euid = List.copyOf(euid);
+    }
+
+    /** A uid or an inclusive range of uids, {@code 0} or {@code 1000-65000}. */
+    record IdRange(long low, long high) {
+        IdRange {
+            if (low < 0 || low > high) {
+                throw new IllegalArgumentException("id range " + low + "-" + high + " is not ascending from 0");
+            }
+        }
+
+        static boolean any(List<IdRange> ranges, int id) {
+            for (IdRange range : ranges) {
+                if (id >= range.low && id <= range.high) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     boolean isAny() {
@@ -27,10 +44,10 @@ record ProcessMatcher(List<Glob> exe, Pattern argv, Set<Integer> uid, Set<Intege
     }
 
     boolean matches(ProcessNode process) {
-        if (!uid.isEmpty() && !uid.contains(process.uid())) {
+        if (!uid.isEmpty() && !IdRange.any(uid, process.uid())) {
             return false;
         }
-        if (!euid.isEmpty() && !euid.contains(process.euid())) {
+        if (!euid.isEmpty() && !IdRange.any(euid, process.euid())) {
             return false;
         }
         if (!exe.isEmpty() && !anyGlob(exe, process.exe())) {

@@ -55,9 +55,11 @@ record Rule(String id, Severity severity, String description, Set<Verb> verbs, O
     /**
      * An earlier behaviour in the same session that must have happened within {@code within} before
      * this one: e.g. verbs {@code write} on the same object ("wrote a file then executed it").
+     * {@code sameLineage}: the earlier behaviour's process is this one's process or one of its ancestors
+     * (a secret read by a shell joins its child's connect, not an unrelated sibling's).
      */
     record Sequence(Set<Verb> verbs, ProcessMatcher subject, ObjectMatcher object, boolean sameObject,
-                    boolean sameProcess, Duration within) {
+                    boolean sameProcess, boolean sameLineage, Duration within) {
         Sequence {
             verbs = Set.copyOf(verbs);
         }

@@ -117,15 +117,32 @@ final class RuleEngine {
             }
         }
         Rule.Sequence after = rule.after();
-        if (after != null) {
-            long[] earlier = state.memory(index).get(sequenceKey(after, event.subject(), event.object()));
-            if (earlier == null || earlier[0] > now || now - earlier[0] > after.within().toNanos()) {
-                return false;
-            }
+        if (after != null && !seenBefore(after, state.memory(index), event, ancestry, now)) {
+            return false;
         }
         Rule.Threshold threshold = rule.threshold();
         return threshold == null || state.window(index, threshold.perProcess() ? processKey(event.subject()) : "")
                 .crossed(now, event.count(), threshold);
+    }
+
+    /** The earlier behaviour was seen within its time: by this process or (same_lineage) an ancestor. */
+    private static boolean seenBefore(Rule.Sequence after, Bounded<long[]> memory, Event event, Ancestry ancestry,
+                                      long now) {
+        if (within(memory.get(sequenceKey(after, event.subject(), event.object())), after, now)) {
+            return true;
+        }
+        if (after.sameLineage()) {
+            for (ProcessNode ancestor : ancestry.list()) {
+                if (within(memory.get(sequenceKey(after, ancestor, event.object())), after, now)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean within(long[] earlier, Rule.Sequence after, long now) {
+        return earlier != null && earlier[0] <= now && now - earlier[0] <= after.within().toNanos();
     }
 
     private static boolean holds(Rule.Condition condition, Event event, Ancestry ancestry) {
@@ -164,11 +181,11 @@ final class RuleEngine {
     }
 
     private static String sequenceKey(Rule.Sequence after, ProcessNode subject, ObjectRef object) {
-        if (!after.sameObject() && !after.sameProcess()) {
+        if (!after.sameObject() && !after.sameProcess() && !after.sameLineage()) {
             return "";
         }
         String objectKey = after.sameObject() ? objectKey(object) : "";
-        return after.sameProcess() ? processKey(subject) + "|" + objectKey : objectKey;
+        return after.sameProcess() || after.sameLineage() ? processKey(subject) + "|" + objectKey : objectKey;
     }
 
     /** Objects are the same when they have the same path; a process object stands for its executable. */

@@ -47,7 +47,7 @@ final class RulesParser {
     private static final List<String> OBJECT_KEYS = List.of("kind", "path", "path_regex", "name", "family",
             "address", "port", "pid", "in_session", "mode", "detail");
     private static final List<String> AFTER_KEYS = List.of("verbs", "subject", "object", "same_object",
-            "same_process", "within_seconds");
+            "same_process", "same_lineage", "within_seconds");
     private static final List<String> THRESHOLD_KEYS = List.of("more_than", "window_seconds", "per");
     private static final List<String> EXCEPTION_KEYS = List.of("subject", "object", "ancestor", "not_ancestor");
     private static final List<String> ALERTS_KEYS = List.of("log", "outbox", "window_seconds",
@@ -59,6 +59,7 @@ final class RulesParser {
     private static final List<String> KINDS = List.of("file", "process", "remote", "module");
     private static final List<String> FAMILIES = List.of("ipv4", "ipv6", "unix");
     private static final Map<String, Integer> MODE_BITS = modeBits();
+    private static final Pattern ID_RANGE = Pattern.compile("(\\d{1,10})(?:\\s*-\\s*(\\d{1,10}))?");
     private static final Pattern RULE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     private final String file;
@@ -318,7 +319,7 @@ final class RulesParser {
         }
         Map<String, YEntry> e = map.entries();
         return new ProcessMatcher(globs(e.get("exe"), "'exe' " + where), regex(e.get("argv"), "'argv' " + where),
-                ints(e.get("uid"), "'uid' " + where), ints(e.get("euid"), "'euid' " + where));
+                idRanges(e.get("uid"), "'uid' " + where), idRanges(e.get("euid"), "'euid' " + where));
     }
 
     private ObjectMatcher object(YNode node, String where) {
@@ -370,9 +371,15 @@ final class RulesParser {
                 ? bool(e.get("same_object").value(), "'same_object' " + where) : Boolean.FALSE;
         Boolean sameProcess = e.containsKey("same_process")
                 ? bool(e.get("same_process").value(), "'same_process' " + where) : Boolean.FALSE;
+        Boolean sameLineage = e.containsKey("same_lineage")
+                ? bool(e.get("same_lineage").value(), "'same_lineage' " + where) : Boolean.FALSE;
+        if (Boolean.TRUE.equals(sameProcess) && Boolean.TRUE.equals(sameLineage)) {
+            problems.add(e.get("same_lineage").keyLoc(), "'same_process' and 'same_lineage' together " + where,
+                    "keep one: same_process is the narrower");
+        }
         Duration within = duration(e.get("within_seconds"), "'within_seconds' " + where, Duration.ofHours(1));
         return new Sequence(verbs, subject, object, Boolean.TRUE.equals(sameObject), Boolean.TRUE.equals(sameProcess),
-                within);
+                Boolean.TRUE.equals(sameLineage), within);
     }
 
     private Threshold threshold(YNode node, String ruleWhere) {
@@ -637,6 +644,24 @@ final class RulesParser {
             Long value = integer(item, "entries of " + where, 0, Integer.MAX_VALUE);
             return value == null ? null : value.intValue();
         }));
+    }
+
+    /** Ids ({@code 0}) or inclusive ranges ({@code 1000-65000}); YAML reads {@code [1000-65000]} as one text. */
+    private List<ProcessMatcher.IdRange> idRanges(YEntry entry, String where) {
+        return each(entry, where, item -> {
+            String text = item.text().strip();
+            java.util.regex.Matcher m = ID_RANGE.matcher(text);
+            if (m.matches()) {
+                long low = Long.parseLong(m.group(1));
+                long high = m.group(2) == null ? low : Long.parseLong(m.group(2));
+                if (low <= high && high <= 0xFFFF_FFFFL) {
+                    return new ProcessMatcher.IdRange(low, high);
+                }
+            }
+            problems.add(item.loc(), "bad id '" + text + "' for " + where,
+                    "write a number such as 0 or an ascending range such as 1000-65000");
+            return null;
+        });
     }
 
     private PortRange portRange(YScalar item, String where) {
