@@ -2,6 +2,7 @@ package io.changegraph.controller;
 
 import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.SessionContext;
+import io.changegraph.monitor.SessionFacts;
 
 import io.changegraph.consumer.Consumer;
 import io.changegraph.repository.ChangeGraph;
@@ -39,7 +40,9 @@ final class AgentSession {
                  Monitor monitor) {
         this.record = record;
         this.monitor = monitor;
-        this.context = SessionContext.of(record.id(), graph);
+        this.context = SessionContext.of(new SessionFacts(record.id(), record.host(), record.user(), record.uid(),
+                SessionFacts.sshClient(record.client()), record.tty(), record.command(), record.started(),
+                "changegraph show " + record.id()), graph);
         this.graph = graph;
         this.journal = journal;
         this.replayedEvents = replayedEvents;

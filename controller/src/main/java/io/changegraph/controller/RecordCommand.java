@@ -50,9 +50,13 @@ final class RecordCommand implements Callable<Integer> {
     Boolean status;
 
     @Option(names = "--rules", paramLabel = "FILE",
-            description = "evaluate these risky-behaviour rules live (e.g. rules.yaml); alerts annotate the graph"
-                    + " and go to the alert log, mail and webhook configured in the file (docs/rules.md)")
+            description = "evaluate these risky-behaviour rules live (default: the agent's installed rules file, else"
+                    + " the shipped rules.yaml); alerts annotate the graph and go to the alert log, mail and webhook"
+                    + " configured in the file (docs/rules.md)")
     Path rules;
+
+    @Option(names = "--no-rules", description = "evaluate no rules: no alerts, no alert log, no mail")
+    boolean noRules;
 
     @Option(names = "--alert-log", paramLabel = "FILE", description = "JSON-lines alert log (overrides the rules file's)")
     Path alertLog;
@@ -90,7 +94,7 @@ final class RecordCommand implements Callable<Integer> {
                 + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");
         RecordOptions options = new RecordOptions(out, command, pid, waitAll,
                 Duration.ofMillis((long) (flushSeconds * 1000)), tunables, status != null ? status : pid != 0,
-                rawRecords, rules, alertLog, lowPriority, CpuPlacement.parse(cpu));
+                rawRecords, rules, noRules, alertLog, lowPriority, CpuPlacement.parse(cpu));
         return new Recorder(options, System.err).run();
     }
 }

@@ -15,13 +15,14 @@ import java.util.Objects;
  * @param waitAll   keep recording after the root exits until every followed process has exited
  * @param flushEvery how often the graph file is rewritten while recording
  * @param rawRecords where to copy the raw ring-buffer records (fixtures), or null
- * @param rules     rules file evaluated live, or null
+ * @param rules     rules file evaluated live, or null for the installed ones (see InstalledRules)
+ * @param noRules   evaluate no rules at all
  * @param alertLog  JSON-lines alert log, or null for none
  * @param lowPriority the ring-buffer thread runs at low CPU priority while it keeps up (see PollPriority)
  * @param cpu       which CPU the recorder's threads stay on (see CpuPlacement)
  */
 record RecordOptions(Path output, List<String> command, int pid, boolean waitAll, Duration flushEvery,
-                     ProbeTunables tunables, boolean statusLine, Path rawRecords, Path rules, Path alertLog,
+                     ProbeTunables tunables, boolean statusLine, Path rawRecords, Path rules, boolean noRules, Path alertLog,
                      boolean lowPriority, CpuPlacement cpu) {
     RecordOptions {
         Objects.requireNonNull(output, "output");
@@ -30,6 +31,9 @@ record RecordOptions(Path output, List<String> command, int pid, boolean waitAll
         if (command.isEmpty() == (pid == 0)) {
             throw new UsageException("give either a command after '--' or --pid PID, not both or neither"
                     + " (e.g. changegraph record -o out.json -- ./deploy.sh)");
+        }
+        if (noRules && rules != null) {
+            throw new UsageException("--rules and --no-rules contradict each other: give one of them");
         }
         if (pid < 0) {
             throw new UsageException("--pid must be a positive process id, not " + pid);

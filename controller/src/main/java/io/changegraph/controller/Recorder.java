@@ -5,8 +5,8 @@ import io.changegraph.consumer.ConsumerStats;
 import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.MonitorConfig;
 import io.changegraph.monitor.RuleSet;
-import io.changegraph.monitor.RulesException;
 import io.changegraph.monitor.SessionContext;
+import io.changegraph.monitor.SessionFacts;
 import io.changegraph.probes.ProbeCounters;
 import io.changegraph.probes.TraceProbe;
 import io.changegraph.repository.Alert;
@@ -88,12 +88,12 @@ final class Recorder {
             requireCommandExists(options.command().getFirst());
         }
         options.cpu().choose(Tracing.allowedCpus(), true);   // a CPU this process may not use: say so before tracing
-        RuleSet rules = options.rules() == null ? null : loadRules(options.rules());
+        RuleSet rules = InstalledRules.resolve(options.rules(), options.noRules(), null);
         int self = (int) ProcessHandle.current().pid();
         // the consumer exists only once the session does; records cannot arrive before a follow()
         AtomicReference<Consumer> consumerRef = new AtomicReference<>();
         try (OutputStream raw = openRaw();
-             Monitor monitor = rules == null ? null : Monitor.start(rules, monitorConfig(rules));
+             Monitor monitor = rules == null ? null : InstalledRules.start(rules, monitorConfig(rules), err);
              Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, consumerRef.get(), raw),
                      options.lowPriority())) {
             TraceProbe probe = tracing.probe();
@@ -105,13 +105,15 @@ final class Recorder {
             Session session = new Session(SESSION_TIME.format(Instant.now()) + "-" + host + "-" + rootPid,
                     host, userName(), rootPid, command, Instant.now(), null);
             ChangeGraph graph = new ChangeGraph(session);
-            SessionContext context = SessionContext.of(session.id(), graph);
+            SessionContext context = SessionContext.of(facts(session, output), graph);
             Consumer consumer = Consumer.create(event -> {
                 graph.apply(event);
                 if (monitor != null) {
                     for (Alert alert : monitor.onEvent(event, context)) {
                         graph.addAlert(alert);
-                        LOG.warn("alert {} {}: {}", alert.severity(), alert.ruleId(), alert.description());
+                        if (!"info".equals(alert.severity())) {
+                            LOG.warn("alert {} {}: {}", alert.severity(), alert.ruleId(), alert.description());
+                        }
                     }
                 }
                 if (event.verb() == Verb.EXIT && event.subject().pid() == rootPid) {
@@ -288,13 +290,25 @@ final class Recorder {
         }
     }
 
-    private static RuleSet loadRules(Path file) {
+    /** Who ran the recording, from where, for alert messages. */
+    private static SessionFacts facts(Session session, Path output) {
+        String sudoUid = System.getenv("SUDO_UID");
+        int uid;
         try {
-            return RuleSet.load(file);
-        } catch (RulesException e) {
-            throw new UsageException(e.getMessage().lines().findFirst().orElse("invalid rules file " + file)
-                    + " (check it with: changegraph rules check " + file + ")");
+            uid = sudoUid != null && !sudoUid.isBlank() ? Integer.parseInt(sudoUid.strip()) : SessionCommand.currentUid();
+        } catch (RuntimeException e) {
+            uid = -1;
         }
+        String tty;
+        try {
+            String link = Files.readSymbolicLink(PROC.resolve("self/fd/0")).toString();
+            tty = link.startsWith("/dev/pts/") || link.startsWith("/dev/tty") ? link : "";
+        } catch (IOException | UnsupportedOperationException e) {
+            tty = "";
+        }
+        return new SessionFacts(session.id(), session.host(), session.user(), Math.max(uid, -1),
+                SessionFacts.sshClient(System.getenv("SSH_CONNECTION")), tty, session.command(), session.started(),
+                "changegraph serve " + output);
     }
 
     private MonitorConfig monitorConfig(RuleSet rules) {

@@ -13,10 +13,15 @@ import java.util.List;
 import java.util.Objects;
 
 /** {@link SessionContext#of(String, ChangeGraph)}: reads a live graph, after the event was applied to it. */
-record GraphContext(String sessionId, ChangeGraph graph) implements SessionContext {
+record GraphContext(SessionFacts facts, ChangeGraph graph) implements SessionContext {
     GraphContext {
-        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(facts, "facts");
         Objects.requireNonNull(graph, "graph");
+    }
+
+    @Override
+    public String sessionId() {
+        return facts.id();
     }
 
     @Override

@@ -15,13 +15,18 @@ import java.util.List;
  * One rule hit with everything a person on duty needs: the graph annotation ({@link Alert}), the
  * session, the subject and its ancestry, the object as text.
  *
+ * @param session  the session's facts (host, user, SSH client, ...)
  * @param ancestry the subject's ancestors, parent first
  */
-record Hit(String sessionId, Rule rule, Alert alert, ProcessNode subject, List<ProcessNode> ancestry,
+record Hit(SessionFacts session, Rule rule, Alert alert, ProcessNode subject, List<ProcessNode> ancestry,
            Verb verb, String object, boolean failed, long count) {
 
     Hit {
         ancestry = List.copyOf(ancestry);
+    }
+
+    String sessionId() {
+        return session.id();
     }
 
     /** {@code bash[100] > sudo[101] > rm[102]}: root first, the subject last. */

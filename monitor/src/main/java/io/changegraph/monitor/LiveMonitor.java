@@ -27,7 +27,6 @@ final class LiveMonitor implements Monitor {
     private static final int QUEUE_CAPACITY = 65_536;
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final RuleEngine engine;
     private final MonitorConfig config;
@@ -132,16 +131,32 @@ final class LiveMonitor implements Monitor {
     }
 
     @Override
+    public int pendingMessages() {
+        return outbox.size();
+    }
+
+    @Override
+    public java.nio.file.Path outbox() {
+        return config.outbox();
+    }
+
+    /**
+     * Closes the open windows into the outbox, then lets the sender deliver until the outbox is empty or
+     * {@link MonitorConfig#drain()} has passed (waiting out retries and rate-limit holds that fall within
+     * it), and stops the threads. What is still unsent stays in the outbox ({@link #pendingMessages()}).
+     */
+    @Override
     public void close() {
         if (!running) {
             return;
         }
         running = false;
         join(dispatcher, TimeUnit.SECONDS.toMillis(5));
-        stopSendingAt = System.nanoTime() + DRAIN_NANOS; // deliver what is due now, briefly, then stop
+        long drainNanos = config.drain().toNanos();
+        stopSendingAt = System.nanoTime() + drainNanos;
         long sendTimeout = Math.max(config.smtp() == null ? 0 : config.smtp().timeout().toMillis(),
                 config.webhook() == null ? 0 : config.webhook().timeout().toMillis());
-        join(sender, TimeUnit.NANOSECONDS.toMillis(DRAIN_NANOS) + sendTimeout + 1000);
+        join(sender, TimeUnit.NANOSECONDS.toMillis(drainNanos) + sendTimeout + 1000);
         sender.interrupt();
         join(sender, 1000);
         if (webhook != null) {
@@ -158,7 +173,8 @@ final class LiveMonitor implements Monitor {
             }
         }
         if (outbox.size() > 0) {
-            LOG.info("{} alert message(s) left in the outbox for the next start", outbox.size());
+            LOG.info("{} alert message(s) left in the outbox {}", outbox.size(),
+                    config.outbox() == null ? "(memory only)" : config.outbox());
         }
     }
 
@@ -228,44 +244,53 @@ final class LiveMonitor implements Monitor {
 
     // ---- sender thread -----------------------------------------------------------------------------
 
+    /**
+     * Delivers due messages. Mail and webhook each have their own limit per minute; critical messages are
+     * never held back by it (nor counted in it): aggregation already makes them one per session, rule and
+     * window. While closing, it goes on until the outbox is empty or the drain time has passed.
+     */
     private void sendLoop() {
-        ArrayDeque<Long> sentTimes = new ArrayDeque<>();
+        Map<String, ArrayDeque<Long>> sentTimes = Map.of(Message.MAIL, new ArrayDeque<>(),
+                Message.WEBHOOK, new ArrayDeque<>());
         while (!Thread.currentThread().isInterrupted()) {
             boolean closing = stopSendingAt != Long.MAX_VALUE;
-            if (closing && System.nanoTime() > stopSendingAt) {
-                break;
+            long left = stopSendingAt - System.nanoTime();
+            if (closing && (left <= 0 || outbox.size() == 0)) {
+                break;   // drained, or out of time: the rest waits in the outbox
             }
-            Outbox.Pending pending = outbox.awaitDue(TICK_NANOS * 5);
+            Outbox.Pending pending = outbox.awaitDue(closing ? Math.min(left, TICK_NANOS) : TICK_NANOS * 5);
             if (pending == null) {
-                if (closing) {
-                    break; // nothing due any more: the rest waits in the outbox for the next start
-                }
                 continue;
             }
             long now = System.nanoTime();
-            while (!sentTimes.isEmpty() && now - sentTimes.peekFirst() >= MINUTE_NANOS) {
-                sentTimes.pollFirst();
+            String sinkName = pending.message.sink();
+            ArrayDeque<Long> sent = sentTimes.get(sinkName);
+            while (!sent.isEmpty() && now - sent.peekFirst() >= MINUTE_NANOS) {
+                sent.pollFirst();
             }
-            if (sentTimes.size() >= config.maxMessagesPerMinute()) {
-                outbox.holdUntil(pending, sentTimes.peekFirst() + MINUTE_NANOS);
+            int limit = Message.MAIL.equals(sinkName) ? config.mailsPerMinute() : config.webhooksPerMinute();
+            if (!pending.message.critical() && sent.size() >= limit) {
+                outbox.holdUntil(pending, sent.peekFirst() + MINUTE_NANOS);
                 continue;
             }
-            Sink sink = Message.MAIL.equals(pending.message.sink()) ? mail : webhook;
+            Sink sink = Message.MAIL.equals(sinkName) ? mail : webhook;
             if (sink == null) {
                 LOG.warn("alert message {} is for {}, which is not configured now; dropping it",
-                        pending.message.id(), pending.message.sink());
+                        pending.message.id(), sinkName);
                 outbox.delivered(pending);
                 continue;
             }
             try {
                 sink.send(pending.message);
-                sentTimes.addLast(now); // only delivered messages count: failed attempts reach nobody
+                if (!pending.message.critical()) {
+                    sent.addLast(now); // only delivered messages count: failed attempts reach nobody
+                }
                 outbox.delivered(pending);
-                LOG.info("alert {} sent: {}", pending.message.sink(), pending.message.subject());
+                LOG.info("alert {} sent: {}", sinkName, pending.message.subject());
             } catch (Sink.SendFailure failure) {
                 long delay = backoff(pending.attempts, failure.permanent());
                 outbox.retryLater(pending, delay);
-                String line = "alert " + pending.message.sink() + " not delivered (attempt " + pending.attempts
+                String line = "alert " + sinkName + " not delivered (attempt " + pending.attempts
                         + "): " + failure.getMessage() + "; retrying in "
                         + TimeUnit.NANOSECONDS.toMillis(delay) / 1000.0 + " s";
                 if (failure.permanent()) {

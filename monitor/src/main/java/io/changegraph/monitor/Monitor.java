@@ -54,9 +54,37 @@ public interface Monitor extends AutoCloseable {
     /** Hits that could not be queued for the log, mail and webhook (queue full). */
     long droppedHits();
 
+    /** Messages not delivered yet; after {@link #close()}, those left in the outbox. */
+    int pendingMessages();
+
+    /** The outbox directory where undelivered messages wait, or null when they are kept in memory only. */
+    java.nio.file.Path outbox();
+
     /**
-     * Flushes pending hits to the outbox, delivers what is due for up to 5 s, and stops the threads;
-     * what is still unsent stays in the outbox for the next start.
+     * Sends every message waiting in the outbox of {@code config} now, once each, without rate limit or
+     * backoff ({@code changegraph alerts flush}); delivered ones are deleted, failed ones stay.
+     *
+     * @throws IOException when the outbox directory cannot be read
+     */
+    static FlushReport flush(MonitorConfig config) throws IOException {
+        return OutboxFlush.flush(config);
+    }
+
+    /**
+     * What {@link #flush} did.
+     *
+     * @param failures one line per message that failed: its id, sink and why
+     */
+    record FlushReport(int sent, int left, List<String> failures) {
+        public FlushReport {
+            failures = List.copyOf(failures);
+        }
+    }
+
+    /**
+     * Closes the open aggregation windows into the outbox, waits up to {@link MonitorConfig#drain()} for
+     * the outbox to be delivered, and stops the threads; what is still unsent stays in the outbox
+     * ({@link #pendingMessages()}) for the next start or {@code changegraph alerts flush}.
      */
     @Override
     void close();

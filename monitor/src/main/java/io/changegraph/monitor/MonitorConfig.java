@@ -15,64 +15,92 @@ import java.util.Objects;
  * @param alertLog           JSON lines file every hit is appended to; null for none
  * @param outbox             directory of pending mails/webhook posts (survives restarts); null keeps them in memory
  * @param window             hits of one session and rule within this time go into one message
- * @param maxMessagesPerMinute rate limit over all mails and webhook posts; the rest wait in the outbox
+ * @param mailsPerMinute     rate limit of mails (warning and info; critical ones are never held back)
+ * @param webhooksPerMinute  rate limit of webhook posts, counted apart from mails
  * @param retryInitial       first retry delay after a failed send; doubles per attempt, with jitter
  * @param retryMax           longest retry delay
  * @param smtp               mail server; null sends no mail
  * @param webhook            JSON POST target; null for none
  * @param severityRecipients recipients (addresses) of rules that name none, by severity name
+ * @param viewerUrl          base address of {@code changegraph serve} for links in messages, or null
+ * @param drain              how long closing the monitor (the end of {@code record}) waits for the outbox to empty
  */
-public record MonitorConfig(Path alertLog, Path outbox, Duration window, int maxMessagesPerMinute,
+public record MonitorConfig(Path alertLog, Path outbox, Duration window, int mailsPerMinute, int webhooksPerMinute,
                             Duration retryInitial, Duration retryMax, Smtp smtp, Webhook webhook,
-                            Map<String, List<String>> severityRecipients) {
+                            Map<String, List<String>> severityRecipients, String viewerUrl, Duration drain) {
+
+    /** The default of {@link #drain}: what {@code record} waits at its end for alerts to go out. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
 
     public MonitorConfig {
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(retryInitial, "retryInitial");
         Objects.requireNonNull(retryMax, "retryMax");
-        if (window.isNegative() || retryInitial.isNegative() || retryMax.compareTo(retryInitial) < 0) {
-            throw new IllegalArgumentException("window and retry delays must be >= 0 and retryMax >= retryInitial");
+        drain = drain == null ? DEFAULT_DRAIN : drain;
+        if (window.isNegative() || retryInitial.isNegative() || retryMax.compareTo(retryInitial) < 0
+                || drain.isNegative()) {
+            throw new IllegalArgumentException("window, drain and retry delays must be >= 0 and retryMax >= retryInitial");
         }
-        if (maxMessagesPerMinute < 1) {
-            throw new IllegalArgumentException("maxMessagesPerMinute must be at least 1: " + maxMessagesPerMinute);
+        if (mailsPerMinute < 1 || webhooksPerMinute < 1) {
+            throw new IllegalArgumentException("rate limits must be at least 1 per minute: " + mailsPerMinute + ", "
+                    + webhooksPerMinute);
         }
         severityRecipients = severityRecipients == null ? Map.of() : Map.copyOf(severityRecipients);
+        viewerUrl = viewerUrl == null || viewerUrl.isBlank() ? null : viewerUrl.replaceAll("/+$", "");
     }
 
-    /** No log, outbox in memory, no mail, no webhook; 10 s window, 10 messages/min, retry 1 s to 5 min. */
+    /**
+     * No log, outbox in memory, no mail, no webhook; 10 s window, 10 mails and 10 posts a minute, retry 1 s
+     * to 5 min, 10 s drain.
+     */
     public static MonitorConfig defaults() {
-        return new MonitorConfig(null, null, Duration.ofSeconds(10), 10, Duration.ofSeconds(1),
-                Duration.ofMinutes(5), null, null, Map.of());
+        return new MonitorConfig(null, null, Duration.ofSeconds(10), 10, 10, Duration.ofSeconds(1),
+                Duration.ofMinutes(5), null, null, Map.of(), null, DEFAULT_DRAIN);
     }
 
     public MonitorConfig withAlertLog(Path path) {
-        return new MonitorConfig(path, outbox, window, maxMessagesPerMinute, retryInitial, retryMax, smtp, webhook,
-                severityRecipients);
+        return new MonitorConfig(path, outbox, window, mailsPerMinute, webhooksPerMinute, retryInitial, retryMax, smtp,
+                webhook, severityRecipients, viewerUrl, drain);
     }
 
     public MonitorConfig withOutbox(Path directory) {
-        return new MonitorConfig(alertLog, directory, window, maxMessagesPerMinute, retryInitial, retryMax, smtp,
-                webhook, severityRecipients);
+        return new MonitorConfig(alertLog, directory, window, mailsPerMinute, webhooksPerMinute, retryInitial, retryMax,
+                smtp, webhook, severityRecipients, viewerUrl, drain);
     }
 
     public MonitorConfig withSmtp(Smtp server) {
-        return new MonitorConfig(alertLog, outbox, window, maxMessagesPerMinute, retryInitial, retryMax, server,
-                webhook, severityRecipients);
+        return new MonitorConfig(alertLog, outbox, window, mailsPerMinute, webhooksPerMinute, retryInitial, retryMax,
+                server, webhook, severityRecipients, viewerUrl, drain);
     }
 
     public MonitorConfig withWebhook(Webhook hook) {
-        return new MonitorConfig(alertLog, outbox, window, maxMessagesPerMinute, retryInitial, retryMax, smtp, hook,
-                severityRecipients);
+        return new MonitorConfig(alertLog, outbox, window, mailsPerMinute, webhooksPerMinute, retryInitial, retryMax,
+                smtp, hook, severityRecipients, viewerUrl, drain);
     }
 
     public MonitorConfig withTiming(Duration newWindow, Duration newRetryInitial, Duration newRetryMax) {
-        return new MonitorConfig(alertLog, outbox, newWindow, maxMessagesPerMinute, newRetryInitial, newRetryMax,
-                smtp, webhook, severityRecipients);
+        return new MonitorConfig(alertLog, outbox, newWindow, mailsPerMinute, webhooksPerMinute, newRetryInitial,
+                newRetryMax, smtp, webhook, severityRecipients, viewerUrl, drain);
     }
 
     public MonitorConfig withSeverityRecipients(Map<String, List<String>> recipients) {
-        return new MonitorConfig(alertLog, outbox, window, maxMessagesPerMinute, retryInitial, retryMax, smtp,
-                webhook, recipients);
+        return new MonitorConfig(alertLog, outbox, window, mailsPerMinute, webhooksPerMinute, retryInitial, retryMax,
+                smtp, webhook, recipients, viewerUrl, drain);
+    }
+
+    public MonitorConfig withRateLimits(int mails, int webhooks) {
+        return new MonitorConfig(alertLog, outbox, window, mails, webhooks, retryInitial, retryMax, smtp, webhook,
+                severityRecipients, viewerUrl, drain);
+    }
+
+    public MonitorConfig withViewerUrl(String url) {
+        return new MonitorConfig(alertLog, outbox, window, mailsPerMinute, webhooksPerMinute, retryInitial, retryMax,
+                smtp, webhook, severityRecipients, url, drain);
+    }
+
+    public MonitorConfig withDrain(Duration wait) {
+        return new MonitorConfig(alertLog, outbox, window, mailsPerMinute, webhooksPerMinute, retryInitial, retryMax,
+                smtp, webhook, severityRecipients, viewerUrl, wait);
     }
 
     /** How the SMTP connection is secured. */

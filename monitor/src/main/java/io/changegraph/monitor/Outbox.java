@@ -151,6 +151,16 @@ final class Outbox {
         }
     }
 
+    /** Every waiting message, oldest first (ids sort by creation time). */
+    List<Pending> all() {
+        lock.lock();
+        try {
+            return List.copyOf(pending.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int size() {
         lock.lock();
         try {
@@ -197,6 +207,7 @@ final class Outbox {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", m.id());
         out.put("sink", m.sink());
+        out.put("severity", m.severity());
         out.put("to", m.to());
         out.put("subject", m.subject());
         out.put("body", m.body());
@@ -207,7 +218,8 @@ final class Outbox {
     static Message fromJson(JsonNode node) {
         List<String> to = new ArrayList<>();
         node.path("to").forEach(n -> to.add(n.asText()));
-        return new Message(node.get("id").asText(), node.get("sink").asText(), to, node.path("subject").asText(),
+        return new Message(node.get("id").asText(), node.get("sink").asText(),
+                node.hasNonNull("severity") ? node.get("severity").asText() : null, to, node.path("subject").asText(),
                 node.get("body").asText(), Instant.parse(node.get("created").asText()));
     }
 }

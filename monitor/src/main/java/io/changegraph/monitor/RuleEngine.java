@@ -171,8 +171,20 @@ final class RuleEngine {
                         null, event.time())
                 : new Alert(rule.id(), rule.severity().wireName(), description, null, event.subject().id(),
                         event.verb(), context.targetId(event), event.time());
-        return new Hit(context.sessionId(), rule, alert, event.subject(), ancestors, event.verb(), object,
+        return new Hit(facts(context), rule, alert, event.subject(), ancestors, event.verb(), object,
                 event.failed() > 0, event.count());
+    }
+
+    private static SessionFacts facts(SessionContext context) {
+        try {
+            SessionFacts facts = context.facts();
+            if (facts != null && facts.id().equals(context.sessionId())) {
+                return facts;
+            }
+        } catch (RuntimeException brokenContext) {
+            // the id is enough to send the alert
+        }
+        return SessionFacts.of(context.sessionId());
     }
 
     /** Rename, link and symlink name a second path in their detail; path conditions look at both. */

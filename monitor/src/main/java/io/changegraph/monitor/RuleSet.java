@@ -46,6 +46,25 @@ public final class RuleSet {
         return parse(file.toString(), text, System::getenv);
     }
 
+    /** Where {@link #shipped()} says it comes from in error messages and summaries. */
+    public static final String SHIPPED_NAME = "rules.yaml (shipped)";
+
+    /**
+     * The rules.yaml shipped with changegraph (embedded in the jar): what {@code record} evaluates when no
+     * rules file is installed.
+     */
+    public static RuleSet shipped() {
+        try (java.io.InputStream in = RuleSet.class.getResourceAsStream("rules.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("rules.yaml is missing from the jar: rebuild it (scripts/build.sh)");
+            }
+            return parse(SHIPPED_NAME, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                    System::getenv);
+        } catch (IOException | RulesException e) {
+            throw new IllegalStateException("the shipped rules.yaml does not load: " + e.getMessage(), e);
+        }
+    }
+
     /** Validates rules text; {@code name} is used in error locations; environment resolves {@code password_env}. */
     public static RuleSet parse(String name, String text, Function<String, String> environment)
             throws RulesException {

@@ -51,8 +51,8 @@ final class RulesParser {
     private static final List<String> THRESHOLD_KEYS = List.of("more_than", "window_seconds", "per");
     private static final List<String> EXCEPTION_KEYS = List.of("subject", "object", "ancestor", "not_ancestor");
     private static final List<String> ALERTS_KEYS = List.of("log", "outbox", "window_seconds",
-            "max_messages_per_minute", "retry_initial_seconds", "retry_max_seconds", "smtp", "webhook", "groups",
-            "recipients");
+            "max_messages_per_minute", "max_mails_per_minute", "max_webhooks_per_minute", "retry_initial_seconds",
+            "retry_max_seconds", "drain_seconds", "smtp", "webhook", "groups", "recipients", "viewer_url");
     private static final List<String> SMTP_KEYS = List.of("host", "port", "tls", "username", "password_env",
             "from", "ssl_trust", "timeout_seconds");
     private static final List<String> WEBHOOK_KEYS = List.of("url", "timeout_seconds");
@@ -143,9 +143,23 @@ final class RulesParser {
         Path log = e.containsKey("log") ? path(e.get("log").value(), "'log' " + where) : null;
         Path outbox = e.containsKey("outbox") ? path(e.get("outbox").value(), "'outbox' " + where) : null;
         Duration window = duration(e.get("window_seconds"), "'window_seconds' " + where, config.window());
+        // max_messages_per_minute sets both limits; each sink's own key overrides it
         Long perMinute = e.containsKey("max_messages_per_minute")
                 ? integer(e.get("max_messages_per_minute").value(), "'max_messages_per_minute' " + where, 1, 100_000)
-                : Long.valueOf(config.maxMessagesPerMinute());
+                : Long.valueOf(config.mailsPerMinute());
+        Long mailsPerMinute = e.containsKey("max_mails_per_minute")
+                ? integer(e.get("max_mails_per_minute").value(), "'max_mails_per_minute' " + where, 1, 100_000)
+                : perMinute;
+        Long webhooksPerMinute = e.containsKey("max_webhooks_per_minute")
+                ? integer(e.get("max_webhooks_per_minute").value(), "'max_webhooks_per_minute' " + where, 1, 100_000)
+                : perMinute;
+        Duration drain = duration(e.get("drain_seconds"), "'drain_seconds' " + where, config.drain());
+        String viewerUrl = optionalString(e.get("viewer_url"), "'viewer_url' " + where);
+        if (viewerUrl != null && !viewerUrl.matches("https?://\\S+")) {
+            problems.add(e.get("viewer_url").value().loc(), "'" + viewerUrl + "' is not an http(s) address for "
+                    + "'viewer_url' " + where, "write where 'changegraph serve' is reached, e.g. http://cg.example.com:7070");
+            viewerUrl = null;
+        }
         Duration retryInitial = duration(e.get("retry_initial_seconds"), "'retry_initial_seconds' " + where,
                 config.retryInitial());
         Duration retryMax = duration(e.get("retry_max_seconds"), "'retry_max_seconds' " + where, config.retryMax());
@@ -166,8 +180,9 @@ final class RulesParser {
                     "make retry_max_seconds >= retry_initial_seconds");
             return config;
         }
-        return new MonitorConfig(log, outbox, window, perMinute == null ? 1 : perMinute.intValue(), retryInitial,
-                retryMax, smtp, webhook, bySeverity);
+        return new MonitorConfig(log, outbox, window, mailsPerMinute == null ? 1 : mailsPerMinute.intValue(),
+                webhooksPerMinute == null ? 1 : webhooksPerMinute.intValue(), retryInitial, retryMax, smtp, webhook,
+                bySeverity, viewerUrl, drain);
     }
 
     private Map<String, List<String>> groups(YNode node) {

@@ -21,6 +21,11 @@ public interface SessionContext {
     /** The session's id: per-session state, aggregation and mail subjects are keyed by it. */
     String sessionId();
 
+    /** Who, where and what the session is, for mails and webhook posts; by default only its id. */
+    default SessionFacts facts() {
+        return SessionFacts.of(sessionId());
+    }
+
     /** The process's ancestors in the session, parent first; empty when unknown. */
     List<ProcessNode> ancestors(ProcessNode process);
 
@@ -43,7 +48,12 @@ public interface SessionContext {
      * edge the event produced. Apply the event to the graph before calling {@link Monitor#onEvent}.
      */
     static SessionContext of(String sessionId, ChangeGraph graph) {
-        return new GraphContext(sessionId, graph);
+        return new GraphContext(SessionFacts.of(sessionId), graph);
+    }
+
+    /** The same, with the session's facts for mails and webhook posts. */
+    static SessionContext of(SessionFacts facts, ChangeGraph graph) {
+        return new GraphContext(facts, graph);
     }
 
     /** A context from a session id and an ancestry lookup (parent first). */

@@ -58,13 +58,24 @@ final class Fixtures {
     /** A session context that learns the process tree from the processes it is told about. */
     static final class Tree implements SessionContext {
         private final String id;
+        private final SessionFacts facts;
         private final Map<Integer, ProcessNode> byPid = new HashMap<>();
 
         Tree(String id, ProcessNode... processes) {
-            this.id = id;
+            this(SessionFacts.of(id), processes);
+        }
+
+        Tree(SessionFacts facts, ProcessNode... processes) {
+            this.id = facts.id();
+            this.facts = facts;
             for (ProcessNode p : processes) {
                 byPid.put(p.pid(), p);
             }
+        }
+
+        @Override
+        public SessionFacts facts() {
+            return facts;
         }
 
         @Override

@@ -89,7 +89,8 @@ class MonitorAlertsTest {
                 .withSmtp(new MonitorConfig.Smtp("127.0.0.1", smtpPort, MonitorConfig.Tls.NONE, user, password,
                         "changegraph@example.com", null, Duration.ofSeconds(2)))
                 .withTiming(Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofSeconds(1))
-                .withSeverityRecipients(Map.of("critical", List.of("oncall@example.com")));
+                .withSeverityRecipients(Map.of("critical", List.of("oncall@example.com")))
+                .withDrain(Duration.ofSeconds(2));
     }
 
     private Monitor start(MonitorConfig config) throws Exception {
@@ -131,7 +132,8 @@ class MonitorAlertsTest {
         });
         assertThat(server.waitForIncomingEmail(10_000, 1)).isTrue();
         MimeMessage mail = server.getReceivedMessages()[0];
-        assertThat(mail.getSubject()).isEqualTo("[changegraph] CRITICAL system-file-delete: 2 hits in session s1");
+        assertThat(mail.getSubject())
+                .isEqualTo("[changegraph] CRITICAL system-file-delete: unlink /etc/cg-test, 2 hits in session s1");
         assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("oncall@example.com");
         String body = GreenMailUtil.getBody(mail);
         assertThat(body).contains("1. 2026-11-21T20:00:00Z  unlink /etc/cg-test", "2. 2026-11-21T20:00:00.100Z  unlink"
@@ -159,13 +161,22 @@ class MonitorAlertsTest {
         assertThat(outboxFiles()).isZero();
     }
 
+    private static final String WARNING_RULES = """
+            rules:
+              - id: etc-delete
+                severity: warning
+                verbs: [unlink]
+                object: {path: "/etc/**"}
+            """;
+
     @Test
-    void mail_rateLimit_holdsTheRestInTheOutbox() throws Exception {
+    void mail_rateLimit_holdsWarningsInTheOutbox() throws Exception {
         GreenMail server = smtpServer(freePort(), false);
-        MonitorConfig base = config(server.getSmtp().getPort(), null, null);
-        MonitorConfig twoPerMinute = new MonitorConfig(base.alertLog(), base.outbox(), base.window(), 2,
-                base.retryInitial(), base.retryMax(), base.smtp(), null, base.severityRecipients());
-        Monitor monitor = start(twoPerMinute);
+        MonitorConfig twoPerMinute = config(server.getSmtp().getPort(), null, null).withRateLimits(2, 10)
+                .withSeverityRecipients(Map.of("warning", List.of("oncall@example.com")));
+        Monitor monitor = Monitor.start(RuleSet.parse("r.yaml", WARNING_RULES, Map.<String, String>of()::get),
+                twoPerMinute.withDrain(Duration.ZERO));
+        open.add(monitor);
         for (int s = 0; s < 5; s++) {
             monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), new Fixtures.Tree("s" + s, shell, rm));
         }
@@ -173,6 +184,160 @@ class MonitorAlertsTest {
         Thread.sleep(2_000);
         assertThat(server.getReceivedMessages()).hasSize(2);
         assertThat(outboxFiles()).isEqualTo(3);
+    }
+
+    @Test
+    void mail_rateLimit_neverHoldsBackCriticalMessages() throws Exception {
+        GreenMail server = smtpServer(freePort(), false);
+        Monitor monitor = start(config(server.getSmtp().getPort(), null, null).withRateLimits(1, 1));
+        for (int s = 0; s < 5; s++) {
+            monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), new Fixtures.Tree("s" + s, shell, rm));
+        }
+        assertThat(server.waitForIncomingEmail(10_000, 5)).isTrue();
+        await("outbox to empty", Duration.ofSeconds(5), () -> outboxFilesQuietly() == 0);
+    }
+
+    @Test
+    void rateLimits_mailAndWebhookCountedApart() throws Exception {
+        GreenMail server = smtpServer(freePort(), false);
+        List<String> posts = new CopyOnWriteArrayList<>();
+        URI url = webhookReceiver(posts);
+        MonitorConfig config = config(server.getSmtp().getPort(), null, null).withRateLimits(2, 2)
+                .withWebhook(new MonitorConfig.Webhook(url, Duration.ofSeconds(2)))
+                .withSeverityRecipients(Map.of("warning", List.of("oncall@example.com")));
+        Monitor monitor = Monitor.start(RuleSet.parse("r.yaml", WARNING_RULES, Map.<String, String>of()::get),
+                config.withDrain(Duration.ZERO));
+        open.add(monitor);
+        for (int s = 0; s < 3; s++) {
+            monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), new Fixtures.Tree("s" + s, shell, rm));
+        }
+        assertThat(server.waitForIncomingEmail(5_000, 2)).isTrue();
+        await("two webhook posts", Duration.ofSeconds(5), () -> posts.size() == 2);
+        Thread.sleep(1_500);
+        assertThat(server.getReceivedMessages()).as("mails").hasSize(2);
+        assertThat(posts).as("posts, not eaten by the mails' limit").hasSize(2);
+    }
+
+    @Test
+    void close_smtpDown_waitsTheDrainTime_leavesTheMessageCounted_andFlushSendsIt() throws Exception {
+        int port = freePort();
+        MonitorConfig config = config(port, null, null).withDrain(Duration.ofMillis(1500));
+        Monitor monitor = start(config);
+        monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), session);
+        long started = System.nanoTime();
+        monitor.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(took).as("close waits about the drain time, not more").isBetween(Duration.ofMillis(1400),
+                Duration.ofSeconds(6));
+        assertThat(monitor.pendingMessages()).isEqualTo(1);
+        assertThat(monitor.outbox()).isEqualTo(dir.resolve("outbox"));
+        assertThat(outboxFiles()).isEqualTo(1);
+
+        Monitor.FlushReport down = Monitor.flush(config);
+        assertThat(down.sent()).isZero();
+        assertThat(down.left()).isEqualTo(1);
+        assertThat(down.failures()).singleElement().asString().contains("cannot send mail via 127.0.0.1:" + port);
+
+        GreenMail server = smtpServer(port, false);
+        Monitor.FlushReport up = Monitor.flush(config);
+        assertThat(up.sent()).isEqualTo(1);
+        assertThat(up.left()).isZero();
+        assertThat(server.getReceivedMessages()).hasSize(1);
+        assertThat(outboxFiles()).isZero();
+    }
+
+    @Test
+    void close_smtpUpAfterAFailedAttempt_deliversWithinTheDrainTime() throws Exception {
+        int port = freePort();
+        Monitor monitor = start(config(port, null, null).withDrain(Duration.ofSeconds(8)));
+        monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), session);
+        await("the mail in the outbox", Duration.ofSeconds(5), () -> outboxFilesQuietly() == 1);
+        Thread.sleep(500);   // a first attempt fails: nothing listens yet
+        GreenMail server = smtpServer(port, false);
+        monitor.close();
+        assertThat(server.getReceivedMessages()).hasSize(1);
+        assertThat(monitor.pendingMessages()).isZero();
+    }
+
+    private static final SessionFacts FACTS = new SessionFacts("20261121T200000Z-web01-4242", "web01", "alice", 1000,
+            SessionFacts.sshClient("192.0.2.7 51234 192.0.2.1 22"), "/dev/pts/3",
+            List.of("./deploy.sh", "--env", "production"), java.time.Instant.parse("2026-11-21T19:59:58Z"),
+            "changegraph show 20261121T200000Z-web01-4242");
+
+    @Test
+    void mail_namesHostUserSshTtyCommandTimesLinkAndTheCommandToSeeIt() throws Exception {
+        GreenMail server = smtpServer(freePort(), false);
+        Monitor monitor = start(config(server.getSmtp().getPort(), null, null)
+                .withViewerUrl("http://cg.example.com:7070/"));
+        monitor.onEvent(event(0, rm, Verb.UNLINK, file("/etc/myapp/myapp.conf.bak"), null),
+                new Fixtures.Tree(FACTS, shell, rm));
+        monitor.endSession(FACTS.id());
+
+        assertThat(server.waitForIncomingEmail(10_000, 1)).isTrue();
+        MimeMessage mail = server.getReceivedMessages()[0];
+        assertThat(mail.getSubject()).isEqualTo("[changegraph] CRITICAL system-file-delete on web01 (alice): unlink"
+                + " /etc/myapp/myapp.conf.bak, 1 hit in session 20261121T200000Z-web01-4242");
+        String body = ((String) mail.getContent()).replace("\r\n", "\n");
+        assertThat(body).contains(
+                "Host:     web01\n",
+                "User:     alice (uid 1000)\n",
+                "SSH from: 192.0.2.7:51234 \u2192 :22\n",
+                "TTY:      /dev/pts/3\n",
+                "Command:  ./deploy.sh --env production\n",
+                "Session:  20261121T200000Z-web01-4242, started 2026-11-21T19:59:58Z\n",
+                "1. 2026-11-21T20:00:00Z  unlink /etc/myapp/myapp.conf.bak\n",
+                "See it:   changegraph show 20261121T200000Z-web01-4242\n",
+                "Viewer:   http://cg.example.com:7070/graph.html?session=20261121T200000Z-web01-4242");
+    }
+
+    @Test
+    void mail_withoutViewerUrlOrSsh_leavesThoseLinesOut() throws Exception {
+        GreenMail server = smtpServer(freePort(), false);
+        Monitor monitor = start(config(server.getSmtp().getPort(), null, null));
+        monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/cg-test")), session);
+        monitor.endSession("s1");
+        assertThat(server.waitForIncomingEmail(10_000, 1)).isTrue();
+        String body = GreenMailUtil.getBody(server.getReceivedMessages()[0]);
+        assertThat(body).doesNotContain("Viewer:", "SSH from:", "TTY:");
+    }
+
+    private URI webhookReceiver(List<String> posts) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/hook", exchange -> {
+            posts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        http.start();
+        open.add(() -> http.stop(0));
+        return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/hook");
+    }
+
+    @Test
+    void webhook_jsonHasHostUserAndSessionAtTheTopLevel() throws Exception {
+        List<String> posts = new CopyOnWriteArrayList<>();
+        MonitorConfig config = MonitorConfig.defaults().withOutbox(dir.resolve("outbox"))
+                .withWebhook(new MonitorConfig.Webhook(webhookReceiver(posts), Duration.ofSeconds(2)))
+                .withViewerUrl("http://cg.example.com:7070")
+                .withTiming(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(1));
+        Monitor monitor = start(config);
+        monitor.onEvent(event(rm, Verb.UNLINK, file("/etc/myapp/myapp.conf.bak")), new Fixtures.Tree(FACTS, shell, rm));
+        monitor.endSession(FACTS.id());
+
+        await("the webhook post", Duration.ofSeconds(5), () -> posts.size() == 1);
+        JsonNode post = Json.MAPPER.readTree(posts.getFirst());
+        assertThat(post.get("host").asText()).isEqualTo("web01");
+        assertThat(post.get("user").asText()).isEqualTo("alice");
+        assertThat(post.get("uid").asInt()).isEqualTo(1000);
+        assertThat(post.get("ssh_client").asText()).isEqualTo("192.0.2.7:51234 \u2192 :22");
+        assertThat(post.get("tty").asText()).isEqualTo("/dev/pts/3");
+        assertThat(post.get("command").toString()).isEqualTo("[\"./deploy.sh\",\"--env\",\"production\"]");
+        assertThat(post.get("started").asText()).isEqualTo("2026-11-21T19:59:58Z");
+        assertThat(post.get("object").asText()).isEqualTo("/etc/myapp/myapp.conf.bak");
+        assertThat(post.get("first").asText()).isEqualTo("2026-11-21T20:00:00Z");
+        assertThat(post.get("see").asText()).isEqualTo("changegraph show " + FACTS.id());
+        assertThat(post.get("viewer").asText())
+                .isEqualTo("http://cg.example.com:7070/graph.html?session=" + FACTS.id());
     }
 
     @Test
@@ -244,7 +409,7 @@ class MonitorAlertsTest {
         GreenMail server = smtpServer(port, false);
         start(config(port, null, null));
         assertThat(server.waitForIncomingEmail(10_000, 1)).isTrue();
-        assertThat(server.getReceivedMessages()[0].getSubject()).contains("system-file-delete: 1 hit in session s1");
+        assertThat(server.getReceivedMessages()[0].getSubject()).endsWith("1 hit in session s1");
     }
 
     @Test
