@@ -24,7 +24,8 @@ class DefaultRulesTest {
     private static final Set<String> TESTED = Set.of("system-file-delete", "system-file-rename", "credentials-write",
             "setuid-chmod", "world-writable-chmod", "kernel-module", "signal-init", "signal-outside-session",
             "scheduler-edit", "firewall-flush", "shell-history-delete", "mass-delete", "write-then-exec",
-            "outbound-connect", "secret-read-then-connect");
+            "outbound-connect", "secret-read-then-connect", "account-change", "authorized-keys-write",
+            "authorized-keys-own", "download-exec");
 
     private static RuleSet rules;
     private final ProcessNode shell = process(100, 1, "/usr/bin/bash", 0, "bash", "-l");
@@ -77,9 +78,65 @@ class DefaultRulesTest {
         assertThat(fired(event(rm, Verb.WRITE, file("/etc/shadow")))).containsExactly("credentials-write");
         assertThat(fired(event(0, rm, Verb.RENAME, file("/etc/sedX1b2c3"), "/etc/passwd")))
                 .contains("credentials-write");
-        assertThat(fired(event(rm, Verb.WRITE, file("/root/.ssh/authorized_keys")))).containsExactly("credentials-write");
+        assertThat(fired(event(rm, Verb.WRITE, file("/etc/sudoers.d/90-evil")))).containsExactly("credentials-write");
         assertThat(fired(event(rm, Verb.WRITE, file("/root/.ssh/known_hosts")))).isEmpty();
         assertThat(fired(event(rm, Verb.READ, file("/etc/passwd")))).isEmpty();
+    }
+
+    /** What useradd and groupadd do (recorded on a real deploy): lock, pid-suffixed link, +-copy renamed over. */
+    @Test
+    void useradd_lockTempAndBackupFiles_raiseNothingCritical_butItsExecIsInfo() {
+        ProcessNode useradd = process(140, 100, "/usr/sbin/useradd", 0, "useradd", "--system", "myapp");
+        Fixtures.Tree tree = new Fixtures.Tree("s1", shell, useradd);
+        Set<String> rulesFired = fired(tree,
+                event(0, useradd, Verb.EXEC, file("/usr/sbin/useradd"), null),
+                event(0.1, useradd, Verb.CREATE, file("/etc/passwd.140"), null),
+                event(0.1, useradd, Verb.LINK, file("/etc/passwd.140"), "/etc/passwd.lock"),
+                event(0.1, useradd, Verb.UNLINK, file("/etc/passwd.140"), null),
+                event(0.1, useradd, Verb.CREATE, file("/etc/.pwd.lock"), null),
+                event(0.2, useradd, Verb.CREATE, file("/etc/passwd+"), null),
+                event(0.2, useradd, Verb.WRITE, file("/etc/passwd+"), null),
+                event(0.2, useradd, Verb.RENAME, file("/etc/passwd+"), "/etc/passwd"),
+                event(0.2, useradd, Verb.UNLINK, file("/etc/passwd-"), null),
+                event(0.2, useradd, Verb.RENAME, file("/etc/shadow+"), "/etc/shadow"),
+                event(0.3, useradd, Verb.UNLINK, file("/etc/passwd.lock"), null),
+                event(0.3, useradd, Verb.UNLINK, file("/etc/gshadow.lock"), null));
+        assertThat(rulesFired).containsExactly("account-change");
+    }
+
+    @Test
+    void systemFileDelete_shadowUtilsNamesAreExempt_butAPasswdLookAlikeIsNot() {
+        assertThat(fired(event(rm, Verb.UNLINK, file("/etc/passwd.4481")))).isEmpty();
+        assertThat(fired(event(rm, Verb.UNLINK, file("/etc/shadow+")))).isEmpty();
+        assertThat(fired(event(rm, Verb.UNLINK, file("/etc/passwd.d/x")))).containsExactly("system-file-delete");
+        assertThat(fired(event(rm, Verb.UNLINK, file("/etc/passwd.evil")))).containsExactly("system-file-delete");
+    }
+
+    @Test
+    void systemFileRename_sedInPlace_isNot_butMvOverAConfigIs() {
+        ProcessNode sed = process(150, 100, "/usr/bin/sed", 0, "sed", "-i", "s/a/b/", "/etc/myapp/myapp.conf");
+        ProcessNode mv = process(151, 100, "/usr/bin/mv", 0, "mv", "/tmp/x", "/etc/myapp/myapp.conf");
+        assertThat(fired(new Fixtures.Tree("s1", shell, sed),
+                event(0, sed, Verb.RENAME, file("/etc/myapp/sed3EnS15"), "/etc/myapp/myapp.conf"))).isEmpty();
+        assertThat(fired(new Fixtures.Tree("s1", shell, mv),
+                event(0, mv, Verb.RENAME, file("/tmp/x"), "/etc/myapp/myapp.conf"))).containsExactly("system-file-rename");
+    }
+
+    @Test
+    void credentialsWrite_byUseradd_isRoutine_butEchoIntoPasswdIsCritical() {
+        ProcessNode useradd = process(140, 100, "/usr/sbin/useradd", 0, "useradd", "bob");
+        assertThat(fired(new Fixtures.Tree("s1", shell, useradd), event(useradd, Verb.WRITE, file("/etc/passwd"))))
+                .isEmpty();
+        assertThat(fired(event(shell, Verb.WRITE, file("/etc/passwd")))).containsExactly("credentials-write");
+    }
+
+    @Test
+    void authorizedKeys_writtenByRootForAnotherUser_isCritical_byTheUserThemselvesAWarning() {
+        assertThat(fired(event(rm, Verb.WRITE, file("/home/bob/.ssh/authorized_keys"))))
+                .containsExactly("authorized-keys-write");
+        ProcessNode bob = process(160, 100, "/usr/bin/tee", 1001, "tee", "-a", "/home/bob/.ssh/authorized_keys");
+        assertThat(fired(new Fixtures.Tree("s1", shell, bob), event(bob, Verb.WRITE,
+                file("/home/bob/.ssh/authorized_keys")))).containsExactly("authorized-keys-own");
     }
 
     @Test
@@ -144,15 +201,21 @@ class DefaultRulesTest {
 
     @Test
     void massDelete_101In5s_fires_but100Or1PerSecondDoesNot() {
-        assertThat(fired(deletes(101, 0.05))).containsExactly("mass-delete");
-        assertThat(fired(deletes(100, 0.05))).isEmpty();
-        assertThat(fired(deletes(150, 1.0))).isEmpty();
+        assertThat(fired(deletes(101, 0.05, false))).containsExactly("mass-delete");
+        assertThat(fired(deletes(100, 0.05, false))).isEmpty();
+        assertThat(fired(deletes(150, 1.0, false))).isEmpty();
     }
 
-    private Event[] deletes(int n, double spacingSeconds) {
+    @Test
+    void massDelete_refusedDeletes_doNotCount() {
+        assertThat(fired(deletes(500, 0.001, true))).isEmpty();
+    }
+
+    private Event[] deletes(int n, double spacingSeconds, boolean refused) {
         List<Event> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(event(i * spacingSeconds, rm, Verb.UNLINK, file("/tmp/cg-work/f" + i), null));
+            out.add(Event.once(Fixtures.T0.plusNanos((long) (i * spacingSeconds * 1e9)), rm,
+                    refused ? Verb.RMDIR : Verb.UNLINK, file("/tmp/cg-work/f" + i), refused, null));
         }
         return out.toArray(Event[]::new);
     }
@@ -175,11 +238,38 @@ class DefaultRulesTest {
     }
 
     @Test
-    void secretReadThenConnect_shadowThenHttps_fires_butConnectAloneOrMuchLaterDoesNot() {
-        Event read = event(0, rm, Verb.READ, file("/etc/shadow"), null);
+    void secretReadThenConnect_shellReadsShadowThenItsChildConnects_fires_butConnectAloneOrMuchLaterDoesNot() {
+        Event read = event(0, shell, Verb.READ, file("/etc/shadow"), null);
         assertThat(fired(read, event(5, child, Verb.CONNECT, ipv4("203.0.113.5", 443), null)))
+                .containsExactly("secret-read-then-connect");
+        assertThat(fired(read, event(5, shell, Verb.CONNECT, ipv4("203.0.113.5", 443), null)))
                 .containsExactly("secret-read-then-connect");
         assertThat(fired(event(5, child, Verb.CONNECT, ipv4("203.0.113.5", 443), null))).isEmpty();
         assertThat(fired(read, event(700, child, Verb.CONNECT, ipv4("203.0.113.5", 443), null))).isEmpty();
+    }
+
+    /** The false alert of a real deploy: useradd read /etc/shadow, apt (its sibling) connected out. */
+    @Test
+    void secretReadThenConnect_siblingsReadAndConnect_doesNotFire() {
+        ProcessNode useradd = process(140, 100, "/usr/sbin/useradd", 0, "useradd", "myapp");
+        ProcessNode apt = process(141, 100, "/usr/bin/apt-get", 0, "apt-get", "update");
+        assertThat(fired(new Fixtures.Tree("s1", shell, useradd, apt),
+                event(0, useradd, Verb.READ, file("/etc/shadow"), null),
+                event(1, apt, Verb.CONNECT, ipv4("203.0.113.5", 443), null))).isEmpty();
+    }
+
+    @Test
+    void downloadExec_curlWritesAScriptThenItRuns_isCritical_butACompiledFileIsOnlyAWarning() {
+        ProcessNode curl = process(170, 100, "/usr/bin/curl", 0, "curl", "-o", "/tmp/x.sh", "http://127.0.0.1:8000/x.sh");
+        ProcessNode run = process(171, 100, "/tmp/x.sh", 0, "/tmp/x.sh");
+        ProcessNode cc = process(172, 100, "/usr/bin/ld", 0, "ld", "-o", "/tmp/a.out");
+        ProcessNode aout = process(173, 100, "/tmp/a.out", 0, "/tmp/a.out");
+        assertThat(fired(new Fixtures.Tree("s1", shell, curl, run),
+                event(0, curl, Verb.WRITE, file("/tmp/x.sh"), null),
+                event(1, run, Verb.EXEC, file("/tmp/x.sh"), null)))
+                .containsExactlyInAnyOrder("download-exec", "write-then-exec");
+        assertThat(fired(new Fixtures.Tree("s1", shell, cc, aout),
+                event(0, cc, Verb.WRITE, file("/tmp/a.out"), null),
+                event(1, aout, Verb.EXEC, file("/tmp/a.out"), null))).containsExactly("write-then-exec");
     }
 }

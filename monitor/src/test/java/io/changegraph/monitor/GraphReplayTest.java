@@ -56,8 +56,7 @@ class GraphReplayTest {
 
         assertThat(alerts).extracting(Alert::ruleId, Alert::edgeSource, Alert::edgeTarget).containsExactly(
                 tuple("system-file-delete", rm.id(), etcTest.id()),
-                tuple("credentials-write", sed.id(), sedTemp.id()),
-                tuple("system-file-rename", sed.id(), sedTemp.id()),
+                tuple("credentials-write", sed.id(), sedTemp.id()),   // sed -i is an edit, not a rename
                 tuple("setuid-chmod", shell.id(), script.id()));
         assertThat(alerts.getFirst().severity()).isEqualTo("critical");
         assertThat(alerts.getFirst().time()).isEqualTo(T.plusSeconds(1));

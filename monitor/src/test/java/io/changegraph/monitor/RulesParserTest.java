@@ -21,11 +21,78 @@ class RulesParserTest {
     @Test
     void load_shippedRules_printsSummary() throws RulesException {
         RuleSet rules = RuleSet.load(Fixtures.shippedRules());
-        assertThat(rules.summary()).matches(".*rules.yaml: 15 rules OK \\(\\d+ critical, \\d+ warning, 0 info\\);"
+        assertThat(rules.summary()).matches(".*rules.yaml: 19 rules OK \\(\\d+ critical, \\d+ warning, 1 info\\);"
                 + " mail: off; webhook: off; groups: oncall, security");
         assertThat(rules.config().window().toSeconds()).isEqualTo(10);
         assertThat(rules.config().severityRecipients().get("critical"))
                 .containsExactly("oncall@example.com", "security@example.com");
+    }
+
+    @Test
+    void shipped_embeddedInTheJar_isTheRepositoryFile() throws Exception {
+        assertThat(RuleSet.shipped().ids()).isEqualTo(RuleSet.load(Fixtures.shippedRules()).ids());
+        assertThat(RuleSet.shipped().summary()).startsWith(RuleSet.SHIPPED_NAME + ": 19 rules OK");
+    }
+
+    @Test
+    void parse_uidRanges_matchInclusive() throws RulesException {
+        RuleSet rules = RuleSet.parse("r.yaml", """
+                rules:
+                  - id: humans
+                    severity: info
+                    verbs: [unlink]
+                    subject: {uid: [1000-65000, 0], euid: "5 - 7"}
+                """, Map.<String, String>of()::get);
+        ProcessMatcher subject = rules.rules().getFirst().match().subject();
+        assertThat(subject.uid()).containsExactly(new ProcessMatcher.IdRange(1000, 65000), new ProcessMatcher.IdRange(0, 0));
+        assertThat(subject.matches(Fixtures.process(10, 1, "/bin/rm", 1000, "rm"))).isFalse();   // euid 1000 not 5-7
+        RuleSet uidOnly = RuleSet.parse("r.yaml", """
+                rules:
+                  - id: humans
+                    severity: info
+                    verbs: [unlink]
+                    subject: {uid: [1000-65000]}
+                """, Map.<String, String>of()::get);
+        ProcessMatcher humans = uidOnly.rules().getFirst().match().subject();
+        assertThat(humans.matches(Fixtures.process(10, 1, "/bin/rm", 1000, "rm"))).isTrue();
+        assertThat(humans.matches(Fixtures.process(10, 1, "/bin/rm", 65000, "rm"))).isTrue();
+        assertThat(humans.matches(Fixtures.process(10, 1, "/bin/rm", 999, "rm"))).isFalse();
+        assertThat(humans.matches(Fixtures.process(10, 1, "/bin/rm", 65001, "rm"))).isFalse();
+    }
+
+    @Test
+    void parse_badUidRange_isLocatedWithAnExample() {
+        assertThat(problems("""
+                rules:
+                  - id: humans
+                    severity: info
+                    verbs: [unlink]
+                    subject: {uid: [65000-1000, bob]}
+                """)).containsExactly(
+                "r.yaml:5:21: bad id '65000-1000' for 'uid' in 'subject' of rule 'humans'; write a number such as 0 or"
+                        + " an ascending range such as 1000-65000",
+                "r.yaml:5:33: bad id 'bob' for 'uid' in 'subject' of rule 'humans'; write a number such as 0 or an"
+                        + " ascending range such as 1000-65000");
+    }
+
+    @Test
+    void parse_alertsSection_separateLimitsDrainAndViewerUrl() throws RulesException {
+        RuleSet rules = RuleSet.parse("r.yaml", """
+                alerts:
+                  max_messages_per_minute: 7
+                  max_webhooks_per_minute: 30
+                  drain_seconds: 3
+                  viewer_url: http://cg.example.com:7070/
+                rules: []
+                """, Map.<String, String>of()::get);
+        assertThat(rules.config().mailsPerMinute()).isEqualTo(7);
+        assertThat(rules.config().webhooksPerMinute()).isEqualTo(30);
+        assertThat(rules.config().drain()).hasSeconds(3);
+        assertThat(rules.config().viewerUrl()).isEqualTo("http://cg.example.com:7070");
+        assertThat(problems("""
+                alerts: {viewer_url: "cg.example.com"}
+                rules: []
+                """)).singleElement().asString().startsWith("r.yaml:1:22: 'cg.example.com' is not an http(s) address");
     }
 
     @Test
