@@ -72,6 +72,12 @@ final class InstalledRules {
         }
 
         @Override
+        public List<io.changegraph.repository.Alert> onSummary(io.changegraph.repository.GraphDocument snapshot,
+                                                               io.changegraph.monitor.SessionContext context) {
+            return monitor.onSummary(snapshot, context);
+        }
+
+        @Override
         public void endSession(String sessionId) {
             monitor.endSession(sessionId);
         }

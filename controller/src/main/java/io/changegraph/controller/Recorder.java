@@ -142,7 +142,7 @@ final class Recorder {
                     }
                     if (System.nanoTime() - lastSnapshot >= snapshotEvery.toNanos()) {
                         long t = System.nanoTime();
-                        writeSnapshot(graph, consumer, probe, output);
+                        writeSnapshot(graph, consumer, probe, output, monitor, context);
                         lastSnapshot = System.nanoTime();
                         // a big graph is not rewritten more than ~5% of the time: the recorder stays cheap
                         snapshotEvery = max(options.flushEvery(), Duration.ofNanos(20 * (lastSnapshot - t)));
@@ -156,10 +156,10 @@ final class Recorder {
             LOG.info("recording ended; writing the graph");
             graph.setStats(stats(consumer, probe));
             graph.endSession(Instant.now());
+            GraphDocument done = withBehaviourAlerts(graph, summaries.attach(graph.snapshot()), monitor, context);
             if (monitor != null) {
                 monitor.endSession(session.id());
             }
-            GraphDocument done = summaries.attach(graph.snapshot());
             Path written = writeFinal(done, output);
             logUsage();
             ProbeCounters counters = probe.counters();
@@ -182,6 +182,28 @@ final class Recorder {
             }
             return 0;
         }
+    }
+
+    /**
+     * Evaluates the behaviour rules on the behaviours new in the snapshot's summary; their alerts go into
+     * the graph and, when there are any, into a fresh snapshot (its summary is reused: no new event).
+     */
+    private GraphDocument withBehaviourAlerts(ChangeGraph graph, GraphDocument snapshot, Monitor monitor,
+                                              SessionContext context) {
+        if (monitor == null) {
+            return snapshot;
+        }
+        List<Alert> alerts = monitor.onSummary(snapshot, context);
+        if (alerts.isEmpty()) {
+            return snapshot;
+        }
+        for (Alert alert : alerts) {
+            graph.addAlert(alert);
+            if (!"info".equals(alert.severity())) {
+                LOG.warn("alert {} {}: {}", alert.severity(), alert.ruleId(), alert.description());
+            }
+        }
+        return summaries.attach(graph.snapshot());
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -286,10 +308,11 @@ final class Recorder {
                 : new BufferedOutputStream(Files.newOutputStream(options.rawRecords()), 1 << 16);
     }
 
-    private void writeSnapshot(ChangeGraph graph, Consumer consumer, TraceProbe probe, Path output) {
+    private void writeSnapshot(ChangeGraph graph, Consumer consumer, TraceProbe probe, Path output, Monitor monitor,
+                               SessionContext context) {
         try {
             graph.setStats(stats(consumer, probe));
-            GraphJson.write(summaries.attach(graph.snapshot()), output);
+            GraphJson.write(withBehaviourAlerts(graph, summaries.attach(graph.snapshot()), monitor, context), output);
         } catch (RuntimeException e) {
             LOG.warn("cannot write the graph snapshot to {}: {}", output, e.getMessage());
         }

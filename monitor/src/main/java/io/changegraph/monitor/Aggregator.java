@@ -103,7 +103,7 @@ final class Aggregator {
         if (!session.user().isEmpty()) {
             out.append(" (").append(session.user()).append(')');
         }
-        out.append(": ").append(first.verb().wireName()).append(' ').append(elide(first.object(), 80)).append(", ")
+        out.append(": ").append(first.action()).append(' ').append(elide(first.object(), 80)).append(", ")
                 .append(total).append(total == 1 ? " hit" : " hits").append(" in session ").append(first.sessionId());
         return out.toString();
     }
@@ -150,7 +150,7 @@ final class Aggregator {
                 .append("\n\n");
         int n = 1;
         for (Hit hit : batch.hits) {
-            out.append(n++).append(". ").append(hit.alert().time()).append("  ").append(hit.verb().wireName())
+            out.append(n++).append(". ").append(hit.alert().time()).append("  ").append(hit.action())
                     .append(' ').append(hit.object()).append(hit.failed() ? "  (failed)" : "").append('\n');
             out.append("   process: ").append(hit.chain()).append('\n');
             out.append("   command: ").append(hit.commandLine()).append('\n');

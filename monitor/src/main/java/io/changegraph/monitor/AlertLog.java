@@ -52,7 +52,7 @@ final class AlertLog implements AutoCloseable {
         out.put("severity", hit.rule().severity().wireName());
         out.put("description", hit.alert().description());
         out.put("time", hit.alert().time().toString());
-        out.put("verb", hit.verb().wireName());
+        out.put("verb", hit.action());
         out.put("object", hit.object());
         out.put("failed", hit.failed());
         out.put("count", hit.count());

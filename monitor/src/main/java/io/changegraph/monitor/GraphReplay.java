@@ -1,5 +1,6 @@
 package io.changegraph.monitor;
 
+import io.changegraph.impact.Impact;
 import io.changegraph.repository.Alert;
 import io.changegraph.repository.Edge;
 import io.changegraph.repository.Event;
@@ -11,6 +12,7 @@ import io.changegraph.repository.Node;
 import io.changegraph.repository.ObjectRef;
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.Summary;
 import io.changegraph.repository.Verb;
 
 import java.time.Instant;
@@ -69,6 +71,13 @@ final class GraphReplay implements SessionContext {
             replay.currentTarget = replayed.edge().target();
             for (Hit hit : engine.evaluate(replayed.event(), replay)) {
                 alerts.putIfAbsent(hit.rule().id() + "|" + replayed.edge().key(), hit.alert());
+            }
+        }
+        BehaviourRules behaviours = new BehaviourRules(rules.rules());
+        if (!behaviours.isEmpty()) {
+            Summary summary = graph.summary() != null ? graph.summary() : Impact.summarise(graph);
+            for (Hit hit : behaviours.evaluate(graph, summary, replay)) {
+                alerts.putIfAbsent(hit.rule().id() + "|" + hit.object(), hit.alert());
             }
         }
         return alerts.values().stream()

@@ -17,6 +17,7 @@ import java.util.List;
  *
  * @param session  the session's facts (host, user, SSH client, ...)
  * @param ancestry the subject's ancestors, parent first
+ * @param verb     the event's verb; null for a behaviour rule's hit
  */
 record Hit(SessionFacts session, Rule rule, Alert alert, ProcessNode subject, List<ProcessNode> ancestry,
            Verb verb, String object, boolean failed, long count) {
@@ -27,6 +28,11 @@ record Hit(SessionFacts session, Rule rule, Alert alert, ProcessNode subject, Li
 
     String sessionId() {
         return session.id();
+    }
+
+    /** The event's verb, or {@code behaviour} for a hit of a behaviour rule (its object names the kind). */
+    String action() {
+        return verb == null ? "behaviour" : verb.wireName();
     }
 
     /** {@code bash[100] > sudo[101] > rm[102]}: root first, the subject last. */

@@ -29,6 +29,7 @@ final class LiveMonitor implements Monitor {
     private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final RuleEngine engine;
+    private final BehaviourRules behaviours;
     private final MonitorConfig config;
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
@@ -50,6 +51,7 @@ final class LiveMonitor implements Monitor {
 
     private LiveMonitor(RuleSet rules, MonitorConfig config, AlertLog log, Outbox outbox) {
         this.engine = new RuleEngine(rules.rules());
+        this.behaviours = new BehaviourRules(rules.rules());
         this.config = config;
         this.log = log;
         this.outbox = outbox;
@@ -118,8 +120,33 @@ final class LiveMonitor implements Monitor {
     }
 
     @Override
+    public List<Alert> onSummary(io.changegraph.repository.GraphDocument snapshot, SessionContext context) {
+        if (behaviours.isEmpty() || snapshot == null || snapshot.summary() == null) {
+            return List.of();
+        }
+        List<Hit> hits;
+        try {
+            hits = behaviours.evaluate(snapshot, snapshot.summary(), context);
+        } catch (RuntimeException e) {
+            if (evaluationErrors.getAndIncrement() == 0) {
+                LOG.error("behaviour rule evaluation failed; further failures are only counted: {}", e.toString());
+            }
+            return List.of();
+        }
+        List<Alert> alerts = new ArrayList<>(hits.size());
+        for (Hit hit : hits) {
+            alerts.add(hit.alert());
+            if (!queue.offer(hit)) {
+                dropped.incrementAndGet();
+            }
+        }
+        return alerts;
+    }
+
+    @Override
     public void endSession(String sessionId) {
         engine.endSession(sessionId);
+        behaviours.endSession(sessionId);
         if (!queue.offer(new EndOfSession(sessionId))) {
             LOG.warn("alert queue full: session {} is flushed at the end of its window instead", sessionId);
         }

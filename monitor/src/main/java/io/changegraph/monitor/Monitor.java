@@ -48,6 +48,15 @@ public interface Monitor extends AutoCloseable {
      */
     List<Alert> onEvent(Event event, SessionContext context);
 
+    /**
+     * Evaluates the behaviour rules ({@code behaviour: package.install}) on the behaviours of the snapshot's
+     * summary that are new for its session: call it each time the live summary is recomputed (each flush),
+     * before {@link #endSession}. Returns the alerts to add to the graph; never throws.
+     */
+    default List<Alert> onSummary(GraphDocument snapshot, SessionContext context) {
+        return List.of();
+    }
+
     /** The session ended: its pending hits are mailed now and its rule state is forgotten. */
     void endSession(String sessionId);
 

@@ -16,7 +16,8 @@ import java.util.Set;
  * @param recipients mail addresses, group names already resolved; empty means "by severity"
  */
 record Rule(String id, Severity severity, String description, Set<Verb> verbs, Outcome outcome, Condition match,
-            List<Condition> exceptions, Sequence after, Threshold threshold, List<String> recipients) {
+            List<Condition> exceptions, Sequence after, Threshold threshold, List<String> recipients,
+            BehaviourMatch behaviour) {
 
     Rule {
         Objects.requireNonNull(id, "id");
@@ -24,6 +25,27 @@ record Rule(String id, Severity severity, String description, Set<Verb> verbs, O
         verbs = Set.copyOf(verbs);
         exceptions = List.copyOf(exceptions);
         recipients = List.copyOf(recipients);
+        if (behaviour != null && !verbs.isEmpty()) {
+            throw new IllegalArgumentException("a rule watches verbs or behaviours, not both: " + id);
+        }
+    }
+
+    /**
+     * A rule on the session summary's behaviours ({@code package.install}, {@code user.add}, ...) instead
+     * of events: one of {@code kinds}, its subject matching one of {@code subjects} (any when empty) and
+     * none of {@code exceptSubjects}.
+     */
+    record BehaviourMatch(Set<String> kinds, List<Glob> subjects, List<Glob> exceptSubjects) {
+        BehaviourMatch {
+            kinds = Set.copyOf(kinds);
+            subjects = List.copyOf(subjects);
+            exceptSubjects = List.copyOf(exceptSubjects);
+        }
+
+        boolean matches(String kind, String subject) {
+            return kinds.contains(kind) && (subjects.isEmpty() || ProcessMatcher.anyGlob(subjects, subject))
+                    && !ProcessMatcher.anyGlob(exceptSubjects, subject);
+        }
     }
 
     enum Severity {

@@ -42,7 +42,17 @@ import java.util.stream.Collectors;
 final class RulesParser {
     private static final List<String> TOP_KEYS = List.of("version", "alerts", "rules");
     private static final List<String> RULE_KEYS = List.of("id", "severity", "description", "verbs", "outcome",
-            "subject", "object", "ancestor", "not_ancestor", "after", "threshold", "exceptions", "recipients");
+            "subject", "object", "ancestor", "not_ancestor", "after", "threshold", "exceptions", "recipients",
+            "behaviour");
+    private static final List<String> BEHAVIOUR_RULE_KEYS = List.of("id", "severity", "description", "behaviour",
+            "subject", "exceptions", "recipients");
+    /** The closed list of summary behaviour kinds (docs/impact.md). */
+    static final List<String> BEHAVIOUR_KINDS = List.of("package.install", "package.remove", "package.upgrade",
+            "user.add", "user.change", "user.remove", "group.add", "group.change", "group.remove", "service.change",
+            "service.start", "service.stop", "service.restart", "service.enable", "service.disable", "service.reload",
+            "cron.change", "auth.change", "module.load", "module.unload", "mount", "unmount", "netconf.change",
+            "sysctl.change", "firewall.change", "network.listen", "network.connect", "daemon.left_running",
+            "download.exec", "file.setuid", "file.world_writable", "secret.read");
     private static final List<String> PROCESS_KEYS = List.of("exe", "argv", "uid", "euid");
     private static final List<String> OBJECT_KEYS = List.of("kind", "path", "path_regex", "name", "family",
             "address", "port", "pid", "in_session", "mode", "detail");
@@ -277,6 +287,9 @@ final class RulesParser {
                     "use lowercase letters, digits, '.', '-' and '_' (at most 64)");
         }
         String where = "in rule '" + (id == null ? "?" : id) + "'";
+        if (e.containsKey("behaviour")) {
+            return behaviourRule(rule, id, where);
+        }
         checkKeys(rule, RULE_KEYS, where);
         Severity severity = e.containsKey("severity")
                 ? choice(e.get("severity").value(), "'severity' " + where, Severity.class) : null;
@@ -311,7 +324,47 @@ final class RulesParser {
             return null;
         }
         return new Rule(id, severity, description == null ? "" : description, verbs, outcome, match, exceptions,
-                after, threshold, recipients);
+                after, threshold, recipients, null);
+    }
+
+    /** A rule on summary behaviours: {@code behaviour: [kinds]}, {@code subject: [globs]}, exceptions on subjects. */
+    private Rule behaviourRule(YMap rule, String id, String where) {
+        Map<String, YEntry> e = rule.entries();
+        rule.entries().forEach((key, entry) -> {
+            if (RULE_KEYS.contains(key) && !BEHAVIOUR_RULE_KEYS.contains(key)) {
+                problems.add(entry.keyLoc(), "'" + key + "' does not apply to a behaviour rule (" + where.substring(3)
+                        + ")", "a behaviour rule has: " + String.join(", ", BEHAVIOUR_RULE_KEYS)
+                        + "; watch events with a separate rule");
+            }
+        });
+        checkKeys(rule, RULE_KEYS, where);
+        Severity severity = e.containsKey("severity")
+                ? choice(e.get("severity").value(), "'severity' " + where, Severity.class) : null;
+        if (!e.containsKey("severity")) {
+            problems.add(rule.loc(), "missing 'severity' " + where, "add severity: info, warning or critical");
+        }
+        String description = optionalString(e.get("description"), "'description' " + where);
+        Set<String> kinds = words(e.get("behaviour"), BEHAVIOUR_KINDS, "'behaviour' " + where);
+        List<Glob> subjects = globs(e.get("subject"), "'subject' " + where);
+        List<Glob> except = new ArrayList<>();
+        if (e.containsKey("exceptions")) {
+            YList list = list(e.get("exceptions").value(), "'exceptions' " + where);
+            for (YNode item : list == null ? List.<YNode>of() : list.items()) {
+                YMap exception = map(item, "an exception of " + where.substring(3));
+                if (exception != null) {
+                    checkKeys(exception, List.of("subject"), "in an exception of " + where.substring(3));
+                    except.addAll(globs(exception.entries().get("subject"), "'subject' in an exception of "
+                            + where.substring(3)));
+                }
+            }
+        }
+        List<String> recipients = e.containsKey("recipients")
+                ? recipients(e.get("recipients").value(), "'recipients' " + where) : List.of();
+        if (id == null || severity == null || kinds.isEmpty()) {
+            return null;
+        }
+        return new Rule(id, severity, description == null ? "" : description, Set.of(), Outcome.ANY, Condition.ANY,
+                List.of(), null, null, recipients, new Rule.BehaviourMatch(kinds, subjects, except));
     }
 
     private Condition condition(YMap map, String where) {

@@ -25,7 +25,7 @@ class DefaultRulesTest {
             "setuid-chmod", "world-writable-chmod", "kernel-module", "signal-init", "signal-outside-session",
             "scheduler-edit", "firewall-flush", "shell-history-delete", "mass-delete", "write-then-exec",
             "outbound-connect", "secret-read-then-connect", "account-change", "authorized-keys-write",
-            "authorized-keys-own", "download-exec");
+            "authorized-keys-own", "download-exec", "package-change");   // package-change: BehaviourRulesTest
 
     private static RuleSet rules;
     private final ProcessNode shell = process(100, 1, "/usr/bin/bash", 0, "bash", "-l");

@@ -21,7 +21,7 @@ class RulesParserTest {
     @Test
     void load_shippedRules_printsSummary() throws RulesException {
         RuleSet rules = RuleSet.load(Fixtures.shippedRules());
-        assertThat(rules.summary()).matches(".*rules.yaml: 19 rules OK \\(\\d+ critical, \\d+ warning, 1 info\\);"
+        assertThat(rules.summary()).matches(".*rules.yaml: 20 rules OK \\(\\d+ critical, \\d+ warning, 2 info\\);"
                 + " mail: off; webhook: off; groups: oncall, security");
         assertThat(rules.config().window().toSeconds()).isEqualTo(10);
         assertThat(rules.config().severityRecipients().get("critical"))
@@ -31,7 +31,7 @@ class RulesParserTest {
     @Test
     void shipped_embeddedInTheJar_isTheRepositoryFile() throws Exception {
         assertThat(RuleSet.shipped().ids()).isEqualTo(RuleSet.load(Fixtures.shippedRules()).ids());
-        assertThat(RuleSet.shipped().summary()).startsWith(RuleSet.SHIPPED_NAME + ": 19 rules OK");
+        assertThat(RuleSet.shipped().summary()).startsWith(RuleSet.SHIPPED_NAME + ": 20 rules OK");
     }
 
     @Test
@@ -104,7 +104,7 @@ class RulesParserTest {
                     verbz: [unlink]
                 """)).contains("r.yaml:4:5: unknown key 'verbz' in rule 'etc-delete'; known keys: id, severity,"
                 + " description, verbs, outcome, subject, object, ancestor, not_ancestor, after, threshold,"
-                + " exceptions, recipients", "r.yaml:2:5: missing 'verbs' in rule 'etc-delete'; list the verbs the"
+                + " exceptions, recipients, behaviour", "r.yaml:2:5: missing 'verbs' in rule 'etc-delete'; list the verbs the"
                 + " rule watches, e.g. [unlink]");
     }
 
