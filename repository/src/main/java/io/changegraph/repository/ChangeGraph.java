@@ -61,6 +61,7 @@ public final class ChangeGraph {
     private final Map<String, String> fileAtPath = new HashMap<>();
     private final List<CountedEdge> notInGraphYet = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
+    private final Set<AlertKey> annotated = new HashSet<>();
     private Session session;
     private long events;
     private long lostKernel;
@@ -109,17 +110,29 @@ public final class ChangeGraph {
         }
     }
 
-    public void addAlert(Alert alert) {
+    /**
+     * Annotates the graph with a rule hit. Each rule annotates an edge (or a node) at most once, with its first
+     * hit: the same policy live, after a journal replay and offline. Returns false when the rule already
+     * annotates that edge.
+     */
+    public boolean addAlert(Alert alert) {
         Objects.requireNonNull(alert, "alert");
         synchronized (lock) {
+            if (!annotated.add(new AlertKey(alert.ruleId(), alert.node(), alert.edgeSource(), alert.edgeVerb(),
+                    alert.edgeTarget()))) {
+                return false;
+            }
             alerts.add(alert);
+            return true;
         }
+    }
+
+    private record AlertKey(String rule, String node, String source, Verb verb, String target) {
     }
 
     public void endSession(Instant ended) {
         synchronized (lock) {
-            session = new Session(session.id(), session.host(), session.user(), session.rootPid(),
-                    session.command(), session.started(), ended);
+            session = session.endedAt(ended);
         }
     }
 
