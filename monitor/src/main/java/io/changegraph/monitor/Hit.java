@@ -68,9 +68,6 @@ record Hit(SessionFacts session, Rule rule, Alert alert, ProcessNode subject, Li
         if (detail == null || detail.isEmpty()) {
             return text;
         }
-        return switch (verb) {
-            case RENAME, LINK, SYMLINK -> text + " -> " + detail;
-            default -> text + " (" + detail + ")";
-        };
+        return verb.detailIsPath() ? text + " -> " + detail : text + " (" + detail + ")";
     }
 }
