@@ -1,6 +1,7 @@
 package io.changegraph.impact;
 
 import io.changegraph.impact.RecogniserTables.CommandRule;
+import io.changegraph.repository.Edge;
 import io.changegraph.repository.ProcessNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +22,13 @@ final class RecogniseCommands {
             }
             for (CommandRule rule : rules) {
                 if (RecogniserFacts.named(process, rule.exe())) {
-                    apply(rule, process, out);
+                    apply(rule, process, facts, out);
                 }
             }
         }
     }
 
-    private static void apply(CommandRule rule, ProcessNode process, RecognisedBehaviours out) {
+    private static void apply(CommandRule rule, ProcessNode process, RecogniserFacts facts, RecognisedBehaviours out) {
         List<String> argv = process.argv();
         List<String> args = argv.size() <= 1 ? List.of() : argv.subList(1, argv.size());
         if (!rule.whenAny().isEmpty() && args.stream().noneMatch(a -> BehaviourGlob.any(rule.whenAny(), a))) {
@@ -63,8 +64,15 @@ final class RecogniseCommands {
             subjects = List.of(rule.defaultSubject());
         }
         String detail = RecogniserFacts.commandLine(process);
+        List<String> evidence = new ArrayList<>(List.of(process.id()));
+        for (Edge edge : facts.graph().edgesFrom(process.id())) {
+            if (RecogniserFacts.CHANGING.contains(edge.verb()) && RecogniserFacts.ok(edge)
+                    && facts.graph().file(edge.target()) != null && !facts.isTransient(edge.target())) {
+                evidence.add(edge.key());   // what it changed: /etc/passwd replaced, a .wants link made
+            }
+        }
         for (String subject : subjects) {
-            out.add(kind, subject, detail, List.of(process.id()), List.of(process.id()));
+            out.add(kind, subject, detail, List.of(process.id()), evidence);
         }
     }
 
