@@ -36,7 +36,7 @@ public final class NetEffects {
     private static final Comparator<Edge> BY_TIME = Comparator.comparing(NetEffects::firstOf)
             .thenComparing(NetEffects::lastOf).thenComparing(Edge::key);
     private static final int MAX_EVIDENCE = 24;
-    private static final Set<Verb> FD_ONLY = Set.of(Verb.READ, Verb.WRITE, Verb.TRUNCATE, Verb.CHMOD, Verb.CHOWN);
+    private static final Set<Verb> FD_ONLY = Set.of(Verb.READ, Verb.WRITE);
 
     private final List<FileEffect> effects;
     private final Map<String, NoiseClass> foldedNodes;
