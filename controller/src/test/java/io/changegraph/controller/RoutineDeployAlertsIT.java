@@ -73,6 +73,9 @@ class RoutineDeployAlertsIT {
                                 "secret-read-then-connect", "system-file-rename").contains(a.ruleId()));
                 assertThat(alerts).as("the rules were evaluated: useradd and groupadd ran")
                         .anyMatch(a -> a.ruleId().equals("account-change"));
+                assertThat(alerts).as("a behaviour rule, evaluated live on the recomputed summary")
+                        .anyMatch(a -> a.ruleId().equals("package-change")
+                                && a.description().contains("package.install myapp"));
             } finally {
                 Process undo = new ProcessBuilder("/bin/bash", repo().resolve("examples/undeploy.sh").toString())
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
