@@ -42,6 +42,18 @@ final class InstalledRules {
         return RuleSet.shipped();
     }
 
+    /** The rules of a {@link #resolve} run in the background; its usage error as if thrown here. */
+    static RuleSet await(java.util.concurrent.CompletableFuture<RuleSet> loading) {
+        try {
+            return loading.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
     private static RuleSet load(Path file) {
         try {
             return RuleSet.load(file);

@@ -74,6 +74,9 @@ final class Recorder {
             ConsumerStats stats = Consumer.warmUp();
             LOG.debug("JIT warm-up: {} records in {} ms", stats.records(), (System.nanoTime() - start) / 1_000_000);
         });
+        // the rules parse while the environment is checked: a --pid recording follows as soon as it can
+        java.util.concurrent.CompletableFuture<RuleSet> rulesLoading = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> InstalledRules.resolve(options.rules(), options.noRules(), null));
         new EnvironmentCheck().requireRecordingPossible();
         Path output = options.output().toAbsolutePath();
         requireWritableParent(output);
@@ -85,7 +88,7 @@ final class Recorder {
             requireCommandExists(options.command().getFirst());
         }
         options.cpu().choose(Tracing.allowedCpus(), true);   // a CPU this process may not use: say so before tracing
-        RuleSet rules = InstalledRules.resolve(options.rules(), options.noRules(), null);
+        RuleSet rules = InstalledRules.await(rulesLoading);
         int self = (int) ProcessHandle.current().pid();
         // the pipeline exists only once the session does; records cannot arrive before a follow()
         AtomicReference<SessionPipeline> pipelineRef = new AtomicReference<>();
