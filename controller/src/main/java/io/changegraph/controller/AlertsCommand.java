@@ -49,6 +49,10 @@ final class AlertsCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             RuleSet ruleSet = InstalledRules.resolve(rules, false, config);
+            if (ruleSet.config().outbox() == null) {
+                throw new UsageException("the rules file sets no alerts.outbox, so undelivered messages are kept in"
+                        + " memory only and there is no queue to send; set alerts.outbox (docs/rules.md)");
+            }
             Monitor.FlushReport report;
             try {
                 report = Monitor.flush(ruleSet.config());
