@@ -23,7 +23,8 @@ final class OutboxFlush {
                 if (sink == null) {
                     failures.add(pending.message.id() + " (" + pending.message.sink() + "): alerts."
                             + (Message.MAIL.equals(pending.message.sink()) ? "smtp" : "webhook")
-                            + " is not configured in the rules file; configure it or delete the file");
+                            + " is not configured in the rules file; configure it, or delete "
+                            + config.outbox().resolve(pending.message.id() + ".json"));
                     continue;
                 }
                 try {
