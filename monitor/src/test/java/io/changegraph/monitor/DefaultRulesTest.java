@@ -25,7 +25,7 @@ class DefaultRulesTest {
             "setuid-chmod", "world-writable-chmod", "kernel-module", "signal-init", "signal-outside-session",
             "scheduler-edit", "firewall-flush", "shell-history-delete", "mass-delete", "write-then-exec",
             "outbound-connect", "secret-read-then-connect", "account-change", "authorized-keys-write",
-            "authorized-keys-own", "download-exec", "package-change");   // package-change: BehaviourRulesTest
+            "authorized-keys-own", "download-exec", "package-change", "setuid-package");   // package-change: BehaviourRulesTest
 
     private static RuleSet rules;
     private final ProcessNode shell = process(100, 1, "/usr/bin/bash", 0, "bash", "-l");
@@ -143,6 +143,13 @@ class DefaultRulesTest {
     void setuidChmod_4755_fires_but0755DoesNot() {
         assertThat(fired(event(0, rm, Verb.CHMOD, file("/usr/local/bin/x"), "4755"))).containsExactly("setuid-chmod");
         assertThat(fired(event(0, rm, Verb.CHMOD, file("/usr/local/bin/x"), "0755"))).isEmpty();
+    }
+
+    @Test
+    void setuid_installedByDpkg_isAWarning_notCritical() {
+        ProcessNode dpkg = process(110, 100, "/usr/bin/dpkg", 0, "dpkg", "-i", "sudo.deb");
+        assertThat(fired(new Fixtures.Tree("s1", shell, dpkg),
+                event(0, dpkg, Verb.CHMOD, file("/usr/bin/sudo.dpkg-new"), "4755"))).containsExactly("setuid-package");
     }
 
     @Test

@@ -21,7 +21,7 @@ class RulesParserTest {
     @Test
     void load_shippedRules_printsSummary() throws RulesException {
         RuleSet rules = RuleSet.load(Fixtures.shippedRules());
-        assertThat(rules.summary()).matches(".*rules.yaml: 20 rules OK \\(\\d+ critical, \\d+ warning, 2 info\\);"
+        assertThat(rules.summary()).matches(".*rules.yaml: 21 rules OK \\(\\d+ critical, \\d+ warning, 2 info\\);"
                 + " mail: off; webhook: off; groups: oncall, security");
         assertThat(rules.config().window().toSeconds()).isEqualTo(10);
         assertThat(rules.config().severityRecipients().get("critical"))
@@ -31,7 +31,7 @@ class RulesParserTest {
     @Test
     void shipped_embeddedInTheJar_isTheRepositoryFile() throws Exception {
         assertThat(RuleSet.shipped().ids()).isEqualTo(RuleSet.load(Fixtures.shippedRules()).ids());
-        assertThat(RuleSet.shipped().summary()).startsWith(RuleSet.SHIPPED_NAME + ": 20 rules OK");
+        assertThat(RuleSet.shipped().summary()).startsWith(RuleSet.SHIPPED_NAME + ": 21 rules OK");
     }
 
     @Test
