@@ -147,7 +147,13 @@ final class SessionPipeline {
         monitor = rules == null ? null : Monitor.quiet(rules);
         journaling = false;
         try {
-            return Journal.replay(journalFile, this::onEvent);
+            Journal.ReplayResult result = Journal.replay(journalFile, this::onEvent);
+            if (monitor != null) {
+                // the behaviours so far, quietly too: their alerts are in the graph, so the live monitor
+                // does not send them again at the next snapshot
+                withBehaviourAlerts(hooked(graph.snapshot(), snapshotHooks));
+            }
+            return result;
         } finally {
             if (monitor != null) {
                 monitor.endSession(id());

@@ -20,9 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Evaluates behaviour rules ({@code behaviour: package.install}) on a session's summary. A summary is
- * recomputed as the session grows; each behaviour (kind, subject, detail) is evaluated once per session,
- * when it first appears. A hit annotates the behaviour's first process (a node alert) at the time of its
- * earliest evidence edge, so live and offline evaluation agree.
+ * recomputed as the session grows; each behaviour (kind and subject: its detail may still grow, "3 files"
+ * then "5 files") is evaluated once per session, when it first appears, and not at all when the document
+ * already carries its alert (a session resumed from its journal). A hit annotates the behaviour's first
+ * process (a node alert) at the time of its earliest evidence edge, so live and offline evaluation agree.
  */
 final class BehaviourRules {
     /** Most remembered behaviours per session; a session with more re-evaluates the oldest. */
@@ -55,11 +56,12 @@ final class BehaviourRules {
         Lookup lookup = null;
         synchronized (done) {
             for (SummaryBehaviour behaviour : summary.behaviours()) {
-                if (!done.add(behaviour.kind() + "\n" + behaviour.subject() + "\n" + behaviour.detail())) {
+                if (!done.add(behaviour.kind() + "\n" + behaviour.subject())) {
                     continue;
                 }
                 for (Rule rule : rules) {
-                    if (!rule.behaviour().matches(behaviour.kind(), behaviour.subject())) {
+                    if (!rule.behaviour().matches(behaviour.kind(), behaviour.subject())
+                            || alreadyAlerted(document, rule, behaviour)) {
                         continue;
                     }
                     if (lookup == null) {
@@ -73,6 +75,23 @@ final class BehaviourRules {
             }
         }
         return hits;
+    }
+
+    /** The description of a hit without the behaviour's detail: {@code <rule description>: <kind> <subject>}. */
+    private static String named(Rule rule, SummaryBehaviour behaviour) {
+        return (rule.description().isEmpty() ? rule.id() : rule.description()) + ": " + behaviour.kind() + " "
+                + behaviour.subject();
+    }
+
+    private static boolean alreadyAlerted(GraphDocument document, Rule rule, SummaryBehaviour behaviour) {
+        String named = named(rule, behaviour);
+        for (Alert alert : document.alerts()) {
+            if (alert.node() != null && alert.ruleId().equals(rule.id()) && (alert.description().equals(named)
+                    || alert.description().startsWith(named + " ("))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void endSession(String sessionId) {
@@ -96,7 +115,7 @@ final class BehaviourRules {
         time = Objects.requireNonNullElse(time, Objects.requireNonNullElse(lookup.session, Instant.EPOCH));
         String object = behaviour.kind() + " " + behaviour.subject()
                 + (behaviour.detail().isEmpty() ? "" : " (" + behaviour.detail() + ")");
-        String description = (rule.description().isEmpty() ? rule.id() : rule.description()) + ": " + object;
+        String description = named(rule, behaviour) + (behaviour.detail().isEmpty() ? "" : " (" + behaviour.detail() + ")");
         Alert alert = new Alert(rule.id(), rule.severity().wireName(), description, process.id(), null, null, null,
                 time);
         List<ProcessNode> ancestry;

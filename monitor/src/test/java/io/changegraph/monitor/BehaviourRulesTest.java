@@ -94,6 +94,28 @@ class BehaviourRulesTest {
     }
 
     @Test
+    void onSummary_detailGrows_stillOneAlert_andAnAlertTheDocumentCarriesIsNotRaisedAgain() throws Exception {
+        try (Monitor monitor = Monitor.start(rules(), MonitorConfig.defaults())) {
+            SessionContext context = new Fixtures.Tree("s1", shell, dpkg);
+            GraphDocument early = document(behaviour("package.install", "hello"));
+            List<Alert> first = monitor.onSummary(early, context);
+            assertThat(first).hasSize(1);
+            SummaryBehaviour grown = new SummaryBehaviour("package.install", "hello", "2.10-3: 9 files",
+                    List.of(dpkg.id()), List.of());
+            GraphDocument later = document().withSummary(new Summary(List.of(grown), List.of(), List.of(), List.of(),
+                    Map.of()));
+            assertThat(monitor.onSummary(later, context)).isEmpty();
+
+            // a resumed session: a fresh monitor, but the document already carries the alert
+            try (Monitor resumed = Monitor.start(rules(), MonitorConfig.defaults())) {
+                GraphDocument carried = new GraphDocument(early.session(), early.stats(), early.nodes(), early.edges(),
+                        first, early.summary());
+                assertThat(resumed.onSummary(carried, context)).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void shippedRules_packageChange_isInfoOnAnyPackage() throws RulesException {
         List<Alert> alerts = Monitor.evaluate(RuleSet.load(Fixtures.shippedRules()),
                 document(behaviour("package.install", "myapp", install.key())));
