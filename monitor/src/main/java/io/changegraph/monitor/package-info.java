@@ -11,8 +11,8 @@
  *       forgets them); globs use the JDK {@code PathMatcher}, regexes {@code java.util.regex}, CIDRs are
  *       parsed as IP literals (never resolved).</li>
  *   <li>{@link io.changegraph.monitor.Monitor#start} owns two threads: <em>dispatch</em> (alert log,
- *       aggregation per session and rule for one window) and <em>send</em> (outbox → SMTP/webhook with a
- *       rate limit and exponential backoff with jitter). {@link io.changegraph.monitor.Monitor#onEvent} runs
+ *       aggregation per session and rule for one window) and <em>send</em> (outbox → SMTP/webhook with
+ *       rate limits and exponential backoff with jitter). {@link io.changegraph.monitor.Monitor#onEvent} runs
  *       on the caller's thread, only evaluates and offers to a bounded queue: it never blocks or throws, so
  *       tracing is never slowed by mail. Close it to flush pending hits to the outbox.</li>
  *   <li>The outbox is a directory with one JSON file per pending message, written atomically (temp file +
@@ -24,6 +24,14 @@
  *       own per-session state, bounded per rule, keyed by the session id and timed by event time, so live
  *       and offline ({@link io.changegraph.monitor.Monitor#evaluate}) evaluation agree.</li>
  *   <li>Rules are indexed by verb: an event whose verb no rule watches costs one array lookup.</li>
+ *   <li>Behaviour rules ({@code behaviour: package.install}) are evaluated by {@link
+ *       io.changegraph.monitor.Monitor#onSummary} on each recomputed session summary (each behaviour once per
+ *       session) and offline on the document's summary; they never see events.</li>
+ *   <li>Messages name the session ({@link io.changegraph.monitor.SessionFacts}: host, user and uid, SSH client,
+ *       tty, command, start, the command to see it) and link the viewer when {@code alerts.viewer_url} is set.
+ *       Mail and webhook have separate limits per minute; critical messages are never held back by them.
+ *       {@link io.changegraph.monitor.Monitor#close} waits up to {@code alerts.drain_seconds} for the outbox;
+ *       {@link io.changegraph.monitor.Monitor#flush} sends what is left ({@code changegraph alerts flush}).</li>
  * </ul>
  */
 package io.changegraph.monitor;
