@@ -45,6 +45,9 @@ final class LiveMonitor implements Monitor {
     /** Set by {@link #close()}: the sender delivers what is due until then and stops. */
     private volatile long stopSendingAt = Long.MAX_VALUE;
 
+    /** Queued by {@link #close()}: the dispatcher stops waiting at once. */
+    private static final Object STOP = new Object();
+
     /** A queued request to flush one session's batches now. */
     private record EndOfSession(String sessionId) {
     }
@@ -178,9 +181,11 @@ final class LiveMonitor implements Monitor {
             return;
         }
         running = false;
+        queue.offer(STOP);
         join(dispatcher, TimeUnit.SECONDS.toMillis(5));
         long drainNanos = config.drain().toNanos();
         stopSendingAt = System.nanoTime() + drainNanos;
+        outbox.wake();   // the sender stops waiting and sees that it is closing
         long sendTimeout = Math.max(config.smtp() == null ? 0 : config.smtp().timeout().toMillis(),
                 config.webhook() == null ? 0 : config.webhook().timeout().toMillis());
         join(sender, TimeUnit.NANOSECONDS.toMillis(drainNanos) + sendTimeout + 1000);

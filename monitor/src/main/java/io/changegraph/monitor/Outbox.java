@@ -32,6 +32,7 @@ final class Outbox {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final TreeMap<String, Pending> pending = new TreeMap<>();
+    private boolean woken;
 
     /** A message with its delivery schedule (in System.nanoTime terms) and failed attempts so far. */
     static final class Pending {
@@ -79,9 +80,20 @@ final class Outbox {
         }
     }
 
+    /** Makes a waiting {@link #awaitDue} return now (null when nothing is due). */
+    void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Waits up to {@code maxWaitNanos} for the earliest message that is due; null when none is due by
-     * then or the thread was interrupted.
+     * then, on {@link #wake()}, or when the thread was interrupted.
      */
     Pending awaitDue(long maxWaitNanos) {
         long deadline = System.nanoTime() + maxWaitNanos;
@@ -97,6 +109,10 @@ final class Outbox {
                 }
                 if (earliest != null && earliest.dueNanos <= now) {
                     return earliest;
+                }
+                if (woken) {
+                    woken = false;
+                    return null;
                 }
                 long wait = Math.min(deadline, earliest == null ? deadline : earliest.dueNanos) - now;
                 if (wait <= 0) {
