@@ -286,7 +286,7 @@ final class LiveMonitor implements Monitor {
                 Message.WEBHOOK, new ArrayDeque<>());
         while (!Thread.currentThread().isInterrupted()) {
             boolean closing = stopSendingAt != Long.MAX_VALUE;
-            long left = stopSendingAt - System.nanoTime();
+            long left = closing ? stopSendingAt - System.nanoTime() : Long.MAX_VALUE;
             if (closing && (left <= 0 || outbox.size() == 0)) {
                 break;   // drained, or out of time: the rest waits in the outbox
             }
