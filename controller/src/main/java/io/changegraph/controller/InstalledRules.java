@@ -31,7 +31,13 @@ final class InstalledRules {
         if (given != null) {
             return load(given);
         }
-        Path installed = AgentConfig.load(agentConfig).rules();
+        Path installed;
+        try {
+            installed = AgentConfig.load(agentConfig).rules();
+        } catch (UsageException e) {
+            throw new UsageException(e.getMessage() + " (it names the installed rules; or give --rules FILE or"
+                    + " --no-rules)");
+        }
         if (installed != null) {
             if (!Files.isRegularFile(installed)) {
                 throw new UsageException("the agent's config names the rules file " + installed + ", which does not"

@@ -67,6 +67,15 @@ class InstalledRulesTest {
     }
 
     @Test
+    void resolve_brokenAgentConfig_saysSoWithTheWaysOut() throws Exception {
+        Path config = config("rulez: /etc/changegraph/rules.yaml\n");
+        assertThatThrownBy(() -> InstalledRules.resolve(null, false, config))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("unknown key 'rulez'")
+                .hasMessageEndingWith("(it names the installed rules; or give --rules FILE or --no-rules)");
+    }
+
+    @Test
     void resolve_rulesAndNoRules_contradict() {
         assertThatThrownBy(() -> InstalledRules.resolve(dir.resolve("x.yaml"), true, null))
                 .isInstanceOf(UsageException.class).hasMessageContaining("--rules and --no-rules");
