@@ -8,6 +8,7 @@ import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.RulesException;
 import io.changegraph.probes.ProbeCounters;
 import io.changegraph.probes.TraceProbe;
+import io.changegraph.repository.GraphDeltaFile;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.Session;
@@ -141,6 +142,7 @@ final class Recorder {
             LOG.info("recording ended; writing the graph");
             GraphDocument done = pipeline.finish(Instant.now(), stats(consumer, probe));
             Path written = writeFinal(done, output);
+            GraphDeltaFile.delete(output);   // the final file alone: a viewer reads it whole once
             logUsage();
             ProbeCounters counters = probe.counters();
             err.printf("changegraph: wrote %s (%d nodes, %d edges, %d events, %d lost in kernel, %d dropped)%n",
@@ -248,7 +250,7 @@ final class Recorder {
 
     private void writeSnapshot(SessionPipeline pipeline, Consumer consumer, TraceProbe probe, Path output) {
         try {
-            GraphJson.write(pipeline.snapshot(stats(consumer, probe)), output);
+            pipeline.writeSnapshot(output, stats(consumer, probe));
         } catch (RuntimeException e) {
             LOG.warn("cannot write the graph snapshot to {}: {}", output, e.getMessage());
         }
