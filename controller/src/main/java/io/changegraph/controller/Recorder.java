@@ -8,9 +8,16 @@ import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.RulesException;
 import io.changegraph.probes.ProbeCounters;
 import io.changegraph.probes.TraceProbe;
+import io.changegraph.repository.Alert;
+import io.changegraph.repository.ChangeGraph;
+import io.changegraph.repository.Event;
+import io.changegraph.repository.FileRef;
 import io.changegraph.repository.GraphDeltaFile;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.Ids;
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
 import io.changegraph.repository.Session;
 import io.changegraph.repository.Stats;
 import io.changegraph.repository.Verb;
@@ -71,6 +78,7 @@ final class Recorder {
         Thread warmUp = Thread.ofPlatform().name("changegraph-warmup").daemon().start(() -> {
             long start = System.nanoTime();
             ConsumerStats stats = Consumer.warmUp();
+            warmUpGraphWriter();   // the final write then costs the writing only, not loading Jackson's classes
             LOG.debug("JIT warm-up: {} records in {} ms", stats.records(), (System.nanoTime() - start) / 1_000_000);
         });
         new EnvironmentCheck().requireRecordingPossible();
@@ -122,7 +130,12 @@ final class Recorder {
             long lastSnapshot = System.nanoTime();
             try {
                 while (!finished(child, probe, tracing)) {
-                    Thread.sleep(Math.min(options.flushEvery().toMillis(), 200));
+                    long tick = Math.min(options.flushEvery().toMillis(), 200);
+                    if (child != null && child.isAlive()) {
+                        child.waitFor(tick, TimeUnit.MILLISECONDS);   // a short command ends the wait at once
+                    } else {
+                        Thread.sleep(child != null && !rootExited ? 5 : tick);   // its exit record is on its way
+                    }
                     if (status.due()) {
                         status.show(consumer.stats(), probe.counters(), rootPid);
                     }
@@ -161,6 +174,19 @@ final class Recorder {
             }
             return 0;
         }
+    }
+
+    /** Writes a small graph with each kind of node, an edge and an alert into a string. */
+    private static void warmUpGraphWriter() {
+        ProcessNode shell = new ProcessNode(1, 1, 0, "/bin/sh", List.of("sh"), "/", 0, 0, null, null, true,
+                Instant.EPOCH, null);
+        ChangeGraph graph = new ChangeGraph(new Session("warm-up", "localhost", "root", 1, List.of("sh"), Instant.EPOCH,
+                null));
+        graph.apply(Event.once(Instant.EPOCH, shell, Verb.WRITE, FileRef.of("/tmp/warm-up"), false, "0644"));
+        graph.apply(Event.once(Instant.EPOCH, shell, Verb.CONNECT, new RemoteNode("ipv4", "127.0.0.1", 1), true, null));
+        graph.addAlert(new Alert("warm-up", "info", "", null, shell.id(), Verb.WRITE, Ids.file("/tmp/warm-up", 0),
+                Instant.EPOCH));
+        GraphJson.toJson(graph.snapshotWithDelta().graph());
     }
 
     private static Duration max(Duration a, Duration b) {
