@@ -120,7 +120,7 @@ final class Recorder {
 
             // the command starts once the warm-up is done (or has had its time)
             warmUp.join(WARM_UP_WAIT_MS);
-            follow(probe, pipeline, rootPid, self);
+            follow(probe, pipeline, rootPid, self, child == null);
             if (child != null) {
                 Posix.kill(rootPid, Posix.SIGCONT);
             }
@@ -242,11 +242,14 @@ final class Recorder {
         return System.nanoTime() - rootGoneSince > TimeUnit.SECONDS.toNanos(2);
     }
 
-    /** Follows the root and its existing descendants (parents first), seeded from /proc: see {@link Follower}. */
-    private void follow(TraceProbe probe, SessionPipeline pipeline, int rootPid, int self) {
-        Set<Integer> exclude = ProcessTree.selfAndAncestors(ProcessTree.parents(PROC), self);
+    /**
+     * Follows the root and, with {@code --pid}, its existing descendants (parents first), seeded from /proc: see
+     * {@link Follower}. A command's stopped stub has no children: no scan of /proc for them.
+     */
+    private void follow(TraceProbe probe, SessionPipeline pipeline, int rootPid, int self, boolean descendants) {
+        Set<Integer> exclude = descendants ? ProcessTree.selfAndAncestors(ProcessTree.parents(PROC), self) : Set.of();
         try {
-            int seeded = new Follower(PROC, probe).follow(pipeline, rootPid, null, true, exclude,
+            int seeded = new Follower(PROC, probe).follow(pipeline, rootPid, null, descendants, exclude,
                     Follower.ONLY_SESSION);
             LOG.info("following {} existing process(es) under pid {}", seeded, rootPid);
         } catch (IOException e) {

@@ -161,9 +161,19 @@ public final class ChangeGraph {
     }
 
     private Copy copy() {
+        return copy(null);
+    }
+
+    /** The copy; with {@code changed}, also the changed edges into it (the same Edge objects, no second copy). */
+    private Copy copy(List<Edge> changed) {
         List<Edge> edgeCopy = new ArrayList<>(edges.size());
         for (CountedEdge edge : edges.values()) {
-            edgeCopy.add(edge.toEdge());
+            Edge copied = edge.toEdge();
+            edgeCopy.add(copied);
+            if (changed != null && edge.changed) {
+                changed.add(copied);
+                edge.changed = false;
+            }
         }
         return new Copy(session, new Stats(events, lostKernel, droppedUser), new ArrayList<>(nodes.values()), edgeCopy,
                 new ArrayList<>(alerts));
@@ -184,17 +194,15 @@ public final class ChangeGraph {
     /** {@link Snapshots}: the graph, and its delta from the previous call. */
     public Snapshots snapshotWithDelta() {
         List<Node> changedNodeCopy = new ArrayList<>();
-        List<Edge> changedEdgeCopy = new ArrayList<>(changedEdges.size());
+        List<Edge> changedEdgeCopy = new ArrayList<>();
         long base;
         Copy copy;
         synchronized (lock) {
-            copy = copy();
             for (CountedEdge edge : changedEdges) {
-                changedEdgeCopy.add(edge.toEdge());
-                edge.changed = false;
                 changedNodes.add(edge.source);   // a delta is a graph of its own: edges come with their ends
                 changedNodes.add(edge.target);
             }
+            copy = copy(changedEdgeCopy);
             for (String id : changedNodes) {
                 changedNodeCopy.add(nodes.get(id));
             }

@@ -3,7 +3,9 @@ package io.changegraph.repository;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -24,10 +26,10 @@ import java.util.Optional;
  * it ({@link Delta#applyTo}) instead of parsing the whole file again; the full graph file stays the contract, and
  * the sidecar is removed when the recording ends.
  *
- * <p>Format: {@code {"base_events": N, "graph_bytes": B, "changed": <changegraph/v1 document>}}; the document
- * holds the added or changed nodes and edges (nothing is ever removed), the session, stats and every alert. It
- * continues a graph whose {@code stats.events} is {@code N} and yields the graph file of {@code B} bytes written
- * just before it: a reader checks both, so a sidecar of another version is never applied.
+ * <p>Format: a first line {@code {"base_events":N,"graph_bytes":B}}, then a {@code changegraph/v1} document of
+ * the added or changed nodes and edges (nothing is ever removed) and the ends of those edges, with the session,
+ * stats and every alert. It continues a graph whose {@code stats.events} is {@code N} and yields the graph file of
+ * {@code B} bytes written just before it: a reader checks both, so a sidecar of another version is never applied.
  */
 public final class GraphDeltaFile {
     private static final ObjectMapper READER = new ObjectMapper();
@@ -59,16 +61,26 @@ public final class GraphDeltaFile {
         return absolute.resolveSibling("." + absolute.getFileName() + ".delta");
     }
 
-    /** Writes the sidecar of the graph file just written (atomically, temp file then rename). */
+    /**
+     * Writes the sidecar of the graph file just written (atomically, temp file then rename), streamed: the
+     * changed part is never held as one string. Nothing is written for the first delta ({@code baseEvents} 0):
+     * no reader holds a graph it could continue.
+     */
     public static void write(Path graph, GraphDocument changed, long baseEvents) {
         Path sidecar = of(graph);
+        if (baseEvents == 0) {
+            delete(graph);
+            return;
+        }
         try {
             long graphBytes = Files.size(graph);
-            String json = "{\"base_events\":" + baseEvents + ",\"graph_bytes\":" + graphBytes + ",\"changed\":"
-                    + GraphJson.toJson(changed).strip() + "}\n";
             Path temp = Files.createTempFile(sidecar.getParent(), sidecar.getFileName().toString(), ".tmp");
             try {
-                Files.writeString(temp, json, StandardCharsets.UTF_8);
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+                    out.write(("{\"base_events\":" + baseEvents + ",\"graph_bytes\":" + graphBytes + "}\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    GraphJson.write(changed, out);
+                }
                 try {
                     Files.move(temp, sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -85,13 +97,17 @@ public final class GraphDeltaFile {
     /** The graph's sidecar, if there is one that parses. */
     public static Optional<Delta> read(Path graph) {
         try {
-            JsonNode root = READER.readTree(Files.readString(of(graph), StandardCharsets.UTF_8));
-            if (!root.path("base_events").canConvertToLong() || !root.path("graph_bytes").canConvertToLong()
-                    || !root.path("changed").isObject()) {
+            String text = Files.readString(of(graph), StandardCharsets.UTF_8);
+            int newline = text.indexOf('\n');
+            if (newline < 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Delta(root.get("base_events").asLong(), root.get("graph_bytes").asLong(),
-                    GraphJson.fromJson(root.get("changed").toString())));
+            JsonNode header = READER.readTree(text.substring(0, newline));
+            if (!header.path("base_events").canConvertToLong() || !header.path("graph_bytes").canConvertToLong()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Delta(header.get("base_events").asLong(), header.get("graph_bytes").asLong(),
+                    GraphJson.fromJson(text.substring(newline + 1))));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {

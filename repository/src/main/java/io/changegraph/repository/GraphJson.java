@@ -71,6 +71,11 @@ public final class GraphJson {
         }
     }
 
+    /** Writes the document's JSON to {@code out} (UTF-8) and closes it. */
+    static void write(GraphDocument document, OutputStream out) throws IOException {
+        write(document, MAPPER.writer().createGenerator(out));
+    }
+
     public static String toJson(GraphDocument document) {
         StringWriter out = new StringWriter();
         try {

@@ -49,6 +49,8 @@ class GraphDeltaFileTest {
         Path file = dir.resolve("g.json");
         GraphJson.write(snapshots.graph(), file);
         GraphDeltaFile.write(file, snapshots.changed(), 7);
+        GraphDeltaFile.write(dir.resolve("first.json"), snapshots.changed(), 0);
+        assertThat(GraphDeltaFile.of(dir.resolve("first.json"))).as("the first delta continues nothing").doesNotExist();
 
         assertThat(GraphDeltaFile.of(file)).isEqualTo(dir.resolve(".g.json.delta"));
         GraphDeltaFile.Delta read = GraphDeltaFile.read(file).orElseThrow();
@@ -64,7 +66,9 @@ class GraphDeltaFileTest {
         Path file = dir.resolve("g.json");
         Files.writeString(GraphDeltaFile.of(file), "{\"base_events\":1,\"graph_bytes\":");
         assertThat(GraphDeltaFile.read(file)).isEmpty();
-        Files.writeString(GraphDeltaFile.of(file), "{\"something\":\"else\"}");
+        Files.writeString(GraphDeltaFile.of(file), "{\"something\":\"else\"}\n{}");
+        assertThat(GraphDeltaFile.read(file)).isEmpty();
+        Files.writeString(GraphDeltaFile.of(file), "{\"base_events\":1,\"graph_bytes\":10}\n{\"schema\": \"chan");
         assertThat(GraphDeltaFile.read(file)).isEmpty();
     }
 }
