@@ -185,6 +185,14 @@ public final class Consumer {
         processes.add(node, fds, cwd);
     }
 
+    /**
+     * A record's header (kind, process, size; a fork's child) without decoding it, or null when the record is
+     * shorter than its header: for routing records before they are decoded.
+     */
+    public static RecordPeek peek(MemorySegment record) {
+        return RecordPeek.of(record);
+    }
+
     /** Reads a running process from a proc tree ({@code /proc}, or a fake one in tests). */
     public static ProcSnapshot readProc(Path procRoot, int pid) throws IOException {
         return ProcReader.read(procRoot, pid);

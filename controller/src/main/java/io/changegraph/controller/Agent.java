@@ -6,7 +6,9 @@ import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.SessionFacts;
 import io.changegraph.monitor.RulesException;
 import io.changegraph.consumer.ProcSnapshot;
+import io.changegraph.consumer.RecordPeek;
 import io.changegraph.probes.ProbeTunables;
+import io.changegraph.repository.GraphDeltaFile;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.Stats;
@@ -18,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,11 +50,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final Path PROC = Path.of("/proc");
-    private static final int KIND_FORK = 1;
-    private static final int KIND_EXIT = 3;
-    private static final long OFFSET_KIND = 8;
-    private static final long OFFSET_TGID = 12;
-    private static final long OFFSET_CHILD_TGID = 40;
 
     private final AgentConfig config;
     private final SessionStore store;
@@ -139,27 +135,26 @@ final class Agent implements AutoCloseable {
 
     /** On the poll thread: hands the record to the session its process belongs to. */
     private void onRecord(MemorySegment record) {
-        if (record.byteSize() < 24) {
+        RecordPeek peek = Consumer.peek(record);
+        if (peek == null) {
             unknownRecords.incrementAndGet();
             return;
         }
-        int kind = record.get(ValueLayout.JAVA_INT_UNALIGNED, OFFSET_KIND);
-        int tgid = record.get(ValueLayout.JAVA_INT_UNALIGNED, OFFSET_TGID);
+        int tgid = peek.tgid();
         AgentSession session = byTgid.get(tgid);
         if (session == null) {
             if (unknownRecords.incrementAndGet() % 1000 == 1) {
-                LOG.debug("record of kind {} from tgid {} that belongs to no session ({} so far)", kind, tgid,
+                LOG.debug("record of kind {} from tgid {} that belongs to no session ({} so far)", peek.kind(), tgid,
                         unknownRecords.get());
             }
             return;
         }
-        if (kind == KIND_FORK && record.byteSize() >= OFFSET_CHILD_TGID + 4) {
-            int child = record.get(ValueLayout.JAVA_INT_UNALIGNED, OFFSET_CHILD_TGID);
-            session.addMember(child);
-            byTgid.put(child, session);
+        if (peek.kind() == RecordPeek.Kind.FORK) {
+            session.addMember(peek.forkedChild());
+            byTgid.put(peek.forkedChild(), session);
         }
         session.accept(record);
-        if (kind == KIND_EXIT) {
+        if (peek.kind() == RecordPeek.Kind.EXIT) {
             byTgid.remove(tgid, session);
             if (session.removeMember(tgid)) {
                 LOG.debug("session {}: its last process {} exited", session.id(), tgid);
@@ -344,9 +339,11 @@ final class Agent implements AutoCloseable {
                     : record.with(record.state(), null, stats);
             try {
                 // the graph file first: once the record says ended, the final graph is there
-                if (session.takeDirty() || finished != null) {
-                    GraphJson.write(finished != null ? session.pipeline().finish(finished, stats)
-                            : session.pipeline().snapshot(stats), store.graph(id));
+                if (finished != null) {
+                    GraphJson.write(session.pipeline().finish(finished, stats), store.graph(id));
+                    GraphDeltaFile.delete(store.graph(id));
+                } else if (session.takeDirty()) {
+                    session.pipeline().writeSnapshot(store.graph(id), stats);   // with its delta sidecar
                 }
                 if (!now.equals(record) || finished != null) {
                     store.write(now);

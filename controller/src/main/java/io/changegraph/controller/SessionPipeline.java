@@ -9,7 +9,9 @@ import io.changegraph.monitor.SessionFacts;
 import io.changegraph.repository.Alert;
 import io.changegraph.repository.ChangeGraph;
 import io.changegraph.repository.Event;
+import io.changegraph.repository.GraphDeltaFile;
 import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.Session;
 import io.changegraph.repository.Stats;
 import io.changegraph.repository.store.Journal;
@@ -34,7 +36,8 @@ import java.util.function.UnaryOperator;
  *                                                              ├─► monitor: rule hits ─► graph alerts (first hit
  *                                                              │   per rule and edge), alert log, mail, webhook
  *                                                              └─► event listeners (record: did the root exit?)
- * snapshot(stats) ─► graph document ─► snapshot hooks ─► written by the caller (graph file, web, store)
+ * snapshot(stats) ─► graph document ─► snapshot hooks ─► the caller (web, store)
+ * writeSnapshot(file, stats) ─► the same, written to the graph file, plus its delta sidecar (live viewers)
  * finish(ended, stats) ─► session ended, rule state dropped ─► snapshot hooks ─► end hooks
  * </pre>
  *
@@ -219,21 +222,40 @@ final class SessionPipeline {
      * recomputes at each snapshot: each behaviour once, when it first appears.
      */
     private GraphDocument withBehaviourAlerts(GraphDocument document) {
+        // rare (a behaviour rule fired): the graph, now with those alerts, once more (the summary is cached)
+        return behaviourAlerts(document) ? hooked(graph.snapshot(), snapshotHooks) : document;
+    }
+
+    /** Adds the alerts of the behaviour rules on the document's summary to the graph; true when there were any. */
+    private boolean behaviourAlerts(GraphDocument document) {
         Monitor evaluating = monitor;
         if (evaluating == null || document.summary() == null) {
-            return document;
+            return false;
         }
-        List<Alert> added = new java.util.ArrayList<>();
+        boolean added = false;
         for (Alert alert : evaluating.onSummary(document, context)) {
             if (graph.addAlert(alert)) {
-                added.add(alert);
+                added = true;
                 if (!"info".equals(alert.severity())) {
                     LOG.warn("alert {} {}: {}", alert.severity(), alert.ruleId(), alert.description());
                 }
             }
         }
-        // rare (a behaviour rule fired): the graph, now with those alerts, once more (the summary is cached)
-        return added.isEmpty() ? document : hooked(graph.snapshot(), snapshotHooks);
+        return added;
+    }
+
+    /**
+     * Writes the graph now to {@code file} (atomically) and, beside it, the delta sidecar of what changed since
+     * the previous write ({@link GraphDeltaFile}), so a live viewer need not parse the whole file again.
+     */
+    GraphDocument writeSnapshot(Path file, Stats stats) {
+        graph.setStats(stats);
+        ChangeGraph.Snapshots snapshots = graph.snapshotWithDelta();
+        GraphDocument document = hooked(snapshots.graph(), snapshotHooks);
+        behaviourAlerts(document);   // their alerts are in the graph: in the next write and the delta after it
+        GraphJson.write(document, file);
+        GraphDeltaFile.write(file, snapshots.changed(), snapshots.baseEvents());
+        return document;
     }
 
     /**
