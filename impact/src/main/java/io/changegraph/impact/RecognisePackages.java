@@ -37,9 +37,11 @@ final class RecognisePackages {
         final Set<String> versions = new LinkedHashSet<>();
         final Set<String> oldVersions = new LinkedHashSet<>();
         final Set<String> evidence = new TreeSet<>();
+        final Set<String> installedPaths = new TreeSet<>();   // records written and there at the end
+        final Set<String> removedPaths = new TreeSet<>();     // records deleted
         String asked;          // the command line's action for it, or null
-        boolean installed;     // a record written
-        boolean removed;       // a record deleted
+        boolean installed;     // a record written and there at the end
+        boolean removed;       // a record deleted and not made again
         boolean previous;      // a record existed before it was written
     }
 
@@ -267,17 +269,22 @@ final class RecognisePackages {
                 p.evidence.add(file.id());
                 p.evidence.add(edge.key());
                 if (RecogniserFacts.REMOVING.contains(edge.verb())) {
-                    p.removed = true;
+                    p.removedPaths.add(path);
                     if (version != null) {
                         p.oldVersions.add(version);
                     }
-                } else if (atEnd && !facts.isTransient(file.id())) {
-                    p.installed = true;
+                } else if (atEnd && !file.replaced() && facts.changes(file.id()).stream()
+                        .noneMatch(e -> RecogniserFacts.REMOVING.contains(e.verb()))) {
+                    // dpkg --purge rewrites a package's .list as it removes files, then deletes it: only a
+                    // record still there at the end says installed
+                    p.installedPaths.add(path);
                     if (version != null) {
                         p.versions.add(version);
                     }
                     p.previous |= facts.replacedAt(file.path());
                 }
+                p.installed = !p.installedPaths.isEmpty();
+                p.removed = !p.installedPaths.containsAll(p.removedPaths);
                 return true;
             }
         }

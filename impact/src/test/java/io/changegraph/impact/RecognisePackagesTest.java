@@ -79,6 +79,20 @@ class RecognisePackagesTest {
     }
 
     @Test
+    void dpkgPurge_thatRewritesTheListBeforeDeletingIt_isStillARemoval() {
+        String list = "/var/lib/dpkg/info/myapp.list";
+        RecogniserGraph g = new RecogniserGraph().process(1, 0, "/usr/bin/dpkg", "dpkg", "--purge", "myapp");
+        String first = g.file(0, true, list + "-new", list).id();
+        String second = g.file(1, false, list + "-new", list).id();
+        g.on(1, io.changegraph.repository.Verb.CREATE, first, 1, 0).on(1, RENAME, first, 1, 0)
+                .on(1, io.changegraph.repository.Verb.CREATE, second, 1, 0).on(1, RENAME, second, 1, 0)
+                .on(1, UNLINK, "/usr/bin/myapp")
+                .on(1, UNLINK, second, 1, 0);
+        assertThat(g.told()).containsExactly("package.remove myapp");
+        assertThat(g.only("package.remove").detail()).isEqualTo("1 file removed");
+    }
+
+    @Test
     void dpkgQuery_isNoBehaviourAndNotFolded() {
         RecogniserGraph g = new RecogniserGraph()
                 .process(1, 0, "/usr/bin/dpkg", "dpkg", "-s", "myapp")
