@@ -131,8 +131,8 @@ final class RecognisePackages {
         Map<String, String> archives = new LinkedHashMap<>();   // name -> version, from archives named or opened
         for (String id : subtree) {
             ProcessNode process = graph.process(id);
-            if (process == null) {
-                continue;
+            if (process == null || triggerProcesses.contains(id)) {
+                continue;   // a trigger run (mandb reading every man page) neither installs nor names packages
             }
             Manager own = managerOf.get(id);
             for (String arg : process.argv()) {
@@ -152,7 +152,7 @@ final class RecognisePackages {
                 if (record(present, file, edge, facts, packages)) {
                     continue;
                 }
-                if (own == null || triggerProcesses.contains(id) || facts.isTransient(file.id())
+                if (own == null || facts.isTransient(file.id())
                         || BehaviourGlob.any(bookkeeping, file.path())) {
                     continue;
                 }
