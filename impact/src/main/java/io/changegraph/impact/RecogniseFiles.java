@@ -121,14 +121,16 @@ final class RecogniseFiles {
                     continue;
                 }
                 int mode = Integer.parseInt(detail, 8);
+                Map<String, List<String>> labels = new LinkedHashMap<>();   // kind -> labels: "setuid, setgid 6755"
                 for (ModeRule rule : rules) {
                     if ((mode & rule.bits()) == rule.bits() && (mode & rule.unlessBits()) == 0) {
-                        ProcessNode by = facts.graph().process(edge.source());
-                        out.add(rule.kind(), file.path(), rule.label() + " " + detail
-                                        + (by == null ? "" : " by " + RecogniserFacts.commandLine(by)),
-                                List.of(edge.source()), List.of(file.id(), edge.key()));
+                        labels.computeIfAbsent(rule.kind(), k -> new ArrayList<>()).add(rule.label());
                     }
                 }
+                ProcessNode by = facts.graph().process(edge.source());
+                labels.forEach((kind, names) -> out.add(kind, file.path(), String.join(", ", names) + " " + detail
+                                + (by == null ? "" : " by " + RecogniserFacts.commandLine(by)),
+                        List.of(edge.source()), List.of(file.id(), edge.key())));
             }
         }
     }

@@ -106,11 +106,13 @@ class RecogniseFilesTest {
                 .on(1, CHMOD, "/srv/share", "2775")
                 .on(1, CHMOD, "/srv/drop", "0777")
                 .on(1, CHMOD, "/srv/tmp", "1777")
-                .on(1, CHMOD, "/srv/plain", "0644");
-        assertThat(g.told()).containsExactly("file.setuid /srv/share", "file.setuid /usr/local/bin/tool",
-                "file.world_writable /srv/drop");
+                .on(1, CHMOD, "/srv/plain", "0644")
+                .on(1, CHMOD, "/usr/local/bin/both", "6755");
+        assertThat(g.told()).containsExactly("file.setuid /srv/share", "file.setuid /usr/local/bin/both",
+                "file.setuid /usr/local/bin/tool", "file.world_writable /srv/drop");
+        assertThat(g.behaviours().get(1).detail()).isEqualTo("setuid, setgid 6755 by bash change.sh");
         assertThat(g.behaviours().getFirst().detail()).isEqualTo("setgid 2775 by bash change.sh");
-        assertThat(g.behaviours().get(1).detail()).isEqualTo("setuid 4755 by chmod u+s /usr/local/bin/tool");
+        assertThat(g.behaviours().get(2).detail()).isEqualTo("setuid 4755 by chmod u+s /usr/local/bin/tool");
     }
 
     @Test
