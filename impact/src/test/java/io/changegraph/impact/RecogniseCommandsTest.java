@@ -33,6 +33,21 @@ class RecogniseCommandsTest {
     }
 
     @Test
+    void useraddThatRewroteTheGroupFile_withoutAGroupGiven_alsoAddsTheUsersOwnGroup() {
+        RecogniserGraph own = one("/usr/sbin/useradd", "useradd", "-m", "alice")
+                .onMoved(2, RENAME, List.of("/etc/group+", "/etc/group"), "/etc/group");
+        assertThat(own.told()).containsExactly("group.add alice", "user.add alice");
+
+        RecogniserGraph given = one("/usr/sbin/useradd", "useradd", "-g", "users", "-G", "wheel", "bob")
+                .onMoved(2, RENAME, List.of("/etc/group+", "/etc/group"), "/etc/group");
+        assertThat(given.told()).containsExactly("user.add bob");
+
+        RecogniserGraph untouched = one("/usr/sbin/useradd", "useradd", "carol")
+                .on(2, CREATE, "/etc/group.2").on(2, io.changegraph.repository.Verb.UNLINK, "/etc/group.2");
+        assertThat(untouched.told()).containsExactly("user.add carol");
+    }
+
+    @Test
     void forkChildCarryingTheParentsArgv_isNotASecondCommand() {
         RecogniserGraph g = one("/usr/sbin/groupadd", "groupadd", "--system", "myapp").forkChild(3, 2, 127);
         assertThat(g.only("group.add").processes()).hasSize(1);
