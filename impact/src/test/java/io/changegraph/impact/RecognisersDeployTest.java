@@ -16,20 +16,26 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The recording of examples/deploy.sh (canary), trimmed to its changes, its secrets and dpkg's status files
+ * The recordings of examples/deploy.sh (canary) and examples/undeploy.sh, trimmed to its changes, its secrets and dpkg's status files
  * (the man pages mandb read and the runtime noise are left out to keep the fixture small). It must read as
  * the deploy did: nothing missing, nothing spurious.
  */
 class RecognisersDeployTest {
     private static GraphDocument deploy;
     private static OpsFindings findings;
+    private static OpsFindings undeploy;
 
     @BeforeAll
     static void recognise() throws IOException {
-        try (InputStream in = RecognisersDeployTest.class.getResourceAsStream("deploy-canary-trimmed.json")) {
-            deploy = GraphJson.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
+        deploy = read("deploy-canary-trimmed.json");
         findings = Recognisers.shipped().recognise(new SessionGraph(deploy), null);
+        undeploy = Recognisers.shipped().recognise(new SessionGraph(read("undeploy-trimmed.json")), null);
+    }
+
+    private static GraphDocument read(String resource) throws IOException {
+        try (InputStream in = RecognisersDeployTest.class.getResourceAsStream(resource)) {
+            return GraphJson.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
     }
 
     private static SummaryBehaviour only(String kind) {
@@ -80,5 +86,15 @@ class RecognisersDeployTest {
             assertThat(behaviour.processes()).isNotEmpty().allMatch(ids::contains);
             assertThat(behaviour.evidence()).isNotEmpty().allMatch(e -> ids.contains(e) || keys.contains(e));
         }
+    }
+
+    @Test
+    void undeploy_readsAsPackageRemovedUserRemovedCronFileDeleted() {
+        assertThat(undeploy.behaviours()).extracting(b -> b.kind() + " " + b.subject()).containsExactly(
+                "cron.change /etc/cron.d/myapp",
+                "package.remove myapp",
+                "user.remove myapp");
+        assertThat(undeploy.behaviours().get(1).detail()).isEqualTo("3 files, 1 directory removed; triggers: man-db");
+        assertThat(undeploy.behaviours().getFirst().detail()).isEqualTo("rm: unlink");
     }
 }
