@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * subtree. The whole subtree of a group that did something folds into its behaviours.
  */
 final class RecognisePackages {
+    static final int EVIDENCE_FILES = 50;
+
     private RecognisePackages() {
     }
 
@@ -212,6 +214,10 @@ final class RecognisePackages {
             }
             Set<String> evidence = new TreeSet<>(p.evidence);
             evidence.add(root.id());
+            // the package's files to click through to, up to EVIDENCE_FILES (the detail counts them all)
+            (kind.equals("package.remove") ? java.util.stream.Stream.concat(removedFiles.stream(), removedDirectories.stream())
+                    : java.util.stream.Stream.concat(files.stream(), directories.stream()))
+                    .limit(EVIDENCE_FILES).forEach(evidence::add);
             out.add(kind, entry.getKey(), detail.toString(), processes, evidence);
         }
         return told > 0;

@@ -48,7 +48,9 @@ class RecognisePackagesTest {
         assertThat(install.subject()).isEqualTo("myapp");
         assertThat(install.detail()).isEqualTo("1.0-1: 2 files, 1 directory; triggers: man-db");
         assertThat(install.processes()).containsExactly(Ids.process(2, 2000));
-        assertThat(install.evidence()).contains(Ids.file("/var/lib/dpkg/info/myapp.list-new", 0));
+        assertThat(install.evidence()).contains(Ids.file("/var/lib/dpkg/info/myapp.list-new", 0),
+                Ids.file("/usr/bin/myapp.dpkg-new", 0), Ids.file("/usr/share/doc/myapp.dpkg-new", 0))
+                .doesNotContain(Ids.file("/var/log/dpkg.log", 0), Ids.file("/var/cache/man/index.db", 0));
     }
 
     @Test

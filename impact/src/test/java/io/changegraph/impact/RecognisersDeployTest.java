@@ -95,6 +95,6 @@ class RecognisersDeployTest {
                 "package.remove myapp",
                 "user.remove myapp");
         assertThat(undeploy.behaviours().get(1).detail()).isEqualTo("3 files, 1 directory removed; triggers: man-db");
-        assertThat(undeploy.behaviours().getFirst().detail()).isEqualTo("rm: unlink");
+        assertThat(undeploy.behaviours().getFirst().detail()).isEqualTo("deleted by rm");
     }
 }
