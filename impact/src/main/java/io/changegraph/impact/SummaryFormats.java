@@ -34,6 +34,7 @@ public final class SummaryFormats {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
     private static final int COMMAND_WIDTH = 48;
+    private static final int LINE_WIDTH = 110;
 
     private SummaryFormats() {
     }
@@ -46,11 +47,9 @@ public final class SummaryFormats {
             out.append("behaviours (").append(summary.behaviours().size()).append(")\n");
             int kindWidth = summary.behaviours().stream().mapToInt(b -> b.kind().length()).max().orElse(0);
             for (SummaryBehaviour b : summary.behaviours()) {
-                out.append("  ").append(pad(b.kind(), kindWidth)).append("  ").append(b.subject());
-                if (!b.detail().isEmpty()) {
-                    out.append(": ").append(b.detail());
-                }
-                out.append('\n');
+                String line = b.subject() + (b.detail().isEmpty() ? "" : ": " + b.detail());
+                out.append("  ").append(pad(b.kind(), kindWidth)).append("  ").append(shorten(line, LINE_WIDTH - kindWidth - 4))
+                        .append('\n');
             }
         }
         List<FileLine> lines = fileLines(summary.files());
