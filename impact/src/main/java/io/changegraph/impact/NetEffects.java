@@ -167,7 +167,6 @@ final class NetEffects {
         private final SessionGraph graph;
         private final Map<String, List<Stay>> stays = new HashMap<>();
         private final Map<String, FileEffect> byPath = new LinkedHashMap<>();
-        private final Map<String, Life> aliveAt = new HashMap<>();
         private final Map<String, NoiseClass> foldedNodes = new HashMap<>();
         private final Map<String, Integer> nodesAtPath = new HashMap<>();
 
@@ -190,9 +189,6 @@ final class NetEffects {
                         List<String> paths = file.paths();
                         for (int i = 0; i < paths.size(); i++) {
                             stays.computeIfAbsent(paths.get(i), k -> new ArrayList<>()).add(new Stay(life, i));
-                        }
-                        if (life.alive()) {
-                            aliveAt.put(file.path(), life);
                         }
                         if (!life.existed && !life.alive()) {
                             foldedNodes.put(file.id(), NoiseClass.TRANSIENT);

@@ -138,12 +138,47 @@ final class Noise {
         return startsWithAny(path, DEVICES);
     }
 
+    private static final java.util.Map<List<String>, Prefixes> INDEXES = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static boolean startsWithAny(String path, List<String> prefixes) {
-        for (String prefix : prefixes) {
-            if (path.startsWith(prefix)) {
-                return true;
+        return INDEXES.computeIfAbsent(prefixes, Prefixes::new).matchesStartOf(path);
+    }
+
+    /** Prefixes grouped by their first path segment ({@code /etc/}, {@code /usr/}): a path is compared with a few, not all. */
+    private static final class Prefixes {
+        private final java.util.Map<String, List<String>> bySegment = new java.util.HashMap<>();
+        private final List<String> others = new java.util.ArrayList<>();
+
+        Prefixes(List<String> prefixes) {
+            for (String prefix : prefixes) {
+                String segment = segment(prefix);
+                if (segment == null) {
+                    others.add(prefix);
+                } else {
+                    bySegment.computeIfAbsent(segment, k -> new java.util.ArrayList<>()).add(prefix);
+                }
             }
         }
-        return false;
+
+        boolean matchesStartOf(String path) {
+            String segment = segment(path);
+            List<String> candidates = segment == null ? null : bySegment.get(segment);
+            return (candidates != null && any(path, candidates)) || any(path, others);
+        }
+
+        /** {@code /etc/} of {@code /etc/passwd}; null when the string has no second slash. */
+        private static String segment(String path) {
+            int slash = path.indexOf('/', 1);
+            return path.startsWith("/") && slash > 0 ? path.substring(0, slash + 1) : null;
+        }
+
+        private static boolean any(String path, List<String> prefixes) {
+            for (String prefix : prefixes) {
+                if (path.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 }
