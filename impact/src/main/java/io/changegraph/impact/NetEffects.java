@@ -197,11 +197,9 @@ final class NetEffects {
                 }
             }
             List<String> transientPaths = new ArrayList<>();
-            List<String> paths = new ArrayList<>(stays.keySet());
-            paths.sort(Comparator.naturalOrder());
-            for (String path : paths) {
-                if (isEffectPath(path) && !classify(path, stays.get(path))) {
-                    transientPaths.add(path);
+            for (Map.Entry<String, List<Stay>> here : stays.entrySet()) {   // any order: effects are sorted below
+                if (isEffectPath(here.getKey()) && !classify(here.getKey(), here.getValue())) {
+                    transientPaths.add(here.getKey());
                 }
             }
             Map<String, Long> attached = attachTransients(transientPaths);
