@@ -66,7 +66,6 @@ final class Recorder {
     private final RecordOptions options;
     private final PrintStream err;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
-    private final LiveSummaries summaries = new LiveSummaries();
     private volatile boolean rootExited;
 
     Recorder(RecordOptions options, PrintStream err) {

@@ -89,6 +89,8 @@ final class SessionPipeline {
         this.monitor = monitor;
         this.journal = journal;
         this.consumer = Consumer.create(this::onEvent, epochOffsetNs);
+        // every document handed out carries its summary (docs/impact.md), recomputed only when events arrived
+        this.snapshotHooks.add(new LiveSummaries()::attach);
     }
 
     /** Who, where and what the session is, for alert mails and webhook posts (by default only its id). */

@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * their node ended at, else to an effect of the same process in the same directory ({@code passwd.<pid>},
  * {@code passwd.lock} under {@code /etc/passwd}), else only counted.
  */
-public final class NetEffects {
+final class NetEffects {
     private static final Comparator<Edge> BY_TIME = Comparator.comparing(NetEffects::firstOf)
             .thenComparing(NetEffects::lastOf).thenComparing(Edge::key);
     private static final int MAX_EVIDENCE = 24;
@@ -167,7 +167,6 @@ public final class NetEffects {
         private final SessionGraph graph;
         private final Map<String, List<Stay>> stays = new HashMap<>();
         private final Map<String, FileEffect> byPath = new LinkedHashMap<>();
-        private final Map<String, Life> aliveAt = new HashMap<>();
         private final Map<String, NoiseClass> foldedNodes = new HashMap<>();
         private final Map<String, Integer> nodesAtPath = new HashMap<>();
 
@@ -191,9 +190,6 @@ public final class NetEffects {
                         for (int i = 0; i < paths.size(); i++) {
                             stays.computeIfAbsent(paths.get(i), k -> new ArrayList<>()).add(new Stay(life, i));
                         }
-                        if (life.alive()) {
-                            aliveAt.put(file.path(), life);
-                        }
                         if (!life.existed && !life.alive()) {
                             foldedNodes.put(file.id(), NoiseClass.TRANSIENT);
                         }
@@ -201,11 +197,9 @@ public final class NetEffects {
                 }
             }
             List<String> transientPaths = new ArrayList<>();
-            List<String> paths = new ArrayList<>(stays.keySet());
-            paths.sort(Comparator.naturalOrder());
-            for (String path : paths) {
-                if (isEffectPath(path) && !classify(path, stays.get(path))) {
-                    transientPaths.add(path);
+            for (Map.Entry<String, List<Stay>> here : stays.entrySet()) {   // any order: effects are sorted below
+                if (isEffectPath(here.getKey()) && !classify(here.getKey(), here.getValue())) {
+                    transientPaths.add(here.getKey());
                 }
             }
             Map<String, Long> attached = attachTransients(transientPaths);
@@ -222,17 +216,34 @@ public final class NetEffects {
 
         /** The node's life from its successful edges, or null when nothing about it succeeded. */
         private Life life(FileNode file) {
+            boolean alone = file.paths().size() == 1 && !file.replaced() && nodesAtPath.getOrDefault(file.path(), 1) == 1;
+            if (alone && !isEffectPath(file.path())) {
+                return null;   // a device or /proc file: never an effect, its edges are classed by Noise
+            }
+            List<Edge> to = graph.edgesTo(file.id());
+            boolean onlyLooked = true;
+            boolean anySucceeded = false;
+            for (Edge edge : to) {
+                if (succeeded(edge)) {
+                    anySucceeded = true;
+                    Verb verb = edge.verb();
+                    if (verb != Verb.READ && verb != Verb.EXEC && (verb != Verb.OPEN || isWrite(edge))) {
+                        onlyLooked = false;
+                        break;
+                    }
+                }
+            }
+            if (!anySucceeded || (onlyLooked && alone)) {
+                return null;   // failed attempts are not effects; a file only looked at, alone at its path, is unchanged
+            }
             List<Edge> ok = new ArrayList<>();
-            for (Edge edge : graph.edgesTo(file.id())) {
-                if (succeeded(edge) && graph.process(edge.source()) != null) {
+            for (Edge edge : to) {
+                if (succeeded(edge)) {
                     ok.add(edge);
                 }
             }
-            if (ok.isEmpty()) {
-                return null;
-            }
             ok.sort(BY_TIME);
-            if (ok.stream().allMatch(e -> FD_ONLY.contains(e.verb()))) {
+            if (ok.stream().allMatch(e -> FD_ONLY.contains(e.verb())) && ok.stream().anyMatch(e -> e.verb() == Verb.WRITE)) {
                 // written through a descriptor opened elsewhere: a file deleted while open (another node was at
                 // the path), or the session's inherited stdout/stderr
                 foldedNodes.put(file.id(), nodesAtPath.getOrDefault(file.path(), 1) > 1 || file.paths().size() > 1
@@ -430,6 +441,10 @@ public final class NetEffects {
          * {@link #put}) to an effect of the process that made them, in the same directory.
          */
         private Map<String, Long> attachTransients(List<String> transientPaths) {
+            Map<String, List<FileEffect>> byProcessAndDir = new HashMap<>();
+            for (FileEffect effect : byPath.values()) {
+                byProcessAndDir.computeIfAbsent(effect.by() + "\n" + parent(effect.path()), k -> new ArrayList<>()).add(effect);
+            }
             Map<String, Long> attached = new HashMap<>();
             for (String path : transientPaths) {
                 List<Stay> here = stays.get(path);
@@ -440,12 +455,12 @@ public final class NetEffects {
                 }
                 Stay first = here.stream().min(Comparator.comparing(Stay::arrivedAt)).orElseThrow();
                 Step made = first.life.arrival(first.index);
-                String process = made == null ? null : made.process();
-                String dir = parent(path);
+                if (made == null) {
+                    continue;
+                }
                 FileEffect best = null;
-                for (FileEffect effect : byPath.values()) {
-                    if (effect.by().equals(process) && parent(effect.path()).equals(dir)
-                            && (best == null || better(path, effect.path(), best.path()))) {
+                for (FileEffect effect : byProcessAndDir.getOrDefault(made.process() + "\n" + parent(path), List.of())) {
+                    if (best == null || better(path, effect.path(), best.path())) {
                         best = effect;
                     }
                 }
