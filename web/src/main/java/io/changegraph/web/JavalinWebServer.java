@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ final class JavalinWebServer implements WebServer {
     private static final Logger LOG = LoggerFactory.getLogger(JavalinWebServer.class);
     static final Duration POLL = Duration.ofMillis(300);
     private static final String JSON = "application/json";
+    static final int SEARCH_LIMIT = 500;
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
     private static final Map<String, String> SECURITY_HEADERS = Map.of(
             "Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
@@ -69,6 +71,8 @@ final class JavalinWebServer implements WebServer {
         app.get("/api/sessions", this::sessions);
         app.get("/api/sessions/{id}", ctx -> json(ctx, Json.write(SessionSummary.of(session(ctx), Instant.now()))));
         app.get("/api/sessions/{id}/graph", this::graph);
+        app.get("/api/sessions/{id}/view", ctx -> json(ctx, Json.write(impactView(ctx).json())));
+        app.get("/api/sessions/{id}/search", this::search);
         app.get("/api/sessions/{id}/alerts", ctx -> json(ctx, Json.write(alertsOf(session(ctx)))));
         app.get("/api/sessions/{id}/events", ctx -> live.subscribe(ctx, session(ctx)));
         app.get("/api/alerts", this::alerts);
@@ -166,6 +170,58 @@ final class JavalinWebServer implements WebServer {
         } else {
             ctx.contentType(JSON).result(session.json());
         }
+    }
+
+    /** The impact view of the session with the groups named in {@code expand} (comma-separated) opened. */
+    private ImpactView impactView(Context ctx) {
+        LoadedSession session = session(ctx);
+        Set<String> expand = new TreeSet<>();
+        String param = ctx.queryParam("expand");
+        if (param != null && !param.isBlank()) {
+            for (String id : param.split(",")) {
+                if (!id.startsWith("g:") || id.length() > 200) {
+                    throw new BadRequestResponse("expand takes group ids (g:...) separated by commas, not '"
+                            + printable(id) + "'");
+                }
+                expand.add(id);
+            }
+        }
+        ctx.header("X-Changegraph-Version", Long.toString(session.version()));
+        return ImpactView.of(session.document(), session.summary(), session.noise(), expand);
+    }
+
+    /**
+     * Nodes whose path, path history, exe, argv, address or module name contain {@code q} (case-insensitive),
+     * at most {@value #SEARCH_LIMIT}, each with {@code in}: where the impact view with {@code expand} draws it
+     * (itself, or the group it is folded into).
+     */
+    private void search(Context ctx) {
+        String query = ctx.queryParam("q");
+        if (query == null || query.isBlank()) {
+            throw new BadRequestResponse("missing query parameter 'q' (the text to find)");
+        }
+        ImpactView view = impactView(ctx);
+        List<Map<String, Object>> matches = new java.util.ArrayList<>();
+        int total = 0;
+        String needle = query.trim().toLowerCase(java.util.Locale.ROOT);
+        for (var node : session(ctx).document().nodes()) {
+            if (!SearchText.of(node).contains(needle)) {
+                continue;
+            }
+            total++;
+            if (matches.size() < SEARCH_LIMIT) {
+                Map<String, Object> match = new LinkedHashMap<>();
+                match.put("id", node.id());
+                match.put("kind", node.kind());
+                match.put("in", view.placement(node.id()));
+                matches.add(match);
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("query", query);
+        answer.put("total", total);
+        answer.put("matches", matches);
+        json(ctx, Json.write(answer));
     }
 
     private void alerts(Context ctx) {

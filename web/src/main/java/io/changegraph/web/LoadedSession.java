@@ -1,11 +1,15 @@
 package io.changegraph.web;
 
+import io.changegraph.impact.Impact;
 import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.Summary;
 import io.changegraph.repository.store.SessionRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
@@ -23,6 +27,8 @@ final class LoadedSession {
     private final byte[] json;
     private final SessionRecord record;
     private volatile byte[] gzipped;
+    private volatile Summary summary;
+    private volatile Map<String, String> noise;
 
     /** @param record the session store's record of this session when the file is in a store, else null */
     LoadedSession(String id, Path file, GraphDocument document, byte[] json, long version, FileStamp stamp,
@@ -88,5 +94,27 @@ final class LoadedSession {
             gzipped = bytes;
         }
         return bytes;
+    }
+
+    /** The graph's own summary section, or (older files, live recordings) the summary made from it, once per version. */
+    Summary summary() {
+        Summary made = summary;
+        if (made == null) {
+            made = document.summary() != null ? document.summary() : Impact.summarise(document);
+            summary = made;
+        }
+        return made;
+    }
+
+    /** Edge key → noise class key of every edge the summary folds, made once per version. */
+    Map<String, String> noise() {
+        Map<String, String> made = noise;
+        if (made == null) {
+            Map<String, String> keys = new HashMap<>();
+            Impact.noise(document).forEach((edge, noiseClass) -> keys.put(edge, noiseClass.key()));
+            made = Map.copyOf(keys);
+            noise = made;
+        }
+        return made;
     }
 }
