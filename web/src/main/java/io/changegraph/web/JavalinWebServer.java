@@ -2,7 +2,10 @@ package io.changegraph.web;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.changegraph.repository.DiffOptions;
 import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.RemoteMatch;
+import io.changegraph.repository.Verb;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.BadRequestResponse;
@@ -45,10 +48,12 @@ final class JavalinWebServer implements WebServer {
     private final LiveStream live;
     private final Javalin app;
     private final URI startPage;
+    private final DiffOptions diffOptions;
 
     private JavalinWebServer(WebConfig config, SessionIndex index) {
         this.index = index;
         this.live = new LiveStream(index);
+        this.diffOptions = config.diffOptions();
         TokenAuth auth = new TokenAuth(config.token(), config.users());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -243,7 +248,42 @@ final class JavalinWebServer implements WebServer {
     private void diff(Context ctx) {
         LoadedSession canary = sessionParam(ctx, "canary");
         LoadedSession production = sessionParam(ctx, "production");
-        json(ctx, DiffView.json(canary, production));
+        json(ctx, DiffView.json(canary, production, diffOptions(ctx), "differences".equals(ctx.queryParam("only"))));
+    }
+
+    /**
+     * The server's diff options ({@code serve --normalize/--ignore-path/...}) with what the URL adds, named as
+     * the CLI's options: {@code ignore_path} and {@code ignore_verb} (repeatable, added to the server's),
+     * {@code count_tolerance}, {@code remote_match} ({@code full}, {@code port}, {@code host}).
+     */
+    private DiffOptions diffOptions(Context ctx) {
+        DiffOptions options = diffOptions;
+        try {
+            List<String> paths = ctx.queryParams("ignore_path");
+            if (!paths.isEmpty()) {
+                options = options.withIgnorePaths(java.util.stream.Stream.concat(options.ignorePaths().stream(),
+                        paths.stream()).distinct().toList());
+            }
+            List<String> verbs = ctx.queryParams("ignore_verb");
+            if (!verbs.isEmpty()) {
+                Set<Verb> all = java.util.EnumSet.noneOf(Verb.class);
+                all.addAll(options.ignoreVerbs());
+                verbs.forEach(verb -> all.add(Verb.fromWire(verb)));
+                options = options.withIgnoreVerbs(all);
+            }
+            String tolerance = ctx.queryParam("count_tolerance");
+            if (tolerance != null) {
+                options = options.withCountTolerance(Double.parseDouble(tolerance));
+            }
+            String match = ctx.queryParam("remote_match");
+            if (match != null) {
+                options = options.withRemoteMatch(RemoteMatch.valueOf(match.toUpperCase(java.util.Locale.ROOT)));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestResponse("bad diff option: " + printable(String.valueOf(e.getMessage()))
+                    + " (ignore_path=GLOB, ignore_verb=VERB, count_tolerance=RATIO, remote_match=full|port|host)");
+        }
+        return options;
     }
 
     private LoadedSession session(Context ctx) {
