@@ -9,9 +9,9 @@
 
 window.cgLayout = (function () {
   const OBJECTS_PER_COLUMN = 12;
-  const COLUMN_WIDTH = 190;
+  const COLUMN_WIDTH = 260;
   const ROW_HEIGHT = 46;
-  const PROCESS_WIDTH = 200;
+  const PROCESS_WIDTH = 250;
   const OBJECT_GAP = 110;
   const LEVEL_GAP = 90;
   const SIBLING_GAP = 40;
