@@ -61,7 +61,7 @@
       {selector: 'node[kind="module"]', style: {'shape': 'hexagon', 'background-color': COLOURS.module}},
       {selector: 'node[kind="group"]', style: {'shape': 'barrel', 'background-color': COLOURS.group,
         'color': '#222', 'border-style': 'dashed', 'border-color': COLOURS.file, 'border-width': 2}},
-      {selector: 'node[group]', style: {'text-wrap': 'wrap', 'height': 40, 'font-size': 10, 'text-max-width': 220}},
+      {selector: 'node[fold]', style: {'text-wrap': 'wrap', 'height': 40, 'font-size': 10, 'text-max-width': 220}},
       {selector: 'node[?alert]', style: {'background-color': COLOURS.alert, 'border-width': 3,
         'border-color': '#7f0000'}},
       {selector: 'edge', style: {
@@ -211,7 +211,7 @@
       if (grouping.groupOf[node.id]) { return; }
       const alerts = state.alertsByNode[node.id];
       out.push({group: 'nodes', data: {id: node.id, kind: node.kind, label: nodeLabel(node), full: fullLabel(node),
-        raw: node, alert: !!alerts, status: node.status}});
+        raw: node, alert: !!alerts, status: node.status, fold: node.kind === 'group' ? node.group : undefined}});
     });
     Object.keys(grouping.groups).forEach(function (id) {
       const group = grouping.groups[id];
@@ -367,7 +367,8 @@
     state.doc.nodes.forEach(function (n) { kinds[n.kind] = (kinds[n.kind] || 0) + 1; });
     const view = state.doc.view;
     document.getElementById('stats').textContent = (view
-      ? 'impact view: ' + state.doc.nodes.length + ' of ' + view.total_nodes + ' nodes drawn (' + view.groups + ' groups), '
+      ? 'impact view: ' + NUMBER.format(view.shown_nodes) + ' of ' + NUMBER.format(view.total_nodes) + ' nodes drawn, '
+        + view.groups + ' groups, '
       : state.doc.nodes.length + ' nodes (' + Object.keys(kinds).sort()
         .map(function (k) { return kinds[k] + ' ' + k; }).join(', ') + '), ' + state.doc.edges.length + ' edges, ')
       + st.events + ' events, ' + (st.lost_kernel + st.dropped_user) + ' dropped';

@@ -142,7 +142,9 @@ final class TestGraphs {
     static final ProcessNode SLEEP = process(121, 100, "/usr/bin/sleep", "sleep", "0.1");
     static final ProcessNode SED = process(130, 100, "/usr/bin/sed", "sed", "-i", "s/^env=.*/env=canary/",
             "/etc/myapp/myapp.conf");
-    static final ProcessNode DAEMON = process(140, 100, "/usr/bin/python3", "python3", "-m", "http.server", "18080");
+    /** Left running: it had not exited when the recording ended. */
+    static final ProcessNode DAEMON = new ProcessNode(140, 140_000, 100, "/usr/bin/python3",
+            List.of("python3", "-m", "http.server", "18080"), "/root", 0, 0, null, null, true, T0.plusMillis(140), null);
     static final ProcessNode CURL = process(150, 100, "/usr/bin/curl", "curl", "-fsS", "http://127.0.0.1:18080/health");
     static final FileNode MYAPP_BIN = file("/usr/bin/myapp");
     static final FileNode CONF = file("/etc/myapp/myapp.conf");
