@@ -15,7 +15,11 @@ public enum NoiseClass {
     /** Everything a package manager's subtree and its triggers did, told by its package behaviour instead. */
     PACKAGE_SUBTREE,
     /** Files made and gone by the end (temp, lock, passwd.&lt;pid&gt;, *.dpkg-new, swap), folded into the effect they served. */
-    TRANSIENT;
+    TRANSIENT,
+    /** Lock files opened with O_CREAT and never written ({@code /etc/.pwd.lock}, {@code /var/lib/dpkg/lock}): a lock taken. */
+    LOCK_FILE,
+    /** Files written only through descriptors opened before the session (its stdout/stderr redirected by the caller). */
+    SESSION_OUTPUT;
 
     /** The key in the summary's {@code folded} map, e.g. {@code runtime_loading}. */
     public String key() {
