@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The viewer's default graph, computed on the server: the impact graph of a session (the processes that did
@@ -67,7 +68,7 @@ final class ImpactView {
 
     private final GraphDocument document;
     private final Summary summary;
-    private final Map<String, String> noise;
+    private final Function<Edge, String> noise;
     private final Set<String> expanded;
     private final Map<String, Node> nodes = new HashMap<>();
     private final Map<String, List<Edge>> out = new HashMap<>();
@@ -77,7 +78,7 @@ final class ImpactView {
     private Map<String, String> folded = Map.of();
     private ObjectNode json;
 
-    private ImpactView(GraphDocument document, Summary summary, Map<String, String> noise, Set<String> expanded) {
+    private ImpactView(GraphDocument document, Summary summary, Function<Edge, String> noise, Set<String> expanded) {
         this.document = document;
         this.summary = summary;
         this.noise = noise;
@@ -99,10 +100,10 @@ final class ImpactView {
     /**
      * The view of {@code document} with {@code summary}.
      *
-     * @param noise    edge key → noise class key ({@code runtime_loading}, ...) of the edges the summary folded
+     * @param noise    the noise class key ({@code runtime_loading}, ...) of an edge the summary folds, else null
      * @param expanded ids of the group nodes to show opened
      */
-    static ImpactView of(GraphDocument document, Summary summary, Map<String, String> noise, Set<String> expanded) {
+    static ImpactView of(GraphDocument document, Summary summary, Function<Edge, String> noise, Set<String> expanded) {
         ImpactView view = new ImpactView(document, summary, noise, expanded);
         view.json = view.build();
         return view;
@@ -360,7 +361,7 @@ final class ImpactView {
 
     /** The group class of a file edge from a shown process that the summary does not name. */
     private String fileClass(Edge edge) {
-        String folded = noise.get(edge.key());
+        String folded = noise.apply(edge);
         if (folded != null) {
             return folded;
         }

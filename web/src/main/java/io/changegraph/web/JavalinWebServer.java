@@ -192,7 +192,7 @@ final class JavalinWebServer implements WebServer {
             }
         }
         ctx.header("X-Changegraph-Version", Long.toString(session.version()));
-        return ImpactView.of(session.document(), session.summary(), session.noise(), expand);
+        return ImpactView.of(session.document(), session.summary(), session::noiseClass, expand);
     }
 
     /**

@@ -1,6 +1,10 @@
 package io.changegraph.web;
 
 import io.changegraph.impact.Impact;
+import io.changegraph.impact.NoiseClass;
+import io.changegraph.repository.Edge;
+import io.changegraph.repository.Node;
+import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.Summary;
 import io.changegraph.repository.store.SessionRecord;
@@ -28,7 +32,7 @@ final class LoadedSession {
     private final SessionRecord record;
     private volatile byte[] gzipped;
     private volatile Summary summary;
-    private volatile Map<String, String> noise;
+    private volatile Map<String, Node> nodesById;
 
     /** @param record the session store's record of this session when the file is in a store, else null */
     LoadedSession(String id, Path file, GraphDocument document, byte[] json, long version, FileStamp stamp,
@@ -106,15 +110,28 @@ final class LoadedSession {
         return made;
     }
 
-    /** Edge key → noise class key of every edge the summary folds, made once per version. */
-    Map<String, String> noise() {
-        Map<String, String> made = noise;
+    /**
+     * The noise class key of an edge ({@code runtime_loading}, {@code failed_lookup}, ...) by the impact layer's
+     * stateless rules (its verb, outcome and target), or null.
+     */
+    String noiseClass(Edge edge) {
+        Node target = nodes().get(edge.target());
+        Node source = nodes().get(edge.source());
+        if (target == null || !(source instanceof ProcessNode process)) {
+            return null;
+        }
+        return Impact.noiseClass(process, edge, target).map(NoiseClass::key).orElse(null);
+    }
+
+    private Map<String, Node> nodes() {
+        Map<String, Node> made = nodesById;
         if (made == null) {
-            Map<String, String> keys = new HashMap<>();
-            Impact.noise(document).forEach((edge, noiseClass) -> keys.put(edge, noiseClass.key()));
-            made = Map.copyOf(keys);
-            noise = made;
+            Map<String, Node> byId = new HashMap<>();
+            document.nodes().forEach(node -> byId.put(node.id(), node));
+            made = byId;
+            nodesById = made;
         }
         return made;
     }
+
 }

@@ -19,7 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.Summary;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +35,7 @@ class ImpactViewTest {
             DPKG.id() + "|read|" + DPKG_STATUS.id(), "package_bookkeeping");
 
     private static JsonNode view(Set<String> expand) {
-        return ImpactView.of(DEPLOYED, DEPLOYED.summary(), NOISE, expand).json();
+        return ImpactView.of(DEPLOYED, DEPLOYED.summary(), edge -> NOISE.get(edge.key()), expand).json();
     }
 
     private static Map<String, JsonNode> nodes(JsonNode view) {
@@ -108,7 +107,7 @@ class ImpactViewTest {
 
     @Test
     void where_pointsSummaryEvidenceAtTheDrawnElement_orItsGroup() {
-        ImpactView impact = ImpactView.of(DEPLOYED, DEPLOYED.summary(), NOISE, Set.of());
+        ImpactView impact = ImpactView.of(DEPLOYED, DEPLOYED.summary(), edge -> NOISE.get(edge.key()), Set.of());
         JsonNode where = impact.json().get("where");
 
         String install = DPKG.id() + "|create|" + MYAPP_BIN.id();
@@ -121,7 +120,7 @@ class ImpactViewTest {
 
     @Test
     void emptySummary_showsTheRootAndFoldsEveryCommand() {
-        JsonNode view = ImpactView.of(DEPLOYED, Summary.EMPTY, Map.of(), Set.of()).json();
+        JsonNode view = ImpactView.of(DEPLOYED, Summary.EMPTY, edge -> null, Set.of()).json();
 
         Map<String, JsonNode> nodes = nodes(view);
         assertThat(nodes).containsKey(DEPLOY.id()).doesNotContainKeys(DPKG.id(), SED.id());
@@ -132,7 +131,7 @@ class ImpactViewTest {
     void alertedElements_areShownEvenWhenTheSummaryDoesNotNameThem() {
         GraphDocument alerted = TestGraphs.deploy("s-alert", 3)
                 .alertOnEdge(MKTEMP, io.changegraph.repository.Verb.OPEN, LIBC, "odd-open", "mktemp opened libc").build();
-        JsonNode view = ImpactView.of(alerted, alerted.summary(), new HashMap<>(NOISE), Set.of()).json();
+        JsonNode view = ImpactView.of(alerted, alerted.summary(), edge -> NOISE.get(edge.key()), Set.of()).json();
 
         assertThat(nodes(view)).containsKeys(MKTEMP.id(), LIBC.id());
         assertThat(view.get("where").get(MKTEMP.id() + "|open|" + LIBC.id()).asText())
