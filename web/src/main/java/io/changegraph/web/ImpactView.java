@@ -35,9 +35,9 @@ import java.util.function.Function;
  * modules they used), with everything else folded into labelled <em>group nodes</em> that the page expands on
  * click by asking again with the group's id in {@code expand}:
  * <ul>
- *   <li>{@code g:files:PROCESS:CLASS} — the files one shown process touched that are not in the summary, one
- *       group per noise class ({@code runtime loading: 1,234 files}, {@code failed lookups: 56 files}; files
- *       that fall in no class: {@code read: 12 files} or {@code other files: 3});</li>
+ *   <li>{@code g:files:PROCESS} — the files one shown process touched that are not in the summary, labelled by
+ *       noise class, largest first ({@code runtime loading: 1,234 files · failed lookups: 56 files}; files that
+ *       fall in no class: {@code read: 12 files} or {@code other files: 3 files});</li>
  *   <li>{@code g:tree:PROCESS} — a package-manager or trigger subtree that did nothing in the summary
  *       ({@code dpkg triggers: man-db, 18,229 files});</li>
  *   <li>{@code g:others:PROCESS} — the other child commands of a shown process that did nothing in the summary
@@ -128,6 +128,7 @@ final class ImpactView {
         final Set<String> files = new TreeSet<>();
         final Set<String> names = new LinkedHashSet<>();
         final Map<Verb, long[]> counters = new TreeMap<>();
+        final Map<String, String> classOf = new HashMap<>();  // file groups: each file's noise class
         String label;
 
         Group(String id, String kind, String process) {
@@ -195,7 +196,7 @@ final class ImpactView {
                     shownEdges.add(edge);
                     continue;
                 }
-                String groupId = "g:files:" + process + ":" + fileClass(edge);
+                String groupId = "g:files:" + process;
                 if (expanded.contains(groupId)) {
                     shownObjects.add(target.id());
                     shownEdges.add(edge);
@@ -203,6 +204,7 @@ final class ImpactView {
                 }
                 Group group = groups.computeIfAbsent(groupId, g -> new Group(g, "files", process));
                 group.files.add(target.id());
+                group.classOf.putIfAbsent(target.id(), fileClass(edge));
                 String before = where.get(target.id());
                 if (before == null || !before.startsWith("g:files:")) {
                     where.put(target.id(), groupId);  // a shown process's group is nearer than a folded subtree
@@ -405,8 +407,13 @@ final class ImpactView {
 
     private void label(Group group) {
         if (group.kind.equals("files")) {
-            String cls = group.id.substring(group.id.lastIndexOf(':') + 1);
-            group.label = CLASS_LABELS.getOrDefault(cls, cls.replace('_', ' ')) + ": " + count(group.files.size(), "file");
+            Map<String, Long> byClass = new TreeMap<>();
+            group.files.forEach(file -> byClass.merge(group.classOf.get(file), 1L, Long::sum));
+            group.label = String.join(" · ", byClass.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .map(e -> CLASS_LABELS.getOrDefault(e.getKey(), e.getKey().replace('_', ' ')) + ": "
+                            + count(e.getValue(), "file"))
+                    .toList());
             return;
         }
         String processes = count(group.processes.size(), "process");
