@@ -38,15 +38,24 @@ final class CanonicalSide {
     final String[] label;
     final long[] signature;
     final String rootCwd;
+    /** The session's root process (see {@link RootArguments#rootProcess}), -1 when it was not recorded. */
+    final int rootProcess;
     private final Normalizer normalizer;
     private final DiffOptions options;
     private final String[] targetKeys;
+    /** Remotes some process connected to or bound: their port is chosen, not ephemeral. */
+    private final boolean[] dialled;
     private final List<PathMatcher> ignored = new ArrayList<>();
 
     CanonicalSide(GraphDocument document, DiffOptions options) {
+        this(document, options, Map.of());
+    }
+
+    /** @param parameters this side's root-argument values and their placeholders (see {@link RootArguments}) */
+    CanonicalSide(GraphDocument document, DiffOptions options, Map<String, String> parameters) {
         this.document = document;
         this.options = options;
-        this.normalizer = options.normalization().forSession(document.session());
+        this.normalizer = options.normalization().forGraph(document, parameters);
         for (String glob : options.ignorePaths()) {
             ignored.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
@@ -64,6 +73,7 @@ final class CanonicalSide {
         int[] source = new int[all.size()];
         int[] target = new int[all.size()];
         boolean[] compared = new boolean[all.size()];
+        dialled = new boolean[size];
         int[] parent = new int[size];
         Arrays.fill(parent, -1);
         int[] edgeCount = new int[size + 1];
@@ -78,6 +88,9 @@ final class CanonicalSide {
             if (edge.verb() == Verb.SPAWN && nodes[source[e]] instanceof ProcessNode && nodes[target[e]] instanceof ProcessNode
                     && (parent[target[e]] < 0 || nodes[source[e]].id().compareTo(nodes[parent[target[e]]].id()) < 0)) {
                 parent[target[e]] = source[e];
+            }
+            if (edge.verb() == Verb.CONNECT || edge.verb() == Verb.BIND) {
+                dialled[target[e]] = true;
             }
             compared[e] = isCompared(edge, nodes[target[e]]);
             if (compared[e]) {
@@ -119,6 +132,8 @@ final class CanonicalSide {
             }
         }
         rootCwd = rootProcess == null || rootProcess.cwd().isEmpty() ? null : normalizer.apply(rootProcess.cwd());
+        ProcessNode sessionRoot = RootArguments.rootProcess(document);
+        this.rootProcess = sessionRoot == null ? -1 : index.get(sessionRoot.id());
         roots = computeSignatures(rootList);
     }
 
@@ -169,7 +184,7 @@ final class CanonicalSide {
             key = switch (nodes[node]) {
                 case FileNode file -> file.paths().size() == 1 ? normalizer.applyOnce(file.path())
                         : file.paths().stream().map(normalizer::applyOnce).distinct().collect(Collectors.joining(" -> "));
-                case RemoteNode remote -> remoteKey(remote);
+                case RemoteNode remote -> remoteKey(remote, node);
                 case ModuleNode module -> "module " + module.name();
                 case ProcessNode process -> "process " + display(node);
             };
@@ -178,16 +193,22 @@ final class CanonicalSide {
         return key;
     }
 
-    private String remoteKey(RemoteNode remote) {
+    /**
+     * {@code family address:port} as {@link RemoteMatch} asks; an ephemeral port of a peer no process dialled
+     * (see {@link Normalization#ephemeralPorts()}) reads {@code <ephemeral>}, root-argument values their placeholder.
+     */
+    private String remoteKey(RemoteNode remote, int node) {
         if (remote.family().equals("unix")) {
             return "unix " + normalizer.apply(remote.address());
         }
         String host = remote.family().equals("ipv6") ? "[" + remote.address() + "]" : remote.address();
-        return switch (options.remoteMatch()) {
-            case FULL -> remote.family() + " " + host + ":" + remote.port();
-            case PORT -> remote.family() + " *:" + remote.port();
+        String port = options.normalization().ephemeralPorts() && remote.port() >= Normalization.EPHEMERAL_FIRST
+                && !dialled[node] ? "<ephemeral>" : Integer.toString(remote.port());
+        return normalizer.substitute(switch (options.remoteMatch()) {
+            case FULL -> remote.family() + " " + host + ":" + port;
+            case PORT -> remote.family() + " *:" + port;
             case HOST -> remote.family() + " " + host + ":*";
-        };
+        });
     }
 
     /** A process as a reader knows it: its normalised command line (or exe when it has no argv), shortened. */
