@@ -38,10 +38,11 @@ public record Normalization(List<NormalizationRule> rules, boolean sessionNames,
     private static final String TEMP_DIRS = "(?:/tmp|/var/tmp|/dev/shm)";
     private static final String TEMP_HINTS = "/tmp/|/var/tmp/|/dev/shm/";
     /**
-     * Six letters and digits as mkstemp picks them: a digit and a letter, or an upper-case letter after the first
-     * character and a lower-case one ({@code BS4Kuf}, {@code jLXmGe}; not {@code Debian}, {@code target}).
+     * Six letters and digits as mkstemp picks them: a digit and a letter (but not a word and a number,
+     * {@code conf12}), or an upper-case letter after the first character and a lower-case one ({@code BS4Kuf},
+     * {@code jLXmGe}, {@code pt5s6x}; not {@code Debian}, {@code target}, {@code conf12}).
      */
-    private static final String RANDOM6 = "(?=[A-Za-z0-9]{6}(?![A-Za-z0-9]))"
+    private static final String RANDOM6 = "(?=[A-Za-z0-9]{6}(?![A-Za-z0-9]))(?![A-Za-z]+[0-9]+(?![A-Za-z0-9]))"
             + "(?:(?=[A-Za-z]{0,5}[0-9])(?=[0-9]{0,5}[A-Za-z])|(?=[A-Za-z0-9]{1,5}[A-Z])(?=[A-Za-z0-9]{0,5}[a-z]))"
             + "[A-Za-z0-9]{6}";
 
@@ -53,7 +54,8 @@ public record Normalization(List<NormalizationRule> rules, boolean sessionNames,
      * sed's {@code sedXXXXXX} temp files; Python's {@code /tmp/tmpXXXXXXXX}; a run of 8 or more digits in a temp
      * file name (Java's {@code createTempFile}, many tools); dpkg's {@code .dpkg-new}, {@code .dpkg-old},
      * {@code .dpkg-tmp}; vim's swap files and emacs' lock targets; {@code @EPOCH} times in arguments
-     * ({@code tar --mtime @1796537651}); {@code /proc/PID} and {@code /run/user/UID}.
+     * ({@code tar --mtime @1796537651}); {@code /proc/PID}, {@code /run/user/UID} and the terminal
+     * {@code /dev/pts/N}.
      */
     public static final List<NormalizationRule> DEFAULT_RULES = List.of(
             new NormalizationRule("home", START + "/(?:home/[^/\\s=:,;'\"]+|root)" + EDGE, "~", "/home/|/root"),
@@ -70,7 +72,8 @@ public record Normalization(List<NormalizationRule> rules, boolean sessionNames,
             new NormalizationRule("emacs-lock", "^([^\\s@/]+)@([^\\s/:]+)\\.[0-9]+:[0-9]+$", "$1@$2.<pid>:<boot>", "@"),
             new NormalizationRule("epoch-time", "(?<![A-Za-z0-9])@[0-9]{9,10}(?![0-9])", "@<time>", "@"),
             new NormalizationRule("proc-pid", "/proc/[0-9]+(?:/task/[0-9]+)?" + EDGE, "/proc/<pid>", "/proc/"),
-            new NormalizationRule("run-user", "/run/user/[0-9]+" + EDGE, "/run/user/<uid>", "/run/user/"));
+            new NormalizationRule("run-user", "/run/user/[0-9]+" + EDGE, "/run/user/<uid>", "/run/user/"),
+            new NormalizationRule("pts", "/dev/pts/[0-9]+" + EDGE, "/dev/pts/<n>", "/dev/pts/"));
 
     public Normalization {
         rules = List.copyOf(rules);

@@ -63,7 +63,7 @@ final class RootArguments {
         Map<String, String> productionValues = new LinkedHashMap<>();
         if (c.size() == p.size()) {
             for (int i = head; i < c.size() - tail; i++) {
-                String[] values = values(c.get(i), p.get(i));
+                String[] values = c.get(i).equals(p.get(i)) ? null : values(c.get(i), p.get(i));
                 if (values != null && !canaryValues.containsKey(values[0]) && !productionValues.containsKey(values[1])) {
                     String placeholder = "<" + values[0] + "|" + values[1] + ">";
                     canaryValues.put(values[0], placeholder);
