@@ -7,8 +7,13 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.IntPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -23,6 +28,8 @@ import java.util.stream.Collectors;
  */
 final class CanonicalSide {
     private static final int DISPLAY_LIMIT = 80;
+    /** A number that may be a pid: 3 to 7 digits, not inside a longer word. */
+    private static final Pattern NUMBER = Pattern.compile("(?<![A-Za-z0-9])[0-9]{3,7}(?![A-Za-z0-9])");
 
     final GraphDocument document;
     final Node[] nodes;
@@ -46,6 +53,14 @@ final class CanonicalSide {
     /** Remotes some process connected to or bound: their port is chosen, not ephemeral. */
     private final boolean[] dialled;
     private final List<PathMatcher> ignored = new ArrayList<>();
+    /** Spawn parent per node, -1 for roots and non-processes. */
+    private final int[] parent;
+    /** Every pid of the recording, when pids are normalised (else empty). */
+    private final Set<Integer> pids = new HashSet<>();
+    private final Matcher number = NUMBER.matcher("");
+    /** Sources of the compared edges, grouped by target; built on first need. */
+    private int[] sourceStart;
+    private int[] sourceList;
 
     CanonicalSide(GraphDocument document, DiffOptions options) {
         this(document, options, Map.of());
@@ -55,7 +70,7 @@ final class CanonicalSide {
     CanonicalSide(GraphDocument document, DiffOptions options, Map<String, String> parameters) {
         this.document = document;
         this.options = options;
-        this.normalizer = options.normalization().forGraph(document, parameters);
+        this.normalizer = options.normalization().forSession(document.session(), parameters);
         for (String glob : options.ignorePaths()) {
             ignored.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
@@ -74,7 +89,7 @@ final class CanonicalSide {
         int[] target = new int[all.size()];
         boolean[] compared = new boolean[all.size()];
         dialled = new boolean[size];
-        int[] parent = new int[size];
+        parent = new int[size];
         Arrays.fill(parent, -1);
         int[] edgeCount = new int[size + 1];
         int[] childCount = new int[size + 1];
@@ -119,8 +134,13 @@ final class CanonicalSide {
         List<Integer> rootList = new ArrayList<>();
         ProcessNode rootProcess = null;
         for (int n = 0; n < size; n++) {
+            if (nodes[n] instanceof ProcessNode process && options.normalization().sessionPids()) {
+                pids.add(process.pid());
+            }
+        }
+        for (int n = 0; n < size; n++) {
             if (nodes[n] instanceof ProcessNode process) {
-                label[n] = normalizer.apply(process.exe()) + "\0" + String.join("\0", normalizer.apply(process.argv()));
+                label[n] = withPids(normalizer.apply(process.exe()) + "\0" + String.join("\0", normalizer.apply(process.argv())), n);
                 if (parent[n] >= 0) {
                     childList[childFill[parent[n]]++] = n;
                 } else {
@@ -182,9 +202,10 @@ final class CanonicalSide {
         String key = targetKeys[node];
         if (key == null) {
             key = switch (nodes[node]) {
-                case FileNode file -> file.paths().size() == 1 ? normalizer.applyOnce(file.path())
-                        : file.paths().stream().map(normalizer::applyOnce).distinct().collect(Collectors.joining(" -> "));
-                case RemoteNode remote -> remoteKey(remote, node);
+                case FileNode file -> withPidsOfTarget(file.paths().size() == 1 ? normalizer.applyOnce(file.path())
+                        : file.paths().stream().map(normalizer::applyOnce).distinct().collect(Collectors.joining(" -> ")), node);
+                case RemoteNode remote -> remote.family().equals("unix") ? withPidsOfTarget(remoteKey(remote, node), node)
+                        : remoteKey(remote, node);
                 case ModuleNode module -> "module " + module.name();
                 case ProcessNode process -> "process " + display(node);
             };
@@ -222,6 +243,88 @@ final class CanonicalSide {
 
     String normalize(String text) {
         return normalizer.apply(text);
+    }
+
+    /** An edge's detail as compared: normalised, and pids of the acting process or its ancestors as {@code <pid>}. */
+    String normalizeDetail(String detail, int process) {
+        return withPids(normalizer.apply(detail), process);
+    }
+
+    /** Numbers that are the pid of {@code process} or of one of its ancestors, as {@code <pid>}. */
+    String withPids(String text, int process) {
+        return pids.isEmpty() || !hasDigit(text) ? text : replacePids(text, pid -> inChain(process, pid));
+    }
+
+    /** Numbers that are the pid of a process with an edge to {@code target}, or of one of its ancestors, as {@code <pid>}. */
+    private String withPidsOfTarget(String text, int target) {
+        if (pids.isEmpty() || !hasDigit(text)) {
+            return text;
+        }
+        if (sourceStart == null) {
+            indexSources();
+        }
+        return replacePids(text, pid -> {
+            for (int s = sourceStart[target]; s < sourceStart[target + 1]; s++) {
+                if (inChain(sourceList[s], pid)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    private String replacePids(String text, IntPredicate related) {
+        number.reset(text);
+        StringBuilder out = null;
+        while (number.find()) {
+            int value = Integer.parseInt(number.group());
+            if (pids.contains(value) && related.test(value)) {
+                if (out == null) {
+                    out = new StringBuilder(text.length());
+                }
+                number.appendReplacement(out, "<pid>");
+            }
+        }
+        if (out == null) {
+            return text;
+        }
+        number.appendTail(out);
+        return out.toString();
+    }
+
+    /** Whether {@code pid} is the pid of {@code process} or of one of its spawn ancestors. */
+    private boolean inChain(int process, int pid) {
+        for (int current = process; current >= 0; current = parent[current]) {
+            if (nodes[current] instanceof ProcessNode node && node.pid() == pid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasDigit(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void indexSources() {
+        int size = nodes.length;
+        int[] count = new int[size + 1];
+        for (int e = 0; e < edges.length; e++) {
+            count[edgeTarget[e]]++;
+        }
+        sourceStart = offsets(count);
+        sourceList = new int[sourceStart[size]];
+        int[] fill = Arrays.copyOf(sourceStart, size);
+        for (int source = 0; source < size; source++) {
+            for (int e = edgeStart[source]; e < edgeStart[source + 1]; e++) {
+                sourceList[fill[edgeTarget[e]]++] = source;
+            }
+        }
     }
 
     /**

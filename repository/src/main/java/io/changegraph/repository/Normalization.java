@@ -16,14 +16,16 @@ import java.util.Set;
 
 /**
  * What a diff treats as equal: the rewrite rules applied to every compared string (each path a file had, exe,
- * each argv element on its own, cwd, unix socket paths, edge details), in order, then the session's pids, user
- * and host names. See {@link #defaults()} for the built-in rules and {@link #load(Path)} for the file format.
+ * each argv element on its own, cwd, unix socket paths, edge details), in order, then the session's user and host
+ * names, then pids. See {@link #defaults()} for the built-in rules and {@link #load(Path)} for the file format.
  *
  * @param sessionNames   replace each graph's own session user (unless it is {@code root}) by {@code <user>} and
  *                       host by {@code <host>}, as whole words, after the rules
- * @param sessionPids    replace a number that is the pid of a process of the same recording (3 to 7 digits, not
- *                       inside a longer word: {@code /etc/passwd.4481}, {@code /var/cache/man/4039},
- *                       {@code /tmp/job.$$}) by {@code <pid>}, after the rules
+ * @param sessionPids    replace a number (3 to 7 digits, not inside a longer word) that is the pid of the acting
+ *                       process or of one of its ancestors by {@code <pid>}; in a file's path, of a process that
+ *                       touched the file or of one of its ancestors ({@code /etc/passwd.4481} of useradd,
+ *                       {@code /var/cache/man/4039} of mandb, {@code /tmp/job.$$} of a script or its children);
+ *                       after every other rewrite
  * @param ephemeralPorts compare a remote whose port is in the ephemeral range ({@value #EPHEMERAL_FIRST} and up)
  *                       and that no process of the recording connected to or bound (the peer of an accepted
  *                       connection) as {@code address:<ephemeral>}
@@ -163,25 +165,14 @@ public record Normalization(List<NormalizationRule> rules, boolean sessionNames,
                 builtIns && root.path("session_pids").asBoolean(true), builtIns && root.path("ephemeral_ports").asBoolean(true));
     }
 
-    /** For strings of one session, without pids (tests and callers without a graph). */
+    /** For the strings of one session. */
     Normalizer forSession(Session session) {
-        Objects.requireNonNull(session, "session");
-        return new Normalizer(this, session, Set.of(), Map.of());
+        return forSession(session, Map.of());
     }
 
-    /**
-     * For the strings of one graph: its session's names, the pids of its processes, and root-argument values
-     * read as their placeholders (see {@link RootArguments}).
-     */
-    Normalizer forGraph(GraphDocument graph, Map<String, String> parameters) {
-        Set<String> pids = new HashSet<>();
-        if (sessionPids) {
-            for (Node node : graph.nodes()) {
-                if (node instanceof ProcessNode process && process.pid() >= 100) {
-                    pids.add(Integer.toString(process.pid()));
-                }
-            }
-        }
-        return new Normalizer(this, graph.session(), pids, parameters);
+    /** For the strings of one session, with root-argument values read as their placeholders (see {@link RootArguments}). */
+    Normalizer forSession(Session session, Map<String, String> parameters) {
+        Objects.requireNonNull(session, "session");
+        return new Normalizer(this, session, parameters);
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,25 +45,14 @@ final class Normalizer {
         }
     }
 
-    /** A number that may be a pid: 3 to 7 digits, not inside a longer word. */
-    private static final Pattern NUMBER = Pattern.compile("(?<![A-Za-z0-9])[0-9]{3,7}(?![A-Za-z0-9])");
-
     private final List<Compiled> rules = new ArrayList<>();
     private final Map<String, String> cache = new HashMap<>();
     /** Root-argument values as whole words, longest first (see {@link RootArguments}); null when there are none. */
     private final Matcher parameters;
     private final Map<String, String> placeholders;
-    private final Set<String> pids;
-    /** Pids are replaced after the rules, before the session names. */
-    private final int pidsAt;
-    private final Matcher number = NUMBER.matcher("");
 
-    /**
-     * @param pids       the recording's pids, as text, replaced by {@code <pid>} after the rules
-     * @param parameters root-argument values and their placeholders, replaced after every other rule
-     */
-    Normalizer(Normalization normalization, Session session, Set<String> pids, Map<String, String> parameters) {
-        this.pids = Set.copyOf(pids);
+    /** @param parameters root-argument values and their placeholders, replaced after every other rule */
+    Normalizer(Normalization normalization, Session session, Map<String, String> parameters) {
         this.placeholders = Map.copyOf(parameters);
         this.parameters = parameters.isEmpty() ? null : Pattern.compile("(?<![A-Za-z0-9])(?:"
                 + String.join("|", RootArguments.longestFirst(parameters).stream().map(Pattern::quote).toList())
@@ -72,7 +60,6 @@ final class Normalizer {
         for (NormalizationRule rule : normalization.rules()) {
             rules.add(new Compiled(Pattern.compile(rule.pattern()), rule.replacement(), rule.hint()));
         }
-        pidsAt = rules.size();
         if (normalization.sessionNames()) {
             if (!session.user().isEmpty() && !session.user().equals("root")) {
                 rules.add(word(session.user(), "<user>"));
@@ -106,50 +93,10 @@ final class Normalizer {
     /** Normalises a string seen once (a file node's path): not remembered, which keeps big diffs light. */
     String applyOnce(String text) {
         String result = text;
-        for (int i = 0; i < rules.size(); i++) {
-            if (i == pidsAt && !pids.isEmpty()) {
-                result = pids(result);
-            }
-            result = rules.get(i).apply(result);
-        }
-        if (pidsAt == rules.size() && !pids.isEmpty()) {
-            result = pids(result);
+        for (Compiled rule : rules) {
+            result = rule.apply(result);
         }
         return substitute(result);
-    }
-
-    /** Numbers that are pids of the recording, as {@code <pid>}. */
-    private String pids(String text) {
-        if (!hasDigit(text)) {
-            return text;
-        }
-        number.reset(text);
-        boolean found = false;
-        StringBuilder out = null;
-        while (number.find()) {
-            if (pids.contains(number.group())) {
-                if (out == null) {
-                    out = new StringBuilder(text.length());
-                }
-                number.appendReplacement(out, "<pid>");
-                found = true;
-            }
-        }
-        if (!found) {
-            return text;
-        }
-        number.appendTail(out);
-        return out.toString();
-    }
-
-    private static boolean hasDigit(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch >= '0' && ch <= '9') {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Only the root-argument values replaced by their placeholders (remote endpoints get no other rule). */

@@ -42,8 +42,8 @@ final class RootArguments {
         if (canaryRoot == null || productionRoot == null) {
             return NONE;
         }
-        Normalizer canaryNormalizer = normalization.forGraph(canaryGraph, Map.of());
-        Normalizer productionNormalizer = normalization.forGraph(productionGraph, Map.of());
+        Normalizer canaryNormalizer = normalization.forSession(canaryGraph.session());
+        Normalizer productionNormalizer = normalization.forSession(productionGraph.session());
         List<String> c = canaryNormalizer.apply(canaryRoot.argv());
         List<String> p = productionNormalizer.apply(productionRoot.argv());
         if (c.equals(p) || !canaryNormalizer.apply(canaryRoot.exe()).equals(productionNormalizer.apply(productionRoot.exe()))) {

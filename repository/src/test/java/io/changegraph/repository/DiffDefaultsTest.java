@@ -79,6 +79,20 @@ class DiffDefaultsTest {
     }
 
     @Test
+    void diff_pidOfAProcessThatIsNeitherTheActorNorItsAncestor_staysAndDiffers() {
+        Consumer<DeployRun.Script> extra = script -> {
+            ProcessNode sibling = script.spawn(31, "/usr/bin/true", "true");
+            apply(script, script.process(), Verb.WRITE, "/var/backups/app." + sibling.pid(), null);
+            script.spawn(35, "/usr/bin/kill", "kill", "-0", Integer.toString(sibling.pid()));
+        };
+
+        DiffReport report = same(extra);
+
+        assertThat(report.differences()).extracting(Difference::target).containsExactlyInAnyOrder(
+                "/var/backups/app.1031", "/var/backups/app.52342", "kill -0 1031", "kill -0 52342");
+    }
+
+    @Test
     void diff_randomTempSuffixesOutsideTmp_areTheSame() {
         String[][] names = {
                 {"/var/cache/apt/archives/partial/.apt-acquire-privs-test.jLXmGe", "/etc/ssl/certs/ca.BS4Kuf",

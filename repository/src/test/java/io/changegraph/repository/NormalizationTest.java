@@ -132,22 +132,6 @@ class NormalizationTest {
     }
 
     @Test
-    void pids_onlyNumbersThatArePidsOfTheRecording_asWholeWords() {
-        ProcessNode useradd = new ProcessNode(4481, 1, 1, "/usr/sbin/useradd", List.of("useradd"), "/", 0, 0, 0, null, true,
-                null, null);
-        GraphDocument graph = new GraphDocument(ALICE, new Stats(0, 0, 0), List.of(useradd), List.of(), List.of());
-        Normalizer normalizer = Normalization.defaults().forGraph(graph, java.util.Map.of());
-
-        assertThat(normalizer.apply("/etc/passwd.4481")).isEqualTo("/etc/passwd.<pid>");
-        assertThat(normalizer.apply("/var/cache/man/4481")).isEqualTo("/var/cache/man/<pid>");
-        assertThat(normalizer.apply("kill -TERM 4481")).isEqualTo("kill -TERM <pid>");
-        assertThat(normalizer.apply("/etc/passwd.4482")).isEqualTo("/etc/passwd.4482");
-        assertThat(normalizer.apply("/srv/v44812/x4481")).isEqualTo("/srv/v44812/x4481");
-        assertThat(new Normalization(Normalization.DEFAULT_RULES, true, false, true).forGraph(graph, java.util.Map.of())
-                .apply("/etc/passwd.4481")).isEqualTo("/etc/passwd.4481");
-    }
-
-    @Test
     void load_badFiles_areOneLineErrors() throws IOException {
         Path badRegex = dir.resolve("bad.yaml");
         Files.writeString(badRegex, "rules:\n  - name: broken\n    pattern: '([a-z'\n");
