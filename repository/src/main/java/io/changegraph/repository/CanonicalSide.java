@@ -6,14 +6,11 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.IntPredicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -28,8 +25,6 @@ import java.util.stream.Collectors;
  */
 final class CanonicalSide {
     private static final int DISPLAY_LIMIT = 80;
-    /** A number that may be a pid: 3 to 7 digits, not inside a longer word. */
-    private static final Pattern NUMBER = Pattern.compile("(?<![A-Za-z0-9])[0-9]{3,7}(?![A-Za-z0-9])");
 
     final GraphDocument document;
     final Node[] nodes;
@@ -56,8 +51,7 @@ final class CanonicalSide {
     /** Spawn parent per node, -1 for roots and non-processes. */
     private final int[] parent;
     /** Every pid of the recording, when pids are normalised (else empty). */
-    private final Set<Integer> pids = new HashSet<>();
-    private final Matcher number = NUMBER.matcher("");
+    private final BitSet pids = new BitSet();
     /** Sources of the compared edges, grouped by target; built on first need. */
     private int[] sourceStart;
     private int[] sourceList;
@@ -135,12 +129,18 @@ final class CanonicalSide {
         ProcessNode rootProcess = null;
         for (int n = 0; n < size; n++) {
             if (nodes[n] instanceof ProcessNode process && options.normalization().sessionPids()) {
-                pids.add(process.pid());
+                if (process.pid() > 0) {
+                    pids.set(process.pid());
+                }
             }
         }
         for (int n = 0; n < size; n++) {
             if (nodes[n] instanceof ProcessNode process) {
-                label[n] = withPids(normalizer.apply(process.exe()) + "\0" + String.join("\0", normalizer.apply(process.argv())), n);
+                StringBuilder text = new StringBuilder(withPids(normalizer.apply(process.exe()), n));
+                for (String word : process.argv()) {
+                    text.append('\0').append(withPids(normalizer.apply(word), n));
+                }
+                label[n] = text.toString();
                 if (parent[n] >= 0) {
                     childList[childFill[parent[n]]++] = n;
                 } else {
@@ -252,12 +252,12 @@ final class CanonicalSide {
 
     /** Numbers that are the pid of {@code process} or of one of its ancestors, as {@code <pid>}. */
     String withPids(String text, int process) {
-        return pids.isEmpty() || !hasDigit(text) ? text : replacePids(text, pid -> inChain(process, pid));
+        return pids.isEmpty() ? text : replacePids(text, pid -> inChain(process, pid));
     }
 
     /** Numbers that are the pid of a process with an edge to {@code target}, or of one of its ancestors, as {@code <pid>}. */
     private String withPidsOfTarget(String text, int target) {
-        if (pids.isEmpty() || !hasDigit(text)) {
+        if (pids.isEmpty()) {
             return text;
         }
         if (sourceStart == null) {
@@ -273,38 +273,52 @@ final class CanonicalSide {
         });
     }
 
+    /**
+     * Replaces the numbers (3 to 7 digits, not inside a longer word) that are pids and {@code related}; a string that
+     * is only a number ({@code sleep 3600}, {@code --port 4096}, {@code kill 4481}) is more often a count or a port
+     * than a pid and is kept. Scanned by hand: it runs on every path with a digit.
+     */
     private String replacePids(String text, IntPredicate related) {
-        number.reset(text);
         StringBuilder out = null;
-        while (number.find()) {
-            int value = Integer.parseInt(number.group());
-            if (pids.contains(value) && related.test(value)) {
+        int copied = 0;
+        int length = text.length();
+        int i = 0;
+        while (i < length) {
+            if (!digit(text.charAt(i)) || (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1)))) {
+                i++;
+                continue;
+            }
+            int end = i;
+            int value = 0;
+            while (end < length && digit(text.charAt(end)) && end - i < 8) {
+                value = value * 10 + text.charAt(end) - '0';
+                end++;
+            }
+            boolean word = end - i >= 3 && end - i <= 7 && (end == length || !Character.isLetterOrDigit(text.charAt(end)))
+                    && !(i == 0 && end == length) && text.charAt(i) != '0';
+            if (word && pids.get(value) && related.test(value)) {
                 if (out == null) {
-                    out = new StringBuilder(text.length());
+                    out = new StringBuilder(length + 8);
                 }
-                number.appendReplacement(out, "<pid>");
+                out.append(text, copied, i).append("<pid>");
+                copied = end;
+            }
+            i = end;
+            while (i < length && Character.isLetterOrDigit(text.charAt(i))) {
+                i++;
             }
         }
-        if (out == null) {
-            return text;
-        }
-        number.appendTail(out);
-        return out.toString();
+        return out == null ? text : out.append(text, copied, length).toString();
+    }
+
+    private static boolean digit(char ch) {
+        return ch >= '0' && ch <= '9';
     }
 
     /** Whether {@code pid} is the pid of {@code process} or of one of its spawn ancestors. */
     private boolean inChain(int process, int pid) {
         for (int current = process; current >= 0; current = parent[current]) {
             if (nodes[current] instanceof ProcessNode node && node.pid() == pid) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean hasDigit(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= '0' && text.charAt(i) <= '9') {
                 return true;
             }
         }

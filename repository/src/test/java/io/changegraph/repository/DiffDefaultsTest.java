@@ -93,6 +93,14 @@ class DiffDefaultsTest {
     }
 
     @Test
+    void diff_anArgumentThatIsOnlyANumber_isNotReadAsAPid() {
+        DiffReport report = diff(script -> script.spawn(36, "/usr/bin/sleep", "sleep", Integer.toString(script.process().pid())),
+                script -> script.spawn(36, "/usr/bin/sleep", "sleep", Integer.toString(script.process().pid())));
+
+        assertThat(report.differences()).extracting(Difference::target).containsExactlyInAnyOrder("sleep 1001", "sleep 52312");
+    }
+
+    @Test
     void diff_randomTempSuffixesOutsideTmp_areTheSame() {
         String[][] names = {
                 {"/var/cache/apt/archives/partial/.apt-acquire-privs-test.jLXmGe", "/etc/ssl/certs/ca.BS4Kuf",
