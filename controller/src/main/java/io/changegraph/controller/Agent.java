@@ -59,6 +59,7 @@ final class Agent implements AutoCloseable {
     private final AgentConfig config;
     private final SessionStore store;
     private final RuleSet rules;
+    private final LiveSummaries summaries = new LiveSummaries();
     /** live rule evaluation for the alert log, mail and webhook; null without rules */
     private Monitor monitor;
     private final Map<Integer, AgentSession> byTgid = new ConcurrentHashMap<>();
@@ -88,11 +89,12 @@ final class Agent implements AutoCloseable {
 
     /**
      * The graph with the alerts of the configured rules, evaluated on the whole graph (the same replay as
-     * {@code changegraph check}): deterministic, so alerts need no journal of their own.
+     * {@code changegraph check}): deterministic, so alerts need no journal of their own; and with its
+     * summary section (recomputed only when the session applied new events).
      */
     private GraphDocument withAlerts(GraphDocument graph) {
-        return rules == null ? graph : new GraphDocument(graph.session(), graph.stats(), graph.nodes(), graph.edges(),
-                Monitor.evaluate(rules, graph));
+        return summaries.attach(rules == null ? graph : new GraphDocument(graph.session(), graph.stats(), graph.nodes(),
+                graph.edges(), Monitor.evaluate(rules, graph)));
     }
 
     SessionStore store() {

@@ -1,5 +1,6 @@
 package io.changegraph.controller;
 
+import io.changegraph.impact.Impact;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphExports;
 import io.changegraph.repository.GraphFormatException;
@@ -14,8 +15,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Converts a graph file to DOT, GraphML, Cypher (Neo4j) or canonical JSON.",
-        footer = {"", "Example: changegraph export change.json --format cypher -o change.cypher"})
+        description = {"Converts a graph file to DOT, GraphML, Cypher (Neo4j) or canonical JSON.",
+                "--changes-only keeps the impact subgraph: the processes that changed something (and their ancestors),",
+                "the files they changed, their remotes; noise (runtime loading, failed lookups, ...) left out."},
+        footer = {"", "Example: changegraph export change.json --format cypher -o change.cypher",
+                "         changegraph export change.json --changes-only --format dot | dot -Tsvg > change.svg"})
 final class ExportCommand implements Callable<Integer> {
     enum Format { json, dot, graphml, cypher }
 
@@ -28,9 +32,15 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write here instead of stdout")
     Path output;
 
+    @Option(names = "--changes-only", description = "only what changed the host (see 'changegraph summary'), with the summary")
+    boolean changesOnly;
+
     @Override
     public Integer call() throws IOException {
         GraphDocument graph = readGraph(input);
+        if (changesOnly) {
+            graph = Impact.summariseChangesOnly(graph);
+        }
         String text = switch (format) {
             case json -> GraphJson.toJson(graph);
             case dot -> GraphExports.dot(graph);

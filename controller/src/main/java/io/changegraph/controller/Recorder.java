@@ -1,6 +1,7 @@
 package io.changegraph.controller;
 
 import io.changegraph.consumer.Consumer;
+import io.changegraph.impact.SummaryFormats;
 import io.changegraph.consumer.ConsumerStats;
 import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.MonitorConfig;
@@ -62,6 +63,7 @@ final class Recorder {
     private final RecordOptions options;
     private final PrintStream err;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final LiveSummaries summaries = new LiveSummaries();
     private volatile boolean rootExited;
 
     Recorder(RecordOptions options, PrintStream err) {
@@ -155,13 +157,16 @@ final class Recorder {
             if (monitor != null) {
                 monitor.endSession(session.id());
             }
-            GraphDocument done = graph.snapshot();
+            GraphDocument done = summaries.attach(graph.snapshot());
             Path written = writeFinal(done, output);
             logUsage();
             ProbeCounters counters = probe.counters();
             err.printf("changegraph: wrote %s (%d nodes, %d edges, %d events, %d lost in kernel, %d dropped)%n",
                     written, done.nodes().size(), done.edges().size(), done.stats().events(), counters.total(),
                     done.stats().droppedUser());
+            if (done.summary() != null) {
+                err.print(SummaryFormats.brief(done.summary(), 6));
+            }
             if (!written.equals(output)) {
                 return ExitCodes.INTERNAL;
             }
@@ -282,7 +287,7 @@ final class Recorder {
     private void writeSnapshot(ChangeGraph graph, Consumer consumer, TraceProbe probe, Path output) {
         try {
             graph.setStats(stats(consumer, probe));
-            GraphJson.write(graph.snapshot(), output);
+            GraphJson.write(summaries.attach(graph.snapshot()), output);
         } catch (RuntimeException e) {
             LOG.warn("cannot write the graph snapshot to {}: {}", output, e.getMessage());
         }
