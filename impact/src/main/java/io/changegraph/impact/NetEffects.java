@@ -430,6 +430,10 @@ public final class NetEffects {
          * {@link #put}) to an effect of the process that made them, in the same directory.
          */
         private Map<String, Long> attachTransients(List<String> transientPaths) {
+            Map<String, List<FileEffect>> byProcessAndDir = new HashMap<>();
+            for (FileEffect effect : byPath.values()) {
+                byProcessAndDir.computeIfAbsent(effect.by() + "\n" + parent(effect.path()), k -> new ArrayList<>()).add(effect);
+            }
             Map<String, Long> attached = new HashMap<>();
             for (String path : transientPaths) {
                 List<Stay> here = stays.get(path);
@@ -440,12 +444,12 @@ public final class NetEffects {
                 }
                 Stay first = here.stream().min(Comparator.comparing(Stay::arrivedAt)).orElseThrow();
                 Step made = first.life.arrival(first.index);
-                String process = made == null ? null : made.process();
-                String dir = parent(path);
+                if (made == null) {
+                    continue;
+                }
                 FileEffect best = null;
-                for (FileEffect effect : byPath.values()) {
-                    if (effect.by().equals(process) && parent(effect.path()).equals(dir)
-                            && (best == null || better(path, effect.path(), best.path()))) {
+                for (FileEffect effect : byProcessAndDir.getOrDefault(made.process() + "\n" + parent(path), List.of())) {
+                    if (best == null || better(path, effect.path(), best.path())) {
                         best = effect;
                     }
                 }

@@ -90,8 +90,28 @@ final class Noise {
     }
 
     static boolean isRuntime(String path) {
-        return startsWithAny(path, RUNTIME_PREFIXES) || SHARED_LIBRARY.matcher(path).matches()
-                || PROC_PROCESS.matcher(path).matches() || path.contains("/__pycache__/");
+        return isSharedLibrary(path) || isProcessInfo(path) || startsWithAny(path, RUNTIME_PREFIXES)
+                || path.contains("/__pycache__/");
+    }
+
+    /** {@code *.so} or {@code *.so.1.2.3} (what {@link #SHARED_LIBRARY} says, without a regex per edge). */
+    static boolean isSharedLibrary(String path) {
+        int so = path.lastIndexOf(".so");
+        if (so < 0) {
+            return false;
+        }
+        for (int i = so + 3; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (!(c == '.' || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return so + 3 == path.length() || path.charAt(so + 3) == '.' && SHARED_LIBRARY.matcher(path).matches();
+    }
+
+    /** {@code /proc/self/...}, {@code /proc/thread-self/...}, {@code /proc/<pid>/...}. */
+    static boolean isProcessInfo(String path) {
+        return path.startsWith("/proc/") && PROC_PROCESS.matcher(path).matches();
     }
 
     static boolean isDevice(String path) {

@@ -30,17 +30,17 @@ import org.jgrapht.graph.DefaultGraphType;
  *   <li>{@code spawn}: the object is the child process, upserted the same way; edge parent → child.</li>
  *   <li>{@code exec}: the object is the executable; edge process → file. The subject already carries the
  *       new exe and argv.</li>
- *   <li>{@code exit}: updates the subject's exit status only; no edge.</li>
- *   <li>{@code signal}: the object is the target process (possibly unfollowed): it is added if unknown,
- *       never overwritten by the sender's partial view of it; edge sender → target.</li>
+ *   <li>{@code exit} (no {@link Verb#makesEdge edge}): updates the subject's exit status only.</li>
+ *   <li>{@code signal} ({@link Verb#partialObject}): the object is the target process (possibly unfollowed):
+ *       it is added if unknown, never overwritten by the sender's partial view of it; edge sender → target.</li>
  *   <li>File verbs: the path names the file node currently at that path, or a new node with id
  *       {@link Ids#file(String, int)} (generation &gt; 0 when a node with that id already exists, i.e. the
  *       path was renamed away, replaced or deleted before). The latest non-zero inode is kept.</li>
- *   <li>{@code rename} (object = old path, detail = new path): edge to the node at the old path; if the call
+ *   <li>{@code rename} ({@link Verb#movesObject}; object = old path, detail = new path): edge to the node at the old path; if the call
  *       succeeded at least once, that node moves to the new path ({@code path} = new, {@code paths} += new),
  *       and a different node that was at the new path is marked {@code replaced} and is no longer reachable by
  *       that path. So {@code sed -i} reads naturally: the temp file node is renamed over the original.</li>
- *   <li>A successful {@code unlink} or {@code rmdir} detaches the path from its node, so a file created
+ *   <li>A successful {@code unlink} or {@code rmdir} ({@link Verb#detachesPath}) detaches the path from its node, so a file created
  *       later under the same path is a new node (next generation).</li>
  *   <li>Remotes and kernel modules: the object is the node itself.</li>
  * </ul>
@@ -77,25 +77,25 @@ public final class ChangeGraph {
             ProcessNode acting = event.subject();
             String subjectId = acting.id();   // ids are memoised, still not free: asked once per event
             upsertProcess(subjectId, acting.followed() ? acting : acting.withFollowed(true), true);
-            if (event.verb() == Verb.EXIT) {
+            Verb verb = event.verb();
+            if (!verb.makesEdge()) {
                 return;
             }
             String target = switch (event.object()) {
                 case ProcessNode process -> {
                     String id = process.id();
-                    upsertProcess(id, process, event.verb() != Verb.SIGNAL);
+                    upsertProcess(id, process, !verb.partialObject());
                     yield id;
                 }
                 case FileRef file -> fileNode(file).id();
                 case RemoteNode remote -> addIfAbsent(remote).id();
                 case ModuleNode module -> addIfAbsent(module).id();
             };
-            countEdge(subjectId, event.verb(), target, event);
+            countEdge(subjectId, verb, target, event);
             boolean succeeded = event.failed() < event.count();
-            if (succeeded && event.verb() == Verb.RENAME && event.detail() != null) {
+            if (succeeded && verb.movesObject() && event.detail() != null) {
                 move(target, event.detail());
-            } else if (succeeded && (event.verb() == Verb.UNLINK || event.verb() == Verb.RMDIR)
-                    && event.object() instanceof FileRef deleted) {
+            } else if (succeeded && verb.detachesPath() && event.object() instanceof FileRef deleted) {
                 fileAtPath.remove(deleted.path(), target);
             }
         }

@@ -2,11 +2,9 @@ package io.changegraph.repository;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -14,9 +12,6 @@ import java.util.TreeMap;
  * one difference, see {@link Difference}) and ranks them by {@link Importance}.
  */
 final class Comparison {
-    private static final Set<Verb> DESTRUCTIVE = EnumSet.of(Verb.UNLINK, Verb.RMDIR, Verb.RENAME, Verb.TRUNCATE);
-    private static final Set<Verb> WRITING = EnumSet.of(Verb.WRITE, Verb.CREATE, Verb.MKDIR, Verb.LINK, Verb.SYMLINK,
-            Verb.CHMOD, Verb.CHOWN);
 
     /** Most important first, then by ancestry, verb, target and status. */
     static final Comparator<Difference> REPORT_ORDER = Comparator.comparing(Difference::importance)
@@ -31,12 +26,14 @@ final class Comparison {
     private final Map<Behaviour.Key, Behaviour> canaryBehaviours;
     private final Map<Behaviour.Key, Behaviour> productionBehaviours;
     private final DiffOptions options;
+    private final RootArguments arguments;
 
     /** Matches the processes of the two runs and sums each side's edges into canonical behaviours. */
     Comparison(GraphDocument canaryGraph, GraphDocument productionGraph, DiffOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        this.canary = new CanonicalSide(canaryGraph, options);
-        this.production = new CanonicalSide(productionGraph, options);
+        this.arguments = RootArguments.of(canaryGraph, productionGraph, options.normalization());
+        this.canary = new CanonicalSide(canaryGraph, options, arguments.canary);
+        this.production = new CanonicalSide(productionGraph, options, arguments.production);
         this.matching = new ProcessMatching(canary, production);
         this.canaryBehaviours = Behaviour.of(canary, matching.canaryCanon, matching);
         this.productionBehaviours = Behaviour.of(production, matching.productionCanon, matching);
@@ -88,6 +85,11 @@ final class Comparison {
             if (top[canon] == canon && !collapsed.containsKey(canon) && followed(canon)) {
                 differences.add(oneSidedProcess(canon, List.of()));
             }
+        }
+        String argv = argumentChange(matching.rootPair());
+        if (argv != null) {
+            differences.add(new Difference(DiffStatus.CHANGED, Importance.OTHER, matching.ancestry(matching.rootPair()),
+                    Verb.EXEC, "", null, null, List.of(argv), List.of()));
         }
         for (int canon = 0; canon < matching.size(); canon++) {
             String exit = exitChange(canon);
@@ -158,6 +160,11 @@ final class Comparison {
                 Verb.SPAWN, matching.display(canon), inCanary ? spawn : null, inCanary ? null : spawn, List.of(), lines);
     }
 
+    /** How the root command's arguments changed ({@code argv A -> B}) for the root pair, else null. */
+    String argumentChange(int canon) {
+        return canon >= 0 && canon == matching.rootPair() ? arguments.change : null;
+    }
+
     /** How the exit status of a matched process changed ({@code exit 0 -> exit 3}), null when it did not or exits are ignored. */
     String exitChange(int canon) {
         if (matching.oneSided(canon) || options.ignoreVerbs().contains(Verb.EXIT)) {
@@ -213,10 +220,10 @@ final class Comparison {
 
     private static Importance importance(Verb verb, DiffStatus status, Behaviour any, CanonicalSide side,
                                          Behaviour c, Behaviour p) {
-        if (DESTRUCTIVE.contains(verb)) {
+        if (verb.destructive()) {
             return Importance.DESTRUCTIVE;
         }
-        if (WRITING.contains(verb) && any.target instanceof FileNode file && outside(file, side)) {
+        if (verb.writes() && any.target instanceof FileNode file && outside(file, side)) {
             return Importance.WRITE_OUTSIDE_WORKDIR;
         }
         if (any.target instanceof RemoteNode && status != DiffStatus.CHANGED) {

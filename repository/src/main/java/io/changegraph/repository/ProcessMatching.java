@@ -32,6 +32,7 @@ final class ProcessMatching {
     private int[] parent = new int[16];
     private final List<String> display = new ArrayList<>();
     private final Map<Integer, List<String>> ancestry = new java.util.HashMap<>();
+    private int rootPair = NONE;
 
     ProcessMatching(CanonicalSide canary, CanonicalSide production) {
         this.canarySide = canary;
@@ -45,6 +46,14 @@ final class ProcessMatching {
         while (!work.isEmpty()) {
             match(work.pop(), work);
         }
+    }
+
+    /**
+     * The canonical number of the two sessions' root processes, compared as one process whatever their arguments
+     * (see {@link RootArguments}); {@value #NONE} when either side did not record its root.
+     */
+    int rootPair() {
+        return rootPair;
     }
 
     int size() {
@@ -91,8 +100,19 @@ final class ProcessMatching {
     }
 
     private void match(Task task, Deque<Task> work) {
-        Map<String, List<Integer>> canaryGroups = group(task.canary(), canarySide);
-        Map<String, List<Integer>> productionGroups = group(task.production(), productionSide);
+        int[] canaryNodes = task.canary();
+        int[] productionNodes = task.production();
+        if (task.parent() == NONE && contains(canaryNodes, canarySide.rootProcess)
+                && contains(productionNodes, productionSide.rootProcess)) {
+            int c = canarySide.rootProcess;
+            int p = productionSide.rootProcess;
+            canaryNodes = Arrays.stream(canaryNodes).filter(node -> node != c).toArray();
+            productionNodes = Arrays.stream(productionNodes).filter(node -> node != p).toArray();
+            rootPair = add(NONE, merged(canarySide.display(c), productionSide.display(p)), c, p);
+            work.push(new Task(rootPair, children(canarySide, c), children(productionSide, p)));
+        }
+        Map<String, List<Integer>> canaryGroups = group(canaryNodes, canarySide);
+        Map<String, List<Integer>> productionGroups = group(productionNodes, productionSide);
         TreeSet<String> labels = new TreeSet<>(canaryGroups.keySet());
         labels.addAll(productionGroups.keySet());
         for (String label : labels) {
@@ -105,6 +125,32 @@ final class ProcessMatching {
                 work.push(new Task(canon, children(canarySide, c), children(productionSide, p)));
             }
         }
+    }
+
+    private static boolean contains(int[] nodes, int node) {
+        return node != NONE && Arrays.stream(nodes).anyMatch(n -> n == node);
+    }
+
+    /** One name for two different commands: their common words, and the differing middle as {@code <canary|production>}. */
+    static String merged(String canary, String production) {
+        if (canary.equals(production)) {
+            return canary;
+        }
+        List<String> c = List.of(canary.split(" "));
+        List<String> p = List.of(production.split(" "));
+        int head = 0;
+        while (head < c.size() && head < p.size() && c.get(head).equals(p.get(head))) {
+            head++;
+        }
+        int tail = 0;
+        while (tail < c.size() - head && tail < p.size() - head && c.get(c.size() - 1 - tail).equals(p.get(p.size() - 1 - tail))) {
+            tail++;
+        }
+        List<String> words = new ArrayList<>(c.subList(0, head));
+        words.add("<" + String.join(" ", c.subList(head, c.size() - tail)) + "|"
+                + String.join(" ", p.subList(head, p.size() - tail)) + ">");
+        words.addAll(c.subList(c.size() - tail, c.size()));
+        return String.join(" ", words);
     }
 
     private static int[] children(CanonicalSide side, int process) {
