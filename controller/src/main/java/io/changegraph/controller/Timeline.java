@@ -156,7 +156,7 @@ final class Timeline {
             List<String> lines = did.computeIfAbsent(process, k -> new ArrayList<>());
             effects.stream().limit(3).forEach(effect -> lines.add(effect.effect() + " " + effect.path()));
             if (effects.size() > 3) {
-                lines.add("... " + (effects.size() - 3) + " more files");
+                lines.add("... " + (effects.size() - 3) + (effects.size() == 4 ? " more file" : " more files"));
             }
         });
         return did;
