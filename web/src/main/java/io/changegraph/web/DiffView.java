@@ -133,8 +133,9 @@ final class DiffView {
         }
         for (Edge edge : graph.edges()) {
             DiffStatus status = union.edgeStatus().getOrDefault(edge.key(), DiffStatus.SAME);
-            if (status == DiffStatus.SAME || union.nodeStatus().getOrDefault(edge.source(), DiffStatus.SAME) == status) {
-                continue;  // the process's own entry covers it
+            if (status == DiffStatus.SAME || union.nodeStatus().getOrDefault(edge.source(), DiffStatus.SAME) == status
+                    || edge.verb() == Verb.SPAWN && union.nodeStatus().getOrDefault(edge.target(), DiffStatus.SAME) == status) {
+                continue;  // the process's own entry covers it (or the spawned process's)
             }
             Node source = nodes.get(edge.source());
             Node target = nodes.get(edge.target());
