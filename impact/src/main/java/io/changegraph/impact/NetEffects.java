@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * their node ended at, else to an effect of the same process in the same directory ({@code passwd.<pid>},
  * {@code passwd.lock} under {@code /etc/passwd}), else only counted.
  */
-public final class NetEffects {
+final class NetEffects {
     private static final Comparator<Edge> BY_TIME = Comparator.comparing(NetEffects::firstOf)
             .thenComparing(NetEffects::lastOf).thenComparing(Edge::key);
     private static final int MAX_EVIDENCE = 24;
