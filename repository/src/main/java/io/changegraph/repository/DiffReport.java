@@ -128,7 +128,7 @@ public final class DiffReport {
     public String json() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("schema", SCHEMA);
-        root.put("equal", differences.isEmpty());
+        root.put("equal", !hasDifferences());
         root.put("canary", run(canary));
         root.put("production", run(production));
         root.put("options", options());
