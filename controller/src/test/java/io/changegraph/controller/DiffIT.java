@@ -160,6 +160,17 @@ class DiffIT {
         assertThat(argv.get("verb").asText()).isEqualTo("exec");
         assertThat(argv.get("reasons").get(0).asText()).endsWith("deploy.sh --env canary -> bash " + DEPLOY + " --env production");
         assertThat(argv.get("ancestry").get(0).asText()).isEqualTo("bash " + DEPLOY + " --env <canary|production>");
+        var impact = new com.fasterxml.jackson.databind.ObjectMapper().readTree(diff.stdout).get("impact").get("differences");
+        assertThat(impact).as(diff.stdout).hasSize(2);
+        assertThat(impact.get(0).get("area").asText()).isEqualTo("command");
+        assertThat(impact.get(1).get("text").asText())
+                .isEqualTo("production also deleted /etc/myapp/myapp.conf.bak (rm -f /etc/myapp/myapp.conf.bak)");
+
+        Recording text = Recording.run(null, "diff", canary.toString(), production.toString());
+        assertThat(text.exitCode).isEqualTo(1);
+        assertThat(text.stdout).contains("what they changed: 2 differences\n",
+                "  + production also deleted /etc/myapp/myapp.conf.bak (rm -f /etc/myapp/myapp.conf.bak)\n",
+                "edge level: 2 differences: 0 only in canary, 1 only in production, 1 changed (--detail lists them)\n");
     }
 
     private static final Path DEPLOY_LOCK = Path.of("/run/lock/changegraph-deploy.lock");

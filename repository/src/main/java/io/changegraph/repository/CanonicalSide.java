@@ -43,6 +43,8 @@ final class CanonicalSide {
     /** The session's root process (see {@link RootArguments#rootProcess}), -1 when it was not recorded. */
     final int rootProcess;
     private final Normalizer normalizer;
+    /** Without root-argument placeholders, for summary facts; made on first need. */
+    private Normalizer factNormalizer;
     private final DiffOptions options;
     private final String[] targetKeys;
     /** Remotes some process connected to or bound: their port is chosen, not ephemeral. */
@@ -243,6 +245,50 @@ final class CanonicalSide {
 
     String normalize(String text) {
         return normalizer.apply(text);
+    }
+
+    /** A path that a process of this run deleted: that process's command and the edge's key. */
+    record Deletion(String command, String edgeKey) {
+    }
+
+    /**
+     * A string of this run's summary (a subject, path, detail, command) as compared: normalised without reading
+     * root-argument values as placeholders, and any pid of the recording as {@code <pid>}.
+     */
+    String normalizeFact(String text) {
+        if (factNormalizer == null) {
+            factNormalizer = options.normalization().forSession(document.session());
+        }
+        return pids.isEmpty() ? factNormalizer.apply(text) : replacePids(factNormalizer.apply(text), pid -> true);
+    }
+
+    /** Which of {@code paths} (as {@link #normalizeFact} gives them) a process of this run unlinked or rmdir'd, successfully. */
+    Map<String, Deletion> deletions(java.util.Set<String> paths) {
+        Map<String, Deletion> found = new java.util.TreeMap<>();
+        if (paths.isEmpty()) {
+            return found;
+        }
+        for (int source = 0; source < nodes.length; source++) {
+            for (int e = edgeStart[source]; e < edgeStart[source + 1]; e++) {
+                Edge edge = edges[e];
+                if ((edge.verb() == Verb.UNLINK || edge.verb() == Verb.RMDIR) && edge.count() > edge.failed()
+                        && nodes[edgeTarget[e]] instanceof FileNode file && isProcess(source)) {
+                    for (String path : file.paths()) {
+                        String normal = normalizeFact(path);
+                        if (paths.contains(normal)) {
+                            found.putIfAbsent(normal, new Deletion(normalizeFact(command(source)), edge.key()));
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A process's argv as recorded, joined (its exe when it has none). */
+    private String command(int process) {
+        ProcessNode node = (ProcessNode) nodes[process];
+        return node.argv().isEmpty() ? node.exe() : String.join(" ", node.argv());
     }
 
     /** An edge's detail as compared: normalised, and pids of the acting process or its ancestors as {@code <pid>}. */

@@ -39,6 +39,10 @@ final class Comparison {
         this.productionBehaviours = Behaviour.of(production, matching.productionCanon, matching);
     }
 
+    RootArguments arguments() {
+        return arguments;
+    }
+
     CanonicalSide canary() {
         return canary;
     }

@@ -21,7 +21,7 @@ import java.util.Map;
  */
 final class RootArguments {
     static final int MIN_VALUE = 3;
-    private static final RootArguments NONE = new RootArguments(Map.of(), Map.of(), null);
+    private static final RootArguments NONE = new RootArguments(Map.of(), Map.of(), null, null, null);
 
     /** Canary's value to placeholder. */
     final Map<String, String> canary;
@@ -29,11 +29,17 @@ final class RootArguments {
     final Map<String, String> production;
     /** {@code argv A -> B} when the root commands' normalised arguments differ, else null. */
     final String change;
+    /** The two root commands, normalised, when they differ; else null. */
+    final String canaryCommand;
+    final String productionCommand;
 
-    private RootArguments(Map<String, String> canary, Map<String, String> production, String change) {
+    private RootArguments(Map<String, String> canary, Map<String, String> production, String change, String canaryCommand,
+                          String productionCommand) {
         this.canary = canary;
         this.production = production;
         this.change = change;
+        this.canaryCommand = canaryCommand;
+        this.productionCommand = productionCommand;
     }
 
     static RootArguments of(GraphDocument canaryGraph, GraphDocument productionGraph, Normalization normalization) {
@@ -71,7 +77,8 @@ final class RootArguments {
                 }
             }
         }
-        return new RootArguments(Map.copyOf(canaryValues), Map.copyOf(productionValues), change);
+        return new RootArguments(Map.copyOf(canaryValues), Map.copyOf(productionValues), change, String.join(" ", c),
+                String.join(" ", p));
     }
 
     /** The session's root process: the process with the session's root pid (the earliest, if the pid was reused). */
