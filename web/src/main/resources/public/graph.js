@@ -438,7 +438,8 @@
 
   function changeItem(list, what, subject, detail, ids, extraClass) {
     const item = cg.el('li', null, 'item' + (extraClass ? ' ' + extraClass : ''));
-    item.append(cg.el('span', what + ' ', 'what'), cg.el('span', subject, 'path'));
+    if (what) { item.append(cg.el('span', what + ' ', 'what')); }
+    item.append(cg.el('span', subject, what ? 'path' : 'what'));
     if (detail) { item.append(cg.el('div', detail, 'detail')); }
     item.dataset.ids = JSON.stringify(ids);
     item.addEventListener('click', function () {
@@ -527,9 +528,22 @@
   /** The diff's differences beside the graph; each focuses its element. */
   function renderDifferences(panel) {
     const all = state.doc.differences || [];
-    panel.append(cg.el('h2', 'Differences (' + all.length + ')'));
+    const impact = state.doc.impact;
+    panel.append(cg.el('h2', impact ? 'What differs (' + impact.length + ')' : 'Differences (' + all.length + ')'));
     const d = state.doc.diff;
     panel.append(cg.el('div', 'canary ' + d.canary + ' · production ' + d.production, 'muted'));
+    if (impact) {
+      // in change terms first: "production also deleted /etc/x", "canary installed myapp 1.0-1, production 1.0-2"
+      const changes = cg.el('ul', null, 'impact-differences');
+      impact.forEach(function (item) {
+        const sides = [item.canary ? 'canary: ' + item.canary : '', item.production ? 'production: ' + item.production : '']
+          .filter(Boolean).join(' · ');
+        changeItem(changes, '', item.text, sides, item.evidence, 'status-' + item.status);
+      });
+      panel.append(changes);
+      if (!impact.length) { panel.append(cg.el('p', 'Both runs changed the host the same way.', 'muted')); }
+      panel.append(cg.el('h3', 'Details (' + all.length + ')'));
+    }
     if (!all.length) { panel.append(cg.el('p', 'No difference: both runs did the same.', 'muted')); return; }
     const names = {only_canary: 'only in canary', only_production: 'only in production', changed: 'changed'};
     const list = cg.el('ul', null, 'differences');

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.changegraph.repository.Alert;
 import io.changegraph.repository.DiffOptions;
+import io.changegraph.repository.DiffReport;
+import io.changegraph.repository.ImpactDifference;
 import io.changegraph.repository.DiffStatus;
 import io.changegraph.repository.DiffUnion;
 import io.changegraph.repository.Edge;
@@ -31,7 +33,8 @@ import java.util.stream.Stream;
  * with the server's {@link DiffOptions}, as {@code changegraph diff} takes them) in {@code changegraph/v1}, where
  * every node and edge also carries {@code status} ({@code only_canary}, {@code only_production}, {@code changed},
  * {@code same}) and, when changed, {@code reason}; a {@code diff} object naming both sessions and counting
- * statuses; and {@code differences}, the list the page shows beside the graph: one entry per process that ran
+ * statuses; {@code impact}, the report's impact-first section (how the runs changed the host differently, each
+ * with its evidence), and {@code differences}, the edge-level list the page shows under it: one entry per process that ran
  * on one side only (its subtree's behaviours counted, not repeated) and one per other differing edge or exit
  * status, each with the id of the element to focus.
  *
@@ -49,26 +52,29 @@ final class DiffView {
     private record Key(String canary, long canaryVersion, String production, long productionVersion, DiffOptions options) {
     }
 
-    private static final Map<Key, DiffUnion> LAST = new LinkedHashMap<>(4, 0.75f, true) {
+    private static final Map<Key, DiffReport> LAST = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, DiffUnion> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, DiffReport> eldest) {
             return size() > 2;
         }
     };
 
-    private static DiffUnion union(LoadedSession canary, LoadedSession production, DiffOptions options) {
+    /** The comparison of both sessions, each with its summary (so the report has its impact section). */
+    private static DiffReport report(LoadedSession canary, LoadedSession production, DiffOptions options) {
         Key key = new Key(canary.id(), canary.version(), production.id(), production.version(), options);
         synchronized (LAST) {
-            DiffUnion known = LAST.get(key);
+            DiffReport known = LAST.get(key);
             if (known != null) {
                 return known;
             }
         }
-        DiffUnion union = GraphDiff.compare(canary.document(), production.document(), options).union();
+        DiffReport report = GraphDiff.compare(canary.document().withSummary(canary.summary()),
+                production.document().withSummary(production.summary()), options);
+        report.union();
         synchronized (LAST) {
-            LAST.put(key, union);
+            LAST.put(key, report);
         }
-        return union;
+        return report;
     }
 
     static String json(LoadedSession canary, LoadedSession production) {
@@ -76,7 +82,8 @@ final class DiffView {
     }
 
     static String json(LoadedSession canary, LoadedSession production, DiffOptions options, boolean differencesOnly) {
-        DiffUnion union = union(canary, production, options);
+        DiffReport report = report(canary, production, options);
+        DiffUnion union = report.union();
         GraphDocument graph = differencesOnly ? differencesOnly(union) : union.graph();
         ObjectNode tree = Json.graphTree(withAlerts(graph, canary.document(), production.document()));
         for (JsonNode node : tree.get("nodes")) {
@@ -95,6 +102,7 @@ final class DiffView {
         diff.put("union_nodes", union.graph().nodes().size());
         diff.put("union_edges", union.graph().edges().size());
         tree.set("differences", Json.MAPPER.valueToTree(differences(union)));
+        tree.set("impact", report.impact() == null ? null : Json.MAPPER.valueToTree(impact(report.impact())));
         return Json.write(tree);
     }
 
@@ -146,6 +154,24 @@ final class DiffView {
         items.sort(Comparator.comparing((Map<String, Object> item) -> ORDER.indexOf(DiffStatus.valueOf(
                         ((String) item.get("status")).toUpperCase(java.util.Locale.ROOT))))
                 .thenComparing(item -> (String) item.get("label")).thenComparing(item -> (String) item.get("id")));
+        return items;
+    }
+
+    /** The report's impact section: how the runs changed the host differently, with evidence to focus. */
+    private static List<Map<String, Object>> impact(List<ImpactDifference> impact) {
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (ImpactDifference difference : impact) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("area", difference.area());
+            item.put("kind", difference.kind());
+            item.put("status", difference.status().wireName());
+            item.put("subject", difference.subject());
+            item.put("text", difference.text());
+            item.put("canary", difference.canary());
+            item.put("production", difference.production());
+            item.put("evidence", difference.evidence());
+            items.add(item);
+        }
         return items;
     }
 

@@ -108,6 +108,10 @@ class ImpactApiTest {
         assertThat(differences.get(0).get("label").asText()).isEqualTo("sed -i s/a/b/ /etc/app.conf: write /etc/cron.d/backdoor");
         assertThat(differences.get(0).get("id").asText()).endsWith("|write|" + TestGraphs.file("/etc/cron.d/backdoor").id());
         assertThat(all.get("nodes")).hasSize(9);
+        JsonNode impact = all.get("impact");
+        assertThat(impact).as("the impact-first section, from both summaries").hasSize(1);
+        assertThat(impact.get(0).get("text").asText()).isEqualTo("canary also changed cron /etc/cron.d/backdoor (sed: write)");
+        assertThat(impact.get(0).get("evidence").toString()).contains(TestGraphs.file("/etc/cron.d/backdoor").id());
 
         JsonNode only = json("/api/diff?canary=s-canary&production=s-production&only=differences");
         assertThat(only.get("nodes")).as("sed, both files and bash above").hasSize(4);

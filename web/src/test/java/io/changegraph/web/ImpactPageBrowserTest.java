@@ -259,7 +259,8 @@ class ImpactPageBrowserTest {
         browser.until("return window.cgReady === true", WAIT);
 
         String list = changes();
-        assertThat(list).startsWith("Differences (2)")
+        assertThat(list).startsWith("What differs (1)").contains("canary also changed cron /etc/cron.d/backdoor")
+                .contains("DETAILS (2)")
                 .contains("only in canary sed -i s/a/b/ /etc/app.conf: write /etc/cron.d/backdoor")
                 .contains("only in production sed -i s/a/b/ /etc/app.conf: write /var/log/app.log");
         assertThat(browser.js("return cy.nodes().length")).as("differences only: sed, both files, bash above")
@@ -267,17 +268,23 @@ class ImpactPageBrowserTest {
         assertThat(browser.js("return cy.nodes('[status=\"only_production\"]').first().style('background-color')"
                 + ".replace(/\\s/g, '')")).as("production-only is blue, not alert red").isEqualTo("rgb(31,119,180)");
 
-        item("/etc/cron.d/backdoor").click();
+        browser.driver().findElements(By.cssSelector("#changes ul.differences li.item")).stream()
+                .filter(li -> li.getText().contains("/etc/cron.d/backdoor")).findFirst().orElseThrow().click();
         browser.until(SETTLED + " && window.cgFocused && window.cgFocused.length === 1", WAIT);
         assertThat(browser.js("return cy.getElementById(window.cgFocused[0]).target().data('raw').path"))
                 .isEqualTo("/etc/cron.d/backdoor");
         browser.screenshot("diff-list");
+        item("canary also changed cron").click();
+        browser.until(SETTLED + " && window.cgFocused && window.cgFocused.length === 2", WAIT);
+        assertThat(browser.js("return window.cgFocused.map(id => cy.getElementById(id).data('raw').path"
+                + " || cy.getElementById(id).target().data('raw').path)")).isEqualTo(List.of("/etc/cron.d/backdoor",
+                "/etc/cron.d/backdoor"));
 
         browser.driver().findElement(By.id("differences-only")).click();
         browser.until("return cy.nodes().length === 9", WAIT);
         assertThat(browser.js("return cy.edges('[?alert]').first().style('line-color').replace(/\\s/g, '')"))
                 .isEqualTo("rgb(214,39,40)");
-        assertThat(changes()).as("the list stays").startsWith("Differences (2)");
+        assertThat(changes()).as("the list stays").contains("DETAILS (2)");
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
