@@ -548,7 +548,8 @@
     const names = {only_canary: 'only in canary', only_production: 'only in production', changed: 'changed'};
     const list = cg.el('ul', null, 'differences');
     all.forEach(function (item) {
-      const beneath = item.processes ? item.processes + ' processes, ' + item.behaviours + ' behaviours' : '';
+      const plural = function (n, word) { return n + ' ' + word + (n === 1 ? '' : (word.endsWith('s') ? 'es' : 's')); };
+      const beneath = item.processes ? plural(item.processes, 'process') + ', ' + plural(item.behaviours, 'behaviour') : '';
       changeItem(list, names[item.status] || item.status, item.label,
         [item.reason || '', beneath].filter(Boolean).join(' · '), [item.id], 'status-' + item.status);
     });

@@ -2,6 +2,8 @@ package io.changegraph.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.changegraph.impact.Impact;
+import io.changegraph.impact.NoiseClass;
 import io.changegraph.repository.Alert;
 import io.changegraph.repository.DiffOptions;
 import io.changegraph.repository.DiffReport;
@@ -217,7 +219,11 @@ final class DiffView {
         };
     }
 
-    /** What differs, with the endpoints of differing edges and the process tree above every shown process. */
+    /**
+     * What differs, with the endpoints of differing edges and the process tree above every shown process. A
+     * differing edge the impact layer calls noise (runtime loading, failed lookups: the locale files a one-sided
+     * {@code rm} opens) is left out unless it is all its process did.
+     */
     private static GraphDocument differencesOnly(DiffUnion union) {
         GraphDocument graph = union.graph();
         Map<String, Node> nodes = new HashMap<>();
@@ -235,13 +241,21 @@ final class DiffView {
                 keepNodes.add(id);
             }
         });
+        Map<String, List<Edge>> differing = new HashMap<>();
         for (Edge edge : graph.edges()) {
             if (union.edgeStatus().getOrDefault(edge.key(), DiffStatus.SAME) != DiffStatus.SAME) {
+                differing.computeIfAbsent(edge.source(), k -> new ArrayList<>()).add(edge);
+            }
+        }
+        differing.forEach((source, edges) -> {
+            List<Edge> telling = edges.stream().filter(edge -> edge.verb() == Verb.SPAWN
+                    || noiseClass(edge, nodes) == null).toList();
+            for (Edge edge : telling.isEmpty() ? edges : telling) {
                 keepEdges.add(edge.key());
                 keepNodes.add(edge.source());
                 keepNodes.add(edge.target());
             }
-        }
+        });
         for (String id : List.copyOf(keepNodes)) {
             Set<String> seen = new HashSet<>();
             for (Edge up = spawnedBy.get(id); up != null && seen.add(up.source()); up = spawnedBy.get(up.source())) {
@@ -252,6 +266,14 @@ final class DiffView {
         return new GraphDocument(graph.session(), graph.stats(),
                 graph.nodes().stream().filter(node -> keepNodes.contains(node.id())).toList(),
                 graph.edges().stream().filter(edge -> keepEdges.contains(edge.key())).toList(), graph.alerts());
+    }
+
+    private static String noiseClass(Edge edge, Map<String, Node> nodes) {
+        Node target = nodes.get(edge.target());
+        if (target == null || !(nodes.get(edge.source()) instanceof ProcessNode process)) {
+            return null;
+        }
+        return Impact.noiseClass(process, edge, target).map(NoiseClass::key).orElse(null);
     }
 
     /**
