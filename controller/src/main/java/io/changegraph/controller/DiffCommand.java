@@ -60,7 +60,7 @@ public final class DiffCommand implements Callable<Integer> {
     private boolean detail;
 
     @Option(names = "--normalize", paramLabel = "FILE",
-            description = "normalisation rules (YAML or JSON) instead of the defaults")
+            description = "normalisation rules (YAML or JSON): the built-in rules (unless it says defaults: false) plus its own")
     private Path normalize;
 
     @Option(names = {"--no-default-normalize", "--no-default-normalise"},

@@ -196,6 +196,37 @@ class DiffDefaultsTest {
                 .contains("/var/cache/man/1031", "/var/cache/man/52342", "ipv4 127.0.0.1:40031", "ipv4 127.0.0.1:40342");
     }
 
+    /** A health check: {@code failures} curls refused, a sleep after each, then one that gets through. */
+    private static Consumer<DeployRun.Script> healthCheck(int failures) {
+        return script -> {
+            RemoteNode daemon = new RemoteNode("ipv4", "127.0.0.1", 18080);
+            for (int i = 0; i <= failures; i++) {
+                ProcessNode curl = script.spawn(50 + 2 * i, "/usr/bin/curl", "curl", "-fsS", "http://127.0.0.1:18080/health");
+                script.graph().apply(Event.once(script.run().at(50 + 2 * i), curl, Verb.CONNECT, daemon, i < failures, null));
+                if (i < failures) {
+                    script.spawn(51 + 2 * i, "/usr/bin/sleep", "sleep", "0.1");
+                } else {
+                    apply(script, curl, Verb.SEND, daemon, null);
+                }
+            }
+        };
+    }
+
+    @Test
+    void diff_retryLoopThatRanOnceMoreInProduction_isNoDifference() {
+        DiffReport report = diff(healthCheck(1), healthCheck(2));
+
+        assertThat(report.differences()).isEmpty();
+    }
+
+    @Test
+    void diff_retryLoopThatRanTenTimesMore_isACountDifference() {
+        DiffReport report = diff(healthCheck(1), healthCheck(12));
+
+        assertThat(report.differences()).extracting(Difference::status, Difference::verb, Difference::target)
+                .contains(tuple(DiffStatus.CHANGED, Verb.SPAWN, "sleep 0.1"));
+    }
+
     private static DeployRun deploy(DeployRun run, String... argv) {
         run.rootArgv = List.of(argv);
         return run;
