@@ -110,7 +110,7 @@ class ImpactApiTest {
         assertThat(all.get("nodes")).hasSize(9);
         JsonNode impact = all.get("impact");
         assertThat(impact).as("the impact-first section, from both summaries").hasSize(1);
-        assertThat(impact.get(0).get("text").asText()).isEqualTo("canary also changed cron /etc/cron.d/backdoor (sed: write)");
+        assertThat(impact.get(0).get("text").asText()).startsWith("canary also changed cron /etc/cron.d/backdoor");
         assertThat(impact.get(0).get("evidence").toString()).contains(TestGraphs.file("/etc/cron.d/backdoor").id());
 
         JsonNode only = json("/api/diff?canary=s-canary&production=s-production&only=differences");
