@@ -601,7 +601,10 @@
         const expand = cg.el('button', 'expand: ' + (raw.processes ? raw.processes + ' processes' : raw.files + ' files'));
         expand.type = 'button';
         expand.id = 'expand-group';
-        expand.addEventListener('click', function () { expandGroup(data.id); });
+        expand.addEventListener('click', function () {
+          expand.disabled = true;
+          expandGroup(data.id).catch(function (e) { message(e.message); });
+        });
         details.append(expand);
         const list = cg.el('ul', null, 'members');
         raw.members.forEach(function (member) { list.append(cg.el('li', member)); });
@@ -676,7 +679,9 @@
   }
 
   async function expandGroup(id) {
-    const processId = cy.getElementById(id).data('raw').process;
+    const group = cy.getElementById(id);
+    if (group.empty() || state.expand.has(id)) { return; }
+    const processId = group.data('raw').process;
     if (state.mode === 'impact') {
       state.expand.add(id);
       await load(false);
@@ -925,6 +930,14 @@
 
   cy.on('tap', 'node, edge', function (event) { showDetails(event.target); });
   cy.on('dbltap', 'node[kind="group"]', function (event) { expandGroup(event.target.id()); });
+  // a server group opens on click, unless drawing what it holds would be slow (then its expand button does)
+  const OPEN_ON_CLICK = 2000;
+  cy.on('tap', 'node[fold]', function (event) {
+    const raw = event.target.data('raw');
+    if ((raw.processes || 0) + raw.files <= OPEN_ON_CLICK) {
+      expandGroup(event.target.id()).catch(function (e) { message(e.message); });
+    }
+  });
   document.getElementById('search').addEventListener('input', function () { applyFilters(); searchMoved(); });
   document.getElementById('search').addEventListener('keydown', function (event) {
     if (event.key === 'Enter') { openFoldedMatches().catch(function (e) { message(e.message); }); }

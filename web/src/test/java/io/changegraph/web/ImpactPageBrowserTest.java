@@ -137,10 +137,9 @@ class ImpactPageBrowserTest {
                 .contains("other commands: mktemp, sleep (2 processes, 1 file)");
         assertThat(browser.js("return cy.getElementById(arguments[0]).length", POSTINST.id())).isEqualTo(0L);
 
-        browser.js("cy.getElementById(arguments[0]).emit('tap')", "g:tree:" + POSTINST.id());
+        browser.js("cy.getElementById(arguments[0]).emit('tap')", "g:tree:" + POSTINST.id());  // opens on click
         assertThat(browser.driver().findElement(By.id("details")).getText())
                 .contains("/bin/sh /var/lib/dpkg/info/man-db.postinst triggered /usr/share/man");
-        browser.driver().findElement(By.id("expand-group")).click();
         browser.until("return cy.getElementById(arguments[0]).length === 1".replace("arguments[0]", "'" + POSTINST.id() + "'"), WAIT);
         assertThat(browser.js("return cy.getElementById(arguments[0]).data('label')", "g:tree:" + MANDB.id()))
                 .isEqualTo("package manager: mandb -pq (1 process, 300 files)");
