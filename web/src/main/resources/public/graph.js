@@ -682,6 +682,7 @@
     const group = cy.getElementById(id);
     if (group.empty() || state.expand.has(id)) { return; }
     const processId = group.data('raw').process;
+    const label = group.data('label');
     if (state.mode === 'impact') {
       state.expand.add(id);
       await load(false);
@@ -690,6 +691,8 @@
       await draw(false);
     }
     const around = cy.getElementById(processId).closedNeighborhood();
+    const details = document.getElementById('details');
+    details.replaceChildren(cg.el('p', 'Opened ' + label + '.', 'muted'));
     fitTo(around);
     window.cgFocused = around.map(function (e) { return e.id(); });
   }

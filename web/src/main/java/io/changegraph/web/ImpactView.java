@@ -446,7 +446,7 @@ final class ImpactView {
     private List<String> memberLabels(Group group) {
         List<String> labels = new ArrayList<>();
         group.processes.forEach(id -> labels.add(String.join(" ", ((ProcessNode) nodes.get(id)).argv())));
-        group.files.forEach(id -> labels.add(((FileNode) nodes.get(id)).path()));
+        group.files.stream().map(id -> ((FileNode) nodes.get(id)).path()).sorted().forEach(labels::add);
         return labels;
     }
 
