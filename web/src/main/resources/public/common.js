@@ -38,6 +38,24 @@ window.cg = {
     return slash >= 0 && slash < trimmed.length - 1 ? trimmed.substring(slash + 1) : trimmed;
   },
 
+  /**
+   * Text of at most max characters, elided in the middle: a path keeps its start up to a directory and its
+   * whole file name when they fit ("/usr/share/…/myapp-deploy.log"), else both ends of the text.
+   */
+  elide: function (text, max) {
+    if (!text || text.length <= max) { return text || ''; }
+    const slash = text.lastIndexOf('/');
+    const tail = slash >= 0 ? text.substring(slash) : '';
+    if (tail && tail.length <= max - 6) {
+      let head = text.substring(0, max - 1 - tail.length);
+      const cut = head.lastIndexOf('/');
+      if (cut > 0) { head = head.substring(0, cut + 1); }
+      return head + '…' + tail;
+    }
+    const front = Math.ceil((max - 1) / 2);
+    return text.substring(0, front) + '…' + text.substring(text.length - (max - 1 - front));
+  },
+
   dirname: function (path) {
     const slash = path.lastIndexOf('/');
     return slash > 0 ? path.substring(0, slash) : '/';

@@ -9,9 +9,9 @@
 
 window.cgLayout = (function () {
   const OBJECTS_PER_COLUMN = 12;
-  const COLUMN_WIDTH = 190;
+  const COLUMN_WIDTH = 260;
   const ROW_HEIGHT = 46;
-  const PROCESS_WIDTH = 200;
+  const PROCESS_WIDTH = 250;
   const OBJECT_GAP = 110;
   const LEVEL_GAP = 90;
   const SIBLING_GAP = 40;
@@ -96,7 +96,9 @@ window.cgLayout = (function () {
       height[id] = Math.max(1, Math.min(count, OBJECTS_PER_COLUMN)) * ROW_HEIGHT;
       const kids = shape.children[id] || [];
       rows[id] = [];
-      for (let i = 0; i < kids.length; i += CHILDREN_PER_ROW) { rows[id].push(kids.slice(i, i + CHILDREN_PER_ROW)); }
+      // about as many rows as columns, so the whole tree fits a screen-shaped view
+      const perRow = Math.max(2, Math.min(CHILDREN_PER_ROW, Math.ceil(Math.sqrt(kids.length))));
+      for (let i = 0; i < kids.length; i += perRow) { rows[id].push(kids.slice(i, i + perRow)); }
       width[id] = own;
       depth[id] = height[id];
       rows[id].forEach(function (row) {

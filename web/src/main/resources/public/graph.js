@@ -1,9 +1,12 @@
 /*
  * One session's change-impact graph (or the union graph of a diff), drawn with Cytoscape.js.
  * Data in, style by selectors on data (node[kind="file"], edge[failed="yes"]), nothing hand-drawn.
- * URL: /graph.html?session=ID  or  /graph.html?canary=ID&production=ID  (optional &fanout=N)
+ * URL: /graph.html?session=ID (the impact view: what changed, the rest folded into groups; &view=full for
+ * everything)  or  /graph.html?canary=ID&production=ID (&differences=all for the whole union; ignore_path,
+ * ignore_verb, count_tolerance, remote_match are passed to the diff as the CLI's options)  (optional &fanout=N)
  * Test hooks: window.cy, window.cgReady (true once laid out and drawn), window.cgReadyAt (ms since navigation
- * start when that happened), window.cgVersion.
+ * start when that happened), window.cgVersion, window.cgFocused (ids of the elements the last focus showed),
+ * window.cgSearched (the last search's answer once its view moved).
  */
 'use strict';
 
@@ -16,30 +19,49 @@
   const LARGE = 2000;
   const COLOURS = {
     process: '#f28e2b', file: '#9467bd', remote: '#1f77b4', module: '#7f7f7f', group: '#c5b0d5',
-    alert: '#d62728', only_canary: '#2ca02c', only_production: '#d62728', changed: '#ff7f0e', same: '#d0d0d0'
+    // alerts red; diff statuses green / blue / orange / grey, so an alert never reads as a diff status
+    alert: '#d62728', only_canary: '#2ca02c', only_production: '#1f77b4', changed: '#ff7f0e', same: '#d0d0d0'
   };
-  const apiGraph = diff
+  const DIFF_OPTIONS = ['ignore_path', 'ignore_verb', 'count_tolerance', 'remote_match'];
+  const fullGraphUrl = diff
     ? '/api/diff?canary=' + encodeURIComponent(diff.canary) + '&production=' + encodeURIComponent(diff.production)
+      + DIFF_OPTIONS.map(function (name) {
+        return params.getAll(name).map(function (v) { return '&' + name + '=' + encodeURIComponent(v); }).join('');
+      }).join('')
     : '/api/sessions/' + encodeURIComponent(sessionId || '') + '/graph';
 
   const timings = window.cgTimings = [];
   function mark(step) { timings.push([step, Math.round(performance.now())]); }
   let large = false;  // more than LARGE elements: cheaper edge drawing
-  const state = {doc: null, version: 0, expanded: new Set(), alertsByNode: {}, alertsByEdge: {}, fitted: false};
+  const state = {doc: null, version: 0, expanded: new Set(), alertsByNode: {}, alertsByEdge: {}, fitted: false,
+    // impact: the server's impact view; full: every node; diff: the union of two sessions
+    mode: diff ? 'diff' : (params.get('view') === 'full' ? 'full' : 'impact'),
+    expand: new Set(), differencesOnly: params.get('differences') !== 'all', summary: null, session: null};
+
+  /** What the graph is fetched from in the current mode. */
+  function apiGraph() {
+    if (state.mode === 'diff') { return fullGraphUrl + (state.differencesOnly ? '&only=differences' : ''); }
+    if (state.mode === 'impact') {
+      return '/api/sessions/' + encodeURIComponent(sessionId) + '/view'
+        + (state.expand.size ? '?expand=' + encodeURIComponent(Array.from(state.expand).sort().join(',')) : '');
+    }
+    return fullGraphUrl;
+  }
 
   function style() {
     const s = [
       {selector: 'node', style: {
         'label': 'data(label)', 'font-size': 11, 'text-valign': 'center', 'text-halign': 'center',
-        'text-wrap': 'ellipsis', 'text-max-width': 150, 'width': 150, 'height': 28, 'color': '#fff',
+        'text-wrap': 'ellipsis', 'text-max-width': 222, 'width': 230, 'height': 28, 'color': '#fff',
         'text-outline-width': 0, 'min-zoomed-font-size': 6, 'border-width': 1, 'border-color': '#555'}},
       {selector: 'node[kind="process"]', style: {'shape': 'round-rectangle', 'background-color': COLOURS.process}},
       {selector: 'node[kind="file"]', style: {'shape': 'rectangle', 'background-color': COLOURS.file}},
       {selector: 'node[kind="remote"]', style: {'shape': 'diamond', 'background-color': COLOURS.remote,
-        'width': 150, 'height': 36}},
+        'width': 230, 'height': 36, 'text-max-width': 150}},
       {selector: 'node[kind="module"]', style: {'shape': 'hexagon', 'background-color': COLOURS.module}},
       {selector: 'node[kind="group"]', style: {'shape': 'barrel', 'background-color': COLOURS.group,
         'color': '#222', 'border-style': 'dashed', 'border-color': COLOURS.file, 'border-width': 2}},
+      {selector: 'node[fold]', style: {'text-wrap': 'wrap', 'height': 40, 'font-size': 10, 'text-max-width': 220}},
       {selector: 'node[?alert]', style: {'background-color': COLOURS.alert, 'border-width': 3,
         'border-color': '#7f0000'}},
       {selector: 'edge', style: {
@@ -54,6 +76,10 @@
         'width': 3, 'color': COLOURS.alert}},
       {selector: '.faded', style: {'opacity': 0.15}},
       {selector: '.match', style: {'border-width': 4, 'border-color': '#ffd400'}},
+      {selector: 'node.focus', style: {'border-width': 5, 'border-color': '#e0a800', 'underlay-color': '#ffd400',
+        'underlay-opacity': 0.35, 'underlay-padding': 8}},
+      {selector: 'edge.focus', style: {'width': 5, 'underlay-color': '#ffd400', 'underlay-opacity': 0.5,
+        'underlay-padding': 4}},
       {selector: '.hidden', style: {'display': 'none'}},
       {selector: ':selected', style: {'border-width': 4, 'border-color': '#000', 'line-color': '#000',
         'target-arrow-color': '#000'}}
@@ -91,16 +117,28 @@
 
   function edgeKey(edge) { return edge.source + '|' + edge.verb + '|' + edge.target; }
 
+  const LABEL_CHARS = 36;
+
   function nodeLabel(node) {
     switch (node.kind) {
       case 'process': return cg.basename(node.exe) + ' [' + node.pid + ']';
-      // with its directory's name: a process opens many LC_CTYPEs and config.jsons in different places
-      case 'file': return (cg.dirname(node.path) === '/' ? '' : cg.basename(cg.dirname(node.path))) + '/'
-        + cg.basename(node.path);
-      case 'remote': return node.family === 'unix' ? node.address
+      // the whole path, elided in the middle when long (the hover shows all of it)
+      case 'file': return cg.elide(node.path, LABEL_CHARS);
+      case 'remote': return node.family === 'unix' ? cg.elide(node.address, LABEL_CHARS)
         : (node.family === 'ipv6' ? '[' + node.address + ']' : node.address) + ':' + node.port;
       case 'module': return node.name;
+      case 'group': return node.label;
       default: return node.id;
+    }
+  }
+
+  /** The whole label, shown on hover and named in alerts. */
+  function fullLabel(node) {
+    switch (node.kind) {
+      case 'process': return (node.argv && node.argv.length ? node.argv.join(' ') : node.exe) + ' [' + node.pid + ']';
+      case 'file': return node.path;
+      case 'group': return node.label || (node.dir + '/ (' + node.members.length + ' files)');
+      default: return nodeLabel(node);
     }
   }
 
@@ -165,18 +203,20 @@
       soleSource[edge.target] = known === undefined || known === edge.source ? edge.source : null;
       soleSource[edge.source] = null;
     });
-    const grouping = groupsOf(doc, soleSource);
+    // the impact view comes folded from the server; the full graph folds high fan-out here
+    const grouping = state.mode === 'impact' ? {groupOf: {}, groups: {}} : groupsOf(doc, soleSource);
+    state.fanoutGroupOf = grouping.groupOf;
     const out = [];
     doc.nodes.forEach(function (node) {
       if (grouping.groupOf[node.id]) { return; }
       const alerts = state.alertsByNode[node.id];
-      out.push({group: 'nodes', data: {id: node.id, kind: node.kind, label: nodeLabel(node), raw: node,
-        alert: !!alerts, status: node.status}});
+      out.push({group: 'nodes', data: {id: node.id, kind: node.kind, label: nodeLabel(node), full: fullLabel(node),
+        raw: node, alert: !!alerts, status: node.status, fold: node.kind === 'group' ? node.group : undefined}});
     });
     Object.keys(grouping.groups).forEach(function (id) {
       const group = grouping.groups[id];
-      out.push({group: 'nodes', data: {id: id, kind: 'group', label: group.dir + '/ (' + group.members.length + ' files)',
-        raw: group, alert: false}});
+      const label = group.dir + '/ (' + group.members.length + ' files)';
+      out.push({group: 'nodes', data: {id: id, kind: 'group', label: label, full: label, raw: group, alert: false}});
     });
     // one drawn edge per (source, target), its verbs side by side: "open, read ×3, write ×2"
     const pairs = {};
@@ -194,6 +234,7 @@
       const pair = pairs[id];
       const verbs = Object.values(pair.byVerb).sort(function (a, b) { return a.verb.localeCompare(b.verb); });
       const grouped = !!grouping.groups[pair.target];
+      const folded = !!(state.nodes[pair.target] && state.nodes[pair.target].kind === 'group');  // a server group
       const parts = verbs.map(function (v) {
         return v.verb + (v.count > 1 ? ' ×' + v.count : '') + (v.failed ? ' (' + v.failed + ' failed)' : '')
           + (grouped ? ' (' + v.edges.length + ' files)' : '');
@@ -206,7 +247,7 @@
         label: parts.length > 3 ? parts.slice(0, 3).join(', ') + ', +' + (parts.length - 3) + ' more' : parts.join(', '),
         failed: verbs.some(function (v) { return v.failed > 0; }) ? 'yes' : 'no',
         alert: edges.some(function (e) { return !!state.alertsByEdge[edgeKey(e)]; }),
-        status: statuses.size === 1 ? edges[0].status : 'changed', raw: {verbs: verbs, grouped: grouped}}});
+        status: statuses.size === 1 ? edges[0].status : 'changed', raw: {verbs: verbs, grouped: grouped || folded}}});
     });
     return out;
   }
@@ -315,12 +356,21 @@
       title.textContent = (s.user || '?') + '@' + (s.host || '?') + ' — ' + (s.command || []).join(' ') + ' — '
         + cg.time(s.started);
     }
-    document.getElementById('live-badge').hidden = diff || s.ended !== null;
+    // "live" only while the user is there: a session whose shell exited but left processes running says so
+    const stateText = state.session ? state.session.state_text : (s.ended === null ? 'live' : 'ended');
+    document.getElementById('live-badge').hidden = !!diff || stateText !== 'live';
+    const stateBadge = document.getElementById('state-badge');
+    stateBadge.hidden = !!diff || stateText === 'live' || stateText === 'ended';
+    stateBadge.textContent = stateText;
     const st = state.doc.stats;
     const kinds = {};
     state.doc.nodes.forEach(function (n) { kinds[n.kind] = (kinds[n.kind] || 0) + 1; });
-    document.getElementById('stats').textContent = state.doc.nodes.length + ' nodes (' + Object.keys(kinds).sort()
-      .map(function (k) { return kinds[k] + ' ' + k; }).join(', ') + '), ' + state.doc.edges.length + ' edges, '
+    const view = state.doc.view;
+    document.getElementById('stats').textContent = (view
+      ? 'impact view: ' + NUMBER.format(view.shown_nodes) + ' of ' + NUMBER.format(view.total_nodes) + ' nodes drawn, '
+        + view.groups + ' groups, '
+      : state.doc.nodes.length + ' nodes (' + Object.keys(kinds).sort()
+        .map(function (k) { return kinds[k] + ' ' + k; }).join(', ') + '), ' + state.doc.edges.length + ' edges, ')
       + st.events + ' events, ' + (st.lost_kernel + st.dropped_user) + ' dropped';
     const legend = document.getElementById('legend');
     legend.replaceChildren();
@@ -342,20 +392,168 @@
     alerts.forEach(function (alert) {
       const item = cg.el('li', null, 'sev-' + alert.severity);
       item.append(cg.el('strong', alert.severity + ' ' + alert.rule_id), document.createTextNode(': ' + alert.description));
+      item.append(cg.el('div', alertObject(alert), 'object'));
       item.addEventListener('click', function () {
-        const id = alert.edge_source ? state.drawnEdge[alert.edge_source + '|' + alert.edge_verb + '|' + alert.edge_target]
-          : alert.node;
-        const element = cy.getElementById(id);
-        if (element.nonempty()) {
-          cy.$(':selected').unselect();
-          element.select();
-          cy.animate({center: {eles: element}, zoom: Math.max(cy.zoom(), 0.8)}, {duration: 300});
-          showDetails(element);
-        }
+        focus([alert.edge_source ? alert.edge_source + '|' + alert.edge_verb + '|' + alert.edge_target : alert.node]);
       });
       list.append(item);
     });
     section.append(list);
+  }
+
+  /** What an alert is about, in words: "unlink /etc/shadow by rm /etc/shadow [102]", or the node's whole label. */
+  function alertObject(alert) {
+    const named = function (id) { const node = state.nodes[id]; return node ? fullLabel(node) : id; };
+    if (alert.edge_source) {
+      return alert.edge_verb + ' ' + named(alert.edge_target) + ' by ' + named(alert.edge_source);
+    }
+    return alert.node ? named(alert.node) : '';
+  }
+
+  /* ---------- what changed (left panel) ---------- */
+
+  const SECTIONS = [
+    ['package.', 'Packages'], ['user.', 'Users and groups'], ['group.', 'Users and groups'], ['service.', 'Services'],
+    ['cron.', 'Scheduled jobs'], ['auth.', 'Authentication'], ['module.', 'Kernel modules'], ['mount', 'Mounts'],
+    ['unmount', 'Mounts'], ['netconf.', 'System configuration'], ['sysctl.', 'System configuration'],
+    ['firewall.', 'System configuration'], ['network.', 'Network'], ['daemon.', 'Left running'],
+    ['download.', 'Risky'], ['file.', 'Risky'], ['secret.', 'Risky']];
+  const VERBS = {
+    'package.install': 'installed package', 'package.remove': 'removed package', 'package.upgrade': 'upgraded package',
+    'user.add': 'added user', 'user.change': 'changed user', 'user.remove': 'removed user',
+    'group.add': 'added group', 'group.change': 'changed group', 'group.remove': 'removed group',
+    'service.change': 'changed service', 'service.start': 'started service', 'service.stop': 'stopped service',
+    'service.restart': 'restarted service', 'service.enable': 'enabled service', 'service.disable': 'disabled service',
+    'service.reload': 'reloaded service', 'cron.change': 'changed cron', 'auth.change': 'changed authentication',
+    'module.load': 'loaded module', 'module.unload': 'unloaded module', 'mount': 'mounted', 'unmount': 'unmounted',
+    'netconf.change': 'changed network configuration', 'sysctl.change': 'changed sysctl',
+    'firewall.change': 'changed firewall', 'network.listen': 'listens on', 'network.connect': 'connected to',
+    'daemon.left_running': 'left running', 'download.exec': 'ran a downloaded file', 'file.setuid': 'made setuid',
+    'file.world_writable': 'made world-writable', 'secret.read': 'read a secret'};
+
+  function section(kind) {
+    const hit = SECTIONS.find(function (entry) { return kind.indexOf(entry[0]) === 0; });
+    return hit ? hit[1] : 'Other';
+  }
+
+  function changeItem(list, what, subject, detail, ids, extraClass) {
+    const item = cg.el('li', null, 'item' + (extraClass ? ' ' + extraClass : ''));
+    if (what) { item.append(cg.el('span', what + ' ', 'what')); }
+    item.append(cg.el('span', subject, what ? 'path' : 'what'));
+    if (detail) { item.append(cg.el('div', detail, 'detail')); }
+    item.dataset.ids = JSON.stringify(ids);
+    item.addEventListener('click', function () {
+      document.querySelectorAll('#changes li.focused').forEach(function (li) { li.classList.remove('focused'); });
+      item.classList.add('focused');
+      focus(ids);
+    });
+    list.append(item);
+  }
+
+  const NUMBER = new Intl.NumberFormat('en');
+  const FOLDED_NAMES = {runtime_loading: 'runtime loading', failed_lookup: 'failed lookups',
+    package_bookkeeping: 'package bookkeeping', package_subtree: 'package-manager subtrees', transient: 'transient files'};
+
+  /** The summary, grouped by behaviour, then the file effects, remotes and what was folded. */
+  function renderChanges() {
+    const panel = document.getElementById('changes');
+    panel.replaceChildren();
+    if (state.mode === 'diff') { renderDifferences(panel); return; }
+    const summary = state.summary;
+    panel.append(cg.el('h2', 'What changed'));
+    if (state.session) {
+      const line = cg.el('div', null, 'muted');
+      line.append(cg.el('span', state.session.state_text, 'state-text'));
+      if (state.session.client_display) { line.append(document.createTextNode(' · from ' + state.session.client_display)); }
+      if (state.session.tty) { line.append(document.createTextNode(' · ' + state.session.tty)); }
+      panel.append(line);
+    }
+    if (!summary) { panel.append(cg.el('p', 'No summary for this session.', 'muted')); return; }
+    const bySection = {};
+    summary.behaviours.forEach(function (b) { (bySection[section(b.kind)] = bySection[section(b.kind)] || []).push(b); });
+    const order = [];
+    SECTIONS.forEach(function (entry) { if (order.indexOf(entry[1]) < 0) { order.push(entry[1]); } });
+    order.push('Other');
+    order.forEach(function (name) {
+      if (!bySection[name]) { return; }
+      panel.append(cg.el('h3', name));
+      const list = cg.el('ul', null, 'behaviours');
+      bySection[name].forEach(function (b) {
+        changeItem(list, VERBS[b.kind] || b.kind, b.subject, b.detail, b.evidence.concat(b.processes));
+      });
+      panel.append(list);
+    });
+    if (summary.files.length) {
+      panel.append(cg.el('h3', 'Files (' + summary.files.length + ')'));
+      const list = cg.el('ul', null, 'files');
+      summary.files.forEach(function (f) {
+        const detail = [f.from ? 'from ' + f.from : '', f.mode ? 'mode ' + f.mode : '', f.owner ? 'owner ' + f.owner : '',
+          f.command ? 'by ' + f.command : '', f.transients ? f.transients + ' transient files folded' : '']
+          .filter(Boolean).join(' · ');
+        changeItem(list, f.effect, f.path, detail, f.evidence.length ? f.evidence : [f.by]);
+      });
+      panel.append(list);
+    }
+    if (summary.remotes.length) {
+      panel.append(cg.el('h3', 'Remotes (' + summary.remotes.length + ')'));
+      const list = cg.el('ul', null, 'remotes');
+      summary.remotes.forEach(function (r) {
+        changeItem(list, 'connected to', r.endpoint, r.connects + ' connects' + (r.failed ? ', ' + r.failed + ' failed' : ''),
+          [r.id].concat(r.processes));
+      });
+      panel.append(list);
+    }
+    if (summary.left_running.length) {
+      panel.append(cg.el('h3', 'Still running (' + summary.left_running.length + ')'));
+      const list = cg.el('ul', null, 'running');
+      summary.left_running.forEach(function (l) { changeItem(list, 'pid ' + l.pid, l.command, '', [l.process]); });
+      panel.append(list);
+    }
+    if (!summary.behaviours.length && !summary.files.length && !summary.remotes.length) {
+      panel.append(cg.el('p', 'Nothing recognised as a change.', 'muted'));
+    }
+    const folded = Object.keys(summary.folded || {}).filter(function (k) { return summary.folded[k] > 0; });
+    const note = cg.el('div', null, 'folded');
+    note.append(cg.el('div', folded.length ? 'Folded as noise: ' + folded.map(function (k) {
+      return (FOLDED_NAMES[k] || k.replace(/_/g, ' ')) + ' ' + NUMBER.format(summary.folded[k]);
+    }).join(' · ') : 'Nothing folded as noise.'));
+    const view = state.doc.view;
+    if (view) {
+      note.append(cg.el('div', 'Drawn: ' + NUMBER.format(view.shown_nodes) + ' of ' + NUMBER.format(view.total_nodes)
+        + ' nodes; ' + view.groups + ' groups hold the rest (click one to open it, or "show everything").'));
+    }
+    panel.append(note);
+  }
+
+  /** The diff's differences beside the graph; each focuses its element. */
+  function renderDifferences(panel) {
+    const all = state.doc.differences || [];
+    const impact = state.doc.impact;
+    panel.append(cg.el('h2', impact ? 'What differs (' + impact.length + ')' : 'Differences (' + all.length + ')'));
+    const d = state.doc.diff;
+    panel.append(cg.el('div', 'canary ' + d.canary + ' · production ' + d.production, 'muted'));
+    if (impact) {
+      // in change terms first: "production also deleted /etc/x", "canary installed myapp 1.0-1, production 1.0-2"
+      const changes = cg.el('ul', null, 'impact-differences');
+      impact.forEach(function (item) {
+        const sides = [item.canary ? 'canary: ' + item.canary : '', item.production ? 'production: ' + item.production : '']
+          .filter(Boolean).join(' · ');
+        changeItem(changes, '', item.text, sides, item.evidence, 'status-' + item.status);
+      });
+      panel.append(changes);
+      if (!impact.length) { panel.append(cg.el('p', 'Both runs changed the host the same way.', 'muted')); }
+      panel.append(cg.el('h3', 'Details (' + all.length + ')'));
+    }
+    if (!all.length) { panel.append(cg.el('p', 'No difference: both runs did the same.', 'muted')); return; }
+    const names = {only_canary: 'only in canary', only_production: 'only in production', changed: 'changed'};
+    const list = cg.el('ul', null, 'differences');
+    all.forEach(function (item) {
+      const plural = function (n, word) { return n + ' ' + word + (n === 1 ? '' : (word.endsWith('s') ? 'es' : 's')); };
+      const beneath = item.processes ? plural(item.processes, 'process') + ', ' + plural(item.behaviours, 'behaviour') : '';
+      changeItem(list, names[item.status] || item.status, item.label,
+        [item.reason || '', beneath].filter(Boolean).join(' · '), [item.id], 'status-' + item.status);
+    });
+    panel.append(list);
   }
 
   /* ---------- attributes panel ---------- */
@@ -396,6 +594,24 @@
         row(table, 'bytes', Object.values(totals).reduce(function (sum, t) { return sum + t.bytes; }, 0));
         row(table, 'connection failures', totals.connect ? totals.connect.failed : 0);
         row(table, 'edges', summary(edges));
+      } else if (data.kind === 'group' && raw.members && typeof raw.files === 'number') {
+        // a group folded by the server: noise of one process, or a subtree of commands
+        row(table, 'processes', raw.processes || null);
+        row(table, 'files', raw.files);
+        const expand = cg.el('button', 'expand: ' + (raw.processes ? raw.processes + ' processes' : raw.files + ' files'));
+        expand.type = 'button';
+        expand.id = 'expand-group';
+        expand.addEventListener('click', function () {
+          expand.disabled = true;
+          expandGroup(data.id).catch(function (e) { message(e.message); });
+        });
+        details.append(expand);
+        const list = cg.el('ul', null, 'members');
+        raw.members.forEach(function (member) { list.append(cg.el('li', member)); });
+        const total = (raw.processes || 0) + raw.files;
+        if (total > raw.members.length) { list.append(cg.el('li', '… ' + (total - raw.members.length) + ' more')); }
+        details.append(table, list);
+        return;
       } else if (data.kind === 'group') {
         row(table, 'directory', raw.dir);
         row(table, 'files', raw.members.length);
@@ -463,10 +679,63 @@
   }
 
   async function expandGroup(id) {
-    const processId = cy.getElementById(id).data('raw').process;
-    state.expanded.add(id);
-    await draw(false);
-    cy.fit(cy.getElementById(processId).closedNeighborhood(), 30);
+    const group = cy.getElementById(id);
+    if (group.empty() || state.expand.has(id)) { return; }
+    const processId = group.data('raw').process;
+    const label = group.data('label');
+    if (state.mode === 'impact') {
+      state.expand.add(id);
+      await load(false);
+    } else {
+      state.expanded.add(id);
+      await draw(false);
+    }
+    const around = cy.getElementById(processId).closedNeighborhood();
+    const details = document.getElementById('details');
+    details.replaceChildren(cg.el('p', 'Opened ' + label + '.', 'muted'));
+    fitTo(around);
+    window.cgFocused = around.map(function (e) { return e.id(); });
+  }
+
+  /** Moves the view to {@code eles}: fitted with a margin, never closer than 1.5 nor farther than needed. */
+  function fitTo(eles) {
+    if (!eles || eles.empty()) { return; }
+    const box = eles.boundingBox({includeLabels: false});
+    const padding = 60;
+    const zoom = Math.max(cy.minZoom(), Math.min(1.5, (cy.width() - 2 * padding) / Math.max(box.w, 1),
+      (cy.height() - 2 * padding) / Math.max(box.h, 1)));
+    cy.stop();
+    cy.animate({zoom: zoom, pan: {x: cy.width() / 2 - zoom * (box.x1 + box.w / 2),
+      y: cy.height() / 2 - zoom * (box.y1 + box.h / 2)}}, {duration: 250});
+  }
+
+  /**
+   * Focuses the elements behind summary items, differences or alerts: node ids and edge keys
+   * (source|verb|target) as the summary gives them, shown wherever this view draws them (the node, its
+   * drawn edge, or the group it is folded into); the rest of the graph stays, the view moves to them.
+   */
+  function focus(ids) {
+    const where = state.doc.where || {};
+    let targets = cy.collection();
+    ids.forEach(function (id) {
+      const at = where[id] || id;
+      let element = cy.getElementById(at.indexOf('|') >= 0 ? (state.drawnEdge[at] || '') : at);
+      if (element.empty() && state.fanoutGroupOf && state.fanoutGroupOf[at]) {
+        element = cy.getElementById(state.fanoutGroupOf[at]);
+      }
+      if (element.empty() && at.indexOf('|') >= 0) {  // an edge key whose ends are drawn elsewhere
+        const parts = at.split('|');
+        element = cy.getElementById(where[parts[2]] || parts[2]).union(cy.getElementById(where[parts[0]] || parts[0]));
+      }
+      targets = targets.union(element);
+    });
+    cy.elements('.focus').removeClass('focus');
+    window.cgFocused = targets.map(function (e) { return e.id(); });
+    if (targets.empty()) { message('not drawn in this view: try "show everything"'); return; }
+    message('');
+    targets.addClass('focus');
+    fitTo(targets.union(targets.connectedNodes()));
+    if (targets.length === 1) { showDetails(targets); }
   }
 
   /* ---------- search and filters ---------- */
@@ -504,6 +773,55 @@
         hits.addClass('match');
       }
     });
+  }
+
+  /**
+   * Search moves the view to its matches. In the impact view the server also finds matches folded into groups:
+   * those groups are outlined too, and Enter opens them.
+   */
+  let searchTimer = null;
+  let searchSeq = 0;
+  let foldedMatches = [];
+  function searchMoved() {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(async function () {
+      const text = document.getElementById('search').value.trim();
+      const status = document.getElementById('search-status');
+      const seq = ++searchSeq;
+      foldedMatches = [];
+      if (!text) { status.textContent = ''; window.cgSearched = null; return; }
+      let answer = null;
+      if (state.mode === 'impact') {
+        try {
+          answer = await (await cg.getJson('/api/sessions/' + encodeURIComponent(sessionId) + '/search?q='
+            + encodeURIComponent(text) + (state.expand.size ? '&expand=' + encodeURIComponent(Array.from(state.expand)
+              .sort().join(',')) : ''))).json();
+        } catch (e) { message(e.message); return; }
+        if (seq !== searchSeq) { return; }
+        const groups = new Set();
+        answer.matches.forEach(function (m) { if (m.in && m.in.indexOf('g:') === 0) { groups.add(m.in); } });
+        foldedMatches = Array.from(groups);
+        cy.batch(function () {
+          foldedMatches.forEach(function (id) { cy.getElementById(id).removeClass('faded').addClass('match'); });
+        });
+      }
+      const hits = cy.nodes('.match');
+      const shown = hits.filter(function (n) { return n.data('kind') !== 'group' || !state.doc.view; }).length;
+      status.textContent = !hits.length ? 'no match'
+        : (answer ? NUMBER.format(answer.total) + ' matches: ' + shown + ' drawn'
+          + (foldedMatches.length ? ', others in ' + foldedMatches.length + ' folded groups (Enter opens them)' : '')
+          : hits.length + ' matches');
+      fitTo(hits);
+      window.cgSearched = {text: text, hits: hits.map(function (n) { return n.id(); }), groups: foldedMatches};
+    }, 250);
+  }
+
+  async function openFoldedMatches() {
+    if (!foldedMatches.length || foldedMatches.length > 20) { return; }
+    foldedMatches.forEach(function (id) { state.expand.add(id); });
+    await load(false);
+    applyFilters();
+    searchMoved();
   }
 
   function fillVerbs() {
@@ -546,7 +864,7 @@
       const delta = JSON.parse(event.data);
       queue(async function () {
         if (delta.version <= state.version) { return; }
-        if (delta.base !== state.version) { await load(false); return; }
+        if (delta.base !== state.version || state.mode === 'impact') { await load(false); return; }
         applyDelta(delta);
         await draw(false);
         window.cgVersion = state.version;
@@ -564,17 +882,27 @@
 
   async function load(fit) {
     mark('load');
-    const response = await cg.getJson(apiGraph);
+    const sessionRow = state.mode === 'diff' ? null
+      : cg.getJson('/api/sessions/' + encodeURIComponent(sessionId)).then(function (r) { return r.json(); });
+    const response = await cg.getJson(apiGraph());
     const doc = await response.json();
     mark('fetched');
     state.doc = doc;
     state.version = parseInt(response.headers.get('X-Changegraph-Version') || '0', 10);
+    if (sessionRow) { state.session = await sessionRow; }
+    if (doc.summary) {
+      state.summary = doc.summary;
+    } else if (state.mode === 'full' && !state.summary) {
+      // a graph file without a summary section: the impact view makes it
+      state.summary = (await (await cg.getJson('/api/sessions/' + encodeURIComponent(sessionId) + '/view')).json()).summary;
+    }
     await draw(fit);
+    renderChanges();
     window.cgVersion = state.version;
   }
 
   async function exportJson() {
-    const blob = await (await cg.getJson(apiGraph)).blob();
+    const blob = await (await cg.getJson(fullGraphUrl)).blob();
     cg.download(blob, (diff ? 'diff-' + diff.canary + '-' + diff.production : state.doc.session.id) + '.json');
   }
 
@@ -605,7 +933,47 @@
 
   cy.on('tap', 'node, edge', function (event) { showDetails(event.target); });
   cy.on('dbltap', 'node[kind="group"]', function (event) { expandGroup(event.target.id()); });
-  document.getElementById('search').addEventListener('input', applyFilters);
+  // a server group opens on click, unless drawing what it holds would be slow (then its expand button does)
+  const OPEN_ON_CLICK = 2000;
+  cy.on('tap', 'node[fold]', function (event) {
+    const raw = event.target.data('raw');
+    if ((raw.processes || 0) + raw.files <= OPEN_ON_CLICK) {
+      expandGroup(event.target.id()).catch(function (e) { message(e.message); });
+    }
+  });
+  document.getElementById('search').addEventListener('input', function () { applyFilters(); searchMoved(); });
+  document.getElementById('search').addEventListener('keydown', function (event) {
+    if (event.key === 'Enter') { openFoldedMatches().catch(function (e) { message(e.message); }); }
+  });
+  const everything = document.getElementById('everything');
+  everything.checked = state.mode === 'full';
+  document.getElementById('everything-toggle').hidden = !!diff;
+  everything.addEventListener('change', function () {
+    state.mode = everything.checked ? 'full' : 'impact';
+    const url = new URL(location.href);
+    if (everything.checked) { url.searchParams.set('view', 'full'); } else { url.searchParams.delete('view'); }
+    history.replaceState(null, '', url);
+    load(true).catch(function (e) { message(e.message); });
+  });
+  const differencesOnly = document.getElementById('differences-only');
+  document.getElementById('differences-toggle').hidden = !diff;
+  differencesOnly.checked = state.differencesOnly;
+  differencesOnly.addEventListener('change', function () {
+    state.differencesOnly = differencesOnly.checked;
+    load(true).catch(function (e) { message(e.message); });
+  });
+  // the whole label of the node under the mouse
+  const tip = document.getElementById('tip');
+  cy.on('mouseover', 'node', function (event) {
+    const rect = cy.container().getBoundingClientRect();
+    const at = event.renderedPosition;
+    tip.textContent = event.target.data('full') || event.target.data('label');
+    tip.style.left = (rect.left + at.x + 12) + 'px';
+    tip.style.top = (rect.top + at.y + 14) + 'px';
+    tip.hidden = false;
+  });
+  cy.on('mouseout', 'node', function () { tip.hidden = true; });
+  cy.on('viewport', function () { tip.hidden = true; });
   ['verb', 'failed-only', 'alerts-only'].forEach(function (id) {
     document.getElementById(id).addEventListener('change', applyFilters);
   });

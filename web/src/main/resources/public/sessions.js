@@ -25,7 +25,7 @@
   function matches(row, text) {
     if (liveOnly.checked && !row.live) { return false; }
     if (!text) { return true; }
-    const haystack = [row.id, row.host, row.user, row.client, row.file, (row.command || []).join(' ')]
+    const haystack = [row.id, row.host, row.user, row.client, row.client_display, row.file, (row.command || []).join(' ')]
       .join(' ').toLowerCase();
     return text.toLowerCase().split(/\s+/).every(function (word) { return haystack.includes(word); });
   }
@@ -49,13 +49,16 @@
       const tr = document.createElement('tr');
       tr.dataset.id = row.id;
       if (row.live) { tr.className = 'live'; }
-      const liveCell = cg.el('td', row.live ? '● live' : '', row.live ? 'badge-live' : '');
+      // "● live" while the user is there; a shell that exited but left processes running says so
+      const text = row.state_text || (row.live ? 'live' : '');
+      const liveCell = cg.el('td', text === 'live' ? '● live' : (text === 'ended' ? '' : text),
+        text === 'live' ? 'badge-live' : 'state-text');
       const link = cg.el('a', row.host || row.id);
       link.href = '/graph.html?session=' + encodeURIComponent(row.id);
       const hostCell = document.createElement('td');
       hostCell.append(link);
       const alerts = row.alerts || {};
-      const cells = [liveCell, hostCell, cg.el('td', row.user), cg.el('td', row.client || '—'),
+      const cells = [liveCell, hostCell, cg.el('td', row.user), cg.el('td', row.client_display || row.client || '—'),
         cg.el('td', cg.time(row.started)), cg.el('td', cg.duration(row.duration_seconds)),
         cg.el('td', (row.command || []).join(' '), 'command'),
         cg.el('td', row.events, 'num'), cg.el('td', row.drops, 'num' + (row.drops ? ' warn' : '')),

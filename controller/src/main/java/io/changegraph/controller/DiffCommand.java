@@ -1,5 +1,6 @@
 package io.changegraph.controller;
 
+import io.changegraph.impact.Impact;
 import io.changegraph.repository.DiffOptions;
 import io.changegraph.repository.DiffReport;
 import io.changegraph.repository.GraphDiff;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,9 +31,15 @@ import picocli.CommandLine.Spec;
  * Exit 0 when the behaviours match, 1 when they differ, 2 on bad input (one line on stderr).
  */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compare the change graph of a canary run with the production run of the same change.",
-                "Pids and times never count. By default homes become ~, the user <user>, the host <host>,",
-                "mktemp/sed/python temp names <tmp>, /proc/PID /proc/<pid>; --normalize FILE changes that.",
+        description = {"Compare the change graph of a canary run with the production run of the same change:",
+                "first what they changed differently (packages, users, services, files, remotes, daemons),",
+                "then, with --detail, every behaviour (process, verb, target) that differs.",
+                "Pids and times never count. By default homes become ~, the user <user>, the host <host>, temp",
+                "names (mktemp, mkstemp, sed, python, apt, dpkg, editor swap) <tmp>, a number that is the pid of",
+                "the acting process <pid>, an accepted peer's ephemeral port <ephemeral>; each rule applies to",
+                "each argv element, path, detail. The two root commands are compared as one: their argument",
+                "difference is reported once and its values match below. --normalize FILE adds rules,",
+                "--no-default-normalize drops the built-in ones.",
                 "Exit 0: same behaviour, 1: different, 2: bad input."})
 public final class DiffCommand implements Callable<Integer> {
     private static final String GRAPH_HINT = "give two graph files written by 'changegraph record -o FILE'";
@@ -47,9 +56,17 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the machine-readable report (changegraph-diff/v1)")
     private boolean json;
 
+    @Option(names = "--detail", description = "list every edge-level difference after what the runs changed differently")
+    private boolean detail;
+
     @Option(names = "--normalize", paramLabel = "FILE",
-            description = "normalisation rules (YAML or JSON) instead of the defaults")
+            description = "normalisation rules (YAML or JSON): the built-in rules (unless it says defaults: false) plus its own")
     private Path normalize;
+
+    @Option(names = {"--no-default-normalize", "--no-default-normalise"},
+            description = "no built-in normalisation (rules, user/host names, pids, ephemeral ports):"
+                    + " compare as recorded, apart from the rules of --normalize FILE")
+    private boolean noDefaultNormalize;
 
     @Option(names = "--ignore-path", paramLabel = "GLOB",
             description = "leave out files with a matching path, as recorded or normalised,"
@@ -80,19 +97,30 @@ public final class DiffCommand implements Callable<Integer> {
         }
         GraphDocument canaryGraph;
         GraphDocument productionGraph;
+        // production is read and summarised on another thread meanwhile: the two are independent
+        CompletableFuture<GraphDocument> other = CompletableFuture.supplyAsync(() -> summarised(GraphJson.read(production)));
         try {
-            canaryGraph = GraphJson.read(canary);
-            productionGraph = GraphJson.read(production);
-        } catch (GraphFormatException e) {
-            err.println("changegraph diff: " + e.getMessage() + ": " + GRAPH_HINT);
+            canaryGraph = summarised(GraphJson.read(canary));
+            productionGraph = other.join();
+        } catch (GraphFormatException | CompletionException e) {
+            Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+            if (!(cause instanceof GraphFormatException)) {
+                throw e;
+            }
+            err.println("changegraph diff: " + cause.getMessage() + ": " + GRAPH_HINT);
             err.flush();
             return 2;
         }
         DiffReport report = GraphDiff.compare(canaryGraph, productionGraph, options);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? report.json() : report.text());
+        out.print(json ? report.json() : report.text(detail));
         out.flush();
         return report.hasDifferences() ? 1 : 0;
+    }
+
+    /** The graph with a summary computed now by the shipped recognisers (as 'changegraph summary' does). */
+    private static GraphDocument summarised(GraphDocument graph) {
+        return graph.withSummary(Impact.summarise(graph));
     }
 
     private DiffOptions options() {
@@ -107,7 +135,8 @@ public final class DiffCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--remote-match must be full, port or host, not '" + remoteMatch + "'");
         }
         return DiffOptions.defaults()
-                .withNormalization(normalize == null ? Normalization.defaults() : Normalization.load(normalize))
+                .withNormalization(normalize != null ? Normalization.load(normalize, !noDefaultNormalize)
+                        : noDefaultNormalize ? Normalization.none() : Normalization.defaults())
                 .withIgnorePaths(ignorePaths)
                 .withIgnoreVerbs(verbs)
                 .withCountTolerance(countTolerance)

@@ -1,5 +1,6 @@
 package io.changegraph.controller;
 
+import io.changegraph.repository.DiffOptions;
 import io.changegraph.web.WebConfig;
 import io.changegraph.web.WebServer;
 import io.changegraph.web.WebStartException;
@@ -18,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -62,13 +64,22 @@ public final class ServeCommand implements Callable<Integer> {
             description = "open CANARY.json and PRODUCTION.json as one union diff graph")
     List<Path> diff;
 
+    @Mixin
+    DiffOptionArgs diffOptions = new DiffOptionArgs();
+
     @Override
     public Integer call() throws InterruptedException {
         WebConfig config;
         WebServer server;
         try {
+            DiffOptions options;
+            try {
+                options = diffOptions.options();
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
             config = new WebConfig(bind, port, token(), servedSources(), diffPair(),
-                    usersFile == null ? null : WebUsers.read(usersFile));
+                    usersFile == null ? null : WebUsers.read(usersFile)).withDiffOptions(options);
             server = WebServer.start(config);
         } catch (WebStartException e) {
             throw new UsageException(e.getMessage());

@@ -363,7 +363,7 @@ class AgentIT {
             assertThat(agent.graphFile(id).alerts()).extracting(a -> a.ruleId()).containsExactly("work-delete");
             // the live path: the agent's monitor wrote the hit to the alert log (and would mail it)
             assertThat(alertLog).content().contains("work-delete").contains(victim.toString());
-            AgentProcess.Result shown = AgentProcess.run(cli(agent, "show", id));
+            AgentProcess.Result shown = AgentProcess.run(cli(agent, "show", id, "--format", "json"));
             assertThat(io.changegraph.repository.GraphJson.fromJson(shown.stdout()).alerts()).hasSize(1);
         }
     }
@@ -375,7 +375,7 @@ class AgentIT {
             String id = agent.session(Map.of(), "/bin/sh", "-c", "echo x > " + out).sessionId();
             GraphDocument before = agent.endedGraph(id);
             Files.writeString(agent.store.journal(id), "{\"bytes\":0,\"count\":1,\"deta", StandardOpenOption.APPEND);
-            AgentProcess.Result shown = AgentProcess.run(cli(agent, "show", id));
+            AgentProcess.Result shown = AgentProcess.run(cli(agent, "show", id, "--format", "json"));
             assertThat(shown.exitCode()).as(shown.stderr()).isZero();
             GraphDocument after = io.changegraph.repository.GraphJson.fromJson(shown.stdout());
             assertThat(after.nodes()).isEqualTo(before.nodes());

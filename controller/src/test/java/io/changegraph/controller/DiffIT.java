@@ -8,6 +8,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,6 +116,71 @@ class DiffIT {
             }
         }
         assertThat(changed).as(diff.stdout).isTrue();
+    }
+
+    /**
+     * The README's example: examples/deploy.sh recorded with {@code --env canary} and with {@code --env production}
+     * (undeployed before and after each, under the machine-wide deploy lock). Production differs in one planted way,
+     * it also deletes the config's backup, and in the root command's argument; the default diff reports exactly
+     * those two. The health check retries curl until the daemon answers, a different number of times in each run:
+     * repeated identical processes compare like repeated calls, within the count tolerance.
+     */
+    @Test
+    void diff_readmeDeployExample_canaryVsProduction_isExactlyThePlantedDifferences() throws Exception {
+        Path canary;
+        Path production;
+        try (FileChannel lockFile = FileChannel.open(DEPLOY_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = lockFile.lock()) {
+            try {
+                undeploy();
+                canary = recordDeploy("canary");
+                undeploy();
+                production = recordDeploy("production");
+            } finally {
+                undeploy();
+            }
+        }
+
+        Recording diff = Recording.run(null, "diff", "--json", canary.toString(), production.toString());
+
+        assertThat(diff.exitCode).as(diff.stderr).isEqualTo(1);
+        var differences = new com.fasterxml.jackson.databind.ObjectMapper().readTree(diff.stdout).get("differences");
+        assertThat(differences).as(diff.stdout).hasSize(2);
+        var rm = differences.get(0);
+        assertThat(rm.get("status").asText()).isEqualTo("only_production");
+        assertThat(rm.get("verb").asText()).isEqualTo("spawn");
+        assertThat(rm.get("target").asText()).isEqualTo("rm -f /etc/myapp/myapp.conf.bak");
+        assertThat(rm.get("effects").get(0).asText()).isEqualTo("unlink /etc/myapp/myapp.conf.bak");
+        var argv = differences.get(1);
+        assertThat(argv.get("status").asText()).isEqualTo("changed");
+        assertThat(argv.get("verb").asText()).isEqualTo("exec");
+        assertThat(argv.get("reasons").get(0).asText()).endsWith("deploy.sh --env canary -> bash " + DEPLOY + " --env production");
+        assertThat(argv.get("ancestry").get(0).asText()).isEqualTo("bash " + DEPLOY + " --env <canary|production>");
+        var impact = new com.fasterxml.jackson.databind.ObjectMapper().readTree(diff.stdout).get("impact").get("differences");
+        assertThat(impact).as(diff.stdout).hasSize(2);
+        assertThat(impact.get(0).get("area").asText()).isEqualTo("command");
+        assertThat(impact.get(1).get("text").asText())
+                .isEqualTo("production also deleted /etc/myapp/myapp.conf.bak (rm -f /etc/myapp/myapp.conf.bak)");
+
+        Recording text = Recording.run(null, "diff", canary.toString(), production.toString());
+        assertThat(text.exitCode).isEqualTo(1);
+        assertThat(text.stdout).contains("what they changed: 2 differences\n",
+                "  + production also deleted /etc/myapp/myapp.conf.bak (rm -f /etc/myapp/myapp.conf.bak)\n",
+                "edge level: 2 differences: 0 only in canary, 1 only in production, 1 changed (--detail lists them)\n");
+    }
+
+    private static final Path DEPLOY_LOCK = Path.of("/run/lock/changegraph-deploy.lock");
+    private static final Path DEPLOY = Path.of("../examples/deploy.sh").toAbsolutePath().normalize();
+
+    private Path recordDeploy(String env) throws Exception {
+        Path output = dir.resolve("deploy-" + env + "-" + System.nanoTime() + ".json");
+        Recording r = Recording.run(output, "record", "-o", output.toString(), "--", DEPLOY.toString(), "--env", env);
+        assertThat(r.exitCode).as(r.stderr).isZero();
+        return output;
+    }
+
+    private static void undeploy() throws Exception {
+        sh(DEPLOY.resolveSibling("undeploy.sh").toString());
     }
 
     /** Records the change script run as {@code user} (root, or a user in their own home via setpriv). */

@@ -44,7 +44,7 @@ final class Behaviour {
         this.target = target;
     }
 
-    void add(Edge edge, CanonicalSide side, Node source) {
+    void add(Edge edge, CanonicalSide side, int source) {
         count += edge.count();
         bytes += edge.bytes();
         failed += edge.failed();
@@ -54,7 +54,7 @@ final class Behaviour {
             if (details == null) {
                 details = new TreeSet<>();
             }
-            details.add(side.normalize(edge.verb() == Verb.CHOWN ? ownIds(detail, source) : detail));
+            details.add(side.normalizeDetail(edge.verb() == Verb.CHOWN ? ownIds(detail, side.nodes[source]) : detail, source));
         }
     }
 
@@ -111,7 +111,7 @@ final class Behaviour {
                     behaviour = new Behaviour(targetProcess >= 0 ? matching.display(targetProcess) : key, side.nodes[target]);
                     behaviours.put(behaviourKey, behaviour);
                 }
-                behaviour.add(edge, side, side.nodes[source]);
+                behaviour.add(edge, side, source);
             }
         }
         return behaviours;

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 
 /**
@@ -38,15 +40,33 @@ final class CanonicalSide {
     final String[] label;
     final long[] signature;
     final String rootCwd;
+    /** The session's root process (see {@link RootArguments#rootProcess}), -1 when it was not recorded. */
+    final int rootProcess;
     private final Normalizer normalizer;
+    /** Without root-argument placeholders, for summary facts; made on first need. */
+    private Normalizer factNormalizer;
     private final DiffOptions options;
     private final String[] targetKeys;
+    /** Remotes some process connected to or bound: their port is chosen, not ephemeral. */
+    private final boolean[] dialled;
     private final List<PathMatcher> ignored = new ArrayList<>();
+    /** Spawn parent per node, -1 for roots and non-processes. */
+    private final int[] parent;
+    /** Every pid of the recording, when pids are normalised (else empty). */
+    private final BitSet pids = new BitSet();
+    /** Sources of the compared edges, grouped by target; built on first need. */
+    private int[] sourceStart;
+    private int[] sourceList;
 
     CanonicalSide(GraphDocument document, DiffOptions options) {
+        this(document, options, Map.of());
+    }
+
+    /** @param parameters this side's root-argument values and their placeholders (see {@link RootArguments}) */
+    CanonicalSide(GraphDocument document, DiffOptions options, Map<String, String> parameters) {
         this.document = document;
         this.options = options;
-        this.normalizer = options.normalization().forSession(document.session());
+        this.normalizer = options.normalization().forSession(document.session(), parameters);
         for (String glob : options.ignorePaths()) {
             ignored.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
@@ -64,7 +84,8 @@ final class CanonicalSide {
         int[] source = new int[all.size()];
         int[] target = new int[all.size()];
         boolean[] compared = new boolean[all.size()];
-        int[] parent = new int[size];
+        dialled = new boolean[size];
+        parent = new int[size];
         Arrays.fill(parent, -1);
         int[] edgeCount = new int[size + 1];
         int[] childCount = new int[size + 1];
@@ -78,6 +99,9 @@ final class CanonicalSide {
             if (edge.verb() == Verb.SPAWN && nodes[source[e]] instanceof ProcessNode && nodes[target[e]] instanceof ProcessNode
                     && (parent[target[e]] < 0 || nodes[source[e]].id().compareTo(nodes[parent[target[e]]].id()) < 0)) {
                 parent[target[e]] = source[e];
+            }
+            if (edge.verb() == Verb.CONNECT || edge.verb() == Verb.BIND) {
+                dialled[target[e]] = true;
             }
             compared[e] = isCompared(edge, nodes[target[e]]);
             if (compared[e]) {
@@ -106,8 +130,19 @@ final class CanonicalSide {
         List<Integer> rootList = new ArrayList<>();
         ProcessNode rootProcess = null;
         for (int n = 0; n < size; n++) {
+            if (nodes[n] instanceof ProcessNode process && options.normalization().sessionPids()) {
+                if (process.pid() > 0) {
+                    pids.set(process.pid());
+                }
+            }
+        }
+        for (int n = 0; n < size; n++) {
             if (nodes[n] instanceof ProcessNode process) {
-                label[n] = normalizer.apply(process.exe()) + "\0" + String.join("\0", normalizer.apply(process.argv()));
+                StringBuilder text = new StringBuilder(withPids(normalizer.apply(process.exe()), n));
+                for (String word : process.argv()) {
+                    text.append('\0').append(withPids(normalizer.apply(word), n));
+                }
+                label[n] = text.toString();
                 if (parent[n] >= 0) {
                     childList[childFill[parent[n]]++] = n;
                 } else {
@@ -119,6 +154,8 @@ final class CanonicalSide {
             }
         }
         rootCwd = rootProcess == null || rootProcess.cwd().isEmpty() ? null : normalizer.apply(rootProcess.cwd());
+        ProcessNode sessionRoot = RootArguments.rootProcess(document);
+        this.rootProcess = sessionRoot == null ? -1 : index.get(sessionRoot.id());
         roots = computeSignatures(rootList);
     }
 
@@ -167,9 +204,10 @@ final class CanonicalSide {
         String key = targetKeys[node];
         if (key == null) {
             key = switch (nodes[node]) {
-                case FileNode file -> file.paths().size() == 1 ? normalizer.applyOnce(file.path())
-                        : file.paths().stream().map(normalizer::applyOnce).distinct().collect(Collectors.joining(" -> "));
-                case RemoteNode remote -> remoteKey(remote);
+                case FileNode file -> withPidsOfTarget(file.paths().size() == 1 ? normalizer.applyOnce(file.path())
+                        : file.paths().stream().map(normalizer::applyOnce).distinct().collect(Collectors.joining(" -> ")), node);
+                case RemoteNode remote -> remote.family().equals("unix") ? withPidsOfTarget(remoteKey(remote, node), node)
+                        : remoteKey(remote, node);
                 case ModuleNode module -> "module " + module.name();
                 case ProcessNode process -> "process " + display(node);
             };
@@ -178,16 +216,22 @@ final class CanonicalSide {
         return key;
     }
 
-    private String remoteKey(RemoteNode remote) {
+    /**
+     * {@code family address:port} as {@link RemoteMatch} asks; an ephemeral port of a peer no process dialled
+     * (see {@link Normalization#ephemeralPorts()}) reads {@code <ephemeral>}, root-argument values their placeholder.
+     */
+    private String remoteKey(RemoteNode remote, int node) {
         if (remote.family().equals("unix")) {
             return "unix " + normalizer.apply(remote.address());
         }
         String host = remote.family().equals("ipv6") ? "[" + remote.address() + "]" : remote.address();
-        return switch (options.remoteMatch()) {
-            case FULL -> remote.family() + " " + host + ":" + remote.port();
-            case PORT -> remote.family() + " *:" + remote.port();
+        String port = options.normalization().ephemeralPorts() && remote.port() >= Normalization.EPHEMERAL_FIRST
+                && !dialled[node] ? "<ephemeral>" : Integer.toString(remote.port());
+        return normalizer.substitute(switch (options.remoteMatch()) {
+            case FULL -> remote.family() + " " + host + ":" + port;
+            case PORT -> remote.family() + " *:" + port;
             case HOST -> remote.family() + " " + host + ":*";
-        };
+        });
     }
 
     /** A process as a reader knows it: its normalised command line (or exe when it has no argv), shortened. */
@@ -201,6 +245,146 @@ final class CanonicalSide {
 
     String normalize(String text) {
         return normalizer.apply(text);
+    }
+
+    /** A path that a process of this run deleted: that process's command and the edge's key. */
+    record Deletion(String command, String edgeKey) {
+    }
+
+    /**
+     * A string of this run's summary (a subject, path, detail, command) as compared: normalised without reading
+     * root-argument values as placeholders, and any pid of the recording as {@code <pid>}.
+     */
+    String normalizeFact(String text) {
+        if (factNormalizer == null) {
+            factNormalizer = options.normalization().forSession(document.session());
+        }
+        return pids.isEmpty() ? factNormalizer.apply(text) : replacePids(factNormalizer.apply(text), pid -> true);
+    }
+
+    /** Which of {@code paths} (as {@link #normalizeFact} gives them) a process of this run unlinked or rmdir'd, successfully. */
+    Map<String, Deletion> deletions(java.util.Set<String> paths) {
+        Map<String, Deletion> found = new java.util.TreeMap<>();
+        if (paths.isEmpty()) {
+            return found;
+        }
+        for (int source = 0; source < nodes.length; source++) {
+            for (int e = edgeStart[source]; e < edgeStart[source + 1]; e++) {
+                Edge edge = edges[e];
+                if ((edge.verb() == Verb.UNLINK || edge.verb() == Verb.RMDIR) && edge.count() > edge.failed()
+                        && nodes[edgeTarget[e]] instanceof FileNode file && isProcess(source)) {
+                    for (String path : file.paths()) {
+                        String normal = normalizeFact(path);
+                        if (paths.contains(normal)) {
+                            found.putIfAbsent(normal, new Deletion(normalizeFact(command(source)), edge.key()));
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A process's argv as recorded, joined (its exe when it has none). */
+    private String command(int process) {
+        ProcessNode node = (ProcessNode) nodes[process];
+        return node.argv().isEmpty() ? node.exe() : String.join(" ", node.argv());
+    }
+
+    /** An edge's detail as compared: normalised, and pids of the acting process or its ancestors as {@code <pid>}. */
+    String normalizeDetail(String detail, int process) {
+        return withPids(normalizer.apply(detail), process);
+    }
+
+    /** Numbers that are the pid of {@code process} or of one of its ancestors, as {@code <pid>}. */
+    String withPids(String text, int process) {
+        return pids.isEmpty() ? text : replacePids(text, pid -> inChain(process, pid));
+    }
+
+    /** Numbers that are the pid of a process with an edge to {@code target}, or of one of its ancestors, as {@code <pid>}. */
+    private String withPidsOfTarget(String text, int target) {
+        if (pids.isEmpty()) {
+            return text;
+        }
+        if (sourceStart == null) {
+            indexSources();
+        }
+        return replacePids(text, pid -> {
+            for (int s = sourceStart[target]; s < sourceStart[target + 1]; s++) {
+                if (inChain(sourceList[s], pid)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    /**
+     * Replaces the numbers (3 to 7 digits, not inside a longer word) that are pids and {@code related}; a string that
+     * is only a number ({@code sleep 3600}, {@code --port 4096}, {@code kill 4481}) is more often a count or a port
+     * than a pid and is kept. Scanned by hand: it runs on every path with a digit.
+     */
+    private String replacePids(String text, IntPredicate related) {
+        StringBuilder out = null;
+        int copied = 0;
+        int length = text.length();
+        int i = 0;
+        while (i < length) {
+            if (!digit(text.charAt(i)) || (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1)))) {
+                i++;
+                continue;
+            }
+            int end = i;
+            int value = 0;
+            while (end < length && digit(text.charAt(end)) && end - i < 8) {
+                value = value * 10 + text.charAt(end) - '0';
+                end++;
+            }
+            boolean word = end - i >= 3 && end - i <= 7 && (end == length || !Character.isLetterOrDigit(text.charAt(end)))
+                    && !(i == 0 && end == length) && text.charAt(i) != '0';
+            if (word && pids.get(value) && related.test(value)) {
+                if (out == null) {
+                    out = new StringBuilder(length + 8);
+                }
+                out.append(text, copied, i).append("<pid>");
+                copied = end;
+            }
+            i = end;
+            while (i < length && Character.isLetterOrDigit(text.charAt(i))) {
+                i++;
+            }
+        }
+        return out == null ? text : out.append(text, copied, length).toString();
+    }
+
+    private static boolean digit(char ch) {
+        return ch >= '0' && ch <= '9';
+    }
+
+    /** Whether {@code pid} is the pid of {@code process} or of one of its spawn ancestors. */
+    private boolean inChain(int process, int pid) {
+        for (int current = process; current >= 0; current = parent[current]) {
+            if (nodes[current] instanceof ProcessNode node && node.pid() == pid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void indexSources() {
+        int size = nodes.length;
+        int[] count = new int[size + 1];
+        for (int e = 0; e < edges.length; e++) {
+            count[edgeTarget[e]]++;
+        }
+        sourceStart = offsets(count);
+        sourceList = new int[sourceStart[size]];
+        int[] fill = Arrays.copyOf(sourceStart, size);
+        for (int source = 0; source < size; source++) {
+            for (int e = edgeStart[source]; e < edgeStart[source + 1]; e++) {
+                sourceList[fill[edgeTarget[e]]++] = source;
+            }
+        }
     }
 
     /**

@@ -26,15 +26,21 @@ final class Comparison {
     private final Map<Behaviour.Key, Behaviour> canaryBehaviours;
     private final Map<Behaviour.Key, Behaviour> productionBehaviours;
     private final DiffOptions options;
+    private final RootArguments arguments;
 
     /** Matches the processes of the two runs and sums each side's edges into canonical behaviours. */
     Comparison(GraphDocument canaryGraph, GraphDocument productionGraph, DiffOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        this.canary = new CanonicalSide(canaryGraph, options);
-        this.production = new CanonicalSide(productionGraph, options);
+        this.arguments = RootArguments.of(canaryGraph, productionGraph, options.normalization());
+        this.canary = new CanonicalSide(canaryGraph, options, arguments.canary);
+        this.production = new CanonicalSide(productionGraph, options, arguments.production);
         this.matching = new ProcessMatching(canary, production);
         this.canaryBehaviours = Behaviour.of(canary, matching.canaryCanon, matching);
         this.productionBehaviours = Behaviour.of(production, matching.productionCanon, matching);
+    }
+
+    RootArguments arguments() {
+        return arguments;
     }
 
     CanonicalSide canary() {
@@ -83,6 +89,11 @@ final class Comparison {
             if (top[canon] == canon && !collapsed.containsKey(canon) && followed(canon)) {
                 differences.add(oneSidedProcess(canon, List.of()));
             }
+        }
+        String argv = argumentChange(matching.rootPair());
+        if (argv != null) {
+            differences.add(new Difference(DiffStatus.CHANGED, Importance.OTHER, matching.ancestry(matching.rootPair()),
+                    Verb.EXEC, "", null, null, List.of(argv), List.of()));
         }
         for (int canon = 0; canon < matching.size(); canon++) {
             String exit = exitChange(canon);
@@ -151,6 +162,11 @@ final class Comparison {
         }
         return new Difference(inCanary ? DiffStatus.ONLY_CANARY : DiffStatus.ONLY_PRODUCTION, importance, parentChain,
                 Verb.SPAWN, matching.display(canon), inCanary ? spawn : null, inCanary ? null : spawn, List.of(), lines);
+    }
+
+    /** How the root command's arguments changed ({@code argv A -> B}) for the root pair, else null. */
+    String argumentChange(int canon) {
+        return canon >= 0 && canon == matching.rootPair() ? arguments.change : null;
     }
 
     /** How the exit status of a matched process changed ({@code exit 0 -> exit 3}), null when it did not or exits are ignored. */

@@ -27,20 +27,31 @@ public final class DiffReport {
     private final GraphDocument production;
     private final DiffOptions options;
     private final List<Difference> differences;
+    private final List<ImpactDifference> impact;
     private final Supplier<DiffUnion> unionBuilder;
     private DiffUnion union;
 
     DiffReport(GraphDocument canary, GraphDocument production, DiffOptions options, List<Difference> differences,
-               Supplier<DiffUnion> unionBuilder) {
+               List<ImpactDifference> impact, Supplier<DiffUnion> unionBuilder) {
         this.canary = canary;
         this.production = production;
         this.options = options;
         this.differences = List.copyOf(differences);
+        this.impact = impact == null ? null : List.copyOf(impact);
         this.unionBuilder = unionBuilder;
     }
 
+    /** Whether the runs differ at all: in what they changed or in any behaviour. */
     public boolean hasDifferences() {
-        return !differences.isEmpty();
+        return !differences.isEmpty() || (impact != null && !impact.isEmpty());
+    }
+
+    /**
+     * The differences in change terms (command, behaviours, file net effects, remotes, processes left running), or
+     * null when either graph came without a {@link GraphDocument#summary() summary}.
+     */
+    public List<ImpactDifference> impact() {
+        return impact;
     }
 
     /** Every difference, most important first, then by ancestry, verb and target. */
@@ -56,25 +67,49 @@ public final class DiffReport {
         return union;
     }
 
-    /**
-     * The human-readable report: a header per run, a summary line, then the differences grouped under the
-     * ancestry of the process where they happened ({@code bash -l > deploy.sh > sed -i ...}); groups come in
-     * the order of their most important difference. {@code -} only in canary, {@code +} only in production,
-     * {@code ~} changed.
-     */
+    /** The human-readable report without edge-level detail when there is an impact section: {@code text(false)}. */
     public String text() {
+        return text(false);
+    }
+
+    /**
+     * The human-readable report: a header per run, then, when both graphs have summaries, what the runs changed
+     * differently ({@code + production also deleted /etc/x}) and a line counting the edge-level differences, which
+     * {@code detail} lists; without summaries, the edge-level list. The edge-level list groups differences under the
+     * ancestry of the process where they happened ({@code bash -l > deploy.sh > sed -i ...}); groups come in the
+     * order of their most important difference. {@code -} only in canary, {@code +} only in production, {@code ~}
+     * changed.
+     */
+    public String text(boolean detail) {
         StringBuilder out = new StringBuilder();
         out.append("canary:     ").append(describe(canary)).append('\n');
         out.append("production: ").append(describe(production)).append('\n');
-        if (differences.isEmpty()) {
+        if (!hasDifferences()) {
             out.append("no differences: both runs show the same behaviour\n");
             return out.toString();
         }
+        if (impact != null) {
+            if (impact.isEmpty()) {
+                out.append("what they changed: no difference\n");
+            } else {
+                out.append("what they changed: ").append(impact.size()).append(impact.size() == 1 ? " difference\n" : " differences\n");
+                for (ImpactDifference change : impact) {
+                    out.append("  ").append(symbol(change.status())).append(' ').append(change.text()).append('\n');
+                }
+            }
+            out.append('\n');
+        }
         Map<DiffStatus, Integer> counts = counts();
-        out.append(differences.size()).append(differences.size() == 1 ? " difference: " : " differences: ")
+        String edgeLevel = impact == null ? "" : "edge level: ";
+        out.append(edgeLevel).append(differences.size()).append(differences.size() == 1 ? " difference: " : " differences: ")
                 .append(counts.get(DiffStatus.ONLY_CANARY)).append(" only in canary, ")
                 .append(counts.get(DiffStatus.ONLY_PRODUCTION)).append(" only in production, ")
-                .append(counts.get(DiffStatus.CHANGED)).append(" changed\n");
+                .append(counts.get(DiffStatus.CHANGED)).append(" changed");
+        if (impact != null && !detail) {
+            out.append(differences.isEmpty() ? "\n" : " (--detail lists them)\n");
+            return out.toString();
+        }
+        out.append('\n');
         Map<List<String>, List<Difference>> groups = new LinkedHashMap<>();
         for (Difference difference : differences) {
             groups.computeIfAbsent(difference.ancestry(), chain -> new ArrayList<>()).add(difference);
@@ -93,7 +128,7 @@ public final class DiffReport {
     public String json() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("schema", SCHEMA);
-        root.put("equal", differences.isEmpty());
+        root.put("equal", !hasDifferences());
         root.put("canary", run(canary));
         root.put("production", run(production));
         root.put("options", options());
@@ -102,11 +137,35 @@ public final class DiffReport {
         summary.remove(DiffStatus.SAME.wireName());
         root.put("summary", summary);
         root.put("differences", differences.stream().map(DiffReport::json).toList());
+        root.put("impact", impact == null ? null : impactJson());
         try {
             return MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a report of plain values always serialises", e);
         }
+    }
+
+    /** {@code {summary: {only_canary, only_production, changed}, differences: [...]}}, in report order. */
+    private Map<String, Object> impactJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        for (DiffStatus status : List.of(DiffStatus.ONLY_CANARY, DiffStatus.ONLY_PRODUCTION, DiffStatus.CHANGED)) {
+            summary.put(status.wireName(), impact.stream().filter(change -> change.status() == status).count());
+        }
+        json.put("summary", summary);
+        json.put("differences", impact.stream().map(change -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("area", change.area());
+            item.put("kind", change.kind());
+            item.put("status", change.status().wireName());
+            item.put("subject", change.subject());
+            item.put("text", change.text());
+            item.put("canary", change.canary());
+            item.put("production", change.production());
+            item.put("evidence", change.evidence());
+            return item;
+        }).toList());
+        return json;
     }
 
     /** The options the comparison ran with, so a pipeline can tell what was left out. */
@@ -118,6 +177,8 @@ public final class DiffReport {
         json.put("remote_match", options.remoteMatch().name().toLowerCase(Locale.ROOT));
         json.put("normalization_rules", options.normalization().rules().stream().map(NormalizationRule::name).toList());
         json.put("session_names", options.normalization().sessionNames());
+        json.put("session_pids", options.normalization().sessionPids());
+        json.put("ephemeral_ports", options.normalization().ephemeralPorts());
         return json;
     }
 
@@ -130,13 +191,17 @@ public final class DiffReport {
         return counts;
     }
 
-    private static String line(Difference difference) {
-        String symbol = switch (difference.status()) {
+    private static String symbol(DiffStatus status) {
+        return switch (status) {
             case ONLY_CANARY -> "-";
             case ONLY_PRODUCTION -> "+";
             case CHANGED, SAME -> "~";
         };
-        String what = "%s %-13s %s".formatted(symbol, difference.verb().wireName(), difference.target()).stripTrailing();
+    }
+
+    private static String line(Difference difference) {
+        String what = "%s %-13s %s".formatted(symbol(difference.status()), difference.verb().wireName(), difference.target())
+                .stripTrailing();
         String why = switch (difference.status()) {
             case ONLY_CANARY -> "only in canary" + outcome(difference.canary());
             case ONLY_PRODUCTION -> "only in production" + outcome(difference.production());

@@ -7,8 +7,8 @@ import java.util.Map;
  * where it was seen. Matched nodes carry the canary's attributes and ids; nodes only in production carry
  * production's. The session and stats are the canary's.
  *
- * @param nodeStatus by node id: a process is {@code changed} when its exit status differs; other nodes are
- *                   {@code same} unless only one side touched them
+ * @param nodeStatus by node id: a process is {@code changed} when its exit status differs (or, for the root,
+ *                   its arguments); other nodes are {@code same} unless only one side touched them
  * @param edgeStatus by {@link Edge#key()}; a changed edge carries the canary's counters
  * @param reasons    by {@link Edge#key()} or node id, for {@code changed} entries: what differs
  */

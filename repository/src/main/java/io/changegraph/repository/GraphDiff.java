@@ -1,5 +1,7 @@
 package io.changegraph.repository;
 
+import java.util.List;
+
 /**
  * Compares a canary run's graph with the production run of the same change, by canonical identity (see
  * {@code repository/README.md}, section "Diff"): two honest runs compare equal although pids, times, hosts,
@@ -10,8 +12,16 @@ public final class GraphDiff {
     private GraphDiff() {
     }
 
+    /**
+     * Compares two runs. When both documents carry a {@link GraphDocument#summary() summary} (the impact module's
+     * {@code Impact.summarise}, attached with {@link GraphDocument#withSummary}), the report also says how what
+     * they changed differs ({@link DiffReport#impact()}); otherwise that section is null.
+     */
     public static DiffReport compare(GraphDocument canary, GraphDocument production, DiffOptions options) {
         Comparison comparison = new Comparison(canary, production, options);
-        return new DiffReport(canary, production, options, comparison.differences(), () -> new UnionBuilder(comparison).build());
+        List<ImpactDifference> impact = canary.summary() == null || production.summary() == null ? null
+                : ImpactDiff.of(comparison, canary.summary(), production.summary());
+        return new DiffReport(canary, production, options, comparison.differences(), impact,
+                () -> new UnionBuilder(comparison).build());
     }
 }

@@ -10,53 +10,90 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a diff treats as equal: the rewrite rules applied to every compared string, in order, after the
- * session names. See {@link #defaults()} for the built-in rules and {@link #load(Path)} for the file format.
+ * What a diff treats as equal: the rewrite rules applied to every compared string (each path a file had, exe,
+ * each argv element on its own, cwd, unix socket paths, edge details), in order, then the session's user and host
+ * names, then pids. See {@link #defaults()} for the built-in rules and {@link #load(Path)} for the file format.
  *
- * @param sessionNames replace each graph's own session user (unless it is {@code root}) by {@code <user>} and
- *                     host by {@code <host>}, as whole words, after the rules
+ * @param sessionNames   replace each graph's own session user (unless it is {@code root}) by {@code <user>} and
+ *                       host by {@code <host>}, as whole words, after the rules
+ * @param sessionPids    replace a number (3 to 7 digits, not inside a longer word) that is the pid of the acting
+ *                       process or of one of its ancestors by {@code <pid>}; in a file's path, of a process that
+ *                       touched the file or of one of its ancestors ({@code /etc/passwd.4481} of useradd,
+ *                       {@code /var/cache/man/4039} of mandb, {@code /tmp/job.$$} of a script or its children);
+ *                       after every other rewrite
+ * @param ephemeralPorts compare a remote whose port is in the ephemeral range ({@value #EPHEMERAL_FIRST} and up)
+ *                       and that no process of the recording connected to or bound (the peer of an accepted
+ *                       connection) as {@code address:<ephemeral>}
  */
-public record Normalization(List<NormalizationRule> rules, boolean sessionNames) {
+public record Normalization(List<NormalizationRule> rules, boolean sessionNames, boolean sessionPids,
+                            boolean ephemeralPorts) {
+    /** The lowest port Linux (32768) and the IANA range (49152) hand out as a client's local port. */
+    public static final int EPHEMERAL_FIRST = 32768;
     private static final String EDGE = "(?=$|[/\\s=:,;'\"])";
     /** Start of the string or of a word in it (a path after {@code --dir=} or a space). */
     private static final String START = "(?<![^\\s=:,;'\"])";
     private static final String TEMP_DIRS = "(?:/tmp|/var/tmp|/dev/shm)";
     private static final String TEMP_HINTS = "/tmp/|/var/tmp/|/dev/shm/";
+    /**
+     * Six letters and digits as mkstemp picks them: a digit and a letter (but not a word and a number,
+     * {@code conf12}), or an upper-case letter after the first character and a lower-case one ({@code BS4Kuf},
+     * {@code jLXmGe}, {@code pt5s6x}; not {@code Debian}, {@code target}, {@code conf12}).
+     */
+    private static final String RANDOM6 = "(?=[A-Za-z0-9]{6}(?![A-Za-z0-9]))(?![A-Za-z]+[0-9]+(?![A-Za-z0-9]))"
+            + "(?:(?=[A-Za-z]{0,5}[0-9])(?=[0-9]{0,5}[A-Za-z])|(?=[A-Za-z0-9]{1,5}[A-Z])(?=[A-Za-z0-9]{0,5}[a-z]))"
+            + "[A-Za-z0-9]{6}";
 
     /**
      * The built-in rules, in the order they run: homes ({@code /home/NAME}, {@code /root}) to {@code ~};
      * mktemp names ({@code tmp.XXXXXXXXXX}) anywhere, and any {@code NAME.XXXXXX} suffix in a string that
-     * names a temp dir ({@code /tmp}, {@code /var/tmp}, {@code /dev/shm}), to {@code <tmp>}; sed's
-     * {@code sedXXXXXX} temp files; Python's {@code /tmp/tmpXXXXXXXX}; a run of 8 or more digits in a temp
-     * file name (Java's {@code createTempFile}, many tools); {@code /proc/PID} and
-     * {@code /run/user/UID}.
+     * names a temp dir ({@code /tmp}, {@code /var/tmp}, {@code /dev/shm}), to {@code <tmp>}; apt's
+     * {@code .apt-acquire-privs-test.XXXXXX}; a random-looking mkstemp suffix {@code NAME.XXXXXX} anywhere;
+     * sed's {@code sedXXXXXX} temp files; Python's {@code /tmp/tmpXXXXXXXX}; a run of 8 or more digits in a temp
+     * file name (Java's {@code createTempFile}, many tools); dpkg's {@code .dpkg-new}, {@code .dpkg-old},
+     * {@code .dpkg-tmp}; vim's swap files and emacs' lock targets; {@code @EPOCH} times in arguments
+     * ({@code tar --mtime @1796537651}); {@code /proc/PID}, {@code /run/user/UID} and the terminal
+     * {@code /dev/pts/N}.
      */
     public static final List<NormalizationRule> DEFAULT_RULES = List.of(
             new NormalizationRule("home", START + "/(?:home/[^/\\s=:,;'\"]+|root)" + EDGE, "~", "/home/|/root"),
             new NormalizationRule("mktemp", "/tmp\\.[A-Za-z0-9]{6,}" + EDGE, "/tmp.<tmp>", "/tmp."),
             new NormalizationRule("temp-suffix", "/([^/\\s.]+)\\.[A-Za-z0-9]{6,}" + EDGE, "/$1.<tmp>", TEMP_HINTS),
+            new NormalizationRule("apt-temp", "/\\.apt-acquire-privs-test\\.[A-Za-z0-9]{6}" + EDGE,
+                    "/.apt-acquire-privs-test.<tmp>", ".apt-acquire-privs-test."),
+            new NormalizationRule("mkstemp", "\\.(?<=[^/\\s.]\\.)" + RANDOM6 + EDGE, ".<tmp>", "."),
             new NormalizationRule("sed-temp", "/sed[A-Za-z0-9]{6}" + EDGE, "/sed<tmp>", "/sed"),
             new NormalizationRule("python-temp", "(" + TEMP_DIRS + ")/tmp[a-z0-9_]{8}" + EDGE, "$1/tmp<tmp>", TEMP_HINTS),
             new NormalizationRule("temp-digits", "(" + TEMP_DIRS + "/[^/\\s]*?)[0-9]{8,}", "$1<tmp>", TEMP_HINTS),
+            new NormalizationRule("dpkg-temp", "\\.dpkg-(?:new|old|tmp)" + EDGE, ".dpkg-<tmp>", ".dpkg-"),
+            new NormalizationRule("editor-swap", "/(\\.[^/\\s]+)\\.sw[a-p]x?" + EDGE, "/$1.<swap>", ".sw"),
+            new NormalizationRule("emacs-lock", "^([^\\s@/]+)@([^\\s/:]+)\\.[0-9]+:[0-9]+$", "$1@$2.<pid>:<boot>", "@"),
+            new NormalizationRule("epoch-time", "(?<![A-Za-z0-9])@[0-9]{9,10}(?![0-9])", "@<time>", "@"),
             new NormalizationRule("proc-pid", "/proc/[0-9]+(?:/task/[0-9]+)?" + EDGE, "/proc/<pid>", "/proc/"),
-            new NormalizationRule("run-user", "/run/user/[0-9]+" + EDGE, "/run/user/<uid>", "/run/user/"));
+            new NormalizationRule("run-user", "/run/user/[0-9]+" + EDGE, "/run/user/<uid>", "/run/user/"),
+            new NormalizationRule("pts", "/dev/pts/[0-9]+" + EDGE, "/dev/pts/<n>", "/dev/pts/"));
 
     public Normalization {
         rules = List.copyOf(rules);
     }
 
-    /** The built-in rules plus session user and host names. */
+    /** Rules and session names only: no pids, no ephemeral ports (the form before those existed). */
+    public Normalization(List<NormalizationRule> rules, boolean sessionNames) {
+        this(rules, sessionNames, false, false);
+    }
+
+    /** The built-in rules plus session pids, user and host names, and ephemeral ports. */
     public static Normalization defaults() {
-        return new Normalization(DEFAULT_RULES, true);
+        return new Normalization(DEFAULT_RULES, true, true, true);
     }
 
     /** No rewriting at all: strings compare as recorded. */
     public static Normalization none() {
-        return new Normalization(List.of(), false);
+        return new Normalization(List.of(), false, false, false);
     }
 
     /**
@@ -65,6 +102,8 @@ public record Normalization(List<NormalizationRule> rules, boolean sessionNames)
      * defaults: true            # start from the built-in rules (default true)
      * disable: [python-temp]    # built-in rules to leave out, by name
      * session_names: true       # replace the session's user and host names (default true)
+     * session_pids: true        # replace numbers that are pids of the recording by &lt;pid&gt; (default true)
+     * ephemeral_ports: true     # compare accepted peers' ephemeral ports as &lt;ephemeral&gt; (default true)
      * rules:                    # extra rules, run after the built-in ones
      *   - name: build-number
      *     pattern: '/var/cache/app/[0-9]+'
@@ -74,6 +113,14 @@ public record Normalization(List<NormalizationRule> rules, boolean sessionNames)
      * @throws IllegalArgumentException with a one-line message naming the file and what is wrong
      */
     public static Normalization load(Path file) {
+        return load(file, true);
+    }
+
+    /**
+     * Reads rules from a file; without {@code builtIns} ({@code changegraph diff --no-default-normalize}) only
+     * the file's own {@code rules} count: no built-in rule, no session names, pids or ephemeral ports.
+     */
+    public static Normalization load(Path file, boolean builtIns) {
         JsonNode root;
         try {
             ObjectMapper mapper = new YAMLMapper();
@@ -88,7 +135,7 @@ public record Normalization(List<NormalizationRule> rules, boolean sessionNames)
             throw new IllegalArgumentException(file + ": a normalisation file is a map with 'rules', 'disable', 'defaults'");
         }
         List<NormalizationRule> rules = new ArrayList<>();
-        if (root.path("defaults").asBoolean(true)) {
+        if (builtIns && root.path("defaults").asBoolean(true)) {
             Set<String> disabled = new HashSet<>();
             root.path("disable").forEach(name -> disabled.add(name.asText()));
             Set<String> known = new HashSet<>(DEFAULT_RULES.stream().map(NormalizationRule::name).toList());
@@ -114,11 +161,18 @@ public record Normalization(List<NormalizationRule> rules, boolean sessionNames)
                 throw new IllegalArgumentException(where + ": " + e.getMessage());
             }
         }
-        return new Normalization(rules, root.path("session_names").asBoolean(true));
+        return new Normalization(rules, builtIns && root.path("session_names").asBoolean(true),
+                builtIns && root.path("session_pids").asBoolean(true), builtIns && root.path("ephemeral_ports").asBoolean(true));
     }
 
+    /** For the strings of one session. */
     Normalizer forSession(Session session) {
+        return forSession(session, Map.of());
+    }
+
+    /** For the strings of one session, with root-argument values read as their placeholders (see {@link RootArguments}). */
+    Normalizer forSession(Session session, Map<String, String> parameters) {
         Objects.requireNonNull(session, "session");
-        return new Normalizer(this, session);
+        return new Normalizer(this, session, parameters);
     }
 }

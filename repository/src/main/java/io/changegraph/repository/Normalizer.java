@@ -47,8 +47,16 @@ final class Normalizer {
 
     private final List<Compiled> rules = new ArrayList<>();
     private final Map<String, String> cache = new HashMap<>();
+    /** Root-argument values as whole words, longest first (see {@link RootArguments}); null when there are none. */
+    private final Matcher parameters;
+    private final Map<String, String> placeholders;
 
-    Normalizer(Normalization normalization, Session session) {
+    /** @param parameters root-argument values and their placeholders, replaced after every other rule */
+    Normalizer(Normalization normalization, Session session, Map<String, String> parameters) {
+        this.placeholders = Map.copyOf(parameters);
+        this.parameters = parameters.isEmpty() ? null : Pattern.compile("(?<![A-Za-z0-9])(?:"
+                + String.join("|", RootArguments.longestFirst(parameters).stream().map(Pattern::quote).toList())
+                + ")(?![A-Za-z0-9])").matcher("");
         for (NormalizationRule rule : normalization.rules()) {
             rules.add(new Compiled(Pattern.compile(rule.pattern()), rule.replacement(), rule.hint()));
         }
@@ -88,7 +96,25 @@ final class Normalizer {
         for (Compiled rule : rules) {
             result = rule.apply(result);
         }
-        return result;
+        return substitute(result);
+    }
+
+    /** Only the root-argument values replaced by their placeholders (remote endpoints get no other rule). */
+    String substitute(String text) {
+        if (parameters == null || !mentionsParameter(text)) {
+            return text;
+        }
+        parameters.reset(text);
+        return parameters.find() ? parameters.replaceAll(match -> Matcher.quoteReplacement(placeholders.get(match.group()))) : text;
+    }
+
+    private boolean mentionsParameter(String text) {
+        for (String value : placeholders.keySet()) {
+            if (text.contains(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     List<String> apply(List<String> texts) {

@@ -32,6 +32,7 @@ final class ProcessMatching {
     private int[] parent = new int[16];
     private final List<String> display = new ArrayList<>();
     private final Map<Integer, List<String>> ancestry = new java.util.HashMap<>();
+    private int rootPair = NONE;
 
     ProcessMatching(CanonicalSide canary, CanonicalSide production) {
         this.canarySide = canary;
@@ -45,6 +46,14 @@ final class ProcessMatching {
         while (!work.isEmpty()) {
             match(work.pop(), work);
         }
+    }
+
+    /**
+     * The canonical number of the two sessions' root processes, compared as one process whatever their arguments
+     * (see {@link RootArguments}); {@value #NONE} when either side did not record its root.
+     */
+    int rootPair() {
+        return rootPair;
     }
 
     int size() {
@@ -91,20 +100,76 @@ final class ProcessMatching {
     }
 
     private void match(Task task, Deque<Task> work) {
-        Map<String, List<Integer>> canaryGroups = group(task.canary(), canarySide);
-        Map<String, List<Integer>> productionGroups = group(task.production(), productionSide);
+        int[] canaryNodes = task.canary();
+        int[] productionNodes = task.production();
+        if (task.parent() == NONE && contains(canaryNodes, canarySide.rootProcess)
+                && contains(productionNodes, productionSide.rootProcess)) {
+            int c = canarySide.rootProcess;
+            int p = productionSide.rootProcess;
+            canaryNodes = Arrays.stream(canaryNodes).filter(node -> node != c).toArray();
+            productionNodes = Arrays.stream(productionNodes).filter(node -> node != p).toArray();
+            rootPair = add(NONE, merged(canarySide.display(c), productionSide.display(p)), c, p);
+            work.push(new Task(rootPair, children(canarySide, c), children(productionSide, p)));
+        }
+        Map<String, List<Integer>> canaryGroups = group(canaryNodes, canarySide);
+        Map<String, List<Integer>> productionGroups = group(productionNodes, productionSide);
         TreeSet<String> labels = new TreeSet<>(canaryGroups.keySet());
         labels.addAll(productionGroups.keySet());
         for (String label : labels) {
             List<int[]> pairs = pair(canaryGroups.getOrDefault(label, List.of()), productionGroups.getOrDefault(label, List.of()));
             for (int i = 0; i < pairs.size(); i++) {
-                int c = pairs.get(i)[0];
-                int p = pairs.get(i)[1];
+                int[] pair = pairs.get(i);
+                int c = pair[0];
+                int p = pair[1];
                 String name = c != NONE ? canarySide.display(c) : productionSide.display(p);
                 int canon = add(task.parent(), pairs.size() == 1 ? name : name + " #" + (i + 1), c, p);
-                work.push(new Task(canon, children(canarySide, c), children(productionSide, p)));
+                int[] canaryChildren = children(canarySide, c);
+                int[] productionChildren = children(productionSide, p);
+                for (int r = 2; r < pair.length; r++) {
+                    int repeat = pair[r];
+                    if (repeat >= 0) {
+                        canaryCanon[repeat] = canon;
+                        canaryChildren = concat(canaryChildren, children(canarySide, repeat));
+                    } else {
+                        productionCanon[-repeat - 1] = canon;
+                        productionChildren = concat(productionChildren, children(productionSide, -repeat - 1));
+                    }
+                }
+                work.push(new Task(canon, canaryChildren, productionChildren));
             }
         }
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    private static boolean contains(int[] nodes, int node) {
+        return node != NONE && Arrays.stream(nodes).anyMatch(n -> n == node);
+    }
+
+    /** One name for two different commands: their common words, and the differing middle as {@code <canary|production>}. */
+    static String merged(String canary, String production) {
+        if (canary.equals(production)) {
+            return canary;
+        }
+        List<String> c = List.of(canary.split(" "));
+        List<String> p = List.of(production.split(" "));
+        int head = 0;
+        while (head < c.size() && head < p.size() && c.get(head).equals(p.get(head))) {
+            head++;
+        }
+        int tail = 0;
+        while (tail < c.size() - head && tail < p.size() - head && c.get(c.size() - 1 - tail).equals(p.get(p.size() - 1 - tail))) {
+            tail++;
+        }
+        List<String> words = new ArrayList<>(c.subList(0, head));
+        words.add("<" + String.join(" ", c.subList(head, c.size() - tail)) + "|"
+                + String.join(" ", p.subList(head, p.size() - tail)) + ">");
+        words.addAll(c.subList(c.size() - tail, c.size()));
+        return String.join(" ", words);
     }
 
     private static int[] children(CanonicalSide side, int process) {
@@ -132,7 +197,14 @@ final class ProcessMatching {
         return canon;
     }
 
-    /** Equal signatures first, then the rest in signature order, then the unpaired of each side. */
+    /**
+     * Equal signatures first, then the rest in signature order, then the unpaired of each side. A process left over
+     * whose signature equals that of a paired sibling is a <em>repeat</em> (a retry loop's third {@code curl}, another
+     * {@code sleep 0.1}): it joins that pair's canonical process, as repeated calls join one edge, so its edges and
+     * spawn add to that pair's counts (compared by the count tolerance) and its children are matched with the pair's.
+     * Each pair is {@code [canary, production, repeats...]}, a repeat as its canary node or as {@code -1 - node} for
+     * production's.
+     */
     private List<int[]> pair(List<Integer> canary, List<Integer> production) {
         if (canary.size() <= 1 && production.size() <= 1) {
             return List.<int[]>of(new int[] {canary.isEmpty() ? NONE : canary.getFirst(),
@@ -157,11 +229,32 @@ final class ProcessMatching {
         }
         leftCanary.addAll(c.subList(i, c.size()));
         leftProduction.addAll(p.subList(j, p.size()));
+        repeats(pairs, leftCanary, canarySide, 0, false);
+        repeats(pairs, leftProduction, productionSide, 1, true);
         for (int k = 0; k < Math.max(leftCanary.size(), leftProduction.size()); k++) {
             pairs.add(new int[] {k < leftCanary.size() ? leftCanary.get(k) : NONE,
                     k < leftProduction.size() ? leftProduction.get(k) : NONE});
         }
         return pairs;
+    }
+
+    /** Moves the left-over processes that repeat a paired sibling's signature onto that pair (see {@link #pair}). */
+    private static void repeats(List<int[]> pairs, List<Integer> left, CanonicalSide side, int column, boolean production) {
+        Map<Long, Integer> pairBySignature = new java.util.HashMap<>();
+        for (int k = 0; k < pairs.size(); k++) {
+            pairBySignature.putIfAbsent(side.signature[pairs.get(k)[column]], k);
+        }
+        for (java.util.Iterator<Integer> it = left.iterator(); it.hasNext(); ) {
+            int node = it.next();
+            Integer k = pairBySignature.get(side.signature[node]);
+            if (k != null) {
+                int[] pair = pairs.get(k);
+                int[] longer = Arrays.copyOf(pair, pair.length + 1);
+                longer[pair.length] = production ? -1 - node : node;
+                pairs.set(k, longer);
+                it.remove();
+            }
+        }
     }
 
     private static List<Integer> sorted(List<Integer> nodes, CanonicalSide side) {

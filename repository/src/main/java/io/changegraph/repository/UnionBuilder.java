@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Builds the union graph of a diff: every canonical process, target and behaviour once, ids kept unique. */
 final class UnionBuilder {
@@ -29,10 +32,11 @@ final class UnionBuilder {
             Node node = canaryNode >= 0 ? comparison.canary().nodes[canaryNode] : comparison.production().nodes[productionNode];
             String id = addNode(node);
             processIds.put(canon, id);
-            String exit = comparison.exitChange(canon);
-            if (exit != null) {
+            String change = Stream.of(comparison.argumentChange(canon), comparison.exitChange(canon))
+                    .filter(Objects::nonNull).collect(Collectors.joining("; "));
+            if (!change.isEmpty()) {
                 nodeStatus.put(id, DiffStatus.CHANGED);
-                reasons.put(id, exit);
+                reasons.put(id, change);
             } else {
                 nodeStatus.put(id, canaryNode < 0 ? DiffStatus.ONLY_PRODUCTION
                         : productionNode < 0 ? DiffStatus.ONLY_CANARY : DiffStatus.SAME);

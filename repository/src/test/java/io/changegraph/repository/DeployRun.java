@@ -21,6 +21,8 @@ final class DeployRun {
     long logWrites = 3;
     long copyBytes = 4096;
     boolean curlsReversed;
+    /** The session's root command (the login shell unless a test runs the deploy script as the root). */
+    List<String> rootArgv = List.of("bash", "-l");
     boolean logWriteFails;
     final List<Consumer<Script>> extras = new ArrayList<>();
 
@@ -44,8 +46,8 @@ final class DeployRun {
     }
 
     GraphDocument record() {
-        ChangeGraph graph = new ChangeGraph(new Session("s-" + pidBase, host, user, pidBase, List.of("bash", "-l"), start, null));
-        ProcessNode login = process(0, 1, "/usr/bin/bash", "bash", "-l");
+        ChangeGraph graph = new ChangeGraph(new Session("s-" + pidBase, host, user, pidBase, rootArgv, start, null));
+        ProcessNode login = process(0, 1, "/usr/bin/bash", rootArgv.toArray(String[]::new));
         ProcessNode script = process(1, login.pid(), "/usr/bin/bash", "bash", home + "/deploy/deploy.sh");
         graph.apply(Event.once(at(1), login, Verb.SPAWN, script, false, null));
         graph.apply(Event.once(at(1), script, Verb.EXEC, FileRef.of("/usr/bin/bash"), false, null));

@@ -2,6 +2,7 @@ package io.changegraph.repository;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,14 +26,20 @@ public final class DiffBenchmark {
     }
 
     public static void main(String[] args) {
+        if (args.length == 3 && args[0].equals("--files")) {
+            files(Path.of(args[1]), Path.of(args[2]));
+            return;
+        }
         int[] sizes = args.length == 0 ? new int[] {10_000, 100_000, 1_000_000}
                 : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         System.out.printf("%10s %10s %12s %14s %12s %14s %s%n", "edges", "processes", "median ms", "ns per edge",
                 "median cpu ms", "cpu ns/edge", "differences");
         for (int size : sizes) {
-            GraphDocument canary = synthetic(size, 1_000, "alice", "Xy3kQ9", 1);
-            GraphDocument production = synthetic(size, 70_000, "bob", "Qq8Z0p", 2);
+            // pids well above the step numbers in the synthetic argv and paths, as on a real host: a number that is
+            // the pid of the acting process or an ancestor reads <pid> (Normalization#sessionPids)
+            GraphDocument canary = synthetic(size, 1_000_000, "alice", "Xy3kQ9", 1);
+            GraphDocument production = synthetic(size, 2_000_000, "bob", "Qq8Z0p", 2);
             int warmups = Math.clamp(1_000_000L / size, 2, 50);
             for (int i = 0; i < warmups; i++) {
                 GraphDiff.compare(canary, production, DiffOptions.defaults());
@@ -55,6 +62,31 @@ public final class DiffBenchmark {
             System.out.printf("%10d %10d %12.1f %14.0f %12.1f %14.0f %d%n", edges, size / EDGES_PER_PROCESS, median / 1e6,
                     (double) median / edges, medianCpu / 1e6, (double) medianCpu / edges, differences);
         }
+    }
+
+    /** Times the diff of two recorded graphs (read once), e.g. the deploy example's canary and production runs. */
+    private static void files(Path canaryFile, Path productionFile) {
+        GraphDocument canary = GraphJson.read(canaryFile);
+        GraphDocument production = GraphJson.read(productionFile);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 10; i++) {
+            GraphDiff.compare(canary, production, DiffOptions.defaults());
+        }
+        int runs = 11;
+        long[] nanos = new long[runs];
+        long[] cpu = new long[runs];
+        int differences = 0;
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            long cpuStart = threads.getCurrentThreadCpuTime();
+            differences = GraphDiff.compare(canary, production, DiffOptions.defaults()).differences().size();
+            cpu[i] = threads.getCurrentThreadCpuTime() - cpuStart;
+            nanos[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(nanos);
+        Arrays.sort(cpu);
+        System.out.printf("%d + %d edges: median %.1f ms wall, %.1f ms cpu, %d differences%n", canary.edges().size(),
+                production.edges().size(), nanos[runs / 2] / 1e6, cpu[runs / 2] / 1e6, differences);
     }
 
     /** A process tree of {@code edges / 10} processes, each spawning up to 8 children and touching ~10 files or remotes. */

@@ -42,6 +42,24 @@ class NormalizationTest {
             alice@build-07.example.net:/srv       | <user>@<host>:/srv
             ssh build-07 uptime                   | ssh <host> uptime
             /srv/malice/data                      | /srv/malice/data
+            /var/cache/apt/archives/partial/.apt-acquire-privs-test.jlxmge | /var/cache/apt/archives/partial/.apt-acquire-privs-test.<tmp>
+            /etc/ssl/certs/ca.BS4Kuf              | /etc/ssl/certs/ca.<tmp>
+            /var/lib/app/state.pt5s6x             | /var/lib/app/state.<tmp>
+            /usr/share/doc/app/README.Debian      | /usr/share/doc/app/README.Debian
+            /etc/systemd/system/multi-user.target | /etc/systemd/system/multi-user.target
+            /etc/app/main.conf12                  | /etc/app/main.conf12
+            /etc/.bashrc.d/x                      | /etc/.bashrc.d/x
+            /lib/x86_64-linux-gnu/libc.so.6       | /lib/x86_64-linux-gnu/libc.so.6
+            /usr/bin/app.dpkg-new                 | /usr/bin/app.dpkg-<tmp>
+            /etc/app.conf.dpkg-old                | /etc/app.conf.dpkg-<tmp>
+            /etc/app.conf.dpkg-dist               | /etc/app.conf.dpkg-dist
+            /etc/.app.conf.swp                    | /etc/.app.conf.<swap>
+            /etc/.app.conf.swo                    | /etc/.app.conf.<swap>
+            root@vm.4242:1733467651               | root@vm.<pid>:<boot>
+            @1796537651                           | @<time>
+            --date=@1796537651                    | --date=@<time>
+            user@example.com                      | user@example.com
+            /dev/pts/3                            | /dev/pts/<n>
             """)
     void defaults_rewriteRunSpecificNames(String recorded, String normalised) {
         assertThat(Normalization.defaults().forSession(ALICE).apply(recorded)).isEqualTo(normalised);
@@ -88,6 +106,29 @@ class NormalizationTest {
 
         assertThat(normalization.rules()).extracting(NormalizationRule::name).containsExactly("rule 1");
         assertThat(normalization.forSession(ALICE).apply("/home/alice/app-v12")).isEqualTo("/home/<user>/app-v<n>");
+    }
+
+    @Test
+    void load_pidAndPortSwitches_defaultOn_canBeTurnedOff() throws IOException {
+        Path on = dir.resolve("on.yaml");
+        Files.writeString(on, "rules: []\n");
+        Path off = dir.resolve("off.yaml");
+        Files.writeString(off, "session_pids: false\nephemeral_ports: false\n");
+
+        assertThat(Normalization.load(on)).isEqualTo(Normalization.defaults());
+        assertThat(Normalization.load(off)).isEqualTo(new Normalization(Normalization.DEFAULT_RULES, true, false, false));
+    }
+
+    @Test
+    void load_withoutBuiltIns_keepsOnlyTheFilesRules() throws IOException {
+        Path file = dir.resolve("own.yaml");
+        Files.writeString(file, "defaults: true\nrules:\n  - name: n\n    pattern: 'v[0-9]+'\n    replacement: 'v<n>'\n");
+
+        Normalization normalization = Normalization.load(file, false);
+
+        assertThat(normalization).isEqualTo(new Normalization(List.of(new NormalizationRule("n", "v[0-9]+", "v<n>")), false,
+                false, false));
+        assertThat(normalization.forSession(ALICE).apply("/home/alice/app-v12")).isEqualTo("/home/alice/app-v<n>");
     }
 
     @Test

@@ -23,8 +23,8 @@ class OwnIdsAndTempDigitsTest {
 
     @Test
     void tempFileNameWithALongDigitRun_isNormalised_shortNumbersAreKept() {
-        Normalizer normalizer = new Normalizer(Normalization.defaults(),
-                new Session("s", "host", "root", 1, List.of(), Instant.EPOCH, null));
+        Normalizer normalizer = Normalization.defaults()
+                .forSession(new Session("s", "host", "root", 1, List.of(), Instant.EPOCH, null));
         assertThat(normalizer.apply("/tmp/cg-stderr12880946602202032295.txt")).isEqualTo("/tmp/cg-stderr<tmp>.txt");
         assertThat(normalizer.apply("/tmp/app-2024.log")).isEqualTo("/tmp/app-2024.log");
         assertThat(normalizer.apply("/etc/app12345678.conf")).isEqualTo("/etc/app12345678.conf");

@@ -2,7 +2,10 @@ package io.changegraph.web;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.changegraph.repository.DiffOptions;
 import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.RemoteMatch;
+import io.changegraph.repository.Verb;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.BadRequestResponse;
@@ -19,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,7 @@ final class JavalinWebServer implements WebServer {
     private static final Logger LOG = LoggerFactory.getLogger(JavalinWebServer.class);
     static final Duration POLL = Duration.ofMillis(300);
     private static final String JSON = "application/json";
+    static final int SEARCH_LIMIT = 500;
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
     private static final Map<String, String> SECURITY_HEADERS = Map.of(
             "Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
@@ -43,10 +48,12 @@ final class JavalinWebServer implements WebServer {
     private final LiveStream live;
     private final Javalin app;
     private final URI startPage;
+    private final DiffOptions diffOptions;
 
     private JavalinWebServer(WebConfig config, SessionIndex index) {
         this.index = index;
         this.live = new LiveStream(index);
+        this.diffOptions = config.diffOptions();
         TokenAuth auth = new TokenAuth(config.token(), config.users());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -69,6 +76,8 @@ final class JavalinWebServer implements WebServer {
         app.get("/api/sessions", this::sessions);
         app.get("/api/sessions/{id}", ctx -> json(ctx, Json.write(SessionSummary.of(session(ctx), Instant.now()))));
         app.get("/api/sessions/{id}/graph", this::graph);
+        app.get("/api/sessions/{id}/view", ctx -> json(ctx, Json.write(impactView(ctx).json())));
+        app.get("/api/sessions/{id}/search", this::search);
         app.get("/api/sessions/{id}/alerts", ctx -> json(ctx, Json.write(alertsOf(session(ctx)))));
         app.get("/api/sessions/{id}/events", ctx -> live.subscribe(ctx, session(ctx)));
         app.get("/api/alerts", this::alerts);
@@ -168,6 +177,58 @@ final class JavalinWebServer implements WebServer {
         }
     }
 
+    /** The impact view of the session with the groups named in {@code expand} (comma-separated) opened. */
+    private ImpactView impactView(Context ctx) {
+        LoadedSession session = session(ctx);
+        Set<String> expand = new TreeSet<>();
+        String param = ctx.queryParam("expand");
+        if (param != null && !param.isBlank()) {
+            for (String id : param.split(",")) {
+                if (!id.startsWith("g:") || id.length() > 200) {
+                    throw new BadRequestResponse("expand takes group ids (g:...) separated by commas, not '"
+                            + printable(id) + "'");
+                }
+                expand.add(id);
+            }
+        }
+        ctx.header("X-Changegraph-Version", Long.toString(session.version()));
+        return ImpactView.of(session.document(), session.summary(), session::noiseClass, expand);
+    }
+
+    /**
+     * Nodes whose path, path history, exe, argv, address or module name contain {@code q} (case-insensitive),
+     * at most {@value #SEARCH_LIMIT}, each with {@code in}: where the impact view with {@code expand} draws it
+     * (itself, or the group it is folded into).
+     */
+    private void search(Context ctx) {
+        String query = ctx.queryParam("q");
+        if (query == null || query.isBlank()) {
+            throw new BadRequestResponse("missing query parameter 'q' (the text to find)");
+        }
+        ImpactView view = impactView(ctx);
+        List<Map<String, Object>> matches = new java.util.ArrayList<>();
+        int total = 0;
+        String needle = query.trim().toLowerCase(java.util.Locale.ROOT);
+        for (var node : session(ctx).document().nodes()) {
+            if (!SearchText.of(node).contains(needle)) {
+                continue;
+            }
+            total++;
+            if (matches.size() < SEARCH_LIMIT) {
+                Map<String, Object> match = new LinkedHashMap<>();
+                match.put("id", node.id());
+                match.put("kind", node.kind());
+                match.put("in", view.placement(node.id()));
+                matches.add(match);
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("query", query);
+        answer.put("total", total);
+        answer.put("matches", matches);
+        json(ctx, Json.write(answer));
+    }
+
     private void alerts(Context ctx) {
         ArrayNode all = Json.MAPPER.createArrayNode();
         visible(ctx).stream().sorted(Comparator.comparing(LoadedSession::id))
@@ -187,7 +248,42 @@ final class JavalinWebServer implements WebServer {
     private void diff(Context ctx) {
         LoadedSession canary = sessionParam(ctx, "canary");
         LoadedSession production = sessionParam(ctx, "production");
-        json(ctx, DiffView.json(canary, production));
+        json(ctx, DiffView.json(canary, production, diffOptions(ctx), "differences".equals(ctx.queryParam("only"))));
+    }
+
+    /**
+     * The server's diff options ({@code serve --normalize/--ignore-path/...}) with what the URL adds, named as
+     * the CLI's options: {@code ignore_path} and {@code ignore_verb} (repeatable, added to the server's),
+     * {@code count_tolerance}, {@code remote_match} ({@code full}, {@code port}, {@code host}).
+     */
+    private DiffOptions diffOptions(Context ctx) {
+        DiffOptions options = diffOptions;
+        try {
+            List<String> paths = ctx.queryParams("ignore_path");
+            if (!paths.isEmpty()) {
+                options = options.withIgnorePaths(java.util.stream.Stream.concat(options.ignorePaths().stream(),
+                        paths.stream()).distinct().toList());
+            }
+            List<String> verbs = ctx.queryParams("ignore_verb");
+            if (!verbs.isEmpty()) {
+                Set<Verb> all = java.util.EnumSet.noneOf(Verb.class);
+                all.addAll(options.ignoreVerbs());
+                verbs.forEach(verb -> all.add(Verb.fromWire(verb)));
+                options = options.withIgnoreVerbs(all);
+            }
+            String tolerance = ctx.queryParam("count_tolerance");
+            if (tolerance != null) {
+                options = options.withCountTolerance(Double.parseDouble(tolerance));
+            }
+            String match = ctx.queryParam("remote_match");
+            if (match != null) {
+                options = options.withRemoteMatch(RemoteMatch.valueOf(match.toUpperCase(java.util.Locale.ROOT)));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestResponse("bad diff option: " + printable(String.valueOf(e.getMessage()))
+                    + " (ignore_path=GLOB, ignore_verb=VERB, count_tolerance=RATIO, remote_match=full|port|host)");
+        }
+        return options;
     }
 
     private LoadedSession session(Context ctx) {

@@ -1,11 +1,19 @@
 package io.changegraph.web;
 
+import io.changegraph.impact.Impact;
+import io.changegraph.impact.NoiseClass;
+import io.changegraph.repository.Edge;
+import io.changegraph.repository.Node;
+import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.Summary;
 import io.changegraph.repository.store.SessionRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
@@ -23,6 +31,8 @@ final class LoadedSession {
     private final byte[] json;
     private final SessionRecord record;
     private volatile byte[] gzipped;
+    private volatile Summary summary;
+    private volatile Map<String, Node> nodesById;
 
     /** @param record the session store's record of this session when the file is in a store, else null */
     LoadedSession(String id, Path file, GraphDocument document, byte[] json, long version, FileStamp stamp,
@@ -89,4 +99,39 @@ final class LoadedSession {
         }
         return bytes;
     }
+
+    /** The graph's own summary section, or (older files, live recordings) the summary made from it, once per version. */
+    Summary summary() {
+        Summary made = summary;
+        if (made == null) {
+            made = document.summary() != null ? document.summary() : Impact.summarise(document);
+            summary = made;
+        }
+        return made;
+    }
+
+    /**
+     * The noise class key of an edge ({@code runtime_loading}, {@code failed_lookup}, ...) by the impact layer's
+     * stateless rules (its verb, outcome and target), or null.
+     */
+    String noiseClass(Edge edge) {
+        Node target = nodes().get(edge.target());
+        Node source = nodes().get(edge.source());
+        if (target == null || !(source instanceof ProcessNode process)) {
+            return null;
+        }
+        return Impact.noiseClass(process, edge, target).map(NoiseClass::key).orElse(null);
+    }
+
+    private Map<String, Node> nodes() {
+        Map<String, Node> made = nodesById;
+        if (made == null) {
+            Map<String, Node> byId = new HashMap<>();
+            document.nodes().forEach(node -> byId.put(node.id(), node));
+            made = byId;
+            nodesById = made;
+        }
+        return made;
+    }
+
 }

@@ -60,6 +60,18 @@ final class SessionIndex implements AutoCloseable {
     });
 
     /**
+     * Makes the summary of a graph file that has none (written before the summary section, or by hand) as soon
+     * as it is loaded, on one low-priority thread, so a page opened later finds it ready; a version already
+     * replaced by a newer one is skipped.
+     */
+    private final java.util.concurrent.ExecutorService summariser = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "changegraph-web-summary");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        return thread;
+    });
+
+    /**
      * Loads every source once. A missing source, or a file given by name that is not a graph, is a
      * {@link WebStartException}: the user named it, so it must be served.
      */
@@ -160,6 +172,18 @@ final class SessionIndex implements AutoCloseable {
         LoadedSession current = new LoadedSession(id, file, document, json,
                 previous == null ? 1 : previous.version() + 1, stamp, storeRecord(file, document));
         byId.put(id, current);
+        if (document.summary() == null) {
+            String key = id;
+            summariser.execute(() -> {
+                if (byId.get(key) == current) {
+                    try {
+                        current.summary();
+                    } catch (RuntimeException e) {
+                        LOG.warn("cannot summarise {}: {}", key, e.toString());
+                    }
+                }
+            });
+        }
         for (Listener listener : listeners) {
             try {
                 listener.changed(previous, current);
@@ -219,5 +243,6 @@ final class SessionIndex implements AutoCloseable {
     @Override
     public void close() {
         poller.shutdownNow();
+        summariser.shutdownNow();
     }
 }

@@ -3,6 +3,7 @@ package io.changegraph.web;
 import io.changegraph.repository.Alert;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.Node;
+import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.Session;
 import io.changegraph.repository.Stats;
 import io.changegraph.repository.store.SessionRecord;
@@ -34,7 +35,12 @@ final class SessionSummary {
         row.put("client", loaded.record().map(SessionRecord::client).filter(c -> !c.isEmpty()).orElse(null));
         row.put("tty", loaded.record().map(SessionRecord::tty).filter(t -> !t.isEmpty()).orElse(null));
         row.put("uid", loaded.record().map(SessionRecord::uid).orElse(null));
-        row.put("state", loaded.record().map(r -> r.state().wireName()).orElse(loaded.live() ? "live" : "ended"));
+        String state = loaded.record().map(r -> r.state().wireName()).orElse(loaded.live() ? "live" : "ended");
+        row.put("state", state);
+        long running = running(document);
+        row.put("running", running);
+        row.put("state_text", stateText(state, rootEnded(document), running));
+        row.put("client_display", clientDisplay(loaded.record().map(SessionRecord::client).orElse("")));
         row.put("root_pid", session.rootPid());
         row.put("command", session.command());
         row.put("started", Json.time(session.started()));
@@ -51,6 +57,47 @@ final class SessionSummary {
         row.put("kinds", kindCounts(document.nodes()));
         row.put("version", loaded.version());
         return row;
+    }
+
+    /** Followed processes that have not exited (yet, or by the end of the recording: left running). */
+    static long running(GraphDocument document) {
+        return document.nodes().stream()
+                .filter(node -> node instanceof ProcessNode process && process.followed() && process.ended() == null)
+                .count();
+    }
+
+    /** Whether the session's root process (the login shell or the recorded command) has exited. */
+    static boolean rootEnded(GraphDocument document) {
+        int root = document.session().rootPid();
+        return document.nodes().stream().anyMatch(node -> node instanceof ProcessNode process && process.pid() == root
+                && process.ended() != null);
+    }
+
+    /**
+     * The state as the pages say it: {@code live}; {@code logged out, 2 processes still running} (the root
+     * exited, the session goes on while what it left runs); {@code ended}, or {@code ended, 1 process left
+     * running}; {@code interrupted}.
+     */
+    static String stateText(String state, boolean rootEnded, long running) {
+        String processes = running + (running == 1 ? " process" : " processes");
+        return switch (state) {
+            case "live" -> rootEnded && running > 0 ? "logged out, " + processes + " still running" : "live";
+            case "ended" -> running > 0 ? "ended, " + processes + " left running" : "ended";
+            default -> state;
+        };
+    }
+
+    /**
+     * The SSH client as {@code address:port → :server-port} from {@code SSH_CONNECTION} ("addr port server-addr
+     * server-port") or {@code SSH_CLIENT} ("addr port server-port"); IPv6 addresses in brackets; null when unknown.
+     */
+    static String clientDisplay(String client) {
+        String[] parts = client.trim().split("\\s+");
+        if (parts.length < 3) {
+            return client.isBlank() ? null : client.trim();
+        }
+        String address = parts[0].contains(":") ? "[" + parts[0] + "]" : parts[0];
+        return address + ":" + parts[1] + " → :" + parts[parts.length - 1];
     }
 
     private static Long durationSeconds(Session session, Instant now) {

@@ -1,5 +1,6 @@
 package io.changegraph.web;
 
+import io.changegraph.repository.DiffOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -20,9 +21,11 @@ import java.util.stream.Stream;
  * @param diff    two graphs to open as one union diff graph; both are served as sessions too
  * @param users   the users and their roles ({@link WebUsers#read(Path)}), or null for none; with users, each
  *                sees only the sessions their role allows, and the single {@code token} (if any) means admin
+ * @param diffOptions how every diff view compares (normalisation, ignored paths and verbs, tolerance), as
+ *                    {@code changegraph diff} takes them; {@link DiffOptions#defaults()} when null
  */
 public record WebConfig(String bind, int port, String token, List<Path> sources, Optional<DiffPair> diff,
-                        WebUsers users) {
+                        WebUsers users, DiffOptions diffOptions) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 7070;
     static final int MIN_TOKEN_LENGTH = 16;
@@ -42,11 +45,22 @@ public record WebConfig(String bind, int port, String token, List<Path> sources,
         }
         sources = List.copyOf(sources);
         diff = Objects.requireNonNullElse(diff, Optional.empty());
+        diffOptions = Objects.requireNonNullElse(diffOptions, DiffOptions.defaults());
+    }
+
+    /** With users, diffs compared with the default options. */
+    public WebConfig(String bind, int port, String token, List<Path> sources, Optional<DiffPair> diff, WebUsers users) {
+        this(bind, port, token, sources, diff, users, null);
+    }
+
+    /** The same configuration with the diff views compared by {@code options}. */
+    public WebConfig withDiffOptions(DiffOptions options) {
+        return new WebConfig(bind, port, token, sources, diff, users, options);
     }
 
     /** Without users: the token (or none) grants everything. */
     public WebConfig(String bind, int port, String token, List<Path> sources, Optional<DiffPair> diff) {
-        this(bind, port, token, sources, diff, null);
+        this(bind, port, token, sources, diff, null, null);
     }
 
     /** True when requests must authenticate: a token or a users file is configured. */

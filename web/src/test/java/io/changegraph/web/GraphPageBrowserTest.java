@@ -74,7 +74,7 @@ class GraphPageBrowserTest {
     @Test
     void recordedSession_drawsKindsInTheirColours_andPanelShowsClickedFilesPath() {
         TestGraphs.recorded("s-recorded").write(dir.resolve("recorded.json"));
-        openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-recorded"));
+        openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-recorded&view=full"));
 
         assertThat(browser.js("return cy.nodes().length")).isEqualTo(7L);
         assertThat(browser.js("return cy.edges().length")).as("8 edges; sed's read+write and curl's connect+send drawn as one each").isEqualTo(6L);
@@ -134,7 +134,7 @@ class GraphPageBrowserTest {
     void liveSession_growsOnThePageWithoutReload() throws Exception {
         Path live = dir.resolve("live.json");
         TestGraphs.recorded("s-live").live().write(live);
-        openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-live"));
+        openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-live&view=full"));
         browser.js("window.cgMarker = 'same page'");
         assertThat(browser.driver().findElement(By.id("live-badge")).isDisplayed()).isTrue();
         long before = (Long) browser.js("return cy.nodes().length");
@@ -164,7 +164,7 @@ class GraphPageBrowserTest {
             graph.node(file).edge(find, Verb.READ, file, 1, 0);
         }
         graph.write(dir.resolve("fanout.json"));
-        openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-fanout"));
+        openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-fanout&view=full"));
 
         assertThat(browser.js("return cy.nodes('[kind=\"group\"]').map(n => n.data('label')).sort().join('|')"))
                 .isEqualTo("/usr/lib/ (80 files)|/usr/share/doc/ (40 files)");
@@ -177,7 +177,7 @@ class GraphPageBrowserTest {
     }
 
     @Test
-    void diff_colorsOnlyCanaryGreen_onlyProductionRed_sameGrey() {
+    void diff_colorsOnlyCanaryGreen_onlyProductionBlue_sameGrey() {
         TestGraphs canary = TestGraphs.recorded("s-canary");
         ProcessNode sed = TestGraphs.process(101, 100, "/usr/bin/sed", "sed", "-i", "s/a/b/", "/etc/app.conf");
         FileNode backdoor = TestGraphs.file("/etc/cron.d/backdoor");
@@ -188,10 +188,10 @@ class GraphPageBrowserTest {
         WebConfig config = new WebConfig("127.0.0.1", 0, null, List.of(), Optional.of(
                 new WebConfig.DiffPair(dir.resolve("canary.json"), dir.resolve("production.json"))));
         server = WebServer.start(config);
-        openGraph("http://127.0.0.1:" + server.port() + server.startPage());
+        openGraph("http://127.0.0.1:" + server.port() + server.startPage() + "&differences=all");
 
         assertThat(colour("node[status=\"only_canary\"]", "background-color")).isEqualTo("rgb(44,160,44)");
-        assertThat(colour("node[status=\"only_production\"]", "background-color")).isEqualTo(RED);
+        assertThat(colour("node[status=\"only_production\"]", "background-color")).as("apart from alert red").isEqualTo(BLUE);
         assertThat(colour("node[status=\"same\"][kind=\"file\"]", "background-color")).isEqualTo("rgb(208,208,208)");
         assertThat(browser.js("return cy.nodes('[status=\"only_canary\"]').first().data('raw').path"))
                 .isEqualTo("/etc/cron.d/backdoor");

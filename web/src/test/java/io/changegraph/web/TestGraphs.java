@@ -11,6 +11,12 @@ import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.RemoteNode;
 import io.changegraph.repository.Session;
 import io.changegraph.repository.Stats;
+import io.changegraph.repository.Summary;
+import io.changegraph.repository.SummaryBehaviour;
+import io.changegraph.repository.FileEffect;
+import io.changegraph.repository.LeftRunning;
+import io.changegraph.repository.RemoteUse;
+import java.util.Map;
 import io.changegraph.repository.Verb;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,6 +36,7 @@ final class TestGraphs {
     private final List<Edge> edges = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
     private Instant ended = T0.plusSeconds(42);
+    private Summary summary;
 
     TestGraphs(String sessionId) {
         this.sessionId = sessionId;
@@ -59,6 +66,11 @@ final class TestGraphs {
         return this;
     }
 
+    TestGraphs summary(Summary value) {
+        summary = value;
+        return this;
+    }
+
     TestGraphs live() {
         ended = null;
         return this;
@@ -68,7 +80,7 @@ final class TestGraphs {
         return new GraphDocument(new Session(sessionId, "web01", "alice", 100, List.of("bash", "-l"), T0, ended),
                 new Stats(edges.stream().mapToLong(Edge::count).sum(), 1, 2),
                 nodes.stream().sorted(Comparator.comparing(Node::id)).toList(),
-                edges.stream().sorted(Comparator.comparing(Edge::key)).toList(), alerts);
+                edges.stream().sorted(Comparator.comparing(Edge::key)).toList(), alerts, summary);
     }
 
     Path write(Path file) {
@@ -119,5 +131,62 @@ final class TestGraphs {
             graph.node(remote).edge(procs.get(r % procs.size()), Verb.CONNECT, remote, 1, r % 5 == 0 ? 1 : 0);
         }
         return graph;
+    }
+
+    static final ProcessNode DEPLOY = process(100, 1, "/usr/bin/bash", "bash", "deploy.sh", "--env", "canary");
+    static final ProcessNode DPKG = process(110, 100, "/usr/bin/dpkg", "dpkg", "-i", "/tmp/myapp_1.0-1_all.deb");
+    static final ProcessNode POSTINST = process(111, 110, "/bin/sh", "/bin/sh", "/var/lib/dpkg/info/man-db.postinst",
+            "triggered", "/usr/share/man");
+    static final ProcessNode MANDB = process(112, 111, "/usr/bin/mandb", "mandb", "-pq");
+    static final ProcessNode MKTEMP = process(120, 100, "/usr/bin/mktemp", "mktemp", "-d");
+    static final ProcessNode SLEEP = process(121, 100, "/usr/bin/sleep", "sleep", "0.1");
+    static final ProcessNode SED = process(130, 100, "/usr/bin/sed", "sed", "-i", "s/^env=.*/env=canary/",
+            "/etc/myapp/myapp.conf");
+    /** Left running: it had not exited when the recording ended. */
+    static final ProcessNode DAEMON = new ProcessNode(140, 140_000, 100, "/usr/bin/python3",
+            List.of("python3", "-m", "http.server", "18080"), "/root", 0, 0, null, null, true, T0.plusMillis(140), null);
+    static final ProcessNode CURL = process(150, 100, "/usr/bin/curl", "curl", "-fsS", "http://127.0.0.1:18080/health");
+    static final FileNode MYAPP_BIN = file("/usr/bin/myapp");
+    static final FileNode CONF = file("/etc/myapp/myapp.conf");
+    static final FileNode LIBC = file("/usr/lib/x86_64-linux-gnu/libc.so.6");
+    static final FileNode DPKG_STATUS = file("/var/lib/dpkg/status");
+    static final FileNode MISSING = file("/etc/myapp/missing.conf");
+    static final RemoteNode HEALTH = new RemoteNode("ipv4", "127.0.0.1", 18080);
+
+    /**
+     * A small routine deploy with a hand-made summary: dpkg installs myapp (and runs man-db's trigger, whose
+     * mandb reads {@code manPages} man pages), sed edits the config, a daemon is left running, curl checks it;
+     * mktemp and sleep did nothing that counts.
+     */
+    static TestGraphs deploy(String sessionId, int manPages) {
+        TestGraphs graph = new TestGraphs(sessionId)
+                .node(DEPLOY).node(DPKG).node(POSTINST).node(MANDB).node(MKTEMP).node(SLEEP).node(SED).node(DAEMON)
+                .node(CURL).node(MYAPP_BIN).node(CONF).node(LIBC).node(DPKG_STATUS).node(MISSING).node(HEALTH)
+                .edge(DEPLOY, Verb.SPAWN, DPKG, 1, 0).edge(DPKG, Verb.SPAWN, POSTINST, 1, 0)
+                .edge(POSTINST, Verb.SPAWN, MANDB, 1, 0).edge(DEPLOY, Verb.SPAWN, MKTEMP, 1, 0)
+                .edge(DEPLOY, Verb.SPAWN, SLEEP, 1, 0).edge(DEPLOY, Verb.SPAWN, SED, 1, 0)
+                .edge(DEPLOY, Verb.SPAWN, DAEMON, 1, 0).edge(DEPLOY, Verb.SPAWN, CURL, 1, 0)
+                .edge(DPKG, Verb.CREATE, MYAPP_BIN, 1, 0).edge(DPKG, Verb.OPEN, LIBC, 1, 0)
+                .edge(DPKG, Verb.READ, DPKG_STATUS, 4, 0).edge(DPKG, Verb.OPEN, MISSING, 1, 1)
+                .edge(MKTEMP, Verb.OPEN, LIBC, 1, 0).edge(SLEEP, Verb.OPEN, LIBC, 1, 0)
+                .edge(SED, Verb.OPEN, LIBC, 1, 0).edge(SED, Verb.WRITE, CONF, 1, 0).edge(SED, Verb.READ, CONF, 2, 0)
+                .edge(DAEMON, Verb.BIND, HEALTH, 1, 0).edge(CURL, Verb.CONNECT, HEALTH, 1, 0);
+        for (int i = 0; i < manPages; i++) {
+            FileNode page = file("/usr/share/man/man1/page" + i + ".1.gz");
+            graph.node(page).edge(MANDB, Verb.OPEN, page, 1, 0);
+        }
+        return graph.summary(new Summary(
+                List.of(new SummaryBehaviour("package.install", "myapp", "1.0-1: 1 file; triggers: man-db",
+                                List.of(DPKG.id()), List.of(DPKG.id() + "|create|" + MYAPP_BIN.id())),
+                        new SummaryBehaviour("daemon.left_running", "python3 -m http.server 18080", "",
+                                List.of(DAEMON.id()), List.of(DAEMON.id()))),
+                List.of(new FileEffect("/etc/myapp/myapp.conf", "modified", null, null, null, SED.id(),
+                                "sed -i s/^env=.*/env=canary/ /etc/myapp/myapp.conf", 1,
+                                List.of(SED.id() + "|write|" + CONF.id())),
+                        new FileEffect("/usr/bin/myapp", "created", null, "0755", null, DPKG.id(), "dpkg -i /tmp/myapp_1.0-1_all.deb",
+                                0, List.of(DPKG.id() + "|create|" + MYAPP_BIN.id()))),
+                List.of(new RemoteUse(HEALTH.id(), "127.0.0.1:18080", 1, 0, List.of(CURL.id()))),
+                List.of(new LeftRunning(DAEMON.id(), 140, "python3 -m http.server 18080")),
+                Map.of("runtime_loading", 4L, "package_subtree", (long) manPages + 2)));
     }
 }
