@@ -186,6 +186,11 @@ final class CanonicalSide {
         return true;
     }
 
+    /** Whether {@code --ignore-path} leaves out a path of a summary fact, as recorded or normalised. */
+    boolean ignoresFact(String path) {
+        return !ignored.isEmpty() && path != null && (ignoredPath(path) || ignoredPath(normalizer.applyOnce(path)));
+    }
+
     private boolean ignoredPath(String path) {
         try {
             Path asPath = Path.of(path);

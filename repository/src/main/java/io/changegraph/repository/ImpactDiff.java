@@ -212,10 +212,13 @@ final class ImpactDiff {
         return text.toString();
     }
 
+    /** Net effects by normalised path, without those {@code --ignore-path} leaves out. */
     private static Map<String, FileEffect> filesByPath(List<FileEffect> files, CanonicalSide side) {
         Map<String, FileEffect> map = new TreeMap<>();
         for (FileEffect file : files) {
-            map.putIfAbsent(side.normalizeFact(file.path()), file);
+            if (!side.ignoresFact(file.path())) {
+                map.putIfAbsent(side.normalizeFact(file.path()), file);
+            }
         }
         return map;
     }

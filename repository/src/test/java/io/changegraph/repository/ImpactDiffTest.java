@@ -105,6 +105,17 @@ class ImpactDiffTest {
     }
 
     @Test
+    void impact_ignoredPaths_areLeftOutOfTheFileEffectsToo() {
+        Summary production = summary(ROUTINE.behaviours(), List.of(file("/etc/myapp/myapp.conf", "created", "0640"),
+                file("/etc/myapp/myapp.conf.bak", "created", null), file("/var/log/myapp-deploy.log", "created", null)));
+
+        DiffReport report = GraphDiff.compare(new DeployRun().record().withSummary(ROUTINE),
+                DeployRun.otherHonestRun().record().withSummary(production), DEFAULTS.withIgnorePaths(List.of("/var/log/**")));
+
+        assertThat(report.impact()).isEmpty();
+    }
+
+    @Test
     void impact_behaviourOnOneSide_andAListenerOnAnotherPort_readInChangeTerms() {
         Summary canary = summary(List.of(behaviour("network.listen", "127.0.0.1:18080", "python3 (pid 1031), accepted 1 connection"),
                 behaviour("user.add", "myapp", "useradd --system myapp")), List.of());
