@@ -3,6 +3,7 @@ package io.changegraph.impact;
 import io.changegraph.repository.Alert;
 import io.changegraph.repository.Edge;
 import io.changegraph.repository.FileEffect;
+import io.changegraph.repository.FileNode;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.LeftRunning;
 import io.changegraph.repository.ModuleNode;
@@ -76,8 +77,12 @@ public final class Impact {
         Set<String> foldedProcesses = findings.foldedProcesses();
         Map<String, NoiseClass> noise = new HashMap<>();
         Map<NoiseClass, Long> counts = new EnumMap<>(NoiseClass.class);
+        Map<String, Integer> pathKinds = new HashMap<>();
         for (Edge edge : document.edges()) {
-            NoiseClass noiseClass = Noise.of(edge, graph.node(edge.target()));
+            Node target = graph.node(edge.target());
+            int pathKind = target instanceof FileNode file
+                    ? pathKinds.computeIfAbsent(file.id(), id -> Noise.pathKind(file.path())) : Noise.OTHER;
+            NoiseClass noiseClass = Noise.of(edge, target, pathKind);
             if (noiseClass == null && foldedProcesses.contains(edge.source())) {
                 noiseClass = NoiseClass.PACKAGE_SUBTREE;
             }

@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * their node ended at, else to an effect of the same process in the same directory ({@code passwd.<pid>},
  * {@code passwd.lock} under {@code /etc/passwd}), else only counted.
  */
-public final class NetEffects {
+final class NetEffects {
     private static final Comparator<Edge> BY_TIME = Comparator.comparing(NetEffects::firstOf)
             .thenComparing(NetEffects::lastOf).thenComparing(Edge::key);
     private static final int MAX_EVIDENCE = 24;
@@ -167,7 +167,6 @@ public final class NetEffects {
         private final SessionGraph graph;
         private final Map<String, List<Stay>> stays = new HashMap<>();
         private final Map<String, FileEffect> byPath = new LinkedHashMap<>();
-        private final Map<String, Life> aliveAt = new HashMap<>();
         private final Map<String, NoiseClass> foldedNodes = new HashMap<>();
         private final Map<String, Integer> nodesAtPath = new HashMap<>();
 
@@ -190,9 +189,6 @@ public final class NetEffects {
                         List<String> paths = file.paths();
                         for (int i = 0; i < paths.size(); i++) {
                             stays.computeIfAbsent(paths.get(i), k -> new ArrayList<>()).add(new Stay(life, i));
-                        }
-                        if (life.alive()) {
-                            aliveAt.put(file.path(), life);
                         }
                         if (!life.existed && !life.alive()) {
                             foldedNodes.put(file.id(), NoiseClass.TRANSIENT);
@@ -222,17 +218,34 @@ public final class NetEffects {
 
         /** The node's life from its successful edges, or null when nothing about it succeeded. */
         private Life life(FileNode file) {
+            boolean alone = file.paths().size() == 1 && !file.replaced() && nodesAtPath.getOrDefault(file.path(), 1) == 1;
+            if (alone && !isEffectPath(file.path())) {
+                return null;   // a device or /proc file: never an effect, its edges are classed by Noise
+            }
+            List<Edge> to = graph.edgesTo(file.id());
+            boolean onlyLooked = true;
+            boolean anySucceeded = false;
+            for (Edge edge : to) {
+                if (succeeded(edge)) {
+                    anySucceeded = true;
+                    Verb verb = edge.verb();
+                    if (verb != Verb.READ && verb != Verb.EXEC && (verb != Verb.OPEN || isWrite(edge))) {
+                        onlyLooked = false;
+                        break;
+                    }
+                }
+            }
+            if (!anySucceeded || (onlyLooked && alone)) {
+                return null;   // failed attempts are not effects; a file only looked at, alone at its path, is unchanged
+            }
             List<Edge> ok = new ArrayList<>();
-            for (Edge edge : graph.edgesTo(file.id())) {
-                if (succeeded(edge) && graph.process(edge.source()) != null) {
+            for (Edge edge : to) {
+                if (succeeded(edge)) {
                     ok.add(edge);
                 }
             }
-            if (ok.isEmpty()) {
-                return null;
-            }
             ok.sort(BY_TIME);
-            if (ok.stream().allMatch(e -> FD_ONLY.contains(e.verb()))) {
+            if (ok.stream().allMatch(e -> FD_ONLY.contains(e.verb())) && ok.stream().anyMatch(e -> e.verb() == Verb.WRITE)) {
                 // written through a descriptor opened elsewhere: a file deleted while open (another node was at
                 // the path), or the session's inherited stdout/stderr
                 foldedNodes.put(file.id(), nodesAtPath.getOrDefault(file.path(), 1) > 1 || file.paths().size() > 1

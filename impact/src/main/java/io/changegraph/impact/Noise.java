@@ -61,22 +61,42 @@ final class Noise {
     private Noise() {
     }
 
+    /** What a path is to the rules: {@link #DEVICE}, {@link #RUNTIME}, {@link #BOOKKEEPING} or {@link #OTHER}. */
+    static final int OTHER = 0;
+    static final int DEVICE = 1;
+    static final int RUNTIME = 2;
+    static final int BOOKKEEPING = 3;
+
+    static int pathKind(String path) {
+        if (isDevice(path)) {
+            return DEVICE;
+        }
+        if (isRuntime(path)) {
+            return RUNTIME;
+        }
+        return startsWithAny(path, BOOKKEEPING_PREFIXES) ? BOOKKEEPING : OTHER;
+    }
+
     /** The stateless noise class of an edge to {@code target}, or null. */
     static NoiseClass of(Edge edge, Node target) {
+        return of(edge, target, target instanceof FileNode file ? pathKind(file.path()) : OTHER);
+    }
+
+    /** The same, with the target's {@link #pathKind} already known (it is the same for every edge to a file). */
+    static NoiseClass of(Edge edge, Node target, int pathKind) {
         Verb verb = edge.verb();
-        if (target instanceof FileNode file) {
+        if (target instanceof FileNode) {
             if (edge.count() > 0 && edge.failed() >= edge.count() && FILE_VERBS.contains(verb)) {
                 return NoiseClass.FAILED_LOOKUP;
             }
-            String path = file.path();
-            if (isDevice(path) && (LOOKS.contains(verb) || verb == Verb.WRITE || verb == Verb.CREATE)) {
+            if (pathKind == DEVICE && (LOOKS.contains(verb) || verb == Verb.WRITE || verb == Verb.CREATE)) {
                 return NoiseClass.RUNTIME_LOADING;
             }
             if (LOOKS.contains(verb)) {
-                if (isRuntime(path)) {
+                if (pathKind == RUNTIME) {
                     return NoiseClass.RUNTIME_LOADING;
                 }
-                if (startsWithAny(path, BOOKKEEPING_PREFIXES)) {
+                if (pathKind == BOOKKEEPING) {
                     return NoiseClass.PACKAGE_BOOKKEEPING;
                 }
             }
@@ -118,12 +138,47 @@ final class Noise {
         return startsWithAny(path, DEVICES);
     }
 
+    private static final java.util.Map<List<String>, Prefixes> INDEXES = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static boolean startsWithAny(String path, List<String> prefixes) {
-        for (String prefix : prefixes) {
-            if (path.startsWith(prefix)) {
-                return true;
+        return INDEXES.computeIfAbsent(prefixes, Prefixes::new).matchesStartOf(path);
+    }
+
+    /** Prefixes grouped by their first path segment ({@code /etc/}, {@code /usr/}): a path is compared with a few, not all. */
+    private static final class Prefixes {
+        private final java.util.Map<String, List<String>> bySegment = new java.util.HashMap<>();
+        private final List<String> others = new java.util.ArrayList<>();
+
+        Prefixes(List<String> prefixes) {
+            for (String prefix : prefixes) {
+                String segment = segment(prefix);
+                if (segment == null) {
+                    others.add(prefix);
+                } else {
+                    bySegment.computeIfAbsent(segment, k -> new java.util.ArrayList<>()).add(prefix);
+                }
             }
         }
-        return false;
+
+        boolean matchesStartOf(String path) {
+            String segment = segment(path);
+            List<String> candidates = segment == null ? null : bySegment.get(segment);
+            return (candidates != null && any(path, candidates)) || any(path, others);
+        }
+
+        /** {@code /etc/} of {@code /etc/passwd}; null when the string has no second slash. */
+        private static String segment(String path) {
+            int slash = path.indexOf('/', 1);
+            return path.startsWith("/") && slash > 0 ? path.substring(0, slash + 1) : null;
+        }
+
+        private static boolean any(String path, List<String> prefixes) {
+            for (String prefix : prefixes) {
+                if (path.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 }

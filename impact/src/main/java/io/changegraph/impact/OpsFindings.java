@@ -12,7 +12,7 @@ import java.util.Set;
  *                        (e.g. dpkg, its maintainer scripts and triggers under {@code package.install}); the
  *                        summary leaves their file effects out and counts their edges as {@code package_subtree}
  */
-public record OpsFindings(List<SummaryBehaviour> behaviours, Set<String> foldedProcesses) {
+record OpsFindings(List<SummaryBehaviour> behaviours, Set<String> foldedProcesses) {
     public static final OpsFindings NONE = new OpsFindings(List.of(), Set.of());
 
     public OpsFindings {

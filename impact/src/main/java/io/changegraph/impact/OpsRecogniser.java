@@ -5,6 +5,6 @@ package io.changegraph.impact;
  * and its net file effects, says which ops behaviours happened and which processes' subtrees fold into them
  * (a package manager and its triggers). Implementations are pure functions of their input.
  */
-public interface OpsRecogniser {
+interface OpsRecogniser {
     OpsFindings recognise(SessionGraph graph, NetEffects effects);
 }

@@ -29,12 +29,15 @@ final class RecogniseCommands {
     }
 
     private static void apply(CommandRule rule, ProcessNode process, RecogniserFacts facts, RecognisedBehaviours out) {
-        List<String> argv = process.argv();
-        List<String> args = argv.size() <= 1 ? List.of() : argv.subList(1, argv.size());
+        List<String> argv = process.argv().isEmpty() ? List.of(process.exe()) : process.argv();
+        List<String> args = argv.subList(1, argv.size());
         if (!rule.whenAny().isEmpty() && args.stream().noneMatch(a -> BehaviourGlob.any(rule.whenAny(), a))) {
             return;
         }
         if (args.stream().anyMatch(a -> BehaviourGlob.any(rule.unlessAny(), a))) {
+            return;
+        }
+        if (!rule.whenChanged().isEmpty() && !changedAny(process, rule.whenChanged(), facts)) {
             return;
         }
         List<Integer> positionals = RecogniserFacts.positionals(argv, rule.optionsWithValue());
@@ -74,6 +77,18 @@ final class RecogniseCommands {
         for (String subject : subjects) {
             out.add(kind, subject, detail, List.of(process.id()), evidence);
         }
+    }
+
+    /** Whether the process itself changed (not only as a transient) a file at one of these paths. */
+    private static boolean changedAny(ProcessNode process, List<BehaviourGlob> paths, RecogniserFacts facts) {
+        for (Edge edge : facts.graph().edgesFrom(process.id())) {
+            io.changegraph.repository.FileNode file = facts.graph().file(edge.target());
+            if (file != null && RecogniserFacts.CHANGING.contains(edge.verb()) && RecogniserFacts.ok(edge)
+                    && !facts.isTransient(file.id()) && file.paths().stream().anyMatch(p -> BehaviourGlob.any(paths, p))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> subjects(CommandRule rule, ProcessNode process, List<String> argv, List<Integer> positionals,

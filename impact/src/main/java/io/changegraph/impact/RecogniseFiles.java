@@ -121,14 +121,16 @@ final class RecogniseFiles {
                     continue;
                 }
                 int mode = Integer.parseInt(detail, 8);
+                Map<String, List<String>> labels = new LinkedHashMap<>();   // kind -> labels: "setuid, setgid 6755"
                 for (ModeRule rule : rules) {
                     if ((mode & rule.bits()) == rule.bits() && (mode & rule.unlessBits()) == 0) {
-                        ProcessNode by = facts.graph().process(edge.source());
-                        out.add(rule.kind(), file.path(), rule.label() + " " + detail
-                                        + (by == null ? "" : " by " + RecogniserFacts.commandLine(by)),
-                                List.of(edge.source()), List.of(file.id(), edge.key()));
+                        labels.computeIfAbsent(rule.kind(), k -> new ArrayList<>()).add(rule.label());
                     }
                 }
+                ProcessNode by = facts.graph().process(edge.source());
+                labels.forEach((kind, names) -> out.add(kind, file.path(), String.join(", ", names) + " " + detail
+                                + (by == null ? "" : " by " + RecogniserFacts.commandLine(by)),
+                        List.of(edge.source()), List.of(file.id(), edge.key())));
             }
         }
     }
@@ -186,7 +188,7 @@ final class RecogniseFiles {
         }
     }
 
-    /** "bash: create, write; chmod: chmod 0644" — what each process did, in the order of their first call. */
+    /** "created, written by bash; mode 0644 by chmod" — what each process did, in the order of their first call. */
     static String describe(List<Edge> edges, RecogniserFacts facts) {
         List<Edge> ordered = new ArrayList<>(edges);
         ordered.sort(java.util.Comparator.comparing(Edge::first, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
@@ -195,15 +197,29 @@ final class RecogniseFiles {
         for (Edge edge : ordered) {
             ProcessNode process = facts.graph().process(edge.source());
             String who = process == null ? edge.source() : RecogniserFacts.label(process);
-            String what = edge.verb().wireName();
-            if (edge.verb() == Verb.CHMOD || edge.verb() == Verb.CHOWN) {
-                what += edge.details().isEmpty() ? "" : " " + String.join(",", edge.details());
-            }
-            byProcess.computeIfAbsent(who, k -> new LinkedHashSet<>()).add(what);
+            byProcess.computeIfAbsent(who, k -> new LinkedHashSet<>()).add(word(edge));
         }
         List<String> parts = new ArrayList<>();
-        byProcess.forEach((who, what) -> parts.add(who + ": " + String.join(", ", what)));
+        byProcess.forEach((who, what) -> parts.add(String.join(", ", what) + " by " + who));
         return String.join("; ", parts);
+    }
+
+    private static String word(Edge edge) {
+        String details = String.join(",", edge.details());
+        return switch (edge.verb()) {
+            case CREATE -> "created";
+            case WRITE -> "written";
+            case TRUNCATE -> "truncated";
+            case UNLINK -> "deleted";
+            case RENAME -> "renamed";
+            case MKDIR -> "made a directory";
+            case RMDIR -> "directory removed";
+            case LINK -> "hard-linked";
+            case SYMLINK -> "symlinked";
+            case CHMOD -> details.isEmpty() ? "mode changed" : "mode " + details;
+            case CHOWN -> details.isEmpty() ? "owner changed" : "owner " + details;
+            default -> edge.verb().wireName();
+        };
     }
 
     static Set<String> sources(List<Edge> edges) {

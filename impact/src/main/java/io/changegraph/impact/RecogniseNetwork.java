@@ -156,6 +156,13 @@ final class RecogniseNetwork {
         if (networked.isEmpty()) {
             return;
         }
+        Map<String, List<String>> scripts = new java.util.HashMap<>();   // script path -> interpreters that ran it
+        for (ProcessNode process : graph.processes()) {
+            String script = RecogniserFacts.named(process, download.interpreters()) ? scriptPath(process) : null;
+            if (script != null) {
+                scripts.computeIfAbsent(script, k -> new ArrayList<>()).add(process.id());
+            }
+        }
         for (FileNode file : facts.changedFiles()) {
             List<Edge> writes = new ArrayList<>();
             for (Edge edge : facts.changes(file.id())) {
@@ -174,10 +181,8 @@ final class RecogniseNetwork {
                     runners.add(edge.source());
                 }
             }
-            for (ProcessNode process : graph.processes()) {
-                if (RecogniserFacts.named(process, download.interpreters()) && runsScript(process, file)) {
-                    runners.add(process.id());
-                }
+            for (String path : file.paths()) {
+                runners.addAll(scripts.getOrDefault(path, List.of()));
             }
             if (runners.isEmpty()) {
                 continue;
@@ -196,19 +201,23 @@ final class RecogniseNetwork {
         }
     }
 
-    /** Whether an interpreter's first positional argument is this file (relative paths against its cwd). */
-    private static boolean runsScript(ProcessNode process, FileNode file) {
+    /** An interpreter's script: its first positional argument (relative paths against its cwd), or null. */
+    private static String scriptPath(ProcessNode process) {
         List<String> argv = process.argv();
         for (int i = 1; i < argv.size(); i++) {
             String arg = argv.get(i);
             if (arg.equals("-c") || arg.equals("-m") || arg.equals("-e")) {
-                return false;
+                return null;
             }
             if (!arg.startsWith("-")) {
                 String path = arg.startsWith("/") ? arg : (process.cwd().endsWith("/") ? process.cwd() : process.cwd() + "/") + arg;
-                return file.paths().contains(java.nio.file.Path.of(path).normalize().toString());
+                try {
+                    return java.nio.file.Path.of(path).normalize().toString();
+                } catch (RuntimeException notAPath) {
+                    return null;
+                }
             }
         }
-        return false;
+        return null;
     }
 }

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * subtree. The whole subtree of a group that did something folds into its behaviours.
  */
 final class RecognisePackages {
+    static final int EVIDENCE_FILES = 50;
+
     private RecognisePackages() {
     }
 
@@ -37,9 +39,11 @@ final class RecognisePackages {
         final Set<String> versions = new LinkedHashSet<>();
         final Set<String> oldVersions = new LinkedHashSet<>();
         final Set<String> evidence = new TreeSet<>();
+        final Set<String> installedPaths = new TreeSet<>();   // records written and there at the end
+        final Set<String> removedPaths = new TreeSet<>();     // records deleted
         String asked;          // the command line's action for it, or null
-        boolean installed;     // a record written
-        boolean removed;       // a record deleted
+        boolean installed;     // a record written and there at the end
+        boolean removed;       // a record deleted and not made again
         boolean previous;      // a record existed before it was written
     }
 
@@ -129,8 +133,8 @@ final class RecognisePackages {
         Map<String, String> archives = new LinkedHashMap<>();   // name -> version, from archives named or opened
         for (String id : subtree) {
             ProcessNode process = graph.process(id);
-            if (process == null) {
-                continue;
+            if (process == null || triggerProcesses.contains(id)) {
+                continue;   // a trigger run (mandb reading every man page) neither installs nor names packages
             }
             Manager own = managerOf.get(id);
             for (String arg : process.argv()) {
@@ -150,7 +154,7 @@ final class RecognisePackages {
                 if (record(present, file, edge, facts, packages)) {
                     continue;
                 }
-                if (own == null || triggerProcesses.contains(id) || facts.isTransient(file.id())
+                if (own == null || facts.isTransient(file.id())
                         || BehaviourGlob.any(bookkeeping, file.path())) {
                     continue;
                 }
@@ -210,6 +214,10 @@ final class RecognisePackages {
             }
             Set<String> evidence = new TreeSet<>(p.evidence);
             evidence.add(root.id());
+            // the package's files to click through to, up to EVIDENCE_FILES (the detail counts them all)
+            (kind.equals("package.remove") ? java.util.stream.Stream.concat(removedFiles.stream(), removedDirectories.stream())
+                    : java.util.stream.Stream.concat(files.stream(), directories.stream()))
+                    .limit(EVIDENCE_FILES).forEach(evidence::add);
             out.add(kind, entry.getKey(), detail.toString(), processes, evidence);
         }
         return told > 0;
@@ -267,17 +275,22 @@ final class RecognisePackages {
                 p.evidence.add(file.id());
                 p.evidence.add(edge.key());
                 if (RecogniserFacts.REMOVING.contains(edge.verb())) {
-                    p.removed = true;
+                    p.removedPaths.add(path);
                     if (version != null) {
                         p.oldVersions.add(version);
                     }
-                } else if (atEnd && !facts.isTransient(file.id())) {
-                    p.installed = true;
+                } else if (atEnd && !file.replaced() && facts.changes(file.id()).stream()
+                        .noneMatch(e -> RecogniserFacts.REMOVING.contains(e.verb()))) {
+                    // dpkg --purge rewrites a package's .list as it removes files, then deletes it: only a
+                    // record still there at the end says installed
+                    p.installedPaths.add(path);
                     if (version != null) {
                         p.versions.add(version);
                     }
                     p.previous |= facts.replacedAt(file.path());
                 }
+                p.installed = !p.installedPaths.isEmpty();
+                p.removed = !p.installedPaths.containsAll(p.removedPaths);
                 return true;
             }
         }

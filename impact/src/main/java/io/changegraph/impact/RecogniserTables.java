@@ -58,7 +58,7 @@ record RecogniserTables(List<Manager> packages, List<CommandRule> commands, List
     /** A command whose arguments say what it changes. */
     record CommandRule(List<BehaviourGlob> exe, String kind, Map<String, String> actions, int actionAt, String subject,
                        String defaultSubject, List<BehaviourGlob> whenAny, List<BehaviourGlob> unlessAny,
-                       int minPositionals, List<BehaviourGlob> optionsWithValue) {
+                       int minPositionals, List<BehaviourGlob> optionsWithValue, List<BehaviourGlob> whenChanged) {
     }
 
     /** Files whose change is a behaviour. {@code on}: changed, created or deleted; {@code subject}: path, unit, sysctl. */
@@ -189,7 +189,7 @@ record RecogniserTables(List<Manager> packages, List<CommandRule> commands, List
 
         private CommandRule command(JsonNode node, String where) {
             keys(node, where, "exe", "kind", "actions", "action_at", "subject", "default_subject", "when_any", "unless_any",
-                    "min_positionals", "options_with_value");
+                    "min_positionals", "options_with_value", "when_changed");
             String kind = text(node, "kind", where, false);
             Map<String, String> actions = new LinkedHashMap<>();
             JsonNode actionNode = node.get("actions");
@@ -221,7 +221,8 @@ record RecogniserTables(List<Manager> packages, List<CommandRule> commands, List
             return new CommandRule(exe, kind, actions, integer(node, "action_at", where, 0), subject,
                     Objects.requireNonNullElse(text(node, "default_subject", where, false), ""),
                     globs(node, "when_any", where), globs(node, "unless_any", where),
-                    integer(node, "min_positionals", where, 0), globs(node, "options_with_value", where));
+                    integer(node, "min_positionals", where, 0), globs(node, "options_with_value", where),
+                    globs(node, "when_changed", where));
         }
 
         private FileRule fileRule(JsonNode node, String where) {

@@ -19,7 +19,7 @@ import java.util.Set;
  * A recorded graph indexed for reading its impact: nodes by id, edges by source and by target, the process
  * tree (parent from the spawn edges). Built once per summary, shared by the net effects and the recognisers.
  */
-public final class SessionGraph {
+final class SessionGraph {
     private final GraphDocument document;
     private final Map<String, Node> nodes = new HashMap<>();
     private final Map<String, List<Edge>> bySource = new HashMap<>();
@@ -27,7 +27,7 @@ public final class SessionGraph {
     private final Map<String, String> parent = new HashMap<>();
     private final Map<String, List<String>> children = new HashMap<>();
 
-    public SessionGraph(GraphDocument document) {
+    SessionGraph(GraphDocument document) {
         this.document = document;
         for (Node node : document.nodes()) {
             nodes.put(node.id(), node);

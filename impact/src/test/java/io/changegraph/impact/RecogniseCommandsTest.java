@@ -33,6 +33,21 @@ class RecogniseCommandsTest {
     }
 
     @Test
+    void useraddThatRewroteTheGroupFile_withoutAGroupGiven_alsoAddsTheUsersOwnGroup() {
+        RecogniserGraph own = one("/usr/sbin/useradd", "useradd", "-m", "alice")
+                .onMoved(2, RENAME, List.of("/etc/group+", "/etc/group"), "/etc/group");
+        assertThat(own.told()).containsExactly("group.add alice", "user.add alice");
+
+        RecogniserGraph given = one("/usr/sbin/useradd", "useradd", "-g", "users", "-G", "wheel", "bob")
+                .onMoved(2, RENAME, List.of("/etc/group+", "/etc/group"), "/etc/group");
+        assertThat(given.told()).containsExactly("user.add bob");
+
+        RecogniserGraph untouched = one("/usr/sbin/useradd", "useradd", "carol")
+                .on(2, CREATE, "/etc/group.2").on(2, io.changegraph.repository.Verb.UNLINK, "/etc/group.2");
+        assertThat(untouched.told()).containsExactly("user.add carol");
+    }
+
+    @Test
     void forkChildCarryingTheParentsArgv_isNotASecondCommand() {
         RecogniserGraph g = one("/usr/sbin/groupadd", "groupadd", "--system", "myapp").forkChild(3, 2, 127);
         assertThat(g.only("group.add").processes()).hasSize(1);
@@ -78,8 +93,12 @@ class RecogniseCommandsTest {
                 .process(2, 1, "/usr/sbin/ip", "ip", "addr", "add", "10.0.0.2/24", "dev", "eth1")
                 .process(3, 1, "/usr/sbin/ip", "ip", "route", "show")
                 .process(4, 1, "/usr/sbin/ip", "ip", "link", "set", "eth1", "up")
-                .process(5, 1, "/usr/bin/nmcli", "nmcli", "connection", "up", "office");
-        assertThat(g.told()).containsExactly("netconf.change eth1", "netconf.change ip", "netconf.change office");
+                .process(5, 1, "/usr/bin/nmcli", "nmcli", "connection", "up", "office")
+                .process(6, 1, "/usr/sbin/ifconfig", "ifconfig", "eth2")
+                .process(7, 1, "/usr/sbin/route", "route", "add", "default", "gw", "10.0.0.1")
+                .process(8, 1, "/usr/sbin/ifup", "ifup", "eth3");
+        assertThat(g.told()).containsExactly("netconf.change eth1", "netconf.change eth3", "netconf.change ip",
+                "netconf.change office", "netconf.change routes");
     }
 
     @Test

@@ -24,7 +24,7 @@ class RecogniseFilesTest {
     void cronFileCreated_isCronChangeOfItsPath() {
         RecogniserGraph g = shell().on(1, CREATE, "/etc/cron.d/myapp", "write,create,truncate").on(1, WRITE, "/etc/cron.d/myapp");
         assertThat(g.told()).containsExactly("cron.change /etc/cron.d/myapp");
-        assertThat(g.only("cron.change").detail()).isEqualTo("bash: create, write");
+        assertThat(g.only("cron.change").detail()).isEqualTo("created, written by bash");
     }
 
     @Test
@@ -73,7 +73,7 @@ class RecogniseFilesTest {
     }
 
     @Test
-    void passwdEditedDirectly_isUserChange_butByUseraddOnlyUserAdd() {
+    void passwdEditedDirectly_isUserChange_butByUseraddOnlyWhatUseraddSays() {
         RecogniserGraph direct = shell().on(1, WRITE, "/etc/passwd");
         assertThat(direct.told()).containsExactly("user.change /etc/passwd");
 
@@ -81,7 +81,7 @@ class RecogniseFilesTest {
                 .onMoved(2, CREATE, List.of("/etc/passwd+", "/etc/passwd"))
                 .onMoved(2, RENAME, List.of("/etc/passwd+", "/etc/passwd"), "/etc/passwd")
                 .onMoved(2, RENAME, List.of("/etc/group+", "/etc/group"), "/etc/group");
-        assertThat(useradd.told()).containsExactly("user.add alice");
+        assertThat(useradd.told()).containsExactly("group.add alice", "user.add alice");   // no user.change, group.change
     }
 
     @Test
@@ -106,11 +106,13 @@ class RecogniseFilesTest {
                 .on(1, CHMOD, "/srv/share", "2775")
                 .on(1, CHMOD, "/srv/drop", "0777")
                 .on(1, CHMOD, "/srv/tmp", "1777")
-                .on(1, CHMOD, "/srv/plain", "0644");
-        assertThat(g.told()).containsExactly("file.setuid /srv/share", "file.setuid /usr/local/bin/tool",
-                "file.world_writable /srv/drop");
+                .on(1, CHMOD, "/srv/plain", "0644")
+                .on(1, CHMOD, "/usr/local/bin/both", "6755");
+        assertThat(g.told()).containsExactly("file.setuid /srv/share", "file.setuid /usr/local/bin/both",
+                "file.setuid /usr/local/bin/tool", "file.world_writable /srv/drop");
+        assertThat(g.behaviours().get(1).detail()).isEqualTo("setuid, setgid 6755 by bash change.sh");
         assertThat(g.behaviours().getFirst().detail()).isEqualTo("setgid 2775 by bash change.sh");
-        assertThat(g.behaviours().get(1).detail()).isEqualTo("setuid 4755 by chmod u+s /usr/local/bin/tool");
+        assertThat(g.behaviours().get(2).detail()).isEqualTo("setuid 4755 by chmod u+s /usr/local/bin/tool");
     }
 
     @Test

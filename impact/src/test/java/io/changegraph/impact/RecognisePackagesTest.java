@@ -48,7 +48,9 @@ class RecognisePackagesTest {
         assertThat(install.subject()).isEqualTo("myapp");
         assertThat(install.detail()).isEqualTo("1.0-1: 2 files, 1 directory; triggers: man-db");
         assertThat(install.processes()).containsExactly(Ids.process(2, 2000));
-        assertThat(install.evidence()).contains(Ids.file("/var/lib/dpkg/info/myapp.list-new", 0));
+        assertThat(install.evidence()).contains(Ids.file("/var/lib/dpkg/info/myapp.list-new", 0),
+                Ids.file("/usr/bin/myapp.dpkg-new", 0), Ids.file("/usr/share/doc/myapp.dpkg-new", 0))
+                .doesNotContain(Ids.file("/var/log/dpkg.log", 0), Ids.file("/var/cache/man/index.db", 0));
     }
 
     @Test
@@ -76,6 +78,20 @@ class RecognisePackagesTest {
         SummaryBehaviour remove = g.only("package.remove");
         assertThat(remove.subject()).isEqualTo("myapp");
         assertThat(remove.detail()).isEqualTo("2 files removed");
+    }
+
+    @Test
+    void dpkgPurge_thatRewritesTheListBeforeDeletingIt_isStillARemoval() {
+        String list = "/var/lib/dpkg/info/myapp.list";
+        RecogniserGraph g = new RecogniserGraph().process(1, 0, "/usr/bin/dpkg", "dpkg", "--purge", "myapp");
+        String first = g.file(0, true, list + "-new", list).id();
+        String second = g.file(1, false, list + "-new", list).id();
+        g.on(1, io.changegraph.repository.Verb.CREATE, first, 1, 0).on(1, RENAME, first, 1, 0)
+                .on(1, io.changegraph.repository.Verb.CREATE, second, 1, 0).on(1, RENAME, second, 1, 0)
+                .on(1, UNLINK, "/usr/bin/myapp")
+                .on(1, UNLINK, second, 1, 0);
+        assertThat(g.told()).containsExactly("package.remove myapp");
+        assertThat(g.only("package.remove").detail()).isEqualTo("1 file removed");
     }
 
     @Test

@@ -66,6 +66,14 @@ final class RecogniserGraph {
         return node;
     }
 
+    /** The {@code generation}th file first seen at the first path (a path reused after a delete), maybe replaced. */
+    FileNode file(int generation, boolean replaced, String... paths) {
+        String id = Ids.file(paths[0], generation);
+        FileNode node = new FileNode(id, paths[paths.length - 1], Arrays.asList(paths), 1, true, replaced);
+        nodes.put(id, node);
+        return node;
+    }
+
     /** A file node marked replaced (something was renamed over it). */
     FileNode replacedFile(String path) {
         String id = Ids.file(path, 0);

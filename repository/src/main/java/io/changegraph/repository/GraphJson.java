@@ -255,12 +255,15 @@ public final class GraphJson {
         json.put("command", session.command());
         json.put("started", time(session.started()));
         json.put("ended", time(session.ended()));
+        if (session.rules() != null) {
+            json.put("rules", session.rules());
+        }
         return json;
     }
 
     private static Session session(Fields json) {
         return new Session(json.text("id"), json.optionalText("host"), json.optionalText("user"), json.intValue("root_pid"),
-                json.texts("command"), json.time("started"), json.time("ended"));
+                json.texts("command"), json.time("started"), json.time("ended"), json.optionalText("rules"));
     }
 
     /**
