@@ -234,6 +234,17 @@ final class ImpactDiff {
         canaryRemotes.forEach(remote -> c.putIfAbsent(canary.normalizeFact(remote.endpoint()), remote));
         Map<String, RemoteUse> p = new TreeMap<>();
         productionRemotes.forEach(remote -> p.putIfAbsent(production.normalizeFact(remote.endpoint()), remote));
+        Set<String> onlyC = onlyIn(c, p);
+        Set<String> onlyP = onlyIn(p, c);
+        if (onlyC.size() == 1 && onlyP.size() == 1) {
+            RemoteUse a = c.get(onlyC.iterator().next());
+            RemoteUse b = p.get(onlyP.iterator().next());
+            differences.add(new ImpactDifference("remote", "remote", DiffStatus.CHANGED, onlyC.iterator().next(),
+                    "canary talked to " + a.endpoint() + ", production " + b.endpoint(), a.endpoint(), b.endpoint(),
+                    both(Stream.concat(Stream.of(a.id()), a.processes().stream()).toList(),
+                            Stream.concat(Stream.of(b.id()), b.processes().stream()).toList())));
+            return;
+        }
         for (String endpoint : union(c.keySet(), p.keySet())) {
             if (c.containsKey(endpoint) != p.containsKey(endpoint)) {
                 boolean inCanary = c.containsKey(endpoint);
@@ -251,6 +262,16 @@ final class ImpactDiff {
         canaryRunning.forEach(running -> c.putIfAbsent(canary.normalizeFact(running.command()), running));
         Map<String, LeftRunning> p = new TreeMap<>();
         productionRunning.forEach(running -> p.putIfAbsent(production.normalizeFact(running.command()), running));
+        Set<String> onlyC = onlyIn(c, p);
+        Set<String> onlyP = onlyIn(p, c);
+        if (onlyC.size() == 1 && onlyP.size() == 1) {
+            LeftRunning a = c.get(onlyC.iterator().next());
+            LeftRunning b = p.get(onlyP.iterator().next());
+            differences.add(new ImpactDifference("left_running", "left_running", DiffStatus.CHANGED, onlyC.iterator().next(),
+                    "canary left running " + a.command() + ", production " + b.command(), a.command(), b.command(),
+                    List.of(a.process(), b.process())));
+            return;
+        }
         for (String command : union(c.keySet(), p.keySet())) {
             if (c.containsKey(command) != p.containsKey(command)) {
                 boolean inCanary = c.containsKey(command);

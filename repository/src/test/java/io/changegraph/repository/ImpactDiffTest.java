@@ -131,6 +131,22 @@ class ImpactDiffTest {
     }
 
     @Test
+    void impact_daemonLeftRunningOnAnotherPort_isOneChange_anExtraRemoteIsOneSided() {
+        Summary canary = new Summary(List.of(), List.of(), List.of(new RemoteUse("r-1", "10.0.0.7:443", 1, 0, List.of())),
+                List.of(new LeftRunning("p-1", 1031, "python3 -m http.server 18080")), Map.of());
+        Summary production = new Summary(List.of(), List.of(),
+                List.of(new RemoteUse("r-1", "10.0.0.7:443", 1, 0, List.of()), new RemoteUse("r-2", "10.0.0.8:443", 2, 0, List.of()),
+                        new RemoteUse("r-3", "10.0.0.9:443", 1, 0, List.of())),
+                List.of(new LeftRunning("p-2", 52342, "python3 -m http.server 18081")), Map.of());
+
+        DiffReport report = diff(new DeployRun(), canary, DeployRun.otherHonestRun(), production);
+
+        assertThat(report.impact()).extracting(ImpactDifference::text).containsExactly(
+                "production also talked to 10.0.0.8:443", "production also talked to 10.0.0.9:443",
+                "canary left running python3 -m http.server 18080, production python3 -m http.server 18081");
+    }
+
+    @Test
     void impact_countsAndPidsInAListenersDetail_areNoDifference() {
         Summary canary = summary(List.of(behaviour("network.listen", "127.0.0.1:18080", "python3 (pid 1031), accepted 1 connection"),
                 behaviour("daemon.left_running", "python3 http.server", "pid 1031: python3 -m http.server")), List.of());
