@@ -58,9 +58,18 @@ final class ImpactDiff {
         diff.command();
         diff.behaviours(canarySummary.behaviours(), productionSummary.behaviours());
         diff.files(canarySummary.files(), productionSummary.files());
-        diff.remotes(canarySummary.remotes(), productionSummary.remotes());
+        diff.remotes(withoutConnects(canarySummary.remotes(), canarySummary, diff.canary),
+                withoutConnects(productionSummary.remotes(), productionSummary, diff.production));
         diff.leftRunning(canarySummary.leftRunning(), productionSummary.leftRunning());
         return List.copyOf(diff.differences);
+    }
+
+    /** Remotes no {@code network.connect} behaviour names already (that behaviour says it in its own words). */
+    private static List<RemoteUse> withoutConnects(List<RemoteUse> remotes, Summary summary, CanonicalSide side) {
+        Set<String> connected = new TreeSet<>();
+        summary.behaviours().stream().filter(behaviour -> behaviour.kind().equals("network.connect"))
+                .forEach(behaviour -> connected.add(side.normalizeFact(behaviour.subject())));
+        return remotes.stream().filter(remote -> !connected.contains(side.normalizeFact(remote.endpoint()))).toList();
     }
 
     private void command() {
