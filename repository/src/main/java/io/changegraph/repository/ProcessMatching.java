@@ -110,7 +110,8 @@ final class ProcessMatching {
             int p = productionSide.rootProcess;
             canaryNodes = Arrays.stream(canaryNodes).filter(node -> node != c).toArray();
             productionNodes = Arrays.stream(productionNodes).filter(node -> node != p).toArray();
-            rootPair = add(NONE, merged(canarySide.display(c), productionSide.display(p)), c, p);
+            rootPair = add(NONE, CanonicalSide.shorten(merged(canarySide.fullDisplay(c), productionSide.fullDisplay(p)),
+                    2 * CanonicalSide.DISPLAY_LIMIT), c, p);
             work.push(new Task(rootPair, children(canarySide, c), children(productionSide, p)));
         }
         int canaryParent = task.parent() == NONE ? NONE : canaryProcess[task.parent()];
