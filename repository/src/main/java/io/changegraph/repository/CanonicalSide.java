@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * array reads each rather than hash lookups.
  */
 final class CanonicalSide {
-    private static final int DISPLAY_LIMIT = 80;
+    static final int DISPLAY_LIMIT = 80;
 
     final GraphDocument document;
     final Node[] nodes;
@@ -186,6 +186,11 @@ final class CanonicalSide {
         return true;
     }
 
+    /** Whether {@code --ignore-path} leaves out a path of a summary fact, as recorded or normalised. */
+    boolean ignoresFact(String path) {
+        return !ignored.isEmpty() && path != null && (ignoredPath(path) || ignoredPath(normalizer.applyOnce(path)));
+    }
+
     private boolean ignoredPath(String path) {
         try {
             Path asPath = Path.of(path);
@@ -236,11 +241,19 @@ final class CanonicalSide {
 
     /** A process as a reader knows it: its normalised command line (or exe when it has no argv), shortened. */
     String display(int process) {
+        return shorten(fullDisplay(process), DISPLAY_LIMIT);
+    }
+
+    /** The same, whole. */
+    String fullDisplay(int process) {
         String text = label[process];
         int split = text.indexOf('\0');
         String argv = text.substring(split + 1).replace('\0', ' ');
-        String shown = argv.isBlank() ? text.substring(0, split) : argv;
-        return shown.length() <= DISPLAY_LIMIT ? shown : shown.substring(0, DISPLAY_LIMIT - 3) + "...";
+        return argv.isBlank() ? text.substring(0, split) : argv;
+    }
+
+    static String shorten(String shown, int limit) {
+        return shown.length() <= limit ? shown : shown.substring(0, limit - 3) + "...";
     }
 
     String normalize(String text) {

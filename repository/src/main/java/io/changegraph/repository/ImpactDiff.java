@@ -58,9 +58,18 @@ final class ImpactDiff {
         diff.command();
         diff.behaviours(canarySummary.behaviours(), productionSummary.behaviours());
         diff.files(canarySummary.files(), productionSummary.files());
-        diff.remotes(canarySummary.remotes(), productionSummary.remotes());
+        diff.remotes(withoutConnects(canarySummary.remotes(), canarySummary, diff.canary),
+                withoutConnects(productionSummary.remotes(), productionSummary, diff.production));
         diff.leftRunning(canarySummary.leftRunning(), productionSummary.leftRunning());
         return List.copyOf(diff.differences);
+    }
+
+    /** Remotes no {@code network.connect} behaviour names already (that behaviour says it in its own words). */
+    private static List<RemoteUse> withoutConnects(List<RemoteUse> remotes, Summary summary, CanonicalSide side) {
+        Set<String> connected = new TreeSet<>();
+        summary.behaviours().stream().filter(behaviour -> behaviour.kind().equals("network.connect"))
+                .forEach(behaviour -> connected.add(side.normalizeFact(behaviour.subject())));
+        return remotes.stream().filter(remote -> !connected.contains(side.normalizeFact(remote.endpoint()))).toList();
     }
 
     private void command() {
@@ -212,10 +221,13 @@ final class ImpactDiff {
         return text.toString();
     }
 
+    /** Net effects by normalised path, without those {@code --ignore-path} leaves out. */
     private static Map<String, FileEffect> filesByPath(List<FileEffect> files, CanonicalSide side) {
         Map<String, FileEffect> map = new TreeMap<>();
         for (FileEffect file : files) {
-            map.putIfAbsent(side.normalizeFact(file.path()), file);
+            if (!side.ignoresFact(file.path())) {
+                map.putIfAbsent(side.normalizeFact(file.path()), file);
+            }
         }
         return map;
     }
@@ -231,6 +243,17 @@ final class ImpactDiff {
         canaryRemotes.forEach(remote -> c.putIfAbsent(canary.normalizeFact(remote.endpoint()), remote));
         Map<String, RemoteUse> p = new TreeMap<>();
         productionRemotes.forEach(remote -> p.putIfAbsent(production.normalizeFact(remote.endpoint()), remote));
+        Set<String> onlyC = onlyIn(c, p);
+        Set<String> onlyP = onlyIn(p, c);
+        if (onlyC.size() == 1 && onlyP.size() == 1) {
+            RemoteUse a = c.get(onlyC.iterator().next());
+            RemoteUse b = p.get(onlyP.iterator().next());
+            differences.add(new ImpactDifference("remote", "remote", DiffStatus.CHANGED, onlyC.iterator().next(),
+                    "canary talked to " + a.endpoint() + ", production " + b.endpoint(), a.endpoint(), b.endpoint(),
+                    both(Stream.concat(Stream.of(a.id()), a.processes().stream()).toList(),
+                            Stream.concat(Stream.of(b.id()), b.processes().stream()).toList())));
+            return;
+        }
         for (String endpoint : union(c.keySet(), p.keySet())) {
             if (c.containsKey(endpoint) != p.containsKey(endpoint)) {
                 boolean inCanary = c.containsKey(endpoint);
@@ -248,6 +271,16 @@ final class ImpactDiff {
         canaryRunning.forEach(running -> c.putIfAbsent(canary.normalizeFact(running.command()), running));
         Map<String, LeftRunning> p = new TreeMap<>();
         productionRunning.forEach(running -> p.putIfAbsent(production.normalizeFact(running.command()), running));
+        Set<String> onlyC = onlyIn(c, p);
+        Set<String> onlyP = onlyIn(p, c);
+        if (onlyC.size() == 1 && onlyP.size() == 1) {
+            LeftRunning a = c.get(onlyC.iterator().next());
+            LeftRunning b = p.get(onlyP.iterator().next());
+            differences.add(new ImpactDifference("left_running", "left_running", DiffStatus.CHANGED, onlyC.iterator().next(),
+                    "canary left running " + a.command() + ", production " + b.command(), a.command(), b.command(),
+                    List.of(a.process(), b.process())));
+            return;
+        }
         for (String command : union(c.keySet(), p.keySet())) {
             if (c.containsKey(command) != p.containsKey(command)) {
                 boolean inCanary = c.containsKey(command);

@@ -18,6 +18,8 @@ import java.util.TreeSet;
  */
 final class ProcessMatching {
     private static final int NONE = -1;
+    /** The group key of a child with its parent's label; no label starts with a control character. */
+    private static final String FORK = "\u0001fork";
 
     private record Task(int parent, int[] canary, int[] production) {
     }
@@ -108,11 +110,14 @@ final class ProcessMatching {
             int p = productionSide.rootProcess;
             canaryNodes = Arrays.stream(canaryNodes).filter(node -> node != c).toArray();
             productionNodes = Arrays.stream(productionNodes).filter(node -> node != p).toArray();
-            rootPair = add(NONE, merged(canarySide.display(c), productionSide.display(p)), c, p);
+            rootPair = add(NONE, CanonicalSide.shorten(merged(canarySide.fullDisplay(c), productionSide.fullDisplay(p)),
+                    2 * CanonicalSide.DISPLAY_LIMIT), c, p);
             work.push(new Task(rootPair, children(canarySide, c), children(productionSide, p)));
         }
-        Map<String, List<Integer>> canaryGroups = group(canaryNodes, canarySide);
-        Map<String, List<Integer>> productionGroups = group(productionNodes, productionSide);
+        int canaryParent = task.parent() == NONE ? NONE : canaryProcess[task.parent()];
+        int productionParent = task.parent() == NONE ? NONE : productionProcess[task.parent()];
+        Map<String, List<Integer>> canaryGroups = group(canaryNodes, canarySide, canaryParent);
+        Map<String, List<Integer>> productionGroups = group(productionNodes, productionSide, productionParent);
         TreeSet<String> labels = new TreeSet<>(canaryGroups.keySet());
         labels.addAll(productionGroups.keySet());
         for (String label : labels) {
@@ -266,10 +271,15 @@ final class ProcessMatching {
         return copy;
     }
 
-    private static Map<String, List<Integer>> group(int[] nodes, CanonicalSide side) {
+    /**
+     * Children by label; a child with its parent's label (a fork: a subshell, a daemonising copy) groups as a fork
+     * of its parent, so forks of the two root commands match although the roots' arguments differ.
+     */
+    private static Map<String, List<Integer>> group(int[] nodes, CanonicalSide side, int parent) {
         Map<String, List<Integer>> groups = new TreeMap<>();
         for (int node : nodes) {
-            groups.computeIfAbsent(side.label[node], label -> new ArrayList<>(1)).add(node);
+            String key = parent != NONE && side.label[node].equals(side.label[parent]) ? FORK : side.label[node];
+            groups.computeIfAbsent(key, label -> new ArrayList<>(1)).add(node);
         }
         return groups;
     }

@@ -11,13 +11,13 @@ import java.util.Map;
  * The two root processes are compared as one process whatever their arguments; the argument difference is
  * reported once, and each argument value that differs becomes a <em>parameter</em>: on each side, wherever the
  * value appears as a whole word below the root (argv, paths, details, remote ports), it is read as the same
- * placeholder {@code <canary|production>}, so {@code sed s/env=.*}{@code /env=canary/} matches
- * {@code env=production}, and {@code curl :18080} matches {@code curl :18081} when {@code --port} differs.
+ * placeholder {@code <canary|production>}, so {@code sed s/env=.*}{@code /env=canary/} matches {@code env=production},
+ * and {@code curl :18080} matches {@code curl :18081} when {@code --port} differs. Both values are read so on both
+ * sides: a path that names {@code 1.0-1} in both runs ({@code libgirepository-1.0-1}) still reads the same in both.
  *
- * <p>Values are taken element by element from the normalised argv once the common leading and trailing
- * elements are set aside, so only when both sides have as many differing elements. Within an element the
- * differing part is widened to the word around it ({@code --env=canary} gives {@code canary}); a value shorter
- * than {@value #MIN_VALUE} characters would match too much and is widened to the whole element, or left out.
+ * <p>Values are paired by {@link #alignedPairs}. Within an element the differing part is widened to the word
+ * around it ({@code --env=canary} gives {@code canary}); a value shorter than {@value #MIN_VALUE} characters would
+ * match too much and is widened to the whole element, or left out.
  */
 final class RootArguments {
     static final int MIN_VALUE = 3;
@@ -56,29 +56,82 @@ final class RootArguments {
             return NONE;
         }
         String change = "argv " + String.join(" ", c) + " -> " + String.join(" ", p);
-        int head = 0;
-        while (head < c.size() && head < p.size() && c.get(head).equals(p.get(head))) {
-            head++;
-        }
-        int tail = 0;
-        while (tail < c.size() - head && tail < p.size() - head
-                && c.get(c.size() - 1 - tail).equals(p.get(p.size() - 1 - tail))) {
-            tail++;
-        }
-        Map<String, String> canaryValues = new LinkedHashMap<>();
-        Map<String, String> productionValues = new LinkedHashMap<>();
-        if (c.size() == p.size()) {
-            for (int i = head; i < c.size() - tail; i++) {
-                String[] values = c.get(i).equals(p.get(i)) ? null : values(c.get(i), p.get(i));
-                if (values != null && !canaryValues.containsKey(values[0]) && !productionValues.containsKey(values[1])) {
-                    String placeholder = "<" + values[0] + "|" + values[1] + ">";
-                    canaryValues.put(values[0], placeholder);
-                    productionValues.put(values[1], placeholder);
-                }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int[] pair : alignedPairs(c, p)) {
+            String[] pairValues = values(c.get(pair[0]), p.get(pair[1]));
+            if (pairValues != null && !values.containsKey(pairValues[0]) && !values.containsKey(pairValues[1])) {
+                String placeholder = "<" + pairValues[0] + "|" + pairValues[1] + ">";
+                values.put(pairValues[0], placeholder);
+                values.put(pairValues[1], placeholder);
             }
         }
-        return new RootArguments(Map.copyOf(canaryValues), Map.copyOf(productionValues), change, String.join(" ", c),
-                String.join(" ", p));
+        return new RootArguments(Map.copyOf(values), Map.copyOf(values), change, String.join(" ", c), String.join(" ", p));
+    }
+
+    /**
+     * The argv elements that stand in the same place on both sides and differ: the elements both share (their
+     * longest common subsequence) anchor the two lists; between two anchors, gaps of equal length pair element by
+     * element, and a longer gap pairs too when what it has more is options at its end or start
+     * ({@code [1.0-1]} against {@code [1.0-2, --port, 18081]}). Other gaps pair nothing.
+     */
+    static List<int[]> alignedPairs(List<String> c, List<String> p) {
+        int[][] common = new int[c.size() + 1][p.size() + 1];
+        for (int i = c.size() - 1; i >= 0; i--) {
+            for (int j = p.size() - 1; j >= 0; j--) {
+                common[i][j] = c.get(i).equals(p.get(j)) ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+            }
+        }
+        List<int[]> pairs = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        int gapC = 0;
+        int gapP = 0;
+        while (i <= c.size() && j <= p.size()) {
+            boolean end = i == c.size() && j == p.size();
+            if (end || (i < c.size() && j < p.size() && c.get(i).equals(p.get(j)) && common[i][j] == common[i + 1][j + 1] + 1)) {
+                pairGap(gapC, i, gapP, j, c, p, pairs);
+                if (end) {
+                    break;
+                }
+                i++;
+                j++;
+                gapC = i;
+                gapP = j;
+            } else if (j == p.size() || (i < c.size() && common[i + 1][j] >= common[i][j + 1])) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return pairs;
+    }
+
+    private static void pairGap(int fromC, int toC, int fromP, int toP, List<String> c, List<String> p, List<int[]> pairs) {
+        int lengthC = toC - fromC;
+        int lengthP = toP - fromP;
+        int shorter = Math.min(lengthC, lengthP);
+        if (shorter == 0) {
+            return;
+        }
+        int offsetC = 0;
+        int offsetP = 0;
+        if (lengthC != lengthP) {
+            List<String> longer = lengthC > lengthP ? c.subList(fromC, toC) : p.subList(fromP, toP);
+            int extra = longer.size() - shorter;
+            int offset;
+            if (longer.get(shorter).startsWith("-")) {
+                offset = 0;
+            } else if (longer.getFirst().startsWith("-")) {
+                offset = extra;
+            } else {
+                return;
+            }
+            offsetC = lengthC > lengthP ? offset : 0;
+            offsetP = lengthC > lengthP ? 0 : offset;
+        }
+        for (int k = 0; k < shorter; k++) {
+            pairs.add(new int[] {fromC + offsetC + k, fromP + offsetP + k});
+        }
     }
 
     /** The session's root process: the process with the session's root pid (the earliest, if the pid was reused). */

@@ -306,6 +306,52 @@ class DiffDefaultsTest {
     }
 
     @Test
+    void diff_rootCommandWithAnotherVersionAndAnExtraOption_isOneDifference_andEverythingBelowIsMatched() {
+        Consumer<DeployRun.Script> usesVersion = USES_ARGUMENTS.andThen(script -> {
+            List<String> argv = script.run().rootArgv;
+            String version = argv.get(argv.indexOf("--version") + 1);
+            script.spawn(45, "/usr/bin/dpkg", "dpkg", "-i", "/tmp/myapp-build.Ab3dEf/myapp_" + version + "_all.deb");
+        });
+
+        DiffReport report = diff(deploy(new DeployRun(), "bash", "deploy.sh", "--env", "canary", "--version", "1.0-1"),
+                deploy(DeployRun.otherHonestRun(), "bash", "deploy.sh", "--env", "production", "--version", "1.0-2", "--port", "18080"),
+                usesVersion, usesVersion, DEFAULTS);
+
+        assertThat(report.differences()).singleElement().satisfies(difference -> {
+            assertThat(difference.verb()).isEqualTo(Verb.EXEC);
+            assertThat(difference.ancestry())
+                    .containsExactly("bash deploy.sh --env <canary|production> --version <1.0-1|1.0-2> <|--port 18080>");
+        });
+    }
+
+    @Test
+    void diff_forksOfRootCommandsWithDifferentArguments_matchAsForks() {
+        Consumer<DeployRun.Script> subshell = script -> {
+            ProcessNode root = script.graph().snapshot().nodes().stream()
+                    .filter(node -> node instanceof ProcessNode process && process.pid() == script.run().pidBase)
+                    .map(ProcessNode.class::cast).findFirst().orElseThrow();
+            ProcessNode fork = script.run().process(46, root.pid(), root.exe(), root.argv().toArray(String[]::new));
+            script.graph().apply(Event.once(script.run().at(46), root, Verb.SPAWN, fork, false, null));
+            apply(script, fork, Verb.WRITE, "/run/myapp.pid", null);
+        };
+
+        DiffReport report = diff(deploy(new DeployRun(), "bash", "deploy.sh"),
+                deploy(DeployRun.otherHonestRun(), "bash", "deploy.sh", "--verbose"), subshell, subshell, DEFAULTS);
+
+        assertThat(report.differences()).extracting(Difference::verb).containsExactly(Verb.EXEC);
+    }
+
+    @Test
+    void rootArguments_pairElementsAroundWhatBothShare() {
+        assertThat(RootArguments.alignedPairs(List.of("deploy.sh", "--env", "canary", "--version", "1.0-1"),
+                List.of("deploy.sh", "--env", "production", "--version", "1.0-2", "--port", "18081")))
+                .containsExactly(new int[] {2, 2}, new int[] {4, 4});
+        assertThat(RootArguments.alignedPairs(List.of("deploy.sh", "canary"), List.of("deploy.sh", "--fast", "production")))
+                .containsExactly(new int[] {1, 2});
+        assertThat(RootArguments.alignedPairs(List.of("deploy.sh", "a", "b"), List.of("deploy.sh", "c"))).isEmpty();
+    }
+
+    @Test
     void rootArguments_valuesAreWidenedToTheirWord() {
         assertThat(RootArguments.values("--env=canary", "--env=production")).containsExactly("canary", "production");
         assertThat(RootArguments.values("1.0-1", "1.0-2")).containsExactly("1.0-1", "1.0-2");

@@ -105,6 +105,17 @@ class ImpactDiffTest {
     }
 
     @Test
+    void impact_ignoredPaths_areLeftOutOfTheFileEffectsToo() {
+        Summary production = summary(ROUTINE.behaviours(), List.of(file("/etc/myapp/myapp.conf", "created", "0640"),
+                file("/etc/myapp/myapp.conf.bak", "created", null), file("/var/log/myapp-deploy.log", "created", null)));
+
+        DiffReport report = GraphDiff.compare(new DeployRun().record().withSummary(ROUTINE),
+                DeployRun.otherHonestRun().record().withSummary(production), DEFAULTS.withIgnorePaths(List.of("/var/log/**")));
+
+        assertThat(report.impact()).isEmpty();
+    }
+
+    @Test
     void impact_behaviourOnOneSide_andAListenerOnAnotherPort_readInChangeTerms() {
         Summary canary = summary(List.of(behaviour("network.listen", "127.0.0.1:18080", "python3 (pid 1031), accepted 1 connection"),
                 behaviour("user.add", "myapp", "useradd --system myapp")), List.of());
@@ -117,6 +128,22 @@ class ImpactDiffTest {
         assertThat(report.impact()).extracting(ImpactDifference::text).containsExactly(
                 "canary listened on 127.0.0.1:18080, production 127.0.0.1:18081",
                 "production also restarted service nginx.service");
+    }
+
+    @Test
+    void impact_daemonLeftRunningOnAnotherPort_isOneChange_anExtraRemoteIsOneSided() {
+        Summary canary = new Summary(List.of(), List.of(), List.of(new RemoteUse("r-1", "10.0.0.7:443", 1, 0, List.of())),
+                List.of(new LeftRunning("p-1", 1031, "python3 -m http.server 18080")), Map.of());
+        Summary production = new Summary(List.of(), List.of(),
+                List.of(new RemoteUse("r-1", "10.0.0.7:443", 1, 0, List.of()), new RemoteUse("r-2", "10.0.0.8:443", 2, 0, List.of()),
+                        new RemoteUse("r-3", "10.0.0.9:443", 1, 0, List.of())),
+                List.of(new LeftRunning("p-2", 52342, "python3 -m http.server 18081")), Map.of());
+
+        DiffReport report = diff(new DeployRun(), canary, DeployRun.otherHonestRun(), production);
+
+        assertThat(report.impact()).extracting(ImpactDifference::text).containsExactly(
+                "production also talked to 10.0.0.8:443", "production also talked to 10.0.0.9:443",
+                "canary left running python3 -m http.server 18080, production python3 -m http.server 18081");
     }
 
     @Test
