@@ -54,7 +54,6 @@ final class Agent implements AutoCloseable {
     private final AgentConfig config;
     private final SessionStore store;
     private final RuleSet rules;
-    private final LiveSummaries summaries = new LiveSummaries();
     /** live rule evaluation for the alert log, mail and webhook; null without rules */
     private Monitor monitor;
     private final Map<Integer, AgentSession> byTgid = new ConcurrentHashMap<>();
@@ -87,13 +86,12 @@ final class Agent implements AutoCloseable {
         return new SessionPipeline(record.session(), rules, monitor, journal, Consumer.epochOffsetNs(Clock.systemUTC()))
                 .describedAs(new SessionFacts(record.id(), record.host(), record.user(), record.uid(),
                         SessionFacts.sshClient(record.client()), record.tty(), record.command(), record.started(),
-                        "changegraph show " + record.id()))
-                .onSnapshot(summaries::attach);
+                        "changegraph show " + record.id()));
     }
 
     /** A stored session's graph, rebuilt from its journal with its alerts: {@link SessionPipeline#rebuild}. */
     private GraphDocument rebuild(SessionRecord r) throws IOException {
-        return SessionPipeline.rebuild(r, store.journal(r.id()), rules, summaries::attach,
+        return SessionPipeline.rebuild(r, store.journal(r.id()), rules,
                 w -> LOG.warn("session {}: {}", r.id(), w));
     }
 

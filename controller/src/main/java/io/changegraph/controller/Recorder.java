@@ -115,7 +115,6 @@ final class Recorder {
             SessionPipeline pipeline = new SessionPipeline(session, rules, monitor, null,
                     Consumer.epochOffsetNs(Clock.systemUTC()))
                     .describedAs(facts(session, output))
-                    .onSnapshot(summaries::attach)
                     .onEvent(event -> {
                         if (event.verb() == Verb.EXIT && event.subject().pid() == rootPid) {
                             rootExited = true;

@@ -175,14 +175,9 @@ final class SessionPipeline {
      */
     static GraphDocument rebuild(SessionRecord record, Path journalFile, RuleSet rules,
                                  java.util.function.Consumer<String> warnings) throws IOException {
-        return rebuild(record, journalFile, rules, UnaryOperator.identity(), warnings);
-    }
-
-    /** The same, with a snapshot hook (e.g. the summary, on which behaviour rules are then evaluated). */
-    static GraphDocument rebuild(SessionRecord record, Path journalFile, RuleSet rules, UnaryOperator<GraphDocument> hook,
-                                 java.util.function.Consumer<String> warnings) throws IOException {
+        // the summary hook is the pipeline's own, so behaviour rules are evaluated on the rebuilt summary too
         SessionPipeline pipeline = new SessionPipeline(record.session(), rules, rules == null ? null : Monitor.quiet(rules),
-                null, 0).onSnapshot(hook);
+                null, 0);
         Journal.ReplayResult replay = pipeline.replay(journalFile);
         String warning = replay.warning(journalFile);
         if (warning != null) {
