@@ -31,15 +31,16 @@ import picocli.CommandLine.Spec;
  * Exit 0 when the behaviours match, 1 when they differ, 2 on bad input (one line on stderr).
  */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compare the change graph of a canary run with the production run of the same change:",
-                "first what they changed differently (packages, users, services, files, remotes, daemons),",
-                "then, with --detail, every behaviour (process, verb, target) that differs.",
-                "Pids and times never count. By default homes become ~, the user <user>, the host <host>, temp",
-                "names (mktemp, mkstemp, sed, python, apt, dpkg, editor swap) <tmp>, a number that is the pid of",
-                "the acting process <pid>, an accepted peer's ephemeral port <ephemeral>; each rule applies to",
-                "each argv element, path, detail. The two root commands are compared as one: their argument",
-                "difference is reported once and its values match below. --normalize FILE adds rules,",
-                "--no-default-normalize drops the built-in ones.",
+        description = {"Compare a canary run's graph with the production run of the same change:",
+                "first what they changed differently (packages, users, services, files,",
+                "remotes, daemons), then with --detail each behaviour that differs.",
+                "Pids and times never count. By default homes read ~, the user <user>, the",
+                "host <host>, temp names (mktemp, mkstemp, sed, python, apt, dpkg, swap)",
+                "<tmp>, a pid of the acting process <pid>, an accepted peer's ephemeral port",
+                "<ephemeral>; rules apply to each path, argv element and detail on its own.",
+                "The root commands compare as one: an argument difference is reported once",
+                "and its values match below. --normalize FILE adds rules,",
+                "--no-default-normalize drops the built-in ones (repository/README.md).",
                 "Exit 0: same behaviour, 1: different, 2: bad input."})
 public final class DiffCommand implements Callable<Integer> {
     private static final String GRAPH_HINT = "give two graph files written by 'changegraph record -o FILE'";
