@@ -1,0 +1,114 @@
+package io.changegraph.consumer;
+
+import io.changegraph.repository.Event;
+import io.changegraph.repository.NetEvidence;
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.TcpCounts;
+import java.lang.foreign.StructLayout;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code cg_tcp}: the outcome of a TCP connection a followed process made, as evidence on its connect edge
+ * (count 0: the connect call itself is the syscall's event). The kernel sends cumulative counters at
+ * CONNECTING (which names the connection's process and remote), ESTABLISHED and CLOSED; the edge gets what
+ * changed since the connection's last record. At CLOSED, a connection that never left SYN_SENT was
+ * <em>refused</em> (ECONNREFUSED: a reset answered the SYN) or <em>timed out</em> (ETIMEDOUT: the SYN and its
+ * retransmits were never answered) — either is a failed connect, also after a non-blocking connect returned
+ * EINPROGRESS; any other error there is a failed connect too. An established connection that ends with
+ * ETIMEDOUT counts as timed out (not as a failed connect).
+ */
+final class TcpDecoder implements RecordDecoder {
+    static final int ETIMEDOUT = 110;
+    static final int ECONNREFUSED = 111;
+    static final int TCP_SYN_SENT = 2;
+    /** Connections remembered at once (a CLOSED record lost leaves one behind): the oldest go beyond this. */
+    static final int MAX_CONNECTIONS = 65536;
+
+    private final ProcessTable processes;
+    private final EventEmitter events;
+    private final NetNames names;
+    private final Map<Long, Connection> connections = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Connection> eldest) {
+            return size() > MAX_CONNECTIONS;
+        }
+    };
+
+    private static final class Connection {
+        final ProcessNode owner;
+        final RemoteNode remote;
+        TcpCounts seen = TcpCounts.ZERO;
+
+        Connection(ProcessNode owner, RemoteNode remote) {
+            this.owner = owner;
+            this.remote = remote;
+        }
+    }
+
+    TcpDecoder(ProcessTable processes, EventEmitter events, NetNames names) {
+        this.processes = processes;
+        this.events = events;
+        this.names = names;
+    }
+
+    @Override
+    public StructLayout layout() {
+        return WireLayouts.CG_TCP;
+    }
+
+    @Override
+    public void decode(RecordView record, RecordHeader header) {
+        int event = record.i32(WireLayouts.TCP_EVENT_AT);
+        if (event < WireLayouts.TCP_CONNECTING || event > WireLayouts.TCP_CLOSED) {
+            throw new DroppedRecordException("unknown TCP event", "TCP record with event " + event);
+        }
+        int family = record.u16(WireLayouts.TCP_FAMILY_AT);
+        RemoteNode remote = SockAddrs.inet(family, record.copy(WireLayouts.TCP_DADDR_AT, 16),
+                record.u16(WireLayouts.TCP_DPORT_AT)).orElseThrow(() -> new DroppedRecordException(
+                "bad TCP family", "TCP record of address family " + family));
+        long sk = record.i64(WireLayouts.TCP_SK_AT);
+        Connection connection = connections.get(sk);
+        if (connection == null || event == WireLayouts.TCP_CONNECTING) {
+            connection = new Connection(processes.get(header.tgid(), 0).node(), remote);
+            connections.put(sk, connection);
+        }
+        if (event == WireLayouts.TCP_CONNECTING) {
+            return;
+        }
+        long established = event == WireLayouts.TCP_ESTABLISHED ? 1 : 0;
+        TcpCounts now = new TcpCounts(connection.seen.established() + established,
+                record.u32(WireLayouts.TCP_SYN_RETRANSMITS_AT), record.u32(WireLayouts.TCP_RETRANSMITS_AT),
+                record.u32(WireLayouts.TCP_RESETS_RECEIVED_AT), record.u32(WireLayouts.TCP_RESETS_SENT_AT), 0, 0,
+                record.i64(WireLayouts.TCP_BYTES_ACKED_AT), record.i64(WireLayouts.TCP_BYTES_RECEIVED_AT));
+        TcpCounts delta = minus(now, connection.seen);
+        connection.seen = now;
+        boolean failed = false;
+        if (event == WireLayouts.TCP_CLOSED) {
+            connections.remove(sk);
+            int error = record.i32(WireLayouts.TCP_ERROR_AT);
+            boolean neverEstablished = now.established() == 0
+                    && record.i32(WireLayouts.TCP_OLD_STATE_AT) == TCP_SYN_SENT;
+            long refused = neverEstablished && error == ECONNREFUSED ? 1 : 0;
+            long timedOut = error == ETIMEDOUT ? 1 : 0;
+            failed = neverEstablished && error != 0;
+            delta = delta.plus(new TcpCounts(0, 0, 0, 0, 0, refused, timedOut, 0, 0));
+        }
+        if (delta.isZero() && !failed) {
+            return;
+        }
+        ProcessNode owner = connection.owner;
+        ProcessNode subject = processes.find(header.tgid()).map(TrackedProcess::node)
+                .filter(p -> p.startNs() == owner.startNs()).orElse(owner);
+        events.emit(Event.evidence(events.time(header.tsNs()), subject, connection.remote, failed,
+                new NetEvidence(delta, null, null, names.of(connection.remote.address()))));
+    }
+
+    private static TcpCounts minus(TcpCounts a, TcpCounts b) {
+        return new TcpCounts(Math.max(0, a.established() - b.established()),
+                Math.max(0, a.synRetransmits() - b.synRetransmits()), Math.max(0, a.retransmits() - b.retransmits()),
+                Math.max(0, a.resetsReceived() - b.resetsReceived()), Math.max(0, a.resetsSent() - b.resetsSent()),
+                0, 0, Math.max(0, a.bytesSent() - b.bytesSent()), Math.max(0, a.bytesReceived() - b.bytesReceived()));
+    }
+}
