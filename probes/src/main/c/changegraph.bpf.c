@@ -551,7 +551,7 @@ static __always_inline __u32 peer_sockaddr(int fd, char *out)
         return 16;
     }
     if (family == 10 /* AF_INET6 */) {
-        BPF_CORE_READ_INTO(out + 8, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+        bpf_core_read(out + 8, 16, &sk->__sk_common.skc_v6_daddr);   /* all 16 bytes, not sizeof(*out) */
         return 28;
     }
     return 2;
@@ -575,10 +575,11 @@ static __always_inline void remote_of(const struct sock *sk, __u8 *daddr, __u16 
     *family = BPF_CORE_READ(sk, __sk_common.skc_family);
     *dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
     __builtin_memset(daddr, 0, 16);
+    /* bpf_core_read with explicit sizes: BPF_CORE_READ_INTO would copy sizeof(*daddr), one byte */
     if (*family == 2)
-        BPF_CORE_READ_INTO(daddr, sk, __sk_common.skc_daddr);
+        bpf_core_read(daddr, 4, &sk->__sk_common.skc_daddr);
     else
-        BPF_CORE_READ_INTO(daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+        bpf_core_read(daddr, 16, &sk->__sk_common.skc_v6_daddr);
 }
 
 /*

@@ -52,9 +52,10 @@ public final class Consumer {
         decoders.put(WireLayouts.KIND_EXIT, new ExitDecoder(processes, events));
         decoders.put(WireLayouts.KIND_IO, new IoDecoder(processes, events));
         NetNames names = new NetNames();
+        TcpDecoder tcp = new TcpDecoder(processes, events, names);
         decoders.put(WireLayouts.KIND_SYSCALL, new SyscallDecoder(processes, events, List.of(new FileOps(events),
-                new FdOps(), new NetOps(events, names), new ProcessOps(events, processes, lookup), new ModuleOps(events))));
-        decoders.put(WireLayouts.KIND_TCP, new TcpDecoder(processes, events, names));
+                new FdOps(), new NetOps(events, names, tcp), new ProcessOps(events, processes, lookup), new ModuleOps(events))));
+        decoders.put(WireLayouts.KIND_TCP, tcp);
         decoders.put(WireLayouts.KIND_PAYLOAD, new PayloadDecoder(processes, events, names));
     }
 

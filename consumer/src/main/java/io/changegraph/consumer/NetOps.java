@@ -21,9 +21,12 @@ final class NetOps implements SyscallHandler.Group {
     private final EventEmitter events;
     private final NetNames names;
 
-    NetOps(EventEmitter events, NetNames names) {
+    private final TcpDecoder tcp;
+
+    NetOps(EventEmitter events, NetNames names, TcpDecoder tcp) {
         this.events = events;
         this.names = names;
+        this.tcp = tcp;
     }
 
     @Override
@@ -37,6 +40,7 @@ final class NetOps implements SyscallHandler.Group {
     private void connect(TrackedProcess process, SyscallRecord call) {
         address(process, call).ifPresent(remote -> {
             boolean failed = call.failed() && call.ret() != -SyscallRecord.EINPROGRESS;
+            tcp.connectReturned(process.node().pid(), remote, call.ret());
             List<String> known = names.of(remote.address());
             events.emit(new Event(call.time(), process.node(), Verb.CONNECT, remote, 1, 0, failed ? 1 : 0, null,
                     known.isEmpty() ? null : NetEvidence.ofNames(known)));

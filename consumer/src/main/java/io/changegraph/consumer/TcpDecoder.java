@@ -6,6 +6,9 @@ import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.RemoteNode;
 import io.changegraph.repository.TcpCounts;
 import java.lang.foreign.StructLayout;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,6 +28,8 @@ final class TcpDecoder implements RecordDecoder {
     static final int TCP_SYN_SENT = 2;
     /** Connections remembered at once (a CLOSED record lost leaves one behind): the oldest go beyond this. */
     static final int MAX_CONNECTIONS = 65536;
+    /** Connections of one process waiting for their connect call to return, at most. */
+    static final int MAX_AWAITING = 64;
 
     private final ProcessTable processes;
     private final EventEmitter events;
@@ -36,10 +41,14 @@ final class TcpDecoder implements RecordDecoder {
         }
     };
 
+    /** Connections whose connect call has not returned yet, per process, oldest first. */
+    private final Map<Integer, ArrayDeque<Connection>> awaitingCall = new HashMap<>();
+
     private static final class Connection {
         final ProcessNode owner;
         final RemoteNode remote;
         TcpCounts seen = TcpCounts.ZERO;
+        boolean inProgress;   // the connect call returned EINPROGRESS: its outcome is the connect's
 
         Connection(ProcessNode owner, RemoteNode remote) {
             this.owner = owner;
@@ -73,6 +82,13 @@ final class TcpDecoder implements RecordDecoder {
         if (connection == null || event == WireLayouts.TCP_CONNECTING) {
             connection = new Connection(processes.get(header.tgid(), 0).node(), remote);
             connections.put(sk, connection);
+            if (event == WireLayouts.TCP_CONNECTING) {
+                ArrayDeque<Connection> waiting = awaitingCall.computeIfAbsent(header.tgid(), t -> new ArrayDeque<>());
+                if (waiting.size() >= MAX_AWAITING) {
+                    waiting.removeFirst();
+                }
+                waiting.addLast(connection);
+            }
         }
         if (event == WireLayouts.TCP_CONNECTING) {
             return;
@@ -87,12 +103,13 @@ final class TcpDecoder implements RecordDecoder {
         boolean failed = false;
         if (event == WireLayouts.TCP_CLOSED) {
             connections.remove(sk);
+            forgetCall(header.tgid(), connection);
             int error = record.i32(WireLayouts.TCP_ERROR_AT);
             boolean neverEstablished = now.established() == 0
                     && record.i32(WireLayouts.TCP_OLD_STATE_AT) == TCP_SYN_SENT;
             long refused = neverEstablished && error == ECONNREFUSED ? 1 : 0;
             long timedOut = error == ETIMEDOUT ? 1 : 0;
-            failed = neverEstablished && error != 0;
+            failed = neverEstablished && error != 0 && connection.inProgress;
             delta = delta.plus(new TcpCounts(0, 0, 0, 0, 0, refused, timedOut, 0, 0));
         }
         if (delta.isZero() && !failed) {
@@ -103,6 +120,35 @@ final class TcpDecoder implements RecordDecoder {
                 .filter(p -> p.startNs() == owner.startNs()).orElse(owner);
         events.emit(Event.evidence(events.time(header.tsNs()), subject, connection.remote, failed,
                 new NetEvidence(delta, null, null, names.of(connection.remote.address()))));
+    }
+
+    /**
+     * A connect call of process {@code tgid} to {@code remote} returned {@code ret}: the oldest connection of that
+     * process to that remote still waiting for its call is that call's.
+     */
+    void connectReturned(int tgid, RemoteNode remote, long ret) {
+        ArrayDeque<Connection> waiting = awaitingCall.get(tgid);
+        if (waiting == null) {
+            return;
+        }
+        for (Iterator<Connection> it = waiting.iterator(); it.hasNext(); ) {
+            Connection c = it.next();
+            if (c.remote.equals(remote)) {
+                it.remove();
+                c.inProgress = ret == -SyscallRecord.EINPROGRESS;
+                break;
+            }
+        }
+        if (waiting.isEmpty()) {
+            awaitingCall.remove(tgid);
+        }
+    }
+
+    private void forgetCall(int tgid, Connection connection) {
+        ArrayDeque<Connection> waiting = awaitingCall.get(tgid);
+        if (waiting != null && waiting.remove(connection) && waiting.isEmpty()) {
+            awaitingCall.remove(tgid);
+        }
     }
 
     private static TcpCounts minus(TcpCounts a, TcpCounts b) {
