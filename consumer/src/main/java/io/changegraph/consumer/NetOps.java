@@ -39,8 +39,8 @@ final class NetOps implements SyscallHandler.Group {
 
     private void connect(TrackedProcess process, SyscallRecord call) {
         address(process, call).ifPresent(remote -> {
-            boolean failed = call.failed() && call.ret() != -SyscallRecord.EINPROGRESS;
-            tcp.connectReturned(process.node().pid(), remote, call.ret());
+            boolean failedLater = tcp.connectReturned(process.node().pid(), remote, call.ret());
+            boolean failed = call.failed() && (call.ret() != -SyscallRecord.EINPROGRESS || failedLater);
             List<String> known = names.of(remote.address());
             events.emit(new Event(call.time(), process.node(), Verb.CONNECT, remote, 1, 0, failed ? 1 : 0, null,
                     known.isEmpty() ? null : NetEvidence.ofNames(known)));

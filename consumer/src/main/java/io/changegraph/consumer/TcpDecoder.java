@@ -18,9 +18,12 @@ import java.util.Map;
  * CONNECTING (which names the connection's process and remote), ESTABLISHED and CLOSED; the edge gets what
  * changed since the connection's last record. At CLOSED, a connection that never left SYN_SENT was
  * <em>refused</em> (ECONNREFUSED: a reset answered the SYN) or <em>timed out</em> (ETIMEDOUT: the SYN and its
- * retransmits were never answered) — either is a failed connect, also after a non-blocking connect returned
- * EINPROGRESS; any other error there is a failed connect too. An established connection that ends with
- * ETIMEDOUT counts as timed out (not as a failed connect).
+ * retransmits were never answered). Such an outcome (or any other error before establishment) is a failed
+ * connect on the edge when the connect call returned EINPROGRESS (a non-blocking connect, as curl's), counted
+ * once: by the outcome's event when the call returned first, by the call's own event when the outcome came
+ * first (on loopback the reset is processed before the call returns); a blocking connect's failure is the
+ * call's own. A connect call is matched to its connection by process and remote ({@link #connectReturned}). An established
+ * connection that ends with ETIMEDOUT counts as timed out (not as a failed connect).
  */
 final class TcpDecoder implements RecordDecoder {
     static final int ETIMEDOUT = 110;
@@ -48,7 +51,9 @@ final class TcpDecoder implements RecordDecoder {
         final ProcessNode owner;
         final RemoteNode remote;
         TcpCounts seen = TcpCounts.ZERO;
-        boolean inProgress;   // the connect call returned EINPROGRESS: its outcome is the connect's
+        boolean callSeen;     // the connect call returned
+        boolean inProgress;   // ...with EINPROGRESS: its outcome is the connect's
+        boolean failedBeforeCall;   // it failed before establishment, and the call had not returned
 
         Connection(ProcessNode owner, RemoteNode remote) {
             this.owner = owner;
@@ -103,13 +108,17 @@ final class TcpDecoder implements RecordDecoder {
         boolean failed = false;
         if (event == WireLayouts.TCP_CLOSED) {
             connections.remove(sk);
-            forgetCall(header.tgid(), connection);
             int error = record.i32(WireLayouts.TCP_ERROR_AT);
             boolean neverEstablished = now.established() == 0
                     && record.i32(WireLayouts.TCP_OLD_STATE_AT) == TCP_SYN_SENT;
             long refused = neverEstablished && error == ECONNREFUSED ? 1 : 0;
             long timedOut = error == ETIMEDOUT ? 1 : 0;
             failed = neverEstablished && error != 0 && connection.inProgress;
+            if (neverEstablished && error != 0 && !connection.callSeen) {
+                connection.failedBeforeCall = true;   // the call (still to come) says whether that fails it
+            } else {
+                forgetCall(header.tgid(), connection);
+            }
             delta = delta.plus(new TcpCounts(0, 0, 0, 0, 0, refused, timedOut, 0, 0));
         }
         if (delta.isZero() && !failed) {
@@ -124,24 +133,29 @@ final class TcpDecoder implements RecordDecoder {
 
     /**
      * A connect call of process {@code tgid} to {@code remote} returned {@code ret}: the oldest connection of that
-     * process to that remote still waiting for its call is that call's.
+     * process to that remote still waiting for its call is that call's. True when the call returned EINPROGRESS
+     * but its connection has already failed: the call's event is then a failed connect.
      */
-    void connectReturned(int tgid, RemoteNode remote, long ret) {
+    boolean connectReturned(int tgid, RemoteNode remote, long ret) {
         ArrayDeque<Connection> waiting = awaitingCall.get(tgid);
         if (waiting == null) {
-            return;
+            return false;
         }
+        boolean failedAlready = false;
         for (Iterator<Connection> it = waiting.iterator(); it.hasNext(); ) {
             Connection c = it.next();
             if (c.remote.equals(remote)) {
                 it.remove();
+                c.callSeen = true;
                 c.inProgress = ret == -SyscallRecord.EINPROGRESS;
+                failedAlready = c.inProgress && c.failedBeforeCall;
                 break;
             }
         }
         if (waiting.isEmpty()) {
             awaitingCall.remove(tgid);
         }
+        return failedAlready;
     }
 
     private void forgetCall(int tgid, Connection connection) {

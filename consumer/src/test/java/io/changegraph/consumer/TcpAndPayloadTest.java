@@ -45,6 +45,17 @@ class TcpAndPayloadTest extends SeededShellTest {
     }
 
     @Test
+    void tcp_nonBlockingConnectRefusedBeforeTheCallReturns_isAFailedConnectOnce() throws Exception {
+        consumer.accept(Records.tcp(SHELL, SK, WireLayouts.TCP_CONNECTING, "127.0.0.1", 9, NONE, 0, 7, 0));
+        consumer.accept(Records.tcp(SHELL, SK, WireLayouts.TCP_CLOSED, "127.0.0.1", 9, new int[] {0, 0, 1, 0}, 111,
+                SYN_SENT, 0));
+        connectCall("127.0.0.1", 9, -115);   // loopback: the reset was processed before connect returned
+
+        assertThat(events.stream().filter(e -> e.verb() == Verb.CONNECT)).extracting(Event::count, Event::failed)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 0L), org.assertj.core.groups.Tuple.tuple(1L, 1L));
+    }
+
+    @Test
     void tcp_blockingConnectRefused_countsTheFailureOnce() throws Exception {
         consumer.accept(Records.tcp(SHELL, SK, WireLayouts.TCP_CONNECTING, "127.0.0.1", 9, NONE, 0, 7, 0));
         consumer.accept(Records.tcp(SHELL, SK, WireLayouts.TCP_CLOSED, "127.0.0.1", 9, new int[] {0, 0, 1, 0}, 111,
