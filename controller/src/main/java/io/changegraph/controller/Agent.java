@@ -7,6 +7,7 @@ import io.changegraph.monitor.RulesException;
 import io.changegraph.consumer.ProcSnapshot;
 import io.changegraph.consumer.RecordPeek;
 import io.changegraph.probes.ProbeTunables;
+import io.changegraph.repository.GraphDeltaFile;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.Stats;
@@ -331,9 +332,11 @@ final class Agent implements AutoCloseable {
                     : record.with(record.state(), null, stats);
             try {
                 // the graph file first: once the record says ended, the final graph is there
-                if (session.takeDirty() || finished != null) {
-                    GraphJson.write(finished != null ? session.pipeline().finish(finished, stats)
-                            : session.pipeline().snapshot(stats), store.graph(id));
+                if (finished != null) {
+                    GraphJson.write(session.pipeline().finish(finished, stats), store.graph(id));
+                    GraphDeltaFile.delete(store.graph(id));
+                } else if (session.takeDirty()) {
+                    session.pipeline().writeSnapshot(store.graph(id), stats);   // with its delta sidecar
                 }
                 if (!now.equals(record) || finished != null) {
                     store.write(now);

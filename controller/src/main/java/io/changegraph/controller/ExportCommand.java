@@ -17,12 +17,36 @@ import java.util.concurrent.Callable;
         description = "Converts a graph file to DOT, GraphML, Cypher (Neo4j) or canonical JSON.",
         footer = {"", "Example: changegraph export change.json --format cypher -o change.cypher"})
 final class ExportCommand implements Callable<Integer> {
-    enum Format { json, dot, graphml, cypher }
+    /** The output formats, each with its writer: the one list ({@code export}, {@code show} and the agent use it). */
+    enum Format {
+        json(GraphJson::toJson), dot(GraphExports::dot), graphml(GraphExports::graphml), cypher(GraphExports::cypher);
+
+        private final java.util.function.Function<GraphDocument, String> writer;
+
+        Format(java.util.function.Function<GraphDocument, String> writer) {
+            this.writer = writer;
+        }
+
+        String render(GraphDocument graph) {
+            return writer.apply(graph);
+        }
+
+        /** The format named {@code name}; a UsageException listing the formats for any other name. */
+        static Format named(String name) {
+            for (Format format : values()) {
+                if (format.name().equals(name)) {
+                    return format;
+                }
+            }
+            throw new UsageException("unknown format '" + name + "' (" + java.util.Arrays.stream(values())
+                    .map(Enum::name).collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
+    }
 
     @Parameters(paramLabel = "GRAPH.json", description = "a changegraph/v1 graph file")
     Path input;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "dot", description = "json, dot, graphml or cypher (default ${DEFAULT-VALUE})")
+    @Option(names = {"-f", "--format"}, defaultValue = "dot", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     Format format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write here instead of stdout")
@@ -31,12 +55,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         GraphDocument graph = readGraph(input);
-        String text = switch (format) {
-            case json -> GraphJson.toJson(graph);
-            case dot -> GraphExports.dot(graph);
-            case graphml -> GraphExports.graphml(graph);
-            case cypher -> GraphExports.cypher(graph);
-        };
+        String text = format.render(graph);
         writeOut(text, output);
         return ExitCodes.OK;
     }

@@ -8,8 +8,16 @@ import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.RulesException;
 import io.changegraph.probes.ProbeCounters;
 import io.changegraph.probes.TraceProbe;
+import io.changegraph.repository.Alert;
+import io.changegraph.repository.ChangeGraph;
+import io.changegraph.repository.Event;
+import io.changegraph.repository.FileRef;
+import io.changegraph.repository.GraphDeltaFile;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.Ids;
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
 import io.changegraph.repository.Session;
 import io.changegraph.repository.Stats;
 import io.changegraph.repository.Verb;
@@ -70,6 +78,7 @@ final class Recorder {
         Thread warmUp = Thread.ofPlatform().name("changegraph-warmup").daemon().start(() -> {
             long start = System.nanoTime();
             ConsumerStats stats = Consumer.warmUp();
+            warmUpGraphWriter();   // the final write then costs the writing only, not loading Jackson's classes
             LOG.debug("JIT warm-up: {} records in {} ms", stats.records(), (System.nanoTime() - start) / 1_000_000);
         });
         new EnvironmentCheck().requireRecordingPossible();
@@ -111,7 +120,7 @@ final class Recorder {
 
             // the command starts once the warm-up is done (or has had its time)
             warmUp.join(WARM_UP_WAIT_MS);
-            follow(probe, pipeline, rootPid, self);
+            follow(probe, pipeline, rootPid, self, child == null);
             if (child != null) {
                 Posix.kill(rootPid, Posix.SIGCONT);
             }
@@ -121,7 +130,12 @@ final class Recorder {
             long lastSnapshot = System.nanoTime();
             try {
                 while (!finished(child, probe, tracing)) {
-                    Thread.sleep(Math.min(options.flushEvery().toMillis(), 200));
+                    long tick = Math.min(options.flushEvery().toMillis(), 200);
+                    if (child != null && child.isAlive()) {
+                        child.waitFor(tick, TimeUnit.MILLISECONDS);   // a short command ends the wait at once
+                    } else {
+                        Thread.sleep(child != null && !rootExited ? 5 : tick);   // its exit record is on its way
+                    }
                     if (status.due()) {
                         status.show(consumer.stats(), probe.counters(), rootPid);
                     }
@@ -141,6 +155,7 @@ final class Recorder {
             LOG.info("recording ended; writing the graph");
             GraphDocument done = pipeline.finish(Instant.now(), stats(consumer, probe));
             Path written = writeFinal(done, output);
+            GraphDeltaFile.delete(output);   // the final file alone: a viewer reads it whole once
             logUsage();
             ProbeCounters counters = probe.counters();
             err.printf("changegraph: wrote %s (%d nodes, %d edges, %d events, %d lost in kernel, %d dropped)%n",
@@ -159,6 +174,19 @@ final class Recorder {
             }
             return 0;
         }
+    }
+
+    /** Writes a small graph with each kind of node, an edge and an alert into a string. */
+    private static void warmUpGraphWriter() {
+        ProcessNode shell = new ProcessNode(1, 1, 0, "/bin/sh", List.of("sh"), "/", 0, 0, null, null, true,
+                Instant.EPOCH, null);
+        ChangeGraph graph = new ChangeGraph(new Session("warm-up", "localhost", "root", 1, List.of("sh"), Instant.EPOCH,
+                null));
+        graph.apply(Event.once(Instant.EPOCH, shell, Verb.WRITE, FileRef.of("/tmp/warm-up"), false, "0644"));
+        graph.apply(Event.once(Instant.EPOCH, shell, Verb.CONNECT, new RemoteNode("ipv4", "127.0.0.1", 1), true, null));
+        graph.addAlert(new Alert("warm-up", "info", "", null, shell.id(), Verb.WRITE, Ids.file("/tmp/warm-up", 0),
+                Instant.EPOCH));
+        GraphJson.toJson(graph.snapshotWithDelta().graph());
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -214,11 +242,14 @@ final class Recorder {
         return System.nanoTime() - rootGoneSince > TimeUnit.SECONDS.toNanos(2);
     }
 
-    /** Follows the root and its existing descendants (parents first), seeded from /proc: see {@link Follower}. */
-    private void follow(TraceProbe probe, SessionPipeline pipeline, int rootPid, int self) {
-        Set<Integer> exclude = ProcessTree.selfAndAncestors(ProcessTree.parents(PROC), self);
+    /**
+     * Follows the root and, with {@code --pid}, its existing descendants (parents first), seeded from /proc: see
+     * {@link Follower}. A command's stopped stub has no children: no scan of /proc for them.
+     */
+    private void follow(TraceProbe probe, SessionPipeline pipeline, int rootPid, int self, boolean descendants) {
+        Set<Integer> exclude = descendants ? ProcessTree.selfAndAncestors(ProcessTree.parents(PROC), self) : Set.of();
         try {
-            int seeded = new Follower(PROC, probe).follow(pipeline, rootPid, null, true, exclude,
+            int seeded = new Follower(PROC, probe).follow(pipeline, rootPid, null, descendants, exclude,
                     Follower.ONLY_SESSION);
             LOG.info("following {} existing process(es) under pid {}", seeded, rootPid);
         } catch (IOException e) {
@@ -248,7 +279,7 @@ final class Recorder {
 
     private void writeSnapshot(SessionPipeline pipeline, Consumer consumer, TraceProbe probe, Path output) {
         try {
-            GraphJson.write(pipeline.snapshot(stats(consumer, probe)), output);
+            pipeline.writeSnapshot(output, stats(consumer, probe));
         } catch (RuntimeException e) {
             LOG.warn("cannot write the graph snapshot to {}: {}", output, e.getMessage());
         }

@@ -8,7 +8,9 @@ import io.changegraph.monitor.SessionContext;
 import io.changegraph.repository.Alert;
 import io.changegraph.repository.ChangeGraph;
 import io.changegraph.repository.Event;
+import io.changegraph.repository.GraphDeltaFile;
 import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.Session;
 import io.changegraph.repository.Stats;
 import io.changegraph.repository.store.Journal;
@@ -33,7 +35,8 @@ import java.util.function.UnaryOperator;
  *                                                              ├─► monitor: rule hits ─► graph alerts (first hit
  *                                                              │   per rule and edge), alert log, mail, webhook
  *                                                              └─► event listeners (record: did the root exit?)
- * snapshot(stats) ─► graph document ─► snapshot hooks ─► written by the caller (graph file, web, store)
+ * snapshot(stats) ─► graph document ─► snapshot hooks ─► the caller (web, store)
+ * writeSnapshot(file, stats) ─► the same, written to the graph file, plus its delta sidecar (live viewers)
  * finish(ended, stats) ─► session ended, rule state dropped ─► snapshot hooks ─► end hooks
  * </pre>
  *
@@ -187,6 +190,19 @@ final class SessionPipeline {
     GraphDocument snapshot(Stats stats) {
         graph.setStats(stats);
         return hooked(graph.snapshot(), snapshotHooks);
+    }
+
+    /**
+     * Writes the graph now to {@code file} (atomically) and, beside it, the delta sidecar of what changed since
+     * the previous write ({@link GraphDeltaFile}), so a live viewer need not parse the whole file again.
+     */
+    GraphDocument writeSnapshot(Path file, Stats stats) {
+        graph.setStats(stats);
+        ChangeGraph.Snapshots snapshots = graph.snapshotWithDelta();
+        GraphDocument document = hooked(snapshots.graph(), snapshotHooks);
+        GraphJson.write(document, file);
+        GraphDeltaFile.write(file, snapshots.changed(), snapshots.baseEvents());
+        return document;
     }
 
     /**

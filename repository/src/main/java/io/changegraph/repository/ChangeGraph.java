@@ -64,6 +64,10 @@ public final class ChangeGraph {
     private final List<CountedEdge> notInGraphYet = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
     private final Set<AlertKey> annotated = new HashSet<>();
+    /** What changed since the last {@link #snapshotWithDelta}: node ids, and edges (flagged, listed once). */
+    private final Set<String> changedNodes = new HashSet<>();
+    private final List<CountedEdge> changedEdges = new ArrayList<>();
+    private long eventsAtLastDelta;
     private Session session;
     private long events;
     private long lostKernel;
@@ -140,26 +144,80 @@ public final class ChangeGraph {
 
     /** An immutable, sorted copy of the graph as persisted in {@code changegraph/v1}. */
     public GraphDocument snapshot() {
-        List<Node> nodeCopy;
-        List<Edge> edgeCopy;
-        List<Alert> alertCopy;
-        Session sessionCopy;
-        Stats statsCopy;
+        Copy copy;
         // only a plain copy under the lock: the recorder's consumer waits on it, sorting can wait
         synchronized (lock) {
-            nodeCopy = new ArrayList<>(nodes.values());
-            edgeCopy = new ArrayList<>(edges.size());
-            for (CountedEdge edge : edges.values()) {
-                edgeCopy.add(edge.toEdge());
-            }
-            alertCopy = new ArrayList<>(alerts);
-            sessionCopy = session;
-            statsCopy = new Stats(events, lostKernel, droppedUser);
+            copy = copy();
         }
-        nodeCopy.sort(GraphOrder.NODES);
-        edgeCopy.sort(GraphOrder.EDGES);
-        alertCopy.sort(GraphOrder.ALERTS);
-        return new GraphDocument(sessionCopy, statsCopy, nodeCopy, edgeCopy, alertCopy);
+        return copy.sorted();
+    }
+
+    /** The graph's contents copied under the lock, unsorted. */
+    private record Copy(Session session, Stats stats, List<Node> nodes, List<Edge> edges, List<Alert> alerts) {
+        GraphDocument sorted() {
+            nodes.sort(GraphOrder.NODES);
+            edges.sort(GraphOrder.EDGES);
+            alerts.sort(GraphOrder.ALERTS);
+            return new GraphDocument(session, stats, nodes, edges, alerts);
+        }
+    }
+
+    private Copy copy() {
+        return copy(null);
+    }
+
+    /** The copy; with {@code changed}, also the changed edges into it (the same Edge objects, no second copy). */
+    private Copy copy(List<Edge> changed) {
+        List<Edge> edgeCopy = new ArrayList<>(edges.size());
+        for (CountedEdge edge : edges.values()) {
+            Edge copied = edge.toEdge();
+            edgeCopy.add(copied);
+            if (changed != null && edge.changed) {
+                changed.add(copied);
+                edge.changed = false;
+            }
+        }
+        return new Copy(session, new Stats(events, lostKernel, droppedUser), new ArrayList<>(nodes.values()), edgeCopy,
+                new ArrayList<>(alerts));
+    }
+
+    /**
+     * A snapshot and what changed since the previous call (everything the first time), taken under one lock.
+     *
+     * @param graph   the whole graph, as {@link #snapshot()}
+     * @param changed the nodes and edges added or changed since the previous call (nodes and edges are never
+     *                removed) and the ends of those edges, with the current session, stats and every alert
+     * @param baseEvents {@code stats.events} of the previous call's graph (0 the first time): a reader holding
+     *                   that graph gets this one by applying {@code changed}
+     */
+    public record Snapshots(GraphDocument graph, GraphDocument changed, long baseEvents) {
+    }
+
+    /** {@link Snapshots}: the graph, and its delta from the previous call. */
+    public Snapshots snapshotWithDelta() {
+        List<Node> changedNodeCopy = new ArrayList<>();
+        List<Edge> changedEdgeCopy = new ArrayList<>();
+        long base;
+        Copy copy;
+        synchronized (lock) {
+            for (CountedEdge edge : changedEdges) {
+                changedNodes.add(edge.source);   // a delta is a graph of its own: edges come with their ends
+                changedNodes.add(edge.target);
+            }
+            copy = copy(changedEdgeCopy);
+            for (String id : changedNodes) {
+                changedNodeCopy.add(nodes.get(id));
+            }
+            changedNodes.clear();
+            changedEdges.clear();
+            base = eventsAtLastDelta;
+            eventsAtLastDelta = events;
+        }
+        GraphDocument whole = copy.sorted();
+        changedNodeCopy.sort(GraphOrder.NODES);
+        changedEdgeCopy.sort(GraphOrder.EDGES);
+        return new Snapshots(whole, new GraphDocument(whole.session(), whole.stats(), changedNodeCopy, changedEdgeCopy,
+                whole.alerts()), base);
     }
 
     public Optional<Node> node(String id) {
@@ -225,6 +283,7 @@ public final class ChangeGraph {
             }
         }
         nodes.put(id, merged);
+        changedNodes.add(id);
     }
 
     private static ProcessNode merge(ProcessNode old, ProcessNode latest) {
@@ -303,6 +362,7 @@ public final class ChangeGraph {
 
     private void put(Node node) {
         nodes.put(node.id(), node);
+        changedNodes.add(node.id());
     }
 
     private void countEdge(String source, Verb verb, String target, Event event) {
@@ -312,6 +372,10 @@ public final class ChangeGraph {
             return created;
         });
         edge.add(event);
+        if (!edge.changed) {
+            edge.changed = true;
+            changedEdges.add(edge);
+        }
     }
 
     /** Brings the JGraphT view up to date: a node is a vertex once an edge touches it. Under the lock. */

@@ -2,7 +2,8 @@ package io.changegraph.repository;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.StringWriter;
-import java.io.Writer;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -54,8 +55,8 @@ public final class GraphJson {
         try {
             Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
             try {
-                try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                    write(document, out);
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+                    write(document, MAPPER.writer().createGenerator(out));   // UTF-8 bytes, no char stage
                 }
                 try {
                     Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -70,10 +71,15 @@ public final class GraphJson {
         }
     }
 
+    /** Writes the document's JSON to {@code out} (UTF-8) and closes it. */
+    static void write(GraphDocument document, OutputStream out) throws IOException {
+        write(document, MAPPER.writer().createGenerator(out));
+    }
+
     public static String toJson(GraphDocument document) {
         StringWriter out = new StringWriter();
         try {
-            write(document, out);
+            write(document, MAPPER.writer().createGenerator(out));
         } catch (IOException e) {
             throw new IllegalStateException("writing to a string cannot fail", e);
         }
@@ -81,8 +87,8 @@ public final class GraphJson {
     }
 
     /** The document's JSON, top-level keys in alphabetical order, each element serialised on its own. */
-    private static void write(GraphDocument document, Writer out) throws IOException {
-        try (JsonGenerator gen = MAPPER.writer().createGenerator(out)) {
+    private static void write(GraphDocument document, JsonGenerator generator) throws IOException {
+        try (JsonGenerator gen = generator) {
             gen.writeStartObject();
             writeArray(gen, "alerts", document.alerts(), GraphJson::alert);
             gen.writeArrayFieldStart("edges");   // the bulk of a graph: written field by field, no map per edge
@@ -405,6 +411,6 @@ public final class GraphJson {
     }
 
     private static String time(Instant time) {
-        return time == null ? null : time.toString();
+        return time == null ? null : Times.iso(time);
     }
 }

@@ -141,7 +141,8 @@ final class SessionIndex implements AutoCloseable {
         byte[] json;
         try {
             json = Files.readAllBytes(file);
-            document = GraphJson.fromJson(new String(json, StandardCharsets.UTF_8));
+            GraphDelta.Applied delta = previous == null ? null : GraphDelta.fromSidecar(previous, json);
+            document = delta != null ? delta.document() : GraphJson.fromJson(new String(json, StandardCharsets.UTF_8));
         } catch (GraphFormatException | IOException e) {
             String reason = e instanceof IOException ? "cannot read " + file + ": " + e.getMessage()
                     : e.getMessage().replace(UNNAMED_SOURCE, file.toString());
