@@ -7,7 +7,6 @@ import io.changegraph.repository.RemoteNode;
 import io.changegraph.repository.TcpCounts;
 import java.lang.foreign.StructLayout;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +32,8 @@ final class TcpDecoder implements RecordDecoder {
     static final int MAX_CONNECTIONS = 65536;
     /** Connections of one process waiting for their connect call to return, at most. */
     static final int MAX_AWAITING = 64;
+    /** Processes with connections waiting for their connect call, at most. */
+    static final int MAX_AWAITING_PROCESSES = 4096;
 
     private final ProcessTable processes;
     private final EventEmitter events;
@@ -44,8 +45,16 @@ final class TcpDecoder implements RecordDecoder {
         }
     };
 
-    /** Connections whose connect call has not returned yet, per process, oldest first. */
-    private final Map<Integer, ArrayDeque<Connection>> awaitingCall = new HashMap<>();
+    /**
+     * Connections whose connect call has not returned yet, per process, oldest first; bounded (a process that
+     * exited with one waiting leaves it behind): the processes heard of longest ago go first.
+     */
+    private final Map<Integer, ArrayDeque<Connection>> awaitingCall = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, ArrayDeque<Connection>> eldest) {
+            return size() > MAX_AWAITING_PROCESSES;
+        }
+    };
 
     private static final class Connection {
         final ProcessNode owner;
