@@ -14,6 +14,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include "changegraph.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -25,6 +26,10 @@ struct cg_exec *const cg_btf_exec __attribute__((unused));
 struct cg_exit *const cg_btf_exit __attribute__((unused));
 struct cg_syscall *const cg_btf_syscall __attribute__((unused));
 struct cg_io *const cg_btf_io __attribute__((unused));
+struct cg_tcp *const cg_btf_tcp __attribute__((unused));
+struct cg_payload *const cg_btf_payload __attribute__((unused));
+const enum cg_tcp_event cg_btf_tcp_event __attribute__((unused));
+const enum cg_payload_dir cg_btf_payload_dir __attribute__((unused));
 const enum cg_kind cg_btf_kind __attribute__((unused));
 const enum cg_op cg_btf_op __attribute__((unused));
 
@@ -33,6 +38,8 @@ const volatile __u32 recorder_tgid = 0;   /* never follow the recorder itself */
 /* wake the consumer each time this much more is waiting (see output()): it polls every 50 ms anyway,
  * and a wakeup per record would cost a context switch per syscall of the traced work */
 const volatile __u32 wakeup_bytes = 256 * 1024;
+/* bytes of a connection's first send (and of each DNS answer) copied into cg_payload records: 0 = none */
+const volatile __u32 payload_bytes = 512;
 
 #define SCRATCH_SIZE 32768                /* one record under construction, per CPU */
 #define OFF_MASK (2 * CG_PATH_MAX - 1)    /* bounds string offsets for the verifier */
@@ -55,7 +62,7 @@ struct {
 struct pending {
     __u64 args[6];
     __u32 op;
-    __u32 reserved;
+    __u32 nr;      /* the syscall number: where an I/O call's buffer is (plain, iovec, msghdr) */
 };
 
 /* per-thread, in the task itself: cheaper than a hash map keyed by tid (no insert and delete per call),
@@ -67,11 +74,37 @@ struct {
     __type(value, struct pending);
 } pending SEC(".maps");
 
+/* what an fd's payload may be captured for (io_slot.want) */
+#define WANT_FIRST_SEND 0x1    /* a TCP connection of a followed process, first send not captured yet */
+#define WANT_DNS 0x2           /* a socket connected to port 53: every answer received */
+
 /* one fd's aggregated I/O: the struct file it belongs to (0 = free) and the counters of a cg_io record */
 struct io_slot {
     __u64 file;
+    __u64 sk;      /* the socket's struct sock when want != 0 */
+    __u32 want;    /* WANT_*, decided when the slot is taken */
+    __u32 reserved;
     struct cg_io_counts c;
 };
+
+/* a TCP connection of a followed process, from SYN_SENT to TCP_CLOSE (key: struct sock *) */
+struct conn {
+    __u32 tgid;
+    __u32 tid;
+    __u32 syn_retransmits;
+    __u32 retransmits;
+    __u32 resets_received;
+    __u32 resets_sent;
+    __u32 error;
+    __u32 first_send_done;
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 16384);
+    __type(key, __u64);
+    __type(value, struct conn);
+} conns SEC(".maps");
 
 struct io_table {
     struct io_slot slots[CG_IO_SLOTS];
@@ -385,10 +418,42 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
     p->args[4] = regs->r8;
     p->args[5] = regs->r9;
     p->op = op;
+    p->nr = id;
     return 0;
 }
 
-static __always_inline void account_io(__u32 tgid, int fd, bool write, long ret)
+/* which payload of this socket file is wanted (WANT_*), and its struct sock */
+static __always_inline __u32 payload_want(struct file *file, __u32 mode, __u64 *skp)
+{
+    struct socket *sock;
+    struct sock *sk;
+    __u16 family, proto;
+    __u32 want = 0;
+
+    if (!payload_bytes || (mode & 0170000) != 0140000 /* S_IFSOCK */)
+        return 0;
+    sock = BPF_CORE_READ(file, private_data);
+    sk = BPF_CORE_READ(sock, sk);
+    if (!sk)
+        return 0;
+    family = BPF_CORE_READ(sk, __sk_common.skc_family);
+    if (family != 2 && family != 10)
+        return 0;
+    /* a bitfield before 5.6, a u16 since: the probed read handles both */
+    proto = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+    if ((proto == 6 || proto == 17) && BPF_CORE_READ(sk, __sk_common.skc_dport) == bpf_htons(53))
+        want |= WANT_DNS;
+    if (proto == 6) {
+        __u64 key = (__u64)sk;
+        struct conn *c = bpf_map_lookup_elem(&conns, &key);
+        if (c && !c->first_send_done)
+            want |= WANT_FIRST_SEND;
+    }
+    *skp = (__u64)sk;
+    return want;
+}
+
+static __always_inline struct io_slot *account_io(__u32 tgid, int fd, bool write, long ret)
 {
     struct io_table *t = bpf_map_lookup_elem(&io_tables, &tgid);
     struct file *file;
@@ -399,18 +464,18 @@ static __always_inline void account_io(__u32 tgid, int fd, bool write, long ret)
         __u32 zero = 0;
         struct io_table *z = bpf_map_lookup_elem(&io_zero, &zero);
         if (!z)
-            return;
+            return NULL;
         if (bpf_map_update_elem(&io_tables, &tgid, z, BPF_NOEXIST) && 0)
-            return;
+            return NULL;
         t = bpf_map_lookup_elem(&io_tables, &tgid);
         if (!t) {
             count(CG_CNT_IO_FULL);
-            return;
+            return NULL;
         }
     }
     file = fd_file(fd);
     if (!file)
-        return;   /* already closed by another thread: nothing to attribute it to */
+        return NULL;   /* already closed by another thread: nothing to attribute it to */
     s = &t->slots[fd & (CG_IO_SLOTS - 1)];
     if (s->file != (__u64)file || s->c.fd != fd) {
         flush_slot(tgid, s);
@@ -420,6 +485,8 @@ static __always_inline void account_io(__u32 tgid, int fd, bool write, long ret)
         s->c.inode = BPF_CORE_READ(inode, i_ino);
         s->c.mode = BPF_CORE_READ(inode, i_mode);
         s->c.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+        s->sk = 0;
+        s->want = payload_want(file, s->c.mode, &s->sk);
     }
     if (write) {
         s->c.writes++;
@@ -434,6 +501,7 @@ static __always_inline void account_io(__u32 tgid, int fd, bool write, long ret)
         else
             s->c.read_bytes += ret;
     }
+    return s;
 }
 
 /* which arguments are user strings (1-based index, 0 = none) for a syscall op: from CG_SYSCALLS */
@@ -483,7 +551,7 @@ static __always_inline __u32 peer_sockaddr(int fd, char *out)
         return 16;
     }
     if (family == 10 /* AF_INET6 */) {
-        BPF_CORE_READ_INTO(out + 8, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+        bpf_core_read(out + 8, 16, &sk->__sk_common.skc_v6_daddr);   /* all 16 bytes, not sizeof(*out) */
         return 28;
     }
     return 2;
@@ -499,6 +567,84 @@ static __always_inline void set_inode(struct cg_syscall *r, int fd)
     r->inode = BPF_CORE_READ(inode, i_ino);
     r->dev = BPF_CORE_READ(inode, i_sb, s_dev);
     r->flags |= CG_F_INODE_VALID;
+}
+
+/* the socket's remote address and port into a cg_payload/cg_tcp-style (daddr, family, dport) */
+static __always_inline void remote_of(const struct sock *sk, __u8 *daddr, __u16 *family, __u16 *dport)
+{
+    *family = BPF_CORE_READ(sk, __sk_common.skc_family);
+    *dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+    __builtin_memset(daddr, 0, 16);
+    /* bpf_core_read with explicit sizes: BPF_CORE_READ_INTO would copy sizeof(*daddr), one byte */
+    if (*family == 2)
+        bpf_core_read(daddr, 4, &sk->__sk_common.skc_daddr);
+    else
+        bpf_core_read(daddr, 16, &sk->__sk_common.skc_v6_daddr);
+}
+
+/*
+ * The first bytes an I/O call moved, when its socket wants them (io_slot.want): a followed connection's first
+ * send, or a DNS answer. Only the call's first buffer (first iovec) is looked at.
+ */
+static __always_inline void capture_payload(__u32 tgid, struct io_slot *s, struct pending *p, long ret, bool write)
+{
+    __u64 buf = 0, room = ret, key = s->sk;
+    struct cg_payload *r;
+    struct conn *c = NULL;
+    __u32 len;
+
+    if (write) {
+        if (!(s->want & WANT_FIRST_SEND))
+            return;
+        s->want &= ~WANT_FIRST_SEND;   /* one try per slot, whatever happens */
+        c = bpf_map_lookup_elem(&conns, &key);
+        if (!c || c->first_send_done)
+            return;
+        c->first_send_done = 1;
+    } else if (!(s->want & WANT_DNS)) {
+        return;
+    }
+    switch (p->nr) {
+    case 0: case 1: case 17: case 18: case 44: case 45:   /* read write pread64 pwrite64 sendto recvfrom */
+        buf = p->args[1];
+        break;
+    case 46: case 47: {                                    /* sendmsg recvmsg: msghdr.msg_iov */
+        struct user_msghdr m;
+        if (bpf_probe_read_user(&m, sizeof(m), (void *)p->args[1]))
+            return;
+        p->args[1] = (__u64)m.msg_iov;
+    }
+        /* fall through */
+    default: {                                             /* readv writev preadv pwritev preadv2 pwritev2 */
+        struct iovec v;
+        if (!p->args[1] || bpf_probe_read_user(&v, sizeof(v), (void *)p->args[1]))
+            return;
+        buf = (__u64)v.iov_base;
+        if (v.iov_len < room)
+            room = v.iov_len;
+    }
+    }
+    if (!buf)
+        return;
+    len = room < payload_bytes ? room : payload_bytes;
+    if (len > CG_PAYLOAD_MAX)
+        len = CG_PAYLOAD_MAX;
+    r = scratch();
+    if (!r)
+        return;
+    fill_header(&r->h, CG_KIND_PAYLOAD, 0);
+    r->h.tgid = tgid;
+    r->sk = key;
+    remote_of((const struct sock *)key, r->daddr, &r->family, &r->dport);
+    r->fd = s->c.fd;
+    r->total = ret;
+    r->direction = write ? CG_PAYLOAD_FIRST_SEND : CG_PAYLOAD_DNS;
+    len &= (2 * CG_PAYLOAD_MAX - 1);
+    if (len > CG_PAYLOAD_MAX || bpf_probe_read_user(r->data, len, (void *)buf))
+        len = 0;
+    r->len = len;
+    r->h.size = sizeof(*r) + len;
+    output(r, sizeof(*r) + len);
 }
 
 SEC("tp_btf/sys_exit")
@@ -524,11 +670,13 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 
     switch (p.op) {
     case OP_IO_READ:
-        account_io(tgid, (int)p.args[0], false, ret);
+    case OP_IO_WRITE: {
+        bool write = p.op == OP_IO_WRITE;
+        struct io_slot *s = account_io(tgid, (int)p.args[0], write, ret);
+        if (s && s->want && ret > 0)
+            capture_payload(tgid, s, &p, ret, write);
         return 0;
-    case OP_IO_WRITE:
-        account_io(tgid, (int)p.args[0], true, ret);
-        return 0;
+    }
     case OP_IO_SENDFILE:
         account_io(tgid, (int)p.args[1], false, ret);
         account_io(tgid, (int)p.args[0], true, ret);
@@ -642,5 +790,136 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
     r->addr_len = alen;
     r->h.size = sizeof(*r) + off + alen;
     output(r, sizeof(*r) + off + alen);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- TCP connections of followed processes */
+
+/*
+ * A connection is followed from its SYN_SENT (sock:inet_sock_set_state runs then in the connecting task, so
+ * the followed process is the current one) to TCP_CLOSE, in the conns map keyed by the socket; the other
+ * tracepoints only count into an entry that exists, so they cost a hash lookup on TCP's error paths and
+ * nothing else. These are raw BTF tracepoints: their arguments are the kernel's (struct sock *, ...), read
+ * with CO-RE, so the tracefs event structs that differ across kernels (trace_event_raw_tcp_retransmit_skb
+ * here, ..._tcp_event_sk_skb on older ones) are never read. Connections accepted by a followed process
+ * are not followed (their state changes run in softirq context, with no process to match).
+ */
+#define TCP_ESTABLISHED 1
+#define TCP_SYN_SENT 2
+#define TCP_CLOSE 7
+
+static __always_inline void tcp_record(const struct sock *sk, struct conn *c, __u32 event, __u32 old_state)
+{
+    struct cg_tcp *r = scratch();
+    struct tcp_sock *tp = (struct tcp_sock *)sk;
+    int err;
+
+    if (!r)
+        return;
+    fill_header(&r->h, CG_KIND_TCP, sizeof(*r));
+    r->h.tgid = c->tgid;
+    r->h.tid = c->tid;
+    r->sk = (__u64)sk;
+    r->bytes_acked = BPF_CORE_READ(tp, bytes_acked);
+    r->bytes_received = BPF_CORE_READ(tp, bytes_received);
+    remote_of(sk, r->daddr, &r->family, &r->dport);
+    r->event = event;
+    r->syn_retransmits = c->syn_retransmits;
+    r->retransmits = c->retransmits;
+    r->resets_received = c->resets_received;
+    r->resets_sent = c->resets_sent;
+    err = BPF_CORE_READ(sk, sk_err);
+    r->error = err > 0 ? err : c->error;
+    r->old_state = old_state;
+    output(r, sizeof(*r));
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(on_tcp_state, const struct sock *sk, const int oldstate, const int newstate)
+{
+    __u64 key = (__u64)sk;
+    struct conn *c;
+
+    if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != 6 /* IPPROTO_TCP */)
+        return 0;
+    if (newstate == TCP_SYN_SENT) {
+        __u64 id = bpf_get_current_pid_tgid();
+        __u32 tgid = id >> 32;
+        struct conn fresh = {.tgid = tgid, .tid = (__u32)id};
+        if (tgid == recorder_tgid || !followed(tgid))
+            return 0;
+        if (bpf_map_update_elem(&conns, &key, &fresh, BPF_ANY)) {
+            count(CG_CNT_CONNS_FULL);
+            return 0;
+        }
+        c = bpf_map_lookup_elem(&conns, &key);
+        if (c)
+            tcp_record(sk, c, CG_TCP_CONNECTING, oldstate);
+        return 0;
+    }
+    c = bpf_map_lookup_elem(&conns, &key);
+    if (!c)
+        return 0;
+    if (oldstate == TCP_SYN_SENT && newstate == TCP_ESTABLISHED) {
+        tcp_record(sk, c, CG_TCP_ESTABLISHED, oldstate);
+    } else if (newstate == TCP_CLOSE) {
+        tcp_record(sk, c, CG_TCP_CLOSED, oldstate);
+        bpf_map_delete_elem(&conns, &key);
+    }
+    return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(on_tcp_retransmit, const struct sock *sk)
+{
+    __u64 key = (__u64)sk;
+    struct conn *c = bpf_map_lookup_elem(&conns, &key);
+
+    if (!c)
+        return 0;
+    if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_SYN_SENT)
+        __sync_fetch_and_add(&c->syn_retransmits, 1);
+    else
+        __sync_fetch_and_add(&c->retransmits, 1);
+    return 0;
+}
+
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(on_tcp_receive_reset, struct sock *sk)
+{
+    __u64 key = (__u64)sk;
+    struct conn *c = bpf_map_lookup_elem(&conns, &key);
+
+    if (c)
+        __sync_fetch_and_add(&c->resets_received, 1);
+    return 0;
+}
+
+SEC("tp_btf/tcp_send_reset")
+int BPF_PROG(on_tcp_send_reset, const struct sock *sk)
+{
+    __u64 key = (__u64)sk;
+    struct conn *c;
+
+    if (!sk)
+        return 0;   /* a reset for a segment no socket wanted */
+    c = bpf_map_lookup_elem(&conns, &key);
+    if (c)
+        __sync_fetch_and_add(&c->resets_sent, 1);
+    return 0;
+}
+
+SEC("tp_btf/inet_sk_error_report")
+int BPF_PROG(on_sk_error_report, const struct sock *sk)
+{
+    __u64 key = (__u64)sk;
+    struct conn *c = bpf_map_lookup_elem(&conns, &key);
+    int err;
+
+    if (!c)
+        return 0;
+    err = BPF_CORE_READ(sk, sk_err);
+    if (err > 0)
+        c->error = err;
     return 0;
 }

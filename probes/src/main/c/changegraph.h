@@ -21,6 +21,7 @@ typedef long long __s64;
 #define CG_ARGS_MAX 8192      /* bytes of the argv block kept per exec (power of two) */
 #define CG_ADDR_MAX 128       /* sockaddr bytes kept (sizeof(struct sockaddr_storage)) */
 #define CG_IO_SLOTS 16        /* aggregated-I/O slots per process (direct mapped by fd) */
+#define CG_PAYLOAD_MAX 4096   /* payload bytes a cg_payload record can carry (the tunable payload_bytes is at most this) */
 
 /* record kinds: the first field a decoder dispatches on */
 enum cg_kind {
@@ -29,6 +30,21 @@ enum cg_kind {
     CG_KIND_EXIT = 3,
     CG_KIND_SYSCALL = 4,
     CG_KIND_IO = 5,
+    CG_KIND_TCP = 6,
+    CG_KIND_PAYLOAD = 7,
+};
+
+/* what a cg_tcp record reports about a connection of a followed process */
+enum cg_tcp_event {
+    CG_TCP_CONNECTING = 1,     /* entered SYN_SENT (in the connecting process: tgid is the owner from now on) */
+    CG_TCP_ESTABLISHED = 2,    /* SYN_SENT -> ESTABLISHED */
+    CG_TCP_CLOSED = 3,         /* reached TCP_CLOSE: the last record of the connection; error says why */
+};
+
+/* cg_payload.direction */
+enum cg_payload_dir {
+    CG_PAYLOAD_FIRST_SEND = 1, /* the first bytes a followed process sent on a TCP connection it made */
+    CG_PAYLOAD_DNS = 2,        /* bytes received on a socket connected to port 53 (a DNS answer) */
 };
 
 /*
@@ -117,6 +133,7 @@ enum cg_counter {
     CG_CNT_TARGETS_FULL = 1,  /* a child could not be added to the target map: not followed */
     CG_CNT_PENDING_FULL = 2,  /* a syscall's arguments could not be saved at entry: lost */
     CG_CNT_IO_FULL = 3,       /* the I/O aggregation map was full: I/O of one call lost */
+    CG_CNT_CONNS_FULL = 4,    /* the connection map was full: a connection's TCP outcome not followed */
     CG_CNT_MAX = 8,
 };
 
@@ -198,6 +215,42 @@ struct cg_io {
     struct cg_io_counts c;
 };
 
+/*
+ * One TCP connection a followed process made (sock:inet_sock_set_state, tcp:tcp_retransmit_skb,
+ * tcp:tcp_receive_reset, tcp:tcp_send_reset, sock:inet_sk_error_report), at CONNECTING, ESTABLISHED and
+ * CLOSED. Counters are cumulative over the connection's life; h.tgid is the process that connected.
+ */
+struct cg_tcp {
+    struct cg_header h;
+    __u64 sk;                  /* the connection's identity while it lives (the kernel socket's address) */
+    __u64 bytes_acked;         /* tcp_sock.bytes_acked: bytes sent and acknowledged */
+    __u64 bytes_received;      /* tcp_sock.bytes_received */
+    __u8 daddr[16];            /* remote address: 4 bytes for AF_INET, 16 for AF_INET6 (network order) */
+    __u32 event;               /* enum cg_tcp_event */
+    __u32 syn_retransmits;     /* SYNs retransmitted while in SYN_SENT */
+    __u32 retransmits;         /* other segments retransmitted */
+    __u32 resets_received;
+    __u32 resets_sent;
+    __u32 error;               /* sk_err (or the last error reported) at CLOSED: ECONNREFUSED, ETIMEDOUT, ... */
+    __u32 old_state;           /* the state the connection left (TCP_SYN_SENT = 2 for a connect that never made it) */
+    __u16 family;              /* AF_INET or AF_INET6 */
+    __u16 dport;               /* remote port, host order */
+};
+
+/* the first bytes of a payload (see enum cg_payload_dir); data[] = len bytes */
+struct cg_payload {
+    struct cg_header h;
+    __u64 sk;
+    __u8 daddr[16];            /* the socket's remote address, as in cg_tcp */
+    __s32 fd;
+    __u32 total;               /* bytes the call moved (more than len when cut) */
+    __u16 len;                 /* bytes in data[] */
+    __u16 direction;           /* enum cg_payload_dir */
+    __u16 family;
+    __u16 dport;
+    char data[];
+};
+
 _Static_assert(sizeof(struct cg_header) == 24, "cg_header has no padding");
 _Static_assert(sizeof(struct cg_fork) == 48, "cg_fork has no padding");
 _Static_assert(sizeof(struct cg_exec) == 64, "cg_exec has no padding");
@@ -205,5 +258,7 @@ _Static_assert(sizeof(struct cg_exit) == 40, "cg_exit has no padding");
 _Static_assert(sizeof(struct cg_syscall) == 104, "cg_syscall has no padding");
 _Static_assert(sizeof(struct cg_io_counts) == 56, "cg_io_counts has no padding");
 _Static_assert(sizeof(struct cg_io) == 80, "cg_io has no padding");
+_Static_assert(sizeof(struct cg_tcp) == 96, "cg_tcp has no padding");
+_Static_assert(sizeof(struct cg_payload) == 64, "cg_payload has no padding");
 
 #endif /* CHANGEGRAPH_H */

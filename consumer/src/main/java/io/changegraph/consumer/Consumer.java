@@ -51,8 +51,12 @@ public final class Consumer {
         decoders.put(WireLayouts.KIND_EXEC, new ExecDecoder(processes, events));
         decoders.put(WireLayouts.KIND_EXIT, new ExitDecoder(processes, events));
         decoders.put(WireLayouts.KIND_IO, new IoDecoder(processes, events));
+        NetNames names = new NetNames();
+        TcpDecoder tcp = new TcpDecoder(processes, events, names);
         decoders.put(WireLayouts.KIND_SYSCALL, new SyscallDecoder(processes, events, List.of(new FileOps(events),
-                new FdOps(), new NetOps(events), new ProcessOps(events, processes, lookup), new ModuleOps(events))));
+                new FdOps(), new NetOps(events, names, tcp), new ProcessOps(events, processes, lookup), new ModuleOps(events))));
+        decoders.put(WireLayouts.KIND_TCP, tcp);
+        decoders.put(WireLayouts.KIND_PAYLOAD, new PayloadDecoder(processes, events, names));
     }
 
     /**

@@ -1,23 +1,32 @@
 package io.changegraph.consumer;
 
 import io.changegraph.repository.Event;
+import io.changegraph.repository.NetEvidence;
 import io.changegraph.repository.RemoteNode;
 import io.changegraph.repository.Verb;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Network operations: connect, bind, accept, sendto. Addresses of other families than IPv4, IPv6
  * and unix (netlink, packet, ...) give no event. A relative unix socket path is resolved against the
- * cwd. A non-blocking connect's EINPROGRESS is a connection under way, not a failure.
+ * cwd. A non-blocking connect's EINPROGRESS is a connection under way, not a failure (its outcome comes with the
+ * connection's TCP records, {@link TcpDecoder}). A connect to an address a DNS answer of the session named
+ * carries those names.
  */
 final class NetOps implements SyscallHandler.Group {
     static final String UNNAMED = "<unnamed>";
 
     private final EventEmitter events;
+    private final NetNames names;
 
-    NetOps(EventEmitter events) {
+    private final TcpDecoder tcp;
+
+    NetOps(EventEmitter events, NetNames names, TcpDecoder tcp) {
         this.events = events;
+        this.names = names;
+        this.tcp = tcp;
     }
 
     @Override
@@ -30,8 +39,11 @@ final class NetOps implements SyscallHandler.Group {
 
     private void connect(TrackedProcess process, SyscallRecord call) {
         address(process, call).ifPresent(remote -> {
-            boolean failed = call.failed() && call.ret() != -SyscallRecord.EINPROGRESS;
-            events.once(call.time(), process.node(), Verb.CONNECT, remote, failed, null);
+            boolean failedLater = tcp.connectReturned(process.node().pid(), remote, call.ret());
+            boolean failed = call.failed() && (call.ret() != -SyscallRecord.EINPROGRESS || failedLater);
+            List<String> known = names.of(remote.address());
+            events.emit(new Event(call.time(), process.node(), Verb.CONNECT, remote, 1, 0, failed ? 1 : 0, null,
+                    known.isEmpty() ? null : NetEvidence.ofNames(known)));
             if (!failed) {
                 process.fds().updateSocket(call.intArg(0), entry -> entry.connectedTo(remote));
             }

@@ -14,7 +14,7 @@ import java.lang.foreign.ValueLayout;
 public record RecordPeek(Kind kind, int tgid, int tid, long size, int forkedChild) {
     /** The record kinds of {@code enum cg_kind}; UNKNOWN for a value this consumer does not know. */
     public enum Kind {
-        FORK, EXEC, EXIT, SYSCALL, IO, UNKNOWN
+        FORK, EXEC, EXIT, SYSCALL, IO, TCP, PAYLOAD, UNKNOWN
     }
 
     /** Null when the record is shorter than a header (or a fork record shorter than a fork). */
@@ -29,6 +29,8 @@ public record RecordPeek(Kind kind, int tgid, int tid, long size, int forkedChil
             case WireLayouts.KIND_EXIT -> Kind.EXIT;
             case WireLayouts.KIND_SYSCALL -> Kind.SYSCALL;
             case WireLayouts.KIND_IO -> Kind.IO;
+            case WireLayouts.KIND_TCP -> Kind.TCP;
+            case WireLayouts.KIND_PAYLOAD -> Kind.PAYLOAD;
             default -> Kind.UNKNOWN;
         };
         int child = 0;

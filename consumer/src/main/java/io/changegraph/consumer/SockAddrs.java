@@ -38,6 +38,18 @@ final class SockAddrs {
         };
     }
 
+    /**
+     * The remote of a kernel socket: {@code family} AF_INET (the first 4 bytes of {@code address}) or AF_INET6
+     * (16 bytes), named as a sockaddr with that address would be; empty for another family.
+     */
+    static Optional<RemoteNode> inet(int family, byte[] address, int port) {
+        return switch (family) {
+            case AF_INET -> Optional.of(new RemoteNode("ipv4", ipv4(Arrays.copyOf(address, 4)), port));
+            case AF_INET6 -> Optional.of(new RemoteNode("ipv6", ipv6(Arrays.copyOf(address, 16)), port));
+            default -> Optional.empty();
+        };
+    }
+
     private static int port(ByteBuffer buffer) {
         return Short.toUnsignedInt(buffer.order(ByteOrder.BIG_ENDIAN).getShort(2));
     }

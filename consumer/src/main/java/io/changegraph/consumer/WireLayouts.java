@@ -26,6 +26,14 @@ final class WireLayouts {
     static final int KIND_EXIT = 3;
     static final int KIND_SYSCALL = 4;
     static final int KIND_IO = 5;
+    static final int KIND_TCP = 6;
+    static final int KIND_PAYLOAD = 7;
+
+    static final int TCP_CONNECTING = 1;
+    static final int TCP_ESTABLISHED = 2;
+    static final int TCP_CLOSED = 3;
+    static final int PAYLOAD_FIRST_SEND = 1;
+    static final int PAYLOAD_DNS = 2;
 
     static final int F_STR1_TRUNCATED = 0x1;
     static final int F_STR2_TRUNCATED = 0x2;
@@ -35,6 +43,7 @@ final class WireLayouts {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final MemoryLayout DADDR = MemoryLayout.sequenceLayout(16, ValueLayout.JAVA_BYTE);
 
     static final StructLayout CG_HEADER = MemoryLayout.structLayout(
             U64.withName("ts_ns"),
@@ -98,8 +107,36 @@ final class WireLayouts {
             CG_HEADER.withName("h"),
             CG_IO_COUNTS.withName("c")).withName("cg_io");
 
+    static final StructLayout CG_TCP = MemoryLayout.structLayout(
+            CG_HEADER.withName("h"),
+            U64.withName("sk"),
+            U64.withName("bytes_acked"),
+            U64.withName("bytes_received"),
+            DADDR.withName("daddr"),
+            U32.withName("event"),
+            U32.withName("syn_retransmits"),
+            U32.withName("retransmits"),
+            U32.withName("resets_received"),
+            U32.withName("resets_sent"),
+            U32.withName("error"),
+            U32.withName("old_state"),
+            U16.withName("family"),
+            U16.withName("dport")).withName("cg_tcp");
+
+    static final StructLayout CG_PAYLOAD = MemoryLayout.structLayout(
+            CG_HEADER.withName("h"),
+            U64.withName("sk"),
+            DADDR.withName("daddr"),
+            U32.withName("fd"),
+            U32.withName("total"),
+            U16.withName("len"),
+            U16.withName("direction"),
+            U16.withName("family"),
+            U16.withName("dport")).withName("cg_payload");
+
     /** Every record layout, named as the C struct. */
-    static final List<StructLayout> ALL = List.of(CG_HEADER, CG_FORK, CG_EXEC, CG_EXIT, CG_SYSCALL, CG_IO_COUNTS, CG_IO);
+    static final List<StructLayout> ALL = List.of(CG_HEADER, CG_FORK, CG_EXEC, CG_EXIT, CG_SYSCALL, CG_IO_COUNTS, CG_IO,
+            CG_TCP, CG_PAYLOAD);
 
     // field offsets, read by the decoders through RecordView; every record starts with the header
     static final int HEADER_TS_NS_AT = at(CG_HEADER, "ts_ns");
@@ -141,6 +178,28 @@ final class WireLayouts {
     static final int IO_WRITE_FAILED_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "write_failed");
     static final int IO_FD_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "fd");
     static final int IO_MODE_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "mode");
+
+    static final int TCP_SK_AT = at(CG_TCP, "sk");
+    static final int TCP_BYTES_ACKED_AT = at(CG_TCP, "bytes_acked");
+    static final int TCP_BYTES_RECEIVED_AT = at(CG_TCP, "bytes_received");
+    static final int TCP_DADDR_AT = at(CG_TCP, "daddr");
+    static final int TCP_EVENT_AT = at(CG_TCP, "event");
+    static final int TCP_SYN_RETRANSMITS_AT = at(CG_TCP, "syn_retransmits");
+    static final int TCP_RETRANSMITS_AT = at(CG_TCP, "retransmits");
+    static final int TCP_RESETS_RECEIVED_AT = at(CG_TCP, "resets_received");
+    static final int TCP_RESETS_SENT_AT = at(CG_TCP, "resets_sent");
+    static final int TCP_ERROR_AT = at(CG_TCP, "error");
+    static final int TCP_OLD_STATE_AT = at(CG_TCP, "old_state");
+    static final int TCP_FAMILY_AT = at(CG_TCP, "family");
+    static final int TCP_DPORT_AT = at(CG_TCP, "dport");
+
+    static final int PAYLOAD_SK_AT = at(CG_PAYLOAD, "sk");
+    static final int PAYLOAD_DADDR_AT = at(CG_PAYLOAD, "daddr");
+    static final int PAYLOAD_TOTAL_AT = at(CG_PAYLOAD, "total");
+    static final int PAYLOAD_LEN_AT = at(CG_PAYLOAD, "len");
+    static final int PAYLOAD_DIRECTION_AT = at(CG_PAYLOAD, "direction");
+    static final int PAYLOAD_FAMILY_AT = at(CG_PAYLOAD, "family");
+    static final int PAYLOAD_DPORT_AT = at(CG_PAYLOAD, "dport");
 
     private WireLayouts() {
     }

@@ -26,7 +26,7 @@ class ProbeRecordsKernelTest {
         Path marker = Files.createTempFile("cg-probe", ".txt");
         try (TraceProbe probe = TraceProbe.open()) {
             probe.configure(ProbeTunables.DEFAULTS.withRecorderTgid((int) ProcessHandle.current().pid())).load();
-            assertThat(probe.attach()).isEqualTo(5);   // fork, exec, exit, sys_enter, sys_exit
+            assertThat(probe.attach()).isEqualTo(10);   // fork, exec, exit, sys_enter, sys_exit and the five TCP tracepoints
             // the child waits for a line on stdin, so it is followed before it does anything
             Process child = new ProcessBuilder("sh", "-c",
                     "read go; echo hello > " + marker + "; (echo nested >> " + marker + ")").start();

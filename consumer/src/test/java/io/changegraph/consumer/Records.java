@@ -44,6 +44,39 @@ final class Records {
         return record;
     }
 
+    /** A cg_tcp record of an IPv4 connection with cumulative counters {syn, retransmits, resets rx, resets tx}. */
+    static MemorySegment tcp(int tgid, long sk, int event, String ip, int port, int[] counters, int error, int oldState,
+                             long bytesAcked) throws Exception {
+        MemorySegment r = record(WireLayouts.CG_TCP, WireLayouts.KIND_TCP, tgid, new byte[0]);
+        r.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.TCP_SK_AT, sk);
+        r.set(ValueLayout.JAVA_LONG_UNALIGNED, WireLayouts.TCP_BYTES_ACKED_AT, bytesAcked);
+        MemorySegment.copy(java.net.InetAddress.getByName(ip).getAddress(), 0, r, ValueLayout.JAVA_BYTE,
+                WireLayouts.TCP_DADDR_AT, 4);
+        r.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.TCP_EVENT_AT, event);
+        r.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.TCP_SYN_RETRANSMITS_AT, counters[0]);
+        r.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.TCP_RETRANSMITS_AT, counters[1]);
+        r.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.TCP_RESETS_RECEIVED_AT, counters[2]);
+        r.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.TCP_RESETS_SENT_AT, counters[3]);
+        r.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.TCP_ERROR_AT, error);
+        r.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.TCP_OLD_STATE_AT, oldState);
+        r.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.TCP_FAMILY_AT, (short) SockAddrs.AF_INET);
+        r.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.TCP_DPORT_AT, (short) port);
+        return r;
+    }
+
+    /** A cg_payload record of an IPv4 socket. */
+    static MemorySegment payload(int tgid, int direction, String ip, int port, byte[] data) throws Exception {
+        MemorySegment r = record(WireLayouts.CG_PAYLOAD, WireLayouts.KIND_PAYLOAD, tgid, data);
+        MemorySegment.copy(java.net.InetAddress.getByName(ip).getAddress(), 0, r, ValueLayout.JAVA_BYTE,
+                WireLayouts.PAYLOAD_DADDR_AT, 4);
+        r.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.PAYLOAD_TOTAL_AT, data.length);
+        r.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.PAYLOAD_LEN_AT, (short) data.length);
+        r.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.PAYLOAD_DIRECTION_AT, (short) direction);
+        r.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.PAYLOAD_FAMILY_AT, (short) SockAddrs.AF_INET);
+        r.set(ValueLayout.JAVA_SHORT_UNALIGNED, WireLayouts.PAYLOAD_DPORT_AT, (short) port);
+        return r;
+    }
+
     static MemorySegment fork(int parent, int child) {
         MemorySegment record = record(WireLayouts.CG_FORK, WireLayouts.KIND_FORK, parent, new byte[0]);
         record.set(ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.FORK_CHILD_TGID_AT, child);

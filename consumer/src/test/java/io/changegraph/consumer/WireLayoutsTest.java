@@ -75,7 +75,22 @@ class WireLayoutsTest {
         java.put("CG_KIND_EXIT", (long) WireLayouts.KIND_EXIT);
         java.put("CG_KIND_SYSCALL", (long) WireLayouts.KIND_SYSCALL);
         java.put("CG_KIND_IO", (long) WireLayouts.KIND_IO);
+        java.put("CG_KIND_TCP", (long) WireLayouts.KIND_TCP);
+        java.put("CG_KIND_PAYLOAD", (long) WireLayouts.KIND_PAYLOAD);
         assertThat(CompiledBtf.load().enumValues("cg_kind")).containsExactlyEntriesOf(java);
+    }
+
+    @Test
+    void tcpEventsAndPayloadDirections_javaConstants_equalTheCompiledCEnums() throws Exception {
+        CompiledBtf btf = CompiledBtf.load();
+        assertThat(btf.enumValues("cg_tcp_event")).containsExactlyEntriesOf(Map.of(
+                "CG_TCP_CONNECTING", (long) WireLayouts.TCP_CONNECTING, "CG_TCP_ESTABLISHED",
+                (long) WireLayouts.TCP_ESTABLISHED, "CG_TCP_CLOSED", (long) WireLayouts.TCP_CLOSED).entrySet().stream()
+                .sorted(Map.Entry.comparingByValue()).collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()),
+                        Map::putAll));
+        assertThat(btf.enumValues("cg_payload_dir")).containsOnly(
+                Map.entry("CG_PAYLOAD_FIRST_SEND", (long) WireLayouts.PAYLOAD_FIRST_SEND),
+                Map.entry("CG_PAYLOAD_DNS", (long) WireLayouts.PAYLOAD_DNS));
     }
 
     @Test

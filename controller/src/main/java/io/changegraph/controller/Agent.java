@@ -106,7 +106,7 @@ final class Agent implements AutoCloseable {
             monitor = Monitor.start(rules, rules.config());
         }
         config.cpu().choose(Tracing.allowedCpus(), true);   // a CPU the agent may not use: say so before tracing
-        tracing = Tracing.start(tunables, this::onRecord, true);   // left on: it gives way to the sessions' work
+        tracing = Tracing.start(config.tunables(tunables), this::onRecord, true);   // left on: it gives way to the sessions' work
         try {
             tracing.placeRecorder(config.cpu());   // the agent starts no process that must keep every CPU
         } catch (InterruptedException e) {

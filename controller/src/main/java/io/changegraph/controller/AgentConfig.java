@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import io.changegraph.probes.ProbeTunables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -25,17 +26,19 @@ import java.util.Set;
  * flush_interval: 1                     # seconds between journal flushes (at most 1)
  * rules: /etc/changegraph/rules.yaml    # optional: alerts in every session graph the agent writes or shows
  * cpu: auto                             # the CPU the agent's threads stay on: auto (the last), none, or a number
+ * payload_bytes: 512                    # first bytes of a connection's first send / DNS answer captured; 0 = off
  * </pre>
  *
  * @param source the file read, or null when defaults were used because there is none
+ * @param payloadBytes bytes of payload captured for DNS names, HTTP request lines and TLS server names (0: none)
  */
 record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
-                   CpuPlacement cpu, Path source) {
+                   CpuPlacement cpu, Path source, int payloadBytes) {
     static final Path DEFAULT_FILE = Path.of("/etc/changegraph/config.yaml");
     static final Path DEFAULT_SOCKET = Path.of("/run/changegraph/agent.sock");
     static final Path DEFAULT_STORE = Path.of("/var/lib/changegraph");
     private static final Set<String> KEYS = Set.of("socket", "store", "fail_closed", "retention_days", "flush_interval",
-            "rules", "cpu");
+            "rules", "cpu", "payload_bytes");
 
     AgentConfig {
         java.util.Objects.requireNonNull(cpu, "cpu");
@@ -45,6 +48,20 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
         if (flushInterval.isNegative() || flushInterval.isZero() || flushInterval.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new UsageException("flush_interval must be more than 0 and at most 1 second");
         }
+        if (payloadBytes < 0 || payloadBytes > ProbeTunables.MAX_PAYLOAD_BYTES) {
+            throw new UsageException("payload_bytes must be 0 (payload capture off) to " + ProbeTunables.MAX_PAYLOAD_BYTES);
+        }
+    }
+
+    AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
+                CpuPlacement cpu, Path source) {
+        this(socket, store, failClosed, retentionDays, flushInterval, rules, cpu, source,
+                ProbeTunables.DEFAULT_PAYLOAD_BYTES);
+    }
+
+    /** The probe's tunables for this configuration. */
+    ProbeTunables tunables(ProbeTunables base) {
+        return new ProbeTunables(base.maxProcesses(), base.ringBufferBytes(), base.recorderTgid(), payloadBytes);
     }
 
     static AgentConfig defaults() {
@@ -97,7 +114,8 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
             return new AgentConfig(path(root, "socket", d.socket), path(root, "store", d.store),
                     bool(root, "fail_closed", d.failClosed), integer(root, "retention_days", d.retentionDays),
                     Duration.ofMillis(Math.round(number(root, "flush_interval", 1) * 1000)),
-                    path(root, "rules", null), cpu(root, d.cpu), file);
+                    path(root, "rules", null), cpu(root, d.cpu), file,
+                    integer(root, "payload_bytes", ProbeTunables.DEFAULT_PAYLOAD_BYTES));
         } catch (UsageException e) {
             throw new UsageException(file + ": " + e.getMessage());
         }

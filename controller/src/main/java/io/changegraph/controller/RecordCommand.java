@@ -45,6 +45,11 @@ final class RecordCommand implements Callable<Integer> {
             description = "kernel ring buffer size, a power of two (default ${DEFAULT-VALUE})")
     int ringBufferMb;
 
+    @Option(names = "--payload-bytes", paramLabel = "N", defaultValue = "512",
+            description = "first bytes of a connection's first send (HTTP request line, TLS server name) and of each DNS"
+                    + " answer captured to name remotes; 0 turns payload capture off, at most 4096 (default ${DEFAULT-VALUE})")
+    int payloadBytes;
+
     @Option(names = "--status", negatable = true, description = "live status line on stderr when it is a terminal"
             + " (default: on with --pid, off with a command, whose own output shares the terminal)")
     Boolean status;
@@ -86,7 +91,7 @@ final class RecordCommand implements Callable<Integer> {
         }
         ProbeTunables tunables;
         try {
-            tunables = new ProbeTunables(maxProcesses, Math.multiplyExact(ringBufferMb, 1 << 20), 0);
+            tunables = new ProbeTunables(maxProcesses, Math.multiplyExact(ringBufferMb, 1 << 20), 0, payloadBytes);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new UsageException("bad tunable: " + e.getMessage());
         }

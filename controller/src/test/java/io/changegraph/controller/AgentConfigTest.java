@@ -54,4 +54,15 @@ class AgentConfigTest {
         assertThatThrownBy(() -> AgentConfig.load(Path.of("/nonexistent/config.yaml")))
                 .isInstanceOf(UsageException.class).hasMessageContaining("does not exist");
     }
+
+    @Test
+    void parse_payloadBytes_setsTheProbeTunableAndRejectsTooMany() {
+        AgentConfig off = AgentConfig.parse("payload_bytes: 0\n", java.nio.file.Path.of("/etc/changegraph/config.yaml"));
+        org.assertj.core.api.Assertions.assertThat(off.tunables(io.changegraph.probes.ProbeTunables.DEFAULTS).payloadBytes())
+                .isZero();
+        org.assertj.core.api.Assertions.assertThat(AgentConfig.defaults().payloadBytes()).isEqualTo(512);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AgentConfig.parse("payload_bytes: 5000\n",
+                java.nio.file.Path.of("/etc/changegraph/config.yaml"))).isInstanceOf(UsageException.class)
+                .hasMessageContaining("payload_bytes must be 0 (payload capture off) to 4096");
+    }
 }

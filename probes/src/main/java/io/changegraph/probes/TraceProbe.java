@@ -117,7 +117,7 @@ public final class TraceProbe implements AutoCloseable {
             setMaxEntries("io_tables", tunables.maxProcesses());
             setMaxEntries("events", tunables.ringBufferBytes());
             setRodata(Map.of("recorder_tgid", tunables.recorderTgid(),
-                    "wakeup_bytes", tunables.ringBufferBytes() / 16));
+                    "wakeup_bytes", tunables.ringBufferBytes() / 16, "payload_bytes", tunables.payloadBytes()));
             for (MemorySegment prog : programs()) {
                 String section = sectionName(prog);
                 if (section.startsWith("tp/") && !Files.isDirectory(TRACEFS_EVENTS.resolve(section.substring(3)))) {
@@ -355,7 +355,7 @@ public final class TraceProbe implements AutoCloseable {
     /** In-kernel loss counters. */
     public ProbeCounters counters() {
         requireLoaded();
-        long[] sums = new long[4];
+        long[] sums = new long[5];
         try (Arena call = Arena.ofConfined()) {
             MemorySegment key = call.allocate(JAVA_INT);
             MemorySegment values = call.allocate(JAVA_LONG, Math.max(possibleCpus, 1));
@@ -375,7 +375,7 @@ public final class TraceProbe implements AutoCloseable {
         } catch (Throwable t) {
             throw new ProbeException("cannot read the loss counters: " + t, t);
         }
-        return new ProbeCounters(sums[0], sums[1], sums[2], sums[3]);
+        return new ProbeCounters(sums[0], sums[1], sums[2], sums[3], sums[4]);
     }
 
     /** Records whose handler threw (the record is dropped, the poll goes on). */

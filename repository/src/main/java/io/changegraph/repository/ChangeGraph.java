@@ -42,7 +42,9 @@ import org.jgrapht.graph.DefaultGraphType;
  *       that path. So {@code sed -i} reads naturally: the temp file node is renamed over the original.</li>
  *   <li>A successful {@code unlink} or {@code rmdir} ({@link Verb#detachesPath}) detaches the path from its node, so a file created
  *       later under the same path is a new node (next generation).</li>
- *   <li>Remotes and kernel modules: the object is the node itself.</li>
+ *   <li>Remotes and kernel modules: the object is the node itself. A remote gains the names its event's
+ *       {@link NetEvidence} brings; a connect edge sums the evidence's TCP counters and keeps the first HTTP
+ *       request and TLS server name. Evidence events may have count 0: they annotate, they are no call.</li>
  * </ul>
  * Edge counters add up {@code count}, {@code bytes} and {@code failed}; {@code first}/{@code last} are the
  * earliest/latest event times; {@code details} is the sorted set of distinct non-null event details, capped
@@ -93,7 +95,7 @@ public final class ChangeGraph {
                     yield id;
                 }
                 case FileRef file -> fileNode(file).id();
-                case RemoteNode remote -> addIfAbsent(remote).id();
+                case RemoteNode remote -> remote(remote, event.net()).id();
                 case ModuleNode module -> addIfAbsent(module).id();
             };
             countEdge(subjectId, verb, target, event);
@@ -305,6 +307,20 @@ public final class ChangeGraph {
         }
         put(node);
         return node;
+    }
+
+    /** The remote's node, with the names the event's evidence brings (and those the remote itself carries). */
+    private Node remote(RemoteNode remote, NetEvidence net) {
+        Node known = addIfAbsent(remote);
+        List<String> names = net == null ? remote.names() : NetEvidence.union(remote.names(), net.names());
+        if (!names.isEmpty() && known instanceof RemoteNode node) {
+            RemoteNode named = node.withNames(names);
+            if (named != node) {
+                put(named);
+            }
+            return named;
+        }
+        return known;
     }
 
     private FileNode fileNode(FileRef ref) {

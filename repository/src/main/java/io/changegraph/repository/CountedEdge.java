@@ -24,6 +24,7 @@ final class CountedEdge extends DefaultEdge {
     private long lastNanos = Long.MIN_VALUE;
     private String detail;                     // most edges get one distinct detail at most...
     private TreeSet<String> details;           // ...a set only once a second one arrives
+    private NetEvidence net;                   // connect edges with network evidence only
     /** Changed since the graph's last delta ({@link ChangeGraph#snapshotWithDelta}). */
     boolean changed;
 
@@ -37,6 +38,12 @@ final class CountedEdge extends DefaultEdge {
         count += event.count();
         bytes += event.bytes();
         failed += event.failed();
+        if (event.net() != null) {
+            NetEvidence kept = event.net().forEdge();
+            if (kept != null) {
+                net = net == null ? kept : net.plus(kept);
+            }
+        }
         long at = epochNanos(event.time());
         firstNanos = Math.min(firstNanos, at);
         lastNanos = Math.max(lastNanos, at);
@@ -60,7 +67,7 @@ final class CountedEdge extends DefaultEdge {
 
     Edge toEdge() {
         return new Edge(source, target, verb, count, bytes, failed, instant(firstNanos), instant(lastNanos),
-                details != null ? List.copyOf(details) : detail != null ? List.of(detail) : List.of());
+                details != null ? List.copyOf(details) : detail != null ? List.of(detail) : List.of(), net);
     }
 
     /**

@@ -21,6 +21,11 @@ final class Fields {
         this.where = where;
     }
 
+    /** The JSON object itself. */
+    JsonNode raw() {
+        return json;
+    }
+
     String where() {
         return where;
     }

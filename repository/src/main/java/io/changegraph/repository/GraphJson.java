@@ -312,6 +312,9 @@ public final class GraphJson {
                 json.put("family", r.family());
                 json.put("address", r.address());
                 json.put("port", r.port());
+                if (!r.names().isEmpty()) {
+                    json.put("names", r.names());   // additive: only on named remotes
+                }
             }
             case ModuleNode m -> {
                 json.put("name", m.name());
@@ -340,7 +343,8 @@ public final class GraphJson {
                     json.bool("followed"), json.time("started"), json.time("ended"));
             case "file" -> new FileNode(json.text("id"), json.text("path"), json.texts("paths"), json.longValue("inode"),
                     json.bool("resolved"), json.bool("replaced"));
-            case "remote" -> new RemoteNode(json.text("family"), json.text("address"), json.intValue("port"));
+            case "remote" -> new RemoteNode(json.text("family"), json.text("address"), json.intValue("port"),
+                    json.has("names") ? json.texts("names") : List.of());
             case "module" -> new ModuleNode(json.text("name"), json.optionalText("path"));
             default -> throw new GraphFormatException(json.where() + ": unknown node kind '" + kind + "'");
         };
@@ -359,11 +363,75 @@ public final class GraphJson {
         gen.writeEndArray();
         gen.writeNumberField("failed", edge.failed());
         gen.writeStringField("first", time(edge.first()));
+        NetEvidence net = edge.net();
+        if (net != null && net.http() != null) {
+            gen.writeFieldName("http");
+            MAPPER.writeValue(gen, http(net.http()));
+        }
         gen.writeStringField("last", time(edge.last()));
         gen.writeStringField("source", edge.source());
         gen.writeStringField("target", edge.target());
+        if (net != null && net.tcp() != null) {
+            gen.writeFieldName("tcp");
+            MAPPER.writeValue(gen, tcp(net.tcp()));
+        }
+        if (net != null && net.tlsSni() != null) {
+            gen.writeStringField("tls_sni", net.tlsSni());
+        }
         gen.writeStringField("verb", edge.verb().wireName());
         gen.writeEndObject();
+    }
+
+    private static Map<String, Object> http(HttpRequest http) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("method", http.method());
+        json.put("host", http.host());
+        json.put("path", http.path());
+        return json;
+    }
+
+    private static Map<String, Object> tcp(TcpCounts tcp) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("established", tcp.established());
+        json.put("syn_retransmits", tcp.synRetransmits());
+        json.put("retransmits", tcp.retransmits());
+        json.put("resets_received", tcp.resetsReceived());
+        json.put("resets_sent", tcp.resetsSent());
+        json.put("refused", tcp.refused());
+        json.put("timed_out", tcp.timedOut());
+        json.put("bytes_sent", tcp.bytesSent());
+        json.put("bytes_received", tcp.bytesReceived());
+        return json;
+    }
+
+    /** The {@code tcp}, {@code http} and {@code tls_sni} of an edge or journal event, null when none is there. */
+    public static NetEvidence netEvidence(JsonNode tcp, JsonNode http, JsonNode tlsSni, List<String> names) {
+        TcpCounts counts = tcp == null || tcp.isNull() ? null : new TcpCounts(tcp.path("established").asLong(),
+                tcp.path("syn_retransmits").asLong(), tcp.path("retransmits").asLong(),
+                tcp.path("resets_received").asLong(), tcp.path("resets_sent").asLong(), tcp.path("refused").asLong(),
+                tcp.path("timed_out").asLong(), tcp.path("bytes_sent").asLong(), tcp.path("bytes_received").asLong());
+        HttpRequest request = http == null || http.isNull() ? null : new HttpRequest(http.path("method").asText(),
+                http.hasNonNull("host") ? http.get("host").asText() : null, http.path("path").asText());
+        String sni = tlsSni == null || tlsSni.isNull() ? null : tlsSni.asText();
+        if (counts == null && request == null && sni == null && names.isEmpty()) {
+            return null;
+        }
+        return new NetEvidence(counts, request, sni, names);
+    }
+
+    /** The {@code tcp}, {@code http} and {@code tls_sni} fields of evidence (those present), in JSON form. */
+    public static Map<String, Object> netFields(NetEvidence net) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (net.tcp() != null) {
+            json.put("tcp", tcp(net.tcp()));
+        }
+        if (net.http() != null) {
+            json.put("http", http(net.http()));
+        }
+        if (net.tlsSni() != null) {
+            json.put("tls_sni", net.tlsSni());
+        }
+        return json;
     }
 
     static Map<String, Object> edge(Edge edge) {
@@ -377,13 +445,22 @@ public final class GraphJson {
         json.put("first", time(edge.first()));
         json.put("last", time(edge.last()));
         json.put("details", edge.details());
+        if (edge.net() != null) {
+            json.putAll(netFields(edge.net()));
+        }
         return json;
     }
 
     private static Edge edge(Fields json) {
         return new Edge(json.text("source"), json.text("target"), json.verb("verb"), json.longValue("count"),
                 json.longValue("bytes"), json.longValue("failed"), json.time("first"), json.time("last"),
-                json.has("details") ? json.texts("details") : List.of());
+                json.has("details") ? json.texts("details") : List.of(),
+                edgeNet(json.raw()));
+    }
+
+    private static NetEvidence edgeNet(JsonNode json) {
+        NetEvidence net = netEvidence(json.get("tcp"), json.get("http"), json.get("tls_sni"), List.of());
+        return net == null ? null : net.forEdge();
     }
 
     private static Map<String, Object> alert(Alert alert) {

@@ -10,6 +10,7 @@ import io.changegraph.repository.Event;
 import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.FileRef;
 import io.changegraph.repository.ModuleNode;
+import io.changegraph.repository.NetEvidence;
 import io.changegraph.repository.ObjectRef;
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.RemoteNode;
@@ -46,6 +47,11 @@ public final class EventJson {
         json.put("bytes", event.bytes());
         json.put("failed", event.failed());
         json.put("detail", event.detail());
+        if (event.net() != null) {   // additive: only on evidence events, so older journals read the same
+            Map<String, Object> net = new LinkedHashMap<>(GraphJson.netFields(event.net()));
+            net.put("names", event.net().names());
+            json.put("net", net);
+        }
         try {
             return MAPPER.writeValueAsString(json);
         } catch (JsonProcessingException e) {
@@ -67,10 +73,20 @@ public final class EventJson {
         try {
             return new Event(Instant.parse(text(root, "time")), process(object(root, "subject")),
                     Verb.fromWire(text(root, "verb")), objectRef(object(root, "object")), number(root, "count"),
-                    number(root, "bytes"), number(root, "failed"), optionalText(root, "detail"));
+                    number(root, "bytes"), number(root, "failed"), optionalText(root, "detail"), net(root.get("net")));
         } catch (RuntimeException e) {
             throw e instanceof JournalFormatException j ? j : new JournalFormatException(e.getMessage());
         }
+    }
+
+    private static NetEvidence net(JsonNode json) {
+        if (json == null || json.isNull()) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        json.path("names").forEach(name -> names.add(name.asText()));
+        NetEvidence net = GraphJson.netEvidence(json.get("tcp"), json.get("http"), json.get("tls_sni"), names);
+        return net != null ? net : new NetEvidence(null, null, null, List.of());
     }
 
     private static Map<String, Object> process(ProcessNode p) {
@@ -95,6 +111,9 @@ public final class EventJson {
                 json.put("family", r.family());
                 json.put("address", r.address());
                 json.put("port", r.port());
+                if (!r.names().isEmpty()) {
+                    json.put("names", r.names());
+                }
             }
             case ModuleNode m -> {
                 json.put("kind", "module");
@@ -110,7 +129,11 @@ public final class EventJson {
         return switch (kind) {
             case "process" -> process(json);
             case "file" -> new FileRef(text(json, "path"), number(json, "inode"), bool(json, "resolved"));
-            case "remote" -> new RemoteNode(text(json, "family"), text(json, "address"), (int) number(json, "port"));
+            case "remote" -> {
+                List<String> names = new ArrayList<>();
+                json.path("names").forEach(name -> names.add(name.asText()));
+                yield new RemoteNode(text(json, "family"), text(json, "address"), (int) number(json, "port"), names);
+            }
             case "module" -> new ModuleNode(text(json, "name"), optionalText(json, "path"));
             default -> throw new JournalFormatException("unknown object kind '" + kind + "'");
         };

@@ -1,0 +1,53 @@
+/* A loopback TCP connect storm: a child accepts and closes, the parent connects N times (each connection
+ * closed with a reset, SO_LINGER 0, so no TIME_WAIT exhausts the ephemeral ports). Prints connects/s.
+ * Usage: connect-storm N */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    long n = argc > 1 ? atol(argv[1]) : 20000;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    int one = 1, l = socket(AF_INET, SOCK_STREAM, 0);
+    struct linger lg = {1, 0};
+    struct timespec t0, t1;
+
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 4096) || getsockname(l, (struct sockaddr *)&a, &len)) {
+        perror("listen");
+        return 2;
+    }
+    pid_t server = fork();
+    if (server == 0) {
+        for (;;) {
+            int c = accept(l, NULL, NULL);
+            if (c >= 0)
+                close(c);
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (long i = 0; i < n; i++) {
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        if (connect(s, (struct sockaddr *)&a, sizeof(a))) {
+            perror("connect");
+            kill(server, SIGKILL);
+            return 1;
+        }
+        setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        close(s);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    kill(server, SIGKILL);
+    waitpid(server, NULL, 0);
+    double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    printf("%.3f %.0f\n", secs, n / secs);
+    return 0;
+}

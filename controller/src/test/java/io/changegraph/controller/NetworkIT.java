@@ -1,0 +1,204 @@
+package io.changegraph.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.changegraph.repository.Edge;
+import io.changegraph.repository.HttpRequest;
+import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.TcpCounts;
+import io.changegraph.repository.Verb;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Network evidence in recorded sessions, in two network namespaces the test makes (client and server joined
+ * by a veth pair; iptables rules, tc netem and a DNS/HTTP/TLS test server in the server namespace). Traffic
+ * goes only to loopback and to the server namespace; every loop and wait is bounded.
+ */
+@ExtendWith(RequiresRoot.class)
+class NetworkIT {
+    private static final int ID = (int) (ProcessHandle.current().pid() % 200) + 20;
+    private static final String CLIENT = "cgnc" + ID;
+    private static final String SERVER = "cgns" + ID;
+    private static final String SERVER_IP = "10.231." + ID + ".1";
+    private static final String CLIENT_IP = "10.231." + ID + ".2";
+    private static Process servers;
+    private static Process unfollowed;
+
+    @BeforeAll
+    static void namespaces() throws Exception {
+        cleanUp();
+        sh("""
+                set -e
+                ip netns add %2$s
+                ip netns add %1$s
+                ip link add cgc%5$d type veth peer name cgs%5$d
+                ip link set cgc%5$d netns %1$s
+                ip link set cgs%5$d netns %2$s
+                ip -n %2$s addr add %3$s/24 dev cgs%5$d
+                ip -n %1$s addr add %4$s/24 dev cgc%5$d
+                for ns in %1$s %2$s; do ip -n $ns link set lo up; done
+                ip -n %2$s link set cgs%5$d up
+                ip -n %1$s link set cgc%5$d up
+                ip netns exec %2$s iptables -A INPUT -p tcp --dport 81 -j DROP
+                ip netns exec %2$s iptables -A INPUT -p tcp --dport 82 -j REJECT --reject-with tcp-reset
+                ip netns exec %2$s iptables -A INPUT -p tcp --dport 86 -j REJECT --reject-with tcp-reset
+                ip netns exec %1$s sysctl -qw net.ipv4.tcp_syn_retries=1
+                mkdir -p /etc/netns/%1$s
+                echo "nameserver %3$s" > /etc/netns/%1$s/resolv.conf
+                # loss for the data-retransmit scene: tc netem on the client's egress when this kernel has sch_netem,
+                # else the same loss as a random DROP rule (iptables statistic) on the server's side
+                if ip netns exec %1$s tc qdisc add dev cgc%5$d root netem loss 0%% 2>/dev/null; then
+                  ip netns exec %1$s tc qdisc del dev cgc%5$d root
+                else
+                  ip netns exec %2$s iptables -A INPUT -p tcp --dport 84 -m statistic --mode random --probability 0.25 -j DROP
+                fi
+                """.formatted(CLIENT, SERVER, SERVER_IP, CLIENT_IP, ID));
+        Path script = Files.createTempFile("cg-servers", ".py");
+        try (var in = Objects.requireNonNull(NetworkIT.class.getResourceAsStream("/network/servers.py"))) {
+            Files.write(script, in.readAllBytes());
+        }
+        servers = new ProcessBuilder("ip", "netns", "exec", SERVER, "python3", script.toString(), SERVER_IP,
+                "api.internal=" + SERVER_IP, "unfollowed.internal=" + SERVER_IP).redirectErrorStream(true).start();
+        String ready = new BufferedReader(new InputStreamReader(servers.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertThat(ready).as("test servers started").isEqualTo("ready");
+    }
+
+    @AfterAll
+    static void cleanUpAll() throws Exception {
+        for (Process p : new Process[] {servers, unfollowed}) {
+            if (p != null) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        cleanUp();
+    }
+
+    private static void cleanUp() throws IOException, InterruptedException {
+        sh("ip netns del %1$s 2>/dev/null; ip netns del %2$s 2>/dev/null; rm -rf /etc/netns/%1$s; true"
+                .formatted(CLIENT, SERVER));
+    }
+
+    @Test
+    void record_connectionScenes_outcomesNamesHttpAndSniOnTheRemoteEdges(@TempDir Path dir) throws Exception {
+        // the same kinds of scenes from a process that is not followed, while the session records
+        unfollowed = new ProcessBuilder("ip", "netns", "exec", CLIENT, "bash", "-c",
+                "for i in $(seq 30); do curl -s -m 2 http://%1$s:86/; curl -s -m 2 -o /dev/null http://unfollowed.internal:8080/not-followed; sleep 0.2; done"
+                        .formatted(SERVER_IP)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectErrorStream(true).start();
+        String scenes = """
+                S=%1$s
+                curl -s -m 10 http://$S:81/drop           # DROP: SYN retransmits, then the kernel times out (syn_retries=1)
+                curl -s -m 5 http://$S:82/reject          # REJECT with tcp-reset: refused
+                curl -s -m 5 http://$S:83/reset           # accepted, then reset by the server
+                curl -s -m 5 http://127.0.0.1:9/closed    # a closed local port: refused after EINPROGRESS
+                curl -s -m 5 -o /dev/null http://api.internal:8080/status?probe=1   # DNS, then plain HTTP
+                openssl s_client -connect $S:8443 -servername secure.internal </dev/null >/dev/null 2>&1
+                tc qdisc add dev cgc%2$d root netem loss 25%% 2>/dev/null   # (or the DROP rule set up before)
+                python3 -c '
+                import socket
+                s = socket.create_connection(("%1$s", 84), timeout=60)
+                s.sendall(b"x" * (2 << 20))
+                s.shutdown(socket.SHUT_WR)
+                while s.recv(4096): pass
+                '
+                tc qdisc del dev cgc%2$d root 2>/dev/null
+                true
+                """.formatted(SERVER_IP, ID);
+        Path output = dir.resolve("graph.json");
+        Recording r = Recording.run(output, "record", "-o", output.toString(), "--", "ip", "netns", "exec", CLIENT,
+                "bash", "-c", scenes);
+        assertThat(r.graph).as("graph written; stderr: %s", r.stderr).isNotNull();
+        assertThat(r.exitCode).as(r.stderr).isZero();
+
+        TcpCounts dropped = tcp(r, SERVER_IP, 81);
+        assertThat(dropped.synRetransmits()).as("SYN retransmits in SYN_SENT").isPositive();
+        assertThat(dropped.timedOut()).isEqualTo(1);
+        assertThat(connect(r, SERVER_IP, 81).failed()).as("the timed-out connect failed").isEqualTo(1);
+
+        assertThat(tcp(r, SERVER_IP, 82).refused()).isEqualTo(1);
+        assertThat(connect(r, SERVER_IP, 82).failed()).isEqualTo(1);
+
+        TcpCounts reset = tcp(r, SERVER_IP, 83);
+        assertThat(reset.established()).isEqualTo(1);
+        assertThat(reset.resetsReceived()).as("reset after establishment").isEqualTo(1);
+        assertThat(connect(r, SERVER_IP, 83).failed()).as("the connect itself worked").isZero();
+
+        assertThat(tcp(r, "127.0.0.1", 9).refused()).isEqualTo(1);
+        assertThat(connect(r, "127.0.0.1", 9).failed()).as("curl to a closed port failed").isEqualTo(1);
+
+        Edge http = connect(r, SERVER_IP, 8080);
+        assertThat(http.net().http()).isEqualTo(new HttpRequest("GET", "api.internal:8080", "/status?probe=1"));
+        assertThat(remote(r, SERVER_IP, 8080).names()).as("named by the DNS answer and Host").containsExactly("api.internal");
+
+        Edge tls = connect(r, SERVER_IP, 8443);
+        assertThat(tls.net().tlsSni()).isEqualTo("secure.internal");
+        assertThat(remote(r, SERVER_IP, 8443).names()).contains("secure.internal");
+
+        TcpCounts lossy = tcp(r, SERVER_IP, 84);
+        assertThat(lossy.retransmits()).as("data retransmits under 25% loss").isPositive();
+        assertThat(lossy.bytesSent()).isGreaterThanOrEqualTo(2 << 20);
+
+        assertThat(unfollowed.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(r.graph.nodes()).as("nothing of the unfollowed process").noneMatch(n -> n instanceof RemoteNode rn
+                && (rn.port() == 86 || rn.names().contains("unfollowed.internal")));
+        assertThat(r.graph.edges()).noneMatch(e -> e.net() != null && e.net().http() != null
+                && e.net().http().path().equals("/not-followed"));
+        assertThat(Files.readString(output)).contains("\"syn_retransmits\"", "\"tls_sni\" : \"secure.internal\"",
+                "\"names\" : [ \"api.internal\" ]");
+    }
+
+    @Test
+    void record_payloadBytesZero_noNamesNoHttpButOutcomesStay(@TempDir Path dir) throws Exception {
+        Path output = dir.resolve("graph.json");
+        Recording r = Recording.run(output, "record", "-o", output.toString(), "--payload-bytes", "0", "--", "ip",
+                "netns", "exec", CLIENT, "bash", "-c",
+                "curl -s -m 5 -o /dev/null http://api.internal:8080/off; curl -s -m 5 http://127.0.0.1:9/; true");
+        assertThat(r.graph).as(r.stderr).isNotNull();
+        Edge http = connect(r, SERVER_IP, 8080);
+        assertThat(http.net() == null || http.net().http() == null).as("no request line captured").isTrue();
+        assertThat(remote(r, SERVER_IP, 8080).names()).isEmpty();
+        assertThat(tcp(r, "127.0.0.1", 9).refused()).as("outcomes need no payload").isEqualTo(1);
+    }
+
+    private static RemoteNode remote(Recording r, String address, int port) {
+        List<RemoteNode> found = r.graph.nodes().stream().filter(n -> n instanceof RemoteNode rn
+                && rn.address().equals(address) && rn.port() == port).map(RemoteNode.class::cast).toList();
+        assertThat(found).as("remote %s:%d in %s", address, port, r.graph.nodes()).hasSize(1);
+        return found.getFirst();
+    }
+
+    private static Edge connect(Recording r, String address, int port) {
+        RemoteNode target = remote(r, address, port);
+        List<Edge> edges = r.edgesTo(target).stream().filter(e -> e.verb() == Verb.CONNECT).toList();
+        assertThat(edges).as("one connect edge to %s:%d", address, port).hasSize(1);
+        return edges.getFirst();
+    }
+
+    private static TcpCounts tcp(Recording r, String address, int port) {
+        Edge edge = connect(r, address, port);
+        assertThat(edge.net()).as("network evidence on the connect to %s:%d", address, port).isNotNull();
+        assertThat(edge.net().tcp()).isNotNull();
+        return edge.net().tcp();
+    }
+
+    private static void sh(String script) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("setup: %s", out).isZero();
+    }
+}
