@@ -1,13 +1,11 @@
 package io.changegraph.controller;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.changegraph.repository.io.BadInputException;
+import io.changegraph.repository.io.YamlReader;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +55,9 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
         Path file = given != null ? given : env != null && !env.isBlank() ? Path.of(env) : DEFAULT_FILE;
         String text;
         try {
-            text = Files.readString(file);
+            text = YamlReader.readFile(file, "config file");
+        } catch (BadInputException e) {
+            throw new UsageException(e.getMessage());
         } catch (NoSuchFileException e) {
             if (given != null) {
                 throw new UsageException("config file " + file + " does not exist");
@@ -74,10 +74,9 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
     static AgentConfig parse(String text, Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new UsageException(file + " is not valid YAML (line " + e.getLocation().getLineNr() + "): "
-                    + e.getOriginalMessage().strip().replaceAll("\\s*\\n\\s*", " "));
+            root = YamlReader.readTree(text, file.toString());
+        } catch (BadInputException e) {
+            throw new UsageException(e.getMessage());
         }
         AgentConfig d = defaults();
         if (root == null || root.isMissingNode() || root.isNull()) {

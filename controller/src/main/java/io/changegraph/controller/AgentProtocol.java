@@ -2,10 +2,8 @@ package io.changegraph.controller;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.changegraph.repository.io.JsonMappers;
 import io.changegraph.consumer.Consumer;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.store.SessionRecord;
@@ -38,8 +36,7 @@ import java.util.Map;
  */
 final class AgentProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(AgentProtocol.class);
-    static final ObjectMapper JSON = JsonMapper.builder().enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+    static final ObjectMapper JSON = JsonMappers.SORTED;
     private static final Path PROC = Path.of("/proc");
     static final int MAX_LINE = 64 * 1024;
 

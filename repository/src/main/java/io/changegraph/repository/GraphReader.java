@@ -1,0 +1,249 @@
+package io.changegraph.repository;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.changegraph.repository.io.BadInputException;
+import io.changegraph.repository.io.BoundedFiles;
+import io.changegraph.repository.io.InputLimits;
+import io.changegraph.repository.io.JsonMappers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a {@code changegraph/v1} graph as a stream: one node, edge or alert at a time becomes its model value,
+ * so a 200 MB graph never exists as a JSON tree. Bounded by {@link InputLimits} (file size, nesting depth, string
+ * length), regular files only, strict UTF-8, nothing after the top-level object. The first problem found is
+ * reported, after the schema check, so a file that is not a graph says so rather than naming one of its values.
+ */
+final class GraphReader {
+    /** One value of the document at a time: the document goes on after it. */
+    private static final ObjectReader ELEMENT = JsonMappers.SORTED.reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final String source;
+    private final JsonParser parser;
+    private GraphFormatException firstProblem;
+    private String schema;
+    private JsonNode session = NullNode.instance;
+    private JsonNode stats = NullNode.instance;
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<Edge> edges = new ArrayList<>();
+    private final List<String> edgePlaces = new ArrayList<>();
+    private final List<Alert> alerts = new ArrayList<>();
+    private boolean hasSession;
+    private boolean hasStats;
+    private boolean hasNodes;
+    private boolean hasEdges;
+
+    private GraphReader(String source, JsonParser parser) {
+        this.source = source;
+        this.parser = parser;
+    }
+
+    static GraphDocument read(Path file) {
+        InputLimits limits = InputLimits.current();
+        try (InputStream in = BoundedFiles.open(file, "graph file", limits.graphBytes(), InputLimits.GRAPH_MB)) {
+            byte[] head = in.readNBytes(4);
+            if (head.length >= 2 && (head[0] == 0 || head[1] == 0 || (head[0] & 0xff) >= 0xfe)) {
+                throw new GraphFormatException(file + " is not UTF-8 text (a UTF-16 or UTF-32 file?): save it as UTF-8");
+            }
+            InputStream all = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in);
+            try (JsonParser parser = JsonMappers.SORTED.getFactory().createParser(all)) {
+                return new GraphReader(file.toString(), parser).read();
+            }
+        } catch (NoSuchFileException e) {
+            throw new GraphFormatException("no such file " + file);
+        } catch (BadInputException e) {
+            throw new GraphFormatException(e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw problem(e, file.toString());
+        } catch (IOException e) {
+            throw new GraphFormatException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static GraphDocument read(String text, String source) {
+        try (JsonParser parser = JsonMappers.SORTED.getFactory().createParser(text)) {
+            return new GraphReader(source, parser).read();
+        } catch (JsonProcessingException e) {
+            throw problem(e, source);
+        } catch (IOException e) {
+            throw new GraphFormatException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static GraphFormatException problem(JsonProcessingException e, String source) {
+        String limit = JsonMappers.limitMessage(e);
+        if (limit != null) {
+            return new GraphFormatException(source + ": " + limit, e);
+        }
+        String message = String.valueOf(e.getOriginalMessage());
+        if (message.contains("Invalid UTF-8")) {
+            return new GraphFormatException(source + " is not UTF-8 text (line " + e.getLocation().getLineNr()
+                    + "): save it as UTF-8", e);
+        }
+        return new GraphFormatException(source + " is not valid JSON (line " + e.getLocation().getLineNr()
+                + ", column " + e.getLocation().getColumnNr() + "): " + message.lines().findFirst().orElse(""), e);
+    }
+
+    private GraphDocument read() throws IOException {
+        JsonToken first = parser.nextToken();
+        if (first != JsonToken.START_OBJECT) {
+            if (first != null) {
+                parser.skipChildren();
+                trailing();
+            }
+            throw notAGraph();
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (key) {
+                case "schema" -> schema = value == JsonToken.VALUE_STRING ? parser.getText() : "";
+                case "nodes" -> hasNodes = elements(value, "nodes", this::node);
+                case "edges" -> hasEdges = elements(value, "edges", this::edge);
+                case "alerts" -> elements(value, "alerts", this::alert);
+                case "session" -> {
+                    session = ELEMENT.readTree(parser);
+                    hasSession = true;
+                }
+                case "stats" -> {
+                    stats = ELEMENT.readTree(parser);
+                    hasStats = true;
+                }
+                default -> parser.skipChildren();   // keys a newer writer may add
+            }
+        }
+        trailing();
+        if (schema == null) {
+            throw notAGraph();
+        }
+        if (!GraphDocument.SCHEMA.equals(schema)) {
+            throw new GraphFormatException("unsupported schema '" + schema + "' in " + source
+                    + ": this changegraph reads " + GraphDocument.SCHEMA);
+        }
+        if (firstProblem != null) {
+            throw firstProblem;
+        }
+        try {
+            return document();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new GraphFormatException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void trailing() throws IOException {
+        JsonToken after = parser.nextToken();
+        if (after != null) {
+            throw new GraphFormatException(source + " has content after the graph (line "
+                    + parser.currentTokenLocation().getLineNr() + "): a graph file holds one JSON object");
+        }
+    }
+
+    private GraphFormatException notAGraph() {
+        return new GraphFormatException(source + " is not a changegraph graph (no top-level 'schema' key)");
+    }
+
+    private interface Element {
+        void accept(Fields fields);
+    }
+
+    /** Reads an array one object at a time; false (and a problem kept) when it is not an array of objects. */
+    private boolean elements(JsonToken start, String key, Element element) throws IOException {
+        if (start == JsonToken.VALUE_NULL) {
+            return false;
+        }
+        if (start != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            keep(new GraphFormatException(source + ": '" + key + "' must be an array"));
+            return true;
+        }
+        int i = 0;
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            String where = source + ": " + key + "[" + i + "]";
+            JsonNode json = ELEMENT.readTree(parser);
+            if (firstProblem == null) {
+                if (!(json instanceof ObjectNode)) {
+                    keep(new GraphFormatException(source + ": '" + key + "[" + i + "]' must be an object"));
+                } else {
+                    try {
+                        element.accept(new Fields(json, where));
+                    } catch (GraphFormatException e) {
+                        keep(e);
+                    } catch (IllegalArgumentException | NullPointerException e) {
+                        keep(new GraphFormatException(source + ": " + e.getMessage(), e));
+                    }
+                }
+            }
+            i++;
+        }
+        return true;
+    }
+
+    private void keep(GraphFormatException problem) {
+        if (firstProblem == null) {
+            firstProblem = problem;
+        }
+    }
+
+    private void node(Fields json) {
+        nodes.add(GraphJson.node(json));
+    }
+
+    private void edge(Fields json) {
+        edges.add(GraphJson.edge(json));
+        edgePlaces.add(json.where());
+    }
+
+    private void alert(Fields json) {
+        alerts.add(GraphJson.alert(json));
+    }
+
+    private GraphDocument document() {
+        if (!hasStats || !stats.isObject()) {
+            throw required("stats", hasStats);
+        }
+        if (!hasNodes) {
+            throw required("nodes", false);
+        }
+        if (!hasEdges) {
+            throw required("edges", false);
+        }
+        if (!hasSession || !session.isObject()) {
+            throw required("session", hasSession);
+        }
+        Fields stat = new Fields(stats, source + ": stats");
+        Set<String> ids = new HashSet<>();
+        for (Node node : nodes) {
+            if (!ids.add(node.id())) {
+                throw new GraphFormatException(source + ": duplicate node id '" + node.id() + "'");
+            }
+        }
+        for (int i = 0; i < edges.size(); i++) {
+            Edge edge = edges.get(i);
+            if (!ids.contains(edge.source()) || !ids.contains(edge.target())) {
+                throw new GraphFormatException(edgePlaces.get(i) + ": edge " + edge.key() + " names a node that is not in 'nodes'");
+            }
+        }
+        return new GraphDocument(GraphJson.session(new Fields(session, source + ": session")),
+                new Stats(stat.longValue("events"), stat.longValue("lost_kernel"), stat.longValue("dropped_user")),
+                nodes, edges, alerts);
+    }
+
+    private GraphFormatException required(String key, boolean present) {
+        return present && !(key.equals("session") ? session : stats).isNull()
+                ? new GraphFormatException(source + ": '" + key + "' must be " + (key.equals("nodes") || key.equals("edges") ? "an array" : "an object"))
+                : new GraphFormatException(source + ": missing required key '" + key + "'");
+    }
+}
