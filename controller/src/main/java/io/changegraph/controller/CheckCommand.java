@@ -7,6 +7,7 @@ import io.changegraph.repository.Alert;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphFormatException;
 import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.io.TerminalText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,8 +46,8 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             rules = RuleSet.load(rulesFile);
         } catch (RulesException e) {
-            e.problems().forEach(err::println);
-            err.println("fix the rules file first (changegraph rules check " + rulesFile + ")");
+            e.problems().forEach(p -> err.println(TerminalText.line(p)));
+            err.println("fix the rules file first (changegraph rules check " + TerminalText.line(rulesFile.toString()) + ")");
             err.flush();
             return 2;
         }
@@ -54,14 +55,14 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             graph = GraphJson.read(graphFile);
         } catch (GraphFormatException e) {
-            err.println(e.getMessage());
+            err.println(TerminalText.line(e.getMessage()));
             err.flush();
             return 2;
         }
         List<Alert> alerts = Monitor.evaluate(rules, graph);
-        alerts.forEach(alert -> out.println(Monitor.describe(alert, graph)));
+        alerts.forEach(alert -> out.println(TerminalText.line(Monitor.describe(alert, graph))));
         long serious = alerts.stream().filter(a -> !a.severity().equals("info")).count();
-        out.println(graphFile + ": " + alerts.size() + (alerts.size() == 1 ? " hit" : " hits") + ", " + serious
+        out.println(TerminalText.line(graphFile.toString()) + ": " + alerts.size() + (alerts.size() == 1 ? " hit" : " hits") + ", " + serious
                 + " of severity warning or critical");
         out.flush();
         return serious > 0 ? 1 : 0;

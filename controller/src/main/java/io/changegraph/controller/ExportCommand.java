@@ -4,6 +4,8 @@ import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphExports;
 import io.changegraph.repository.GraphFormatException;
 import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.io.AtomicFile;
+import io.changegraph.repository.io.TerminalText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,10 +46,12 @@ final class ExportCommand implements Callable<Integer> {
     /** Prints {@code text} to stdout, or writes it to {@code output} when one is given. */
     static void writeOut(String text, Path output) throws IOException {
         if (output == null) {
-            System.out.print(text);
+            // a terminal may be reading: control characters of argv or file names are escaped (the JSON and
+            // Cypher escape, so those stay exact); written to a file, the text is as it is
+            System.out.print(TerminalText.lines(text));
             System.out.flush();
         } else {
-            Files.writeString(output, text);
+            AtomicFile.writeString(output, text);
         }
     }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The protocol's refusals, decided before the agent is asked anything (so no agent is needed here). */
 class AgentProtocolTest {
-    private final AgentProtocol protocol = new AgentProtocol(null);
+    private final AgentProtocol protocol = new AgentProtocol(null, AgentLimits.defaults());
     private final int self = (int) ProcessHandle.current().pid();
     private final LibC.PeerCredentials user = new LibC.PeerCredentials(self, 4242, 4242);
 

@@ -3,7 +3,10 @@ package io.changegraph.repository.io;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +38,32 @@ public final class JsonMappers {
 
     /** A JSON factory reading within {@code limits}. */
     public static JsonFactory factory(InputLimits limits) {
-        return JsonFactory.builder().streamReadConstraints(constraints(limits)).build();
+        JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints(limits)).build();
+        factory.setCharacterEscapes(new Escapes());
+        return factory;
+    }
+
+    /**
+     * Besides JSON's own C0 escapes: DEL, C1 controls, line separators and bidirectional overrides as
+     * a backslash-u escape (the {@link TerminalText} set), so a graph or an answer printed on a terminal is inert.
+     */
+    private static final class Escapes extends CharacterEscapes {
+        private static final int[] ASCII = standardAsciiEscapesForJSON();
+
+        static {
+            ASCII[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ASCII;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch > 0x7f && TerminalText.isUnsafe((char) ch)
+                    ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
     }
 
     static StreamReadConstraints constraints(InputLimits limits) {
