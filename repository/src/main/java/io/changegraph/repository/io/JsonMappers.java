@@ -62,7 +62,7 @@ public final class JsonMappers {
         @Override
         public SerializableString getEscapeSequence(int ch) {
             return ch > 0x7f && TerminalText.isUnsafe((char) ch)
-                    ? new SerializedString(String.format("\\u%04x", ch)) : null;
+                    ? new SerializedString(String.format("\\u%04X", ch)) : null;
         }
     }
 

@@ -43,7 +43,7 @@ public final class TerminalText {
         for (; i < n; i++) {
             char c = text.charAt(i);
             if (isUnsafe(c) && !(keepLines && isLayout(c))) {
-                out.append("\\u").append(String.format("%04x", (int) c));
+                out.append("\\u").append(String.format("%04X", (int) c));
             } else {
                 out.append(c);
             }
