@@ -1,5 +1,6 @@
 package io.changegraph.repository;
 
+import io.changegraph.repository.io.TerminalText;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -163,7 +164,8 @@ public final class GraphExports {
             AttributeType type = keys.get(name);
             if (value != null && type != null) {
                 String text = value instanceof List<?> list ? listText(list) : value.toString();
-                attributes.put(name, new DefaultAttribute<>(text, type));
+                // XML 1.0 cannot hold most control characters: they are written as a backslash-u escape
+                attributes.put(name, new DefaultAttribute<>(TerminalText.lines(text), type));
             }
         });
         return attributes;
