@@ -37,8 +37,18 @@ public final class RepeatedLogFilter extends TurboFilter {
         long suppressed;
     }
 
+    /** 10 lines a minute per logger and pattern; the window in seconds from CHANGEGRAPH_LOG_REPEAT_WINDOW (tests). */
     public RepeatedLogFilter() {
-        this(10, 60_000_000_000L, System::nanoTime);
+        this(10, windowSeconds(System.getenv("CHANGEGRAPH_LOG_REPEAT_WINDOW")) * 1_000_000_000L, System::nanoTime);
+    }
+
+    static long windowSeconds(String configured) {
+        try {
+            long seconds = configured == null ? 60 : Long.parseLong(configured.strip());
+            return seconds > 0 ? seconds : 60;
+        } catch (NumberFormatException e) {
+            return 60;
+        }
     }
 
     RepeatedLogFilter(int allowed, long windowNanos, LongSupplier clock) {
