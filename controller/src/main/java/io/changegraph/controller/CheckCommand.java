@@ -60,7 +60,7 @@ public final class CheckCommand implements Callable<Integer> {
             return 2;
         }
         List<Alert> alerts = Monitor.evaluate(rules, graph);
-        alerts.forEach(alert -> out.println(TerminalText.line(Monitor.describe(alert, graph))));
+        Monitor.describe(alerts, graph).forEach(line -> out.println(TerminalText.line(line)));
         long serious = alerts.stream().filter(a -> !a.severity().equals("info")).count();
         out.println(TerminalText.line(graphFile.toString()) + ": " + alerts.size() + (alerts.size() == 1 ? " hit" : " hits") + ", " + serious
                 + " of severity warning or critical");

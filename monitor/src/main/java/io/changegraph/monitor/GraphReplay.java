@@ -78,7 +78,17 @@ final class GraphReplay implements SessionContext {
     }
 
     static String describe(Alert alert, GraphDocument graph) {
+        return new GraphReplay(graph).describe(alert);
+    }
+
+    /** {@link #describe(Alert, GraphDocument)} for many alerts of one graph: the graph is indexed once. */
+    static List<String> describe(List<Alert> alerts, GraphDocument graph) {
         GraphReplay replay = new GraphReplay(graph);
+        return alerts.stream().map(replay::describe).toList();
+    }
+
+    private String describe(Alert alert) {
+        GraphReplay replay = this;
         String sourceId = alert.edgeSource() != null ? alert.edgeSource() : alert.node();
         String subject = replay.nodes.get(sourceId) instanceof ProcessNode p ? Hit.label(p)
                 : Objects.requireNonNullElse(sourceId, "?");
