@@ -10,7 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,14 +37,25 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         GraphDocument graph = readGraph(input);
-        String text = switch (format) {
-            case json -> GraphJson.toJson(graph);
-            case dot -> GraphExports.dot(graph);
-            case graphml -> GraphExports.graphml(graph);
-            case cypher -> GraphExports.cypher(graph);
-        };
-        writeOut(text, output);
+        // streamed: a 200 MB graph is never a second time in memory as text
+        if (output == null) {
+            Writer out = TerminalText.lines(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
+                    1 << 16));
+            export(graph, format, out);
+            out.flush();
+        } else {
+            AtomicFile.writeText(output, out -> export(graph, format, out));
+        }
         return ExitCodes.OK;
+    }
+
+    private static void export(GraphDocument graph, Format format, Writer out) throws IOException {
+        switch (format) {
+            case json -> GraphJson.write(graph, out);
+            case dot -> GraphExports.dot(graph, out);
+            case graphml -> GraphExports.graphml(graph, out);
+            case cypher -> out.write(GraphExports.cypher(graph));
+        }
     }
 
     /** Prints {@code text} to stdout, or writes it to {@code output} when one is given. */

@@ -52,8 +52,11 @@ public final class GraphJson {
         return out.toString();
     }
 
-    /** The document's JSON, top-level keys in alphabetical order, each element serialised on its own. */
-    private static void write(GraphDocument document, Writer out) throws IOException {
+    /**
+     * The document's JSON, top-level keys in alphabetical order, each element serialised on its own, streamed to
+     * {@code out} (which is flushed, not closed).
+     */
+    public static void write(GraphDocument document, Writer out) throws IOException {
         try (JsonGenerator gen = MAPPER.writer().createGenerator(out)) {
             gen.writeStartObject();
             writeArray(gen, "alerts", document.alerts(), GraphJson::alert);

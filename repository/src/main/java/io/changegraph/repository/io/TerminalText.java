@@ -1,5 +1,9 @@
 package io.changegraph.repository.io;
 
+import java.io.FilterWriter;
+import java.io.IOException;
+import java.io.Writer;
+
 /**
  * Makes user-controlled text safe for a terminal or a log: every C0 control (ESC included), DEL, C1 control,
  * and the Unicode line separators and bidirectional overrides are written as {@code \}{@code uXXXX}, so a file
@@ -25,6 +29,31 @@ public final class TerminalText {
     public static boolean isUnsafe(char c) {
         return c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029 || c >= 0x202a && c <= 0x202e
                 || c >= 0x2066 && c <= 0x2069 || c == 0x200e || c == 0x200f || c == 0x061c;
+    }
+
+    /** A writer that passes text on as {@link #lines(String)} would write it. */
+    public static Writer lines(Writer out) {
+        return new FilterWriter(out) {
+            @Override
+            public void write(int c) throws IOException {
+                write(String.valueOf((char) c));
+            }
+
+            @Override
+            public void write(char[] buffer, int offset, int length) throws IOException {
+                write(new String(buffer, offset, length));
+            }
+
+            @Override
+            public void write(String text, int offset, int length) throws IOException {
+                out.write(escape(text.substring(offset, offset + length), true));
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
     }
 
     private static String escape(String text, boolean keepLines) {
