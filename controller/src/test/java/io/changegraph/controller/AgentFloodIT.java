@@ -124,6 +124,8 @@ class AgentFloodIT {
             for (int i = 0; i < 3; i++) {
                 more.add(AgentProcess.run(asUser(victim, agent, PYTHON, register.toString(), agent.socket.toString(),
                         "0")).stdout());
+                AgentProcess.await("sessions ended", () -> agent.store.list(w -> { }).stream()
+                        .noneMatch(r -> r.state() == io.changegraph.repository.store.SessionRecord.State.LIVE), 30);
             }
             assertThat(more.subList(0, 2)).allSatisfy(a -> assertThat(a).contains("\"ok\":true"));
             assertThat(more.get(2)).contains("max_registrations_per_minute");
