@@ -27,7 +27,7 @@ class RuleIndexTest {
         Random random = new Random(11);
         StringBuilder text = new StringBuilder("version: 1\nrules:\n");
         for (int i = 0; i < 300; i++) {
-            text.append("  - id: r").append(i).append("\n    verbs: [").append(i % 3 == 0 ? "rename" : "write")
+            text.append("  - id: r").append(i).append("\n    severity: info\n    verbs: [").append(i % 3 == 0 ? "rename" : "write")
                     .append("]\n");
             if (i % 7 != 0) {
                 text.append("    object:\n      path: [\"").append(GLOBS.get(random.nextInt(GLOBS.size()))).append("\"");
