@@ -131,7 +131,7 @@ class AgentFloodIT {
             assertThat(more.get(2)).contains("max_registrations_per_minute");
             // another user is not held by the victim's count; its argv carries escape codes
             AgentProcess.Result escaped = AgentProcess.run(asUser(flooder, agent, Recording.launcher().toString(),
-                    "session", "--", "/bin/sh", "-c", "true \u001b[2J\u001b]0;PWNED\u0007"));
+                    "session", "--", "/bin/sh", "-c", ": '\u001b[2J\u001b]0;PWNED\u0007'"));
             assertThat(escaped.exitCode()).as(escaped.stderr()).isZero();
             String id = escaped.sessionId();
             agent.endedGraph(id);
