@@ -172,6 +172,11 @@ final class GraphReader {
         int i = 0;
         while (parser.nextToken() != JsonToken.END_ARRAY) {
             String where = source + ": " + key + "[" + i + "]";
+            if (key.equals("edges") && parser.currentToken() == JsonToken.START_OBJECT) {
+                edgeFromTokens(where);   // the bulk of a graph: no JSON tree per edge
+                i++;
+                continue;
+            }
             JsonNode json = ELEMENT.readTree(parser);
             if (firstProblem == null) {
                 if (!(json instanceof ObjectNode)) {
@@ -189,6 +194,138 @@ final class GraphReader {
             i++;
         }
         return true;
+    }
+
+    /**
+     * One edge straight from the parser's tokens, with the checks and messages of {@link GraphJson#edge(Fields)}
+     * (the first problem in the same key order); the object is always read to its end.
+     */
+    private void edgeFromTokens(String where) throws IOException {
+        String[] texts = new String[EDGE_TEXTS.length];
+        long[] numbers = new long[EDGE_NUMBERS.length];
+        String[] wrong = new String[EDGE_TEXTS.length + EDGE_NUMBERS.length + 1];
+        boolean[] present = new boolean[EDGE_TEXTS.length + EDGE_NUMBERS.length + 1];
+        List<String> details = List.of();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            int text = indexOf(EDGE_TEXTS, name);
+            int number = indexOf(EDGE_NUMBERS, name);
+            if (token == JsonToken.VALUE_NULL) {
+                if (text >= 0) {
+                    present[text] = false;
+                } else if (number >= 0) {
+                    present[EDGE_TEXTS.length + number] = false;
+                } else if (name.equals("details")) {
+                    present[present.length - 1] = false;
+                }
+            } else if (text >= 0) {
+                present[text] = true;
+                wrong[text] = token == JsonToken.VALUE_STRING ? null : "a string";
+                texts[text] = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+                parser.skipChildren();
+            } else if (number >= 0) {
+                int at = EDGE_TEXTS.length + number;
+                present[at] = true;
+                boolean fits = token == JsonToken.VALUE_NUMBER_INT
+                        && parser.getNumberType() != com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER;
+                wrong[at] = fits ? null : "an integer";
+                numbers[number] = fits ? parser.getLongValue() : 0;
+                parser.skipChildren();
+            } else if (name.equals("details")) {
+                present[present.length - 1] = true;
+                if (token != JsonToken.START_ARRAY) {
+                    wrong[wrong.length - 1] = "an array";
+                    parser.skipChildren();
+                } else {
+                    List<String> list = new ArrayList<>();
+                    wrong[wrong.length - 1] = null;
+                    for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                        if (t == JsonToken.VALUE_STRING) {
+                            list.add(parser.getText());
+                        } else {
+                            wrong[wrong.length - 1] = "an array of strings";
+                            parser.skipChildren();
+                        }
+                    }
+                    details = list;
+                }
+            } else {
+                parser.skipChildren();   // a key a newer writer may add
+            }
+        }
+        if (firstProblem != null) {
+            return;
+        }
+        try {
+            // the order of GraphJson.edge(Fields): source, target, verb, count, bytes, failed, first, last, details
+            required(where, "source", present[0], wrong[0]);
+            required(where, "target", present[1], wrong[1]);
+            required(where, "verb", present[2], wrong[2]);
+            Verb verb;
+            try {
+                verb = Verb.fromWire(texts[2]);
+            } catch (IllegalArgumentException e) {
+                throw new GraphFormatException(where + ": 'verb': " + e.getMessage());
+            }
+            for (int m = 0; m < EDGE_NUMBERS.length; m++) {
+                required(where, EDGE_NUMBERS[m], present[EDGE_TEXTS.length + m], wrong[EDGE_TEXTS.length + m]);
+            }
+            for (int k = 3; k < EDGE_TEXTS.length; k++) {
+                if (present[k] && wrong[k] != null) {
+                    throw new GraphFormatException(where + ": '" + EDGE_TEXTS[k] + "' must be " + wrong[k]);
+                }
+            }
+            java.time.Instant first = time(where, "first", present[3] ? texts[3] : null);
+            java.time.Instant last = time(where, "last", present[4] ? texts[4] : null);
+            if (present[present.length - 1] && wrong[wrong.length - 1] != null) {
+                throw new GraphFormatException(where + ": 'details' must be " + wrong[wrong.length - 1]);
+            }
+            edges.add(new Edge(texts[0], texts[1], verb, numbers[0], numbers[1], numbers[2], first, last,
+                    present[present.length - 1] ? details : List.of()));
+            edgePlaces.add(where);
+        } catch (GraphFormatException e) {
+            keep(e);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            keep(new GraphFormatException(source + ": " + e.getMessage(), e));
+        }
+    }
+
+    private static final String[] EDGE_TEXTS = {"source", "target", "verb", "first", "last"};
+    private static final String[] EDGE_NUMBERS = {"count", "bytes", "failed"};
+
+    private static int indexOf(String[] names, String name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void required(String where, String key, boolean present, String wrong) {
+        if (!present) {
+            throw new GraphFormatException(where + ": missing required key '" + key + "'");
+        }
+        if (wrong != null) {
+            throw new GraphFormatException(where + ": '" + key + "' must be " + wrong);
+        }
+    }
+
+    private static java.time.Instant time(String where, String key, String text) {
+        if (text == null) {
+            return null;
+        }
+        java.time.Instant fast = Fields.utc(text);
+        if (fast != null) {
+            return fast;
+        }
+        try {
+            return java.time.Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new GraphFormatException(where + ": '" + key + "' must be an ISO-8601 UTC time like"
+                    + " 2026-11-21T20:00:00Z, not '" + text + "'");
+        }
     }
 
     private void keep(GraphFormatException problem) {
