@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: install what is missing, build, record a sample change and
-# say where its graph is. Usage: sudo scripts/run.sh [OUTPUT.json]
+# say where its graph is. Usage (as root): scripts/run.sh [OUTPUT.json]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$here/out/sample-change.json}

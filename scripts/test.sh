@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: unit and fixture tests, kernel tests (real eBPF, need root), browser tests
-# (headless Chromium). Installs what is missing first. Usage: sudo scripts/test.sh [maven args]
+# (headless Chromium). Installs what is missing first. Usage (as root): scripts/test.sh [maven args]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/install-deps.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compiles the BPF probes (CO-RE) and the layout dump the Java layout test checks against.
+# Compiles the BPF probes (CO-RE); the Java layout test reads the record layouts from the object's BTF.
 # vmlinux.h is generated from the build machine's BTF (bpftool); CO-RE relocations make the
 # object run on other kernels with BTF. Output goes into target/classes so the jar carries it.
 set -euo pipefail
@@ -8,7 +8,7 @@ src=$(cd "$(dirname "$0")" && pwd)
 gen="$target/generated-bpf"
 out="$target/classes/io/changegraph/probes"
 mkdir -p "$gen" "$out"
-for tool in clang bpftool cc; do
+for tool in clang bpftool; do
   command -v "$tool" >/dev/null || { echo "build-bpf: '$tool' not found: run scripts/install-deps.sh (installs clang, bpftool, libbpf-dev)" >&2; exit 2; }
 done
 [ -r /sys/kernel/btf/vmlinux ] || { echo "build-bpf: /sys/kernel/btf/vmlinux missing: a kernel with BTF is needed to generate vmlinux.h" >&2; exit 2; }
@@ -19,7 +19,5 @@ if [ ! -s "$gen/vmlinux.h" ]; then
 fi
 clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Wno-unused-function \
   -I "$gen" -I "$src" -c "$src/changegraph.bpf.c" -o "$out/changegraph.bpf.o"
-# strip DWARF, keep BTF: smaller jar, same CO-RE information
+# strip DWARF, keep BTF: smaller jar, same CO-RE information (and the record layouts)
 llvm-strip -g "$out/changegraph.bpf.o" 2>/dev/null || true
-cc -O0 -I "$src" "$src/layout_dump.c" -o "$gen/layout_dump"
-"$gen/layout_dump" > "$out/changegraph-layouts.properties"

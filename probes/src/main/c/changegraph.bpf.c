@@ -18,6 +18,16 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* Never read: they put the record structs and enums of changegraph.h into this object's BTF, where the Java
+ * layout test (io.changegraph.consumer.WireLayoutsTest) reads every size and offset, as compiled. */
+struct cg_fork *const cg_btf_fork __attribute__((unused));
+struct cg_exec *const cg_btf_exec __attribute__((unused));
+struct cg_exit *const cg_btf_exit __attribute__((unused));
+struct cg_syscall *const cg_btf_syscall __attribute__((unused));
+struct cg_io *const cg_btf_io __attribute__((unused));
+const enum cg_kind cg_btf_kind __attribute__((unused));
+const enum cg_op cg_btf_op __attribute__((unused));
+
 /* tunables, set by the loader before load */
 const volatile __u32 recorder_tgid = 0;   /* never follow the recorder itself */
 /* wake the consumer each time this much more is waiting (see output()): it polls every 50 ms anyway,
@@ -57,19 +67,10 @@ struct {
     __type(value, struct pending);
 } pending SEC(".maps");
 
+/* one fd's aggregated I/O: the struct file it belongs to (0 = free) and the counters of a cg_io record */
 struct io_slot {
-    __u64 file;            /* struct file * the counters belong to; 0 = free */
-    __u64 read_bytes;
-    __u64 write_bytes;
-    __u64 inode;
-    __u32 reads;
-    __u32 writes;
-    __u32 read_failed;
-    __u32 write_failed;
-    __s32 fd;
-    __u32 dev;
-    __u32 mode;
-    __u32 reserved;
+    __u64 file;
+    struct cg_io_counts c;
 };
 
 struct io_table {
@@ -208,22 +209,13 @@ static __always_inline void flush_slot(__u32 tgid, struct io_slot *s)
 
     if (!s->file)
         return;
-    if (s->reads || s->writes) {
+    if (s->c.reads || s->c.writes) {
         r = scratch();
         if (r) {
             fill_header(&r->h, CG_KIND_IO, sizeof(*r));
             r->h.tgid = tgid;
-            r->read_bytes = s->read_bytes;
-            r->write_bytes = s->write_bytes;
-            r->inode = s->inode;
-            r->reads = s->reads;
-            r->writes = s->writes;
-            r->read_failed = s->read_failed;
-            r->write_failed = s->write_failed;
-            r->fd = s->fd;
-            r->dev = s->dev;
-            r->mode = s->mode;
-            r->reserved = 0;
+            r->c = s->c;
+            r->c.reserved = 0;
             output(r, sizeof(*r));
         }
     }
@@ -246,7 +238,7 @@ static __always_inline void flush_fd(__u32 tgid, int fd)
     if (!t || fd < 0)
         return;
     s = &t->slots[fd & (CG_IO_SLOTS - 1)];
-    if (s->file && s->fd == fd)
+    if (s->file && s->c.fd == fd)
         flush_slot(tgid, s);
 }
 
@@ -343,63 +335,21 @@ int BPF_PROG(on_exit, struct task_struct *p)
  * costs an RCU grace period each to detach). Uninteresting syscalls return after one switch.
  * Numbers are x86_64's; 32-bit compat syscalls are not decoded.
  */
+#define CG_NR_CASE(op, nr, s1, s2) case nr: return CG_OP_##op;
+#define CG_ALIAS_CASE(op, nr) case nr: return CG_OP_##op;
+
 static __always_inline __u32 syscall_op(long id, __u64 arg4)
 {
+    if (id == 44 && !arg4)
+        return OP_IO_WRITE;   /* sendto without an address is a write; with one it names a remote */
     switch (id) {
     case 0: case 17: case 19: case 295: case 327: case 45: case 47:
         return OP_IO_READ;    /* read pread64 readv preadv preadv2 recvfrom recvmsg */
     case 1: case 18: case 20: case 296: case 328: case 46:
         return OP_IO_WRITE;   /* write pwrite64 writev pwritev pwritev2 sendmsg */
-    case 44: return arg4 ? CG_OP_SENDTO : OP_IO_WRITE;   /* sendto: with an address it names a remote */
     case 40: return OP_IO_SENDFILE;
     case 326: return OP_IO_COPY;                         /* copy_file_range: cat and cp use it */
-    case 2: return CG_OP_OPEN;
-    case 257: return CG_OP_OPENAT;
-    case 437: return CG_OP_OPENAT2;
-    case 85: return CG_OP_CREAT;
-    case 76: return CG_OP_TRUNCATE;
-    case 77: return CG_OP_FTRUNCATE;
-    case 87: return CG_OP_UNLINK;
-    case 263: return CG_OP_UNLINKAT;
-    case 82: return CG_OP_RENAME;
-    case 264: return CG_OP_RENAMEAT;
-    case 316: return CG_OP_RENAMEAT2;
-    case 83: return CG_OP_MKDIR;
-    case 258: return CG_OP_MKDIRAT;
-    case 84: return CG_OP_RMDIR;
-    case 90: return CG_OP_CHMOD;
-    case 91: return CG_OP_FCHMOD;
-    case 268: case 452: return CG_OP_FCHMODAT;           /* fchmodat fchmodat2 */
-    case 92: return CG_OP_CHOWN;
-    case 94: return CG_OP_LCHOWN;
-    case 93: return CG_OP_FCHOWN;
-    case 260: return CG_OP_FCHOWNAT;
-    case 86: return CG_OP_LINK;
-    case 265: return CG_OP_LINKAT;
-    case 88: return CG_OP_SYMLINK;
-    case 266: return CG_OP_SYMLINKAT;
-    case 80: return CG_OP_CHDIR;
-    case 81: return CG_OP_FCHDIR;
-    case 3: return CG_OP_CLOSE;
-    case 436: return CG_OP_CLOSE_RANGE;
-    case 32: return CG_OP_DUP;
-    case 33: return CG_OP_DUP2;
-    case 292: return CG_OP_DUP3;
-    case 72: return CG_OP_FCNTL;
-    case 22: case 293: return CG_OP_PIPE;                /* pipe pipe2 */
-    case 41: return CG_OP_SOCKET;
-    case 53: return CG_OP_SOCKETPAIR;
-    case 42: return CG_OP_CONNECT;
-    case 49: return CG_OP_BIND;
-    case 43: case 288: return CG_OP_ACCEPT;              /* accept accept4 */
-    case 62: return CG_OP_KILL;
-    case 200: return CG_OP_TKILL;
-    case 234: return CG_OP_TGKILL;
-    case 175: return CG_OP_INIT_MODULE;
-    case 313: return CG_OP_FINIT_MODULE;
-    case 176: return CG_OP_DELETE_MODULE;
-    case 59: return CG_OP_EXECVE;
-    case 322: return CG_OP_EXECVEAT;
+    CG_SYSCALLS(CG_NR_CASE, CG_ALIAS_CASE)               /* every op of the table in changegraph.h */
     }
     return 0;
 }
@@ -462,63 +412,39 @@ static __always_inline void account_io(__u32 tgid, int fd, bool write, long ret)
     if (!file)
         return;   /* already closed by another thread: nothing to attribute it to */
     s = &t->slots[fd & (CG_IO_SLOTS - 1)];
-    if (s->file != (__u64)file || s->fd != fd) {
+    if (s->file != (__u64)file || s->c.fd != fd) {
         flush_slot(tgid, s);
         inode = BPF_CORE_READ(file, f_inode);
         s->file = (__u64)file;
-        s->fd = fd;
-        s->inode = BPF_CORE_READ(inode, i_ino);
-        s->mode = BPF_CORE_READ(inode, i_mode);
-        s->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+        s->c.fd = fd;
+        s->c.inode = BPF_CORE_READ(inode, i_ino);
+        s->c.mode = BPF_CORE_READ(inode, i_mode);
+        s->c.dev = BPF_CORE_READ(inode, i_sb, s_dev);
     }
     if (write) {
-        s->writes++;
+        s->c.writes++;
         if (ret < 0)
-            s->write_failed++;
+            s->c.write_failed++;
         else
-            s->write_bytes += ret;
+            s->c.write_bytes += ret;
     } else {
-        s->reads++;
+        s->c.reads++;
         if (ret < 0)
-            s->read_failed++;
+            s->c.read_failed++;
         else
-            s->read_bytes += ret;
+            s->c.read_bytes += ret;
     }
 }
 
-/* which arguments are user strings (1-based index, 0 = none) for a syscall op */
+/* which arguments are user strings (1-based index, 0 = none) for a syscall op: from CG_SYSCALLS */
+#define CG_STRING_CASE(op, nr, a1, a2) case CG_OP_##op: *s1 = a1; *s2 = a2; break;
+
 static __always_inline void string_args(__u32 op, int *s1, int *s2)
 {
     *s1 = 0;
     *s2 = 0;
     switch (op) {
-    case CG_OP_OPEN: case CG_OP_CREAT: case CG_OP_TRUNCATE: case CG_OP_UNLINK: case CG_OP_MKDIR:
-    case CG_OP_RMDIR: case CG_OP_CHMOD: case CG_OP_CHOWN: case CG_OP_LCHOWN: case CG_OP_CHDIR:
-    case CG_OP_EXECVE: case CG_OP_DELETE_MODULE:
-        *s1 = 1;
-        break;
-    case CG_OP_OPENAT: case CG_OP_OPENAT2: case CG_OP_UNLINKAT: case CG_OP_MKDIRAT: case CG_OP_FCHMODAT:
-    case CG_OP_FCHOWNAT: case CG_OP_EXECVEAT:
-        *s1 = 2;
-        break;
-    case CG_OP_RENAME: case CG_OP_LINK: case CG_OP_SYMLINK:
-        *s1 = 1;
-        *s2 = 2;
-        break;
-    case CG_OP_RENAMEAT: case CG_OP_RENAMEAT2: case CG_OP_LINKAT:
-        *s1 = 2;
-        *s2 = 4;
-        break;
-    case CG_OP_SYMLINKAT:
-        *s1 = 1;
-        *s2 = 3;
-        break;
-    case CG_OP_INIT_MODULE:
-        *s1 = 3;
-        break;
-    case CG_OP_FINIT_MODULE:
-        *s1 = 2;
-        break;
+    CG_SYSCALLS(CG_STRING_CASE, CG_NO_ROW)
     }
 }
 
@@ -624,7 +550,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
         if (t && !(p.args[2] & 4 /* CLOSE_RANGE_CLOEXEC */)) {
             for (int i = 0; i < CG_IO_SLOTS; i++) {
                 struct io_slot *s = &t->slots[i];
-                if (s->file && (__u64)s->fd >= p.args[0] && (__u64)s->fd <= p.args[1])
+                if (s->file && (__u64)s->c.fd >= p.args[0] && (__u64)s->c.fd <= p.args[1])
                     flush_slot(tgid, s);
             }
         }

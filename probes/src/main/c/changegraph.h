@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * changegraph.h - the ring-buffer record layouts shared by changegraph.bpf.c and the Java side
- * (io.changegraph.consumer.WireLayouts mirrors them; LayoutMatchesCTest proves it against the
- * struct offsets as compiled). Data only: no kernel includes. Fields are ordered largest-first so
+ * (io.changegraph.consumer.WireLayouts mirrors them; WireLayoutsTest proves it against the BTF of
+ * the built changegraph.bpf.o, as Tetragon's alignchecker does). Data only: no kernel includes. Fields are ordered largest-first so
  * the structs have no implicit padding; every record starts with struct cg_header.
  */
 #ifndef CHANGEGRAPH_H
@@ -31,56 +31,75 @@ enum cg_kind {
     CG_KIND_IO = 5,
 };
 
-/* syscall operations carried by CG_KIND_SYSCALL; args[] are the syscall's own arguments */
+/*
+ * The syscalls a CG_KIND_SYSCALL record can carry: the one table of them. Each row is
+ *   X(OP, nr, str1, str2)   op CG_OP_<OP>, x86_64 syscall number nr, and which syscall arguments (1-based,
+ *                           0 = none) are user strings copied into the record as str1 and str2
+ *   ALIAS(OP, nr)           another syscall number decoded as the same op (pipe2 as pipe, ...)
+ * It generates enum cg_op (values in row order from 1: io.changegraph.consumer.Op mirrors it, checked against
+ * the BTF of the built object), the probe's syscall-number switch (syscall_op: at entry and at exit) and its
+ * string-argument switch (string_args). args[] are the syscall's own arguments.
+ */
+#define CG_SYSCALLS(X, ALIAS) \
+    X(OPEN,          2,   1, 0)   /* open(path, flags, mode) */ \
+    X(OPENAT,        257, 2, 0)   /* openat(dirfd, path, flags, mode) */ \
+    X(OPENAT2,       437, 2, 0)   /* openat2(dirfd, path, how, size): args[2]=how.flags, args[3]=how.mode */ \
+    X(CREAT,         85,  1, 0)   /* creat(path, mode) */ \
+    X(TRUNCATE,      76,  1, 0)   /* truncate(path, length) */ \
+    X(FTRUNCATE,     77,  0, 0)   /* ftruncate(fd, length) */ \
+    X(UNLINK,        87,  1, 0)   /* unlink(path) */ \
+    X(UNLINKAT,      263, 2, 0)   /* unlinkat(dirfd, path, flags) */ \
+    X(RENAME,        82,  1, 2)   /* rename(old, new) */ \
+    X(RENAMEAT,      264, 2, 4)   /* renameat(olddirfd, old, newdirfd, new) */ \
+    X(RENAMEAT2,     316, 2, 4)   /* renameat2(olddirfd, old, newdirfd, new, flags) */ \
+    X(MKDIR,         83,  1, 0)   /* mkdir(path, mode) */ \
+    X(MKDIRAT,       258, 2, 0)   /* mkdirat(dirfd, path, mode) */ \
+    X(RMDIR,         84,  1, 0)   /* rmdir(path) */ \
+    X(CHMOD,         90,  1, 0)   /* chmod(path, mode) */ \
+    X(FCHMOD,        91,  0, 0)   /* fchmod(fd, mode) */ \
+    X(FCHMODAT,      268, 2, 0)   /* fchmodat(dirfd, path, mode) */ \
+    ALIAS(FCHMODAT,  452)         /* fchmodat2(dirfd, path, mode, flags) */ \
+    X(CHOWN,         92,  1, 0)   /* chown(path, uid, gid) */ \
+    X(LCHOWN,        94,  1, 0)   /* lchown(path, uid, gid) */ \
+    X(FCHOWN,        93,  0, 0)   /* fchown(fd, uid, gid) */ \
+    X(FCHOWNAT,      260, 2, 0)   /* fchownat(dirfd, path, uid, gid, flags) */ \
+    X(LINK,          86,  1, 2)   /* link(old, new) */ \
+    X(LINKAT,        265, 2, 4)   /* linkat(olddirfd, old, newdirfd, new, flags) */ \
+    X(SYMLINK,       88,  1, 2)   /* symlink(target, linkpath) */ \
+    X(SYMLINKAT,     266, 1, 3)   /* symlinkat(target, newdirfd, linkpath) */ \
+    X(CHDIR,         80,  1, 0)   /* chdir(path) */ \
+    X(FCHDIR,        81,  0, 0)   /* fchdir(fd) */ \
+    X(CLOSE,         3,   0, 0)   /* close(fd) */ \
+    X(CLOSE_RANGE,   436, 0, 0)   /* close_range(first, last, flags) */ \
+    X(DUP,           32,  0, 0)   /* dup(fd) */ \
+    X(DUP2,          33,  0, 0)   /* dup2(old, new) */ \
+    X(DUP3,          292, 0, 0)   /* dup3(old, new, flags) */ \
+    X(FCNTL,         72,  0, 0)   /* fcntl(fd, cmd, arg) */ \
+    X(PIPE,          22,  0, 0)   /* pipe(fds): addr holds the two int fds */ \
+    ALIAS(PIPE,      293)         /* pipe2(fds, flags) */ \
+    X(SOCKET,        41,  0, 0)   /* socket(family, type, protocol) */ \
+    X(SOCKETPAIR,    53,  0, 0)   /* socketpair(family, type, protocol, fds): addr holds the two int fds */ \
+    X(CONNECT,       42,  0, 0)   /* connect(fd, addr, len): addr holds the sockaddr */ \
+    X(BIND,          49,  0, 0)   /* bind(fd, addr, len): addr holds the sockaddr */ \
+    X(ACCEPT,        43,  0, 0)   /* accept(fd, ...): ret is the new fd, addr the peer (read in-kernel) */ \
+    ALIAS(ACCEPT,    288)         /* accept4(fd, ..., flags) */ \
+    X(KILL,          62,  0, 0)   /* kill(pid, sig) */ \
+    X(TKILL,         200, 0, 0)   /* tkill(tid, sig) */ \
+    X(TGKILL,        234, 0, 0)   /* tgkill(tgid, tid, sig) */ \
+    X(INIT_MODULE,   175, 3, 0)   /* init_module(image, len, params) */ \
+    X(FINIT_MODULE,  313, 2, 0)   /* finit_module(fd, params, flags) */ \
+    X(DELETE_MODULE, 176, 1, 0)   /* delete_module(name, flags): str1 is the name */ \
+    X(EXECVE,        59,  1, 0)   /* a failed execve(path, ...): successful ones arrive as CG_KIND_EXEC */ \
+    X(EXECVEAT,      322, 2, 0)   /* a failed execveat(dirfd, path, ...) */ \
+    X(SENDTO,        44,  0, 0)   /* sendto(fd, buf, len, flags, addr, addrlen) with an address: addr holds it */
+
+#define CG_OP_ENUM_ROW(op, nr, s1, s2) CG_OP_##op,
+#define CG_NO_ROW(op, nr)
+
+/* syscall operations carried by CG_KIND_SYSCALL, generated from CG_SYSCALLS */
 enum cg_op {
-    CG_OP_OPEN = 1,       /* open(path, flags, mode) */
-    CG_OP_OPENAT,         /* openat(dirfd, path, flags, mode) */
-    CG_OP_OPENAT2,        /* openat2(dirfd, path, how, size): args[2]=how.flags, args[3]=how.mode */
-    CG_OP_CREAT,          /* creat(path, mode) */
-    CG_OP_TRUNCATE,       /* truncate(path, length) */
-    CG_OP_FTRUNCATE,      /* ftruncate(fd, length) */
-    CG_OP_UNLINK,         /* unlink(path) */
-    CG_OP_UNLINKAT,       /* unlinkat(dirfd, path, flags) */
-    CG_OP_RENAME,         /* rename(old, new) */
-    CG_OP_RENAMEAT,       /* renameat(olddirfd, old, newdirfd, new) */
-    CG_OP_RENAMEAT2,      /* renameat2(olddirfd, old, newdirfd, new, flags) */
-    CG_OP_MKDIR,          /* mkdir(path, mode) */
-    CG_OP_MKDIRAT,        /* mkdirat(dirfd, path, mode) */
-    CG_OP_RMDIR,          /* rmdir(path) */
-    CG_OP_CHMOD,          /* chmod(path, mode) */
-    CG_OP_FCHMOD,         /* fchmod(fd, mode) */
-    CG_OP_FCHMODAT,       /* fchmodat(dirfd, path, mode) and fchmodat2(.., flags) */
-    CG_OP_CHOWN,          /* chown(path, uid, gid) */
-    CG_OP_LCHOWN,         /* lchown(path, uid, gid) */
-    CG_OP_FCHOWN,         /* fchown(fd, uid, gid) */
-    CG_OP_FCHOWNAT,       /* fchownat(dirfd, path, uid, gid, flags) */
-    CG_OP_LINK,           /* link(old, new) */
-    CG_OP_LINKAT,         /* linkat(olddirfd, old, newdirfd, new, flags) */
-    CG_OP_SYMLINK,        /* symlink(target, linkpath) */
-    CG_OP_SYMLINKAT,      /* symlinkat(target, newdirfd, linkpath) */
-    CG_OP_CHDIR,          /* chdir(path) */
-    CG_OP_FCHDIR,         /* fchdir(fd) */
-    CG_OP_CLOSE,          /* close(fd) */
-    CG_OP_CLOSE_RANGE,    /* close_range(first, last, flags) */
-    CG_OP_DUP,            /* dup(fd) */
-    CG_OP_DUP2,           /* dup2(old, new) */
-    CG_OP_DUP3,           /* dup3(old, new, flags) */
-    CG_OP_FCNTL,          /* fcntl(fd, cmd, arg) */
-    CG_OP_PIPE,           /* pipe(fds) / pipe2(fds, flags): addr holds the two int fds */
-    CG_OP_SOCKET,         /* socket(family, type, protocol) */
-    CG_OP_SOCKETPAIR,     /* socketpair(family, type, protocol, fds): addr holds the two int fds */
-    CG_OP_CONNECT,        /* connect(fd, addr, len): addr holds the sockaddr */
-    CG_OP_BIND,           /* bind(fd, addr, len): addr holds the sockaddr */
-    CG_OP_ACCEPT,         /* accept/accept4(fd, ...): ret is the new fd, addr the peer (read in-kernel) */
-    CG_OP_KILL,           /* kill(pid, sig) */
-    CG_OP_TKILL,          /* tkill(tid, sig) */
-    CG_OP_TGKILL,         /* tgkill(tgid, tid, sig) */
-    CG_OP_INIT_MODULE,    /* init_module(image, len, params) */
-    CG_OP_FINIT_MODULE,   /* finit_module(fd, params, flags) */
-    CG_OP_DELETE_MODULE,  /* delete_module(name, flags): str1 is the name */
-    CG_OP_EXECVE,         /* a failed execve(path, ...): successful ones arrive as CG_KIND_EXEC */
-    CG_OP_EXECVEAT,       /* a failed execveat(dirfd, path, ...) */
-    CG_OP_SENDTO,         /* sendto(fd, buf, len, flags, addr, addrlen) with an address: addr holds it */
+    CG_OP_NONE = 0,
+    CG_SYSCALLS(CG_OP_ENUM_ROW, CG_NO_ROW)
     CG_OP_MAX
 };
 
@@ -157,10 +176,9 @@ struct cg_syscall {
     char data[];
 };
 
-/* aggregated reads/writes/sends/recvs on one fd, flushed when the fd is closed or reused,
- * at exec and at exit */
-struct cg_io {
-    struct cg_header h;
+/* the counters of aggregated reads/writes/sends/recvs on one fd: a cg_io record's body, and the
+ * probe's per-fd slot that accumulates them */
+struct cg_io_counts {
     __u64 read_bytes;
     __u64 write_bytes;
     __u64 inode;
@@ -173,5 +191,19 @@ struct cg_io {
     __u32 mode;                /* i_mode of the file (S_IFMT bits tell regular/socket/char...) */
     __u32 reserved;
 };
+
+/* aggregated I/O on one fd, flushed when the fd is closed or reused, at exec and at exit */
+struct cg_io {
+    struct cg_header h;
+    struct cg_io_counts c;
+};
+
+_Static_assert(sizeof(struct cg_header) == 24, "cg_header has no padding");
+_Static_assert(sizeof(struct cg_fork) == 48, "cg_fork has no padding");
+_Static_assert(sizeof(struct cg_exec) == 64, "cg_exec has no padding");
+_Static_assert(sizeof(struct cg_exit) == 40, "cg_exit has no padding");
+_Static_assert(sizeof(struct cg_syscall) == 104, "cg_syscall has no padding");
+_Static_assert(sizeof(struct cg_io_counts) == 56, "cg_io_counts has no padding");
+_Static_assert(sizeof(struct cg_io) == 80, "cg_io has no padding");
 
 #endif /* CHANGEGRAPH_H */

@@ -59,9 +59,22 @@ public final class Consumer {
      * @param wallClock read once, to map the kernel's CLOCK_MONOTONIC timestamps to wall-clock time
      */
     public static Consumer create(EventSink sink, Clock wallClock) {
+        return create(sink, epochOffsetNs(wallClock));
+    }
+
+    /**
+     * @param epochOffsetNs what to add to a record's monotonic time to get epoch ns ({@link #epochOffsetNs}):
+     *                      consumers that decode the same records into the same times share it
+     */
+    public static Consumer create(EventSink sink, long epochOffsetNs) {
+        return new Consumer(sink, epochOffsetNs, ProcessLookup.proc(Path.of("/proc")));
+    }
+
+    /** The kernel's CLOCK_MONOTONIC (the records' clock) to epoch ns, from {@code wallClock} read now. */
+    public static long epochOffsetNs(Clock wallClock) {
         Instant now = wallClock.instant();
         long epochNs = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
-        return new Consumer(sink, epochNs - System.nanoTime(), ProcessLookup.proc(Path.of("/proc")));
+        return epochNs - System.nanoTime();
     }
 
     /**
@@ -170,6 +183,14 @@ public final class Consumer {
         ProcessNode node = new ProcessNode(p.pid(), p.startNs(), p.ppid(), p.exe(), p.argv(), cwd.path(), p.uid(),
                 p.euid(), null, null, true, events.time(p.startNs()), null);
         processes.add(node, fds, cwd);
+    }
+
+    /**
+     * A record's header (kind, process, size; a fork's child) without decoding it, or null when the record is
+     * shorter than its header: for routing records before they are decoded.
+     */
+    public static RecordPeek peek(MemorySegment record) {
+        return RecordPeek.of(record);
     }
 
     /** Reads a running process from a proc tree ({@code /proc}, or a fake one in tests). */

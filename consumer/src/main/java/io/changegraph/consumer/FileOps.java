@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * File operations: open/create, truncate, unlink, rmdir, mkdir, rename, chmod, chown, link, symlink.
+ * File operations: open/create, truncate, unlink, rmdir, mkdir, rename, chmod, chown, link, symlink. Which
+ * verbs name a second path in their detail is the verb's trait ({@link Verb#detailIsPath}), checked here.
  * Per the header, str1 is the call's first path argument and str2 its second; dirfds are read from
  * the argument the syscall takes them in.
  */
@@ -42,9 +43,9 @@ final class FileOps implements SyscallHandler.Group {
         handlers.put(Op.RMDIR, (p, c) -> event(p, c, Verb.RMDIR, c.path1(p), null));
         handlers.put(Op.MKDIR, (p, c) -> event(p, c, Verb.MKDIR, c.path1(p), mode(c.arg(1))));
         handlers.put(Op.MKDIRAT, (p, c) -> event(p, c, Verb.MKDIR, c.path1At(p, 0), mode(c.arg(2))));
-        handlers.put(Op.RENAME, (p, c) -> event(p, c, Verb.RENAME, c.path1(p), c.path2(p).path()));
-        handlers.put(Op.RENAMEAT, (p, c) -> event(p, c, Verb.RENAME, c.path1At(p, 0), c.path2At(p, 2).path()));
-        handlers.put(Op.RENAMEAT2, (p, c) -> event(p, c, Verb.RENAME, c.path1At(p, 0), c.path2At(p, 2).path()));
+        handlers.put(Op.RENAME, (p, c) -> twoPaths(p, c, Verb.RENAME, c.path1(p), c.path2(p).path()));
+        handlers.put(Op.RENAMEAT, (p, c) -> twoPaths(p, c, Verb.RENAME, c.path1At(p, 0), c.path2At(p, 2).path()));
+        handlers.put(Op.RENAMEAT2, (p, c) -> twoPaths(p, c, Verb.RENAME, c.path1At(p, 0), c.path2At(p, 2).path()));
         handlers.put(Op.CHMOD, (p, c) -> event(p, c, Verb.CHMOD, c.path1(p), mode(c.arg(1))));
         handlers.put(Op.FCHMOD, (p, c) -> event(p, c, Verb.CHMOD, p.fds().path(c.intArg(0)), mode(c.arg(1))));
         handlers.put(Op.FCHMODAT, (p, c) -> event(p, c, Verb.CHMOD, c.path1At(p, 0), mode(c.arg(2))));
@@ -53,15 +54,27 @@ final class FileOps implements SyscallHandler.Group {
         handlers.put(Op.FCHOWN, (p, c) -> event(p, c, Verb.CHOWN, p.fds().path(c.intArg(0)), owner(c, 1)));
         handlers.put(Op.FCHOWNAT, (p, c) -> event(p, c, Verb.CHOWN, c.path1At(p, 0), owner(c, 2)));
         // link(existing, new): the edge goes to the new name; the existing one is the detail
-        handlers.put(Op.LINK, (p, c) -> event(p, c, Verb.LINK, c.path2(p), c.path1(p).path()));
-        handlers.put(Op.LINKAT, (p, c) -> event(p, c, Verb.LINK, c.path2At(p, 2), c.path1At(p, 0).path()));
+        handlers.put(Op.LINK, (p, c) -> twoPaths(p, c, Verb.LINK, c.path2(p), c.path1(p).path()));
+        handlers.put(Op.LINKAT, (p, c) -> twoPaths(p, c, Verb.LINK, c.path2At(p, 2), c.path1At(p, 0).path()));
         // symlink(target, linkpath): the target is kept as written, it is resolved only when followed
-        handlers.put(Op.SYMLINK, (p, c) -> event(p, c, Verb.SYMLINK, c.path2(p), c.str1()));
-        handlers.put(Op.SYMLINKAT, (p, c) -> event(p, c, Verb.SYMLINK, c.path2At(p, 1), c.str1()));
+        handlers.put(Op.SYMLINK, (p, c) -> twoPaths(p, c, Verb.SYMLINK, c.path2(p), c.str1()));
+        handlers.put(Op.SYMLINKAT, (p, c) -> twoPaths(p, c, Verb.SYMLINK, c.path2At(p, 1), c.str1()));
     }
 
+    /** A file verb whose detail, if any, is not a path (a mode, an owner, open flags, a length). */
     private void event(TrackedProcess process, SyscallRecord call, Verb verb, ResolvedPath path, String detail) {
+        if (verb.detailIsPath() || verb.objectKind() != Verb.ObjectKind.FILE) {
+            throw new IllegalArgumentException(verb.wireName() + " is not a one-path file verb");
+        }
         events.once(call.time(), process.node(), verb, path.ref(call.inode()), call.failed(), detail);
+    }
+
+    /** A file verb that names a second path in its detail ({@link Verb#detailIsPath}: rename, link, symlink). */
+    private void twoPaths(TrackedProcess process, SyscallRecord call, Verb verb, ResolvedPath object, String second) {
+        if (!verb.detailIsPath()) {
+            throw new IllegalArgumentException(verb.wireName() + " does not name a second path");
+        }
+        events.once(call.time(), process.node(), verb, object.ref(call.inode()), call.failed(), second);
     }
 
     private void open(TrackedProcess process, SyscallRecord call, ResolvedPath path, long flags) {

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Mirror of {@code enum cg_op} in changegraph.h: the C value is {@code ordinal() + 1}, so the order
- * here must be the order there ({@code OpMatchesCTest} checks it against the header).
+ * Mirror of {@code enum cg_op}, generated from the syscall table {@code CG_SYSCALLS} in changegraph.h: the C
+ * value is {@code ordinal() + 1}, so the order here must be the table's ({@code WireLayoutsTest} checks it
+ * against the enum in the BTF of the built object). A new op is a table row, a constant here and a handler.
  */
 enum Op {
     OPEN, OPENAT, OPENAT2, CREAT, TRUNCATE, FTRUNCATE, UNLINK, UNLINKAT, RENAME, RENAMEAT, RENAMEAT2,

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Java mirrors of the ring-buffer records in {@code probes/src/main/c/changegraph.h}, field for field
  * and under the C names, so that {@code WireLayoutsTest} can compare every offset and size with the
- * structs as compiled. Values are native-endian (the records never leave the host that wrote them).
+ * structs as compiled (the BTF of the built {@code changegraph.bpf.o}). Only the consumer reads record
+ * offsets; others peek at a record's header through {@link Consumer#peek}. Values are native-endian (the records never leave the host that wrote them).
  *
  * <p>Value layouts are unaligned: ring-buffer samples are 8-byte aligned, but replayed fixtures and
  * tests read records out of plain byte arrays.
@@ -80,8 +81,7 @@ final class WireLayouts {
             U16.withName("addr_len"),
             U16.withName("flags")).withName("cg_syscall");
 
-    static final StructLayout CG_IO = MemoryLayout.structLayout(
-            CG_HEADER.withName("h"),
+    static final StructLayout CG_IO_COUNTS = MemoryLayout.structLayout(
             U64.withName("read_bytes"),
             U64.withName("write_bytes"),
             U64.withName("inode"),
@@ -92,10 +92,14 @@ final class WireLayouts {
             U32.withName("fd"),
             U32.withName("dev"),
             U32.withName("mode"),
-            U32.withName("reserved")).withName("cg_io");
+            U32.withName("reserved")).withName("cg_io_counts");
+
+    static final StructLayout CG_IO = MemoryLayout.structLayout(
+            CG_HEADER.withName("h"),
+            CG_IO_COUNTS.withName("c")).withName("cg_io");
 
     /** Every record layout, named as the C struct. */
-    static final List<StructLayout> ALL = List.of(CG_HEADER, CG_FORK, CG_EXEC, CG_EXIT, CG_SYSCALL, CG_IO);
+    static final List<StructLayout> ALL = List.of(CG_HEADER, CG_FORK, CG_EXEC, CG_EXIT, CG_SYSCALL, CG_IO_COUNTS, CG_IO);
 
     // field offsets, read by the decoders through RecordView; every record starts with the header
     static final int HEADER_TS_NS_AT = at(CG_HEADER, "ts_ns");
@@ -128,15 +132,15 @@ final class WireLayouts {
     static final int SYSCALL_ADDR_LEN_AT = at(CG_SYSCALL, "addr_len");
     static final int SYSCALL_FLAGS_AT = at(CG_SYSCALL, "flags");
 
-    static final int IO_READ_BYTES_AT = at(CG_IO, "read_bytes");
-    static final int IO_WRITE_BYTES_AT = at(CG_IO, "write_bytes");
-    static final int IO_INODE_AT = at(CG_IO, "inode");
-    static final int IO_READS_AT = at(CG_IO, "reads");
-    static final int IO_WRITES_AT = at(CG_IO, "writes");
-    static final int IO_READ_FAILED_AT = at(CG_IO, "read_failed");
-    static final int IO_WRITE_FAILED_AT = at(CG_IO, "write_failed");
-    static final int IO_FD_AT = at(CG_IO, "fd");
-    static final int IO_MODE_AT = at(CG_IO, "mode");
+    static final int IO_READ_BYTES_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "read_bytes");
+    static final int IO_WRITE_BYTES_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "write_bytes");
+    static final int IO_INODE_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "inode");
+    static final int IO_READS_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "reads");
+    static final int IO_WRITES_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "writes");
+    static final int IO_READ_FAILED_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "read_failed");
+    static final int IO_WRITE_FAILED_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "write_failed");
+    static final int IO_FD_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "fd");
+    static final int IO_MODE_AT = at(CG_IO, "c") + at(CG_IO_COUNTS, "mode");
 
     private WireLayouts() {
     }

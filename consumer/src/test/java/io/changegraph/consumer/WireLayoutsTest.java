@@ -2,33 +2,21 @@ package io.changegraph.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
+import java.util.LinkedHashMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java layouts against the C structs as compiled: the probes build runs layout_dump (offsetof and
- * sizeof of every field) and puts the result on the classpath.
+ * The Java layouts against the C structs as compiled: every struct's size and every field's offset and size in the
+ * BTF of the built {@code changegraph.bpf.o} ({@link CompiledBtf}), and the op and kind enums against the BTF's.
  */
 class WireLayoutsTest {
-    private static final String RESOURCE = "/io/changegraph/probes/changegraph-layouts.properties";
-
-    private static Properties compiled() throws IOException {
-        try (InputStream in = WireLayoutsTest.class.getResourceAsStream(RESOURCE)) {
-            assertThat(in).as("%s from the probes jar (built by probes/src/main/c/build-bpf.sh)", RESOURCE).isNotNull();
-            Properties properties = new Properties();
-            properties.load(in);
-            return properties;
-        }
-    }
 
     /** "struct.field" → "offset:size" and "struct" → "size", as the Java layouts say. */
     private static Map<String, String> javaView() {
@@ -45,31 +33,68 @@ class WireLayoutsTest {
         return view;
     }
 
-    @Test
-    void layouts_everyStructAndField_matchTheCompiledC() throws IOException {
-        Map<String, String> c = new TreeMap<>();
-        compiled().forEach((key, value) -> {
-            if (!key.toString().startsWith("CG_")) {
-                c.put(key.toString(), value.toString());
+    /** The same view of the object's BTF, for the structs the Java side mirrors. */
+    private static Map<String, String> compiledView(CompiledBtf btf) {
+        Map<String, String> view = new TreeMap<>();
+        for (StructLayout struct : WireLayouts.ALL) {
+            String name = struct.name().orElseThrow();
+            view.put(name, Long.toString(btf.structSize(name)));
+            for (CompiledBtf.Field field : btf.fields(name)) {
+                // a flexible array member (char data[]) has no size and is not mirrored
+                if (field.size() > 0) {
+                    view.put(name + "." + field.name(), field.offset() + ":" + field.size());
+                }
             }
-        });
-        assertThat(c).as("C structs as compiled").isNotEmpty();
-        // same keys both ways: no C field missing in Java, no Java field C does not have
-        assertThat(javaView()).isEqualTo(c);
+        }
+        return view;
     }
 
     @Test
-    void layouts_constants_matchTheHeader() throws IOException {
-        Properties c = compiled();
-        assertThat(Integer.parseInt(c.getProperty("CG_PATH_MAX"))).isEqualTo(WireLayouts.CG_PATH_MAX);
-        assertThat(Integer.parseInt(c.getProperty("CG_ARGS_MAX"))).isEqualTo(WireLayouts.CG_ARGS_MAX);
-        assertThat(Integer.parseInt(c.getProperty("CG_ADDR_MAX"))).isEqualTo(WireLayouts.CG_ADDR_MAX);
+    void layouts_everyStructAndField_matchTheBtfOfTheBuiltObject() throws Exception {
+        // same keys both ways: no C field missing in Java, no Java field C does not have
+        assertThat(javaView()).isEqualTo(compiledView(CompiledBtf.load()));
+    }
+
+    @Test
+    void ops_javaEnum_numbersAsTheCompiledCEnum() throws Exception {
+        Map<String, Long> c = new LinkedHashMap<>(CompiledBtf.load().enumValues("cg_op"));
+        assertThat(c.remove("CG_OP_NONE")).isZero();
+        c.remove("CG_OP_MAX");
+        Map<String, Long> java = new LinkedHashMap<>();
+        for (Op op : Op.values()) {
+            java.put("CG_OP_" + op.name(), (long) op.code());
+        }
+        assertThat(java).containsExactlyEntriesOf(c);
+    }
+
+    @Test
+    void kinds_javaConstants_equalTheCompiledCEnum() throws Exception {
+        Map<String, Long> java = new LinkedHashMap<>();
+        java.put("CG_KIND_FORK", (long) WireLayouts.KIND_FORK);
+        java.put("CG_KIND_EXEC", (long) WireLayouts.KIND_EXEC);
+        java.put("CG_KIND_EXIT", (long) WireLayouts.KIND_EXIT);
+        java.put("CG_KIND_SYSCALL", (long) WireLayouts.KIND_SYSCALL);
+        java.put("CG_KIND_IO", (long) WireLayouts.KIND_IO);
+        assertThat(CompiledBtf.load().enumValues("cg_kind")).containsExactlyEntriesOf(java);
+    }
+
+    @Test
+    void peek_forkRecord_givesKindProcessAndChild_withoutDecoding() {
+        MemorySegment fork = MemorySegment.ofArray(new byte[(int) WireLayouts.CG_FORK.byteSize()]);
+        fork.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_KIND_AT, WireLayouts.KIND_FORK);
+        fork.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_TGID_AT, 41);
+        fork.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.HEADER_SIZE_AT, (int) fork.byteSize());
+        fork.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, WireLayouts.FORK_CHILD_TGID_AT, 42);
+
+        assertThat(Consumer.peek(fork)).isEqualTo(new RecordPeek(RecordPeek.Kind.FORK, 41, 0, fork.byteSize(), 42));
+        assertThat(Consumer.peek(fork.asSlice(0, 23))).isNull();
+        assertThat(Consumer.peek(fork.asSlice(0, 30))).as("a fork cut short").isNull();
     }
 
     @Test
     void layouts_nestedHeader_isTheHeaderLayout() {
         for (StructLayout struct : WireLayouts.ALL) {
-            if (struct != WireLayouts.CG_HEADER) {
+            if (struct != WireLayouts.CG_HEADER && struct != WireLayouts.CG_IO_COUNTS) {   // a record, not a part
                 MemoryLayout first = struct.memberLayouts().getFirst();
                 assertThat(first).isInstanceOf(GroupLayout.class);
                 assertThat(((GroupLayout) first).withoutName()).isEqualTo(WireLayouts.CG_HEADER.withoutName());

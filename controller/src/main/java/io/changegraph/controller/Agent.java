@@ -5,9 +5,9 @@ import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.RulesException;
 import io.changegraph.consumer.ProcSnapshot;
+import io.changegraph.consumer.RecordPeek;
 import io.changegraph.probes.ProbeTunables;
-import io.changegraph.probes.TraceProbe;
-import io.changegraph.repository.ChangeGraph;
+import io.changegraph.repository.GraphDeltaFile;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.Stats;
@@ -19,12 +19,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,11 +49,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final Path PROC = Path.of("/proc");
-    private static final int KIND_FORK = 1;
-    private static final int KIND_EXIT = 3;
-    private static final long OFFSET_KIND = 8;
-    private static final long OFFSET_TGID = 12;
-    private static final long OFFSET_CHILD_TGID = 40;
 
     private final AgentConfig config;
     private final SessionStore store;
@@ -86,13 +80,14 @@ final class Agent implements AutoCloseable {
         }
     }
 
-    /**
-     * The graph with the alerts of the configured rules, evaluated on the whole graph (the same replay as
-     * {@code changegraph check}): deterministic, so alerts need no journal of their own.
-     */
-    private GraphDocument withAlerts(GraphDocument graph) {
-        return rules == null ? graph : new GraphDocument(graph.session(), graph.stats(), graph.nodes(), graph.edges(),
-                Monitor.evaluate(rules, graph));
+    /** A new pipeline for a session of this agent: the shared live monitor, the session's journal. */
+    private SessionPipeline pipeline(SessionRecord record, Journal journal) {
+        return new SessionPipeline(record.session(), rules, monitor, journal, Consumer.epochOffsetNs(Clock.systemUTC()));
+    }
+
+    /** A stored session's graph, rebuilt from its journal with its alerts: {@link SessionPipeline#rebuild}. */
+    private GraphDocument rebuild(SessionRecord r) throws IOException {
+        return SessionPipeline.rebuild(r, store.journal(r.id()), rules, w -> LOG.warn("session {}: {}", r.id(), w));
     }
 
     SessionStore store() {
@@ -133,27 +128,26 @@ final class Agent implements AutoCloseable {
 
     /** On the poll thread: hands the record to the session its process belongs to. */
     private void onRecord(MemorySegment record) {
-        if (record.byteSize() < 24) {
+        RecordPeek peek = Consumer.peek(record);
+        if (peek == null) {
             unknownRecords.incrementAndGet();
             return;
         }
-        int kind = record.get(ValueLayout.JAVA_INT_UNALIGNED, OFFSET_KIND);
-        int tgid = record.get(ValueLayout.JAVA_INT_UNALIGNED, OFFSET_TGID);
+        int tgid = peek.tgid();
         AgentSession session = byTgid.get(tgid);
         if (session == null) {
             if (unknownRecords.incrementAndGet() % 1000 == 1) {
-                LOG.debug("record of kind {} from tgid {} that belongs to no session ({} so far)", kind, tgid,
+                LOG.debug("record of kind {} from tgid {} that belongs to no session ({} so far)", peek.kind(), tgid,
                         unknownRecords.get());
             }
             return;
         }
-        if (kind == KIND_FORK && record.byteSize() >= OFFSET_CHILD_TGID + 4) {
-            int child = record.get(ValueLayout.JAVA_INT_UNALIGNED, OFFSET_CHILD_TGID);
-            session.addMember(child);
-            byTgid.put(child, session);
+        if (peek.kind() == RecordPeek.Kind.FORK) {
+            session.addMember(peek.forkedChild());
+            byTgid.put(peek.forkedChild(), session);
         }
         session.accept(record);
-        if (kind == KIND_EXIT) {
+        if (peek.kind() == RecordPeek.Kind.EXIT) {
             byTgid.remove(tgid, session);
             if (session.removeMember(tgid)) {
                 LOG.debug("session {}: its last process {} exited", session.id(), tgid);
@@ -188,8 +182,8 @@ final class Agent implements AutoCloseable {
         SessionRecord record = new SessionRecord(id, host, r.user(), r.uid(), r.pid(), root.startNs(), r.client(),
                 r.tty(), r.command(), now, null, SessionRecord.State.LIVE, Stats.EMPTY, 0);
         store.write(record);
-        AgentSession session = new AgentSession(record, new ChangeGraph(record.session()),
-                Journal.open(store.journal(id)), 0, lostKernel(), monitor);
+        Journal journal = Journal.open(store.journal(id));
+        AgentSession session = new AgentSession(record, pipeline(record, journal), journal, 0, lostKernel());
         follow(session, root, r.scanDescendants());
         live.put(id, session);
         LOG.info("session {} started in {} ms: user {} (uid {}) pid {} from '{}' tty '{}' command {}", id,
@@ -200,38 +194,30 @@ final class Agent implements AutoCloseable {
 
     /**
      * Follows the root (seeded from {@code root}, read before following) and, when asked, its existing
-     * descendants, parents first, each seeded from /proc.
+     * descendants ({@link Follower}); a process already in another session stays there.
      */
     private void follow(AgentSession session, ProcSnapshot root, boolean descendants) throws IOException {
-        TraceProbe probe = tracing.probe();
-        int rootPid = root.pid();
-        Set<Integer> seeded = new HashSet<>();
-        synchronized (session) {
-            for (int pass = 0; pass < (descendants ? 2 : 1); pass++) {
-                List<Integer> pids = pass == 0 ? List.of(rootPid)
-                        : ProcessTree.descendants(ProcessTree.parents(PROC), rootPid, Set.of(self));
-                for (int pid : pids) {
-                    if (seeded.contains(pid) || byTgid.containsKey(pid) && byTgid.get(pid) != session) {
-                        continue;
-                    }
-                    session.addMember(pid);
-                    byTgid.put(pid, session);
-                    probe.follow(pid);
-                    try {
-                        // the root's /proc entry was read before following: still valid, it cannot have exec'd
-                        // (it is waiting for this answer) and what it opens from now on is recorded
-                        session.consumer().seedProcess(pid == rootPid && pass == 0 ? root : Consumer.readProc(PROC, pid));
-                        seeded.add(pid);
-                    } catch (IOException e) {
-                        probe.unfollow(pid);
-                        byTgid.remove(pid, session);
-                        session.removeMember(pid);
-                        if (pid == rootPid) {
-                            throw new IOException("process " + pid + " exited before it could be followed");
-                        }
-                    }
+        Follower.Membership membership = new Follower.Membership() {
+            @Override
+            public boolean claim(int pid) {
+                AgentSession owner = byTgid.get(pid);
+                if (owner != null && owner != session) {
+                    return false;
                 }
+                session.addMember(pid);
+                byTgid.put(pid, session);
+                return true;
             }
+
+            @Override
+            public void release(int pid) {
+                byTgid.remove(pid, session);
+                session.removeMember(pid);
+            }
+        };
+        synchronized (session) {
+            new Follower(PROC, tracing.probe()).follow(session.pipeline(), root.pid(), root, descendants, Set.of(self),
+                    membership);
         }
     }
 
@@ -254,12 +240,16 @@ final class Agent implements AutoCloseable {
     }
 
     private void resume(SessionRecord r) throws IOException {
-        ChangeGraph graph = new ChangeGraph(r.session());
-        Journal.ReplayResult replay = Journal.replay(store.journal(r.id()), graph::apply);
-        warn(replay, r.id());
-        Journal journal = Journal.open(store.journal(r.id()));
+        Journal journal = Journal.open(store.journal(r.id()));   // cuts a torn last line before appending
+        if (journal.repairedBytes() > 0) {
+            LOG.warn("session {}: cut a torn last journal line of {} bytes (written as the agent stopped)", r.id(),
+                    journal.repairedBytes());
+        }
         SessionRecord resumed = r.resumedOnce();
-        AgentSession session = new AgentSession(resumed, graph, journal, replay.events(), lostKernel(), monitor);
+        SessionPipeline pipeline = pipeline(resumed, journal);
+        Journal.ReplayResult replay = pipeline.replay(store.journal(r.id()));
+        warn(replay, r.id());
+        AgentSession session = new AgentSession(resumed, pipeline, journal, replay.events(), lostKernel());
         store.write(resumed);
         follow(session, Consumer.readProc(PROC, r.rootPid()), true);
         live.put(r.id(), session);
@@ -270,13 +260,11 @@ final class Agent implements AutoCloseable {
     private void interrupt(SessionRecord r) throws IOException {
         Path journal = store.journal(r.id());
         Instant lastFlush = Files.exists(journal) ? Files.getLastModifiedTime(journal).toInstant() : r.started();
-        List<String> warnings = new java.util.ArrayList<>();
-        GraphDocument graph = store.rebuild(r.with(r.state(), lastFlush, r.stats()), warnings::add);
-        warnings.forEach(w -> LOG.warn("session {}: {}", r.id(), w));
+        GraphDocument graph = rebuild(r.with(r.state(), lastFlush, r.stats()));
         SessionRecord done = r.with(SessionRecord.State.INTERRUPTED, lastFlush,
                 new Stats(graph.stats().events(), r.stats().lostKernel(), r.stats().droppedUser()));
         store.write(done);
-        GraphJson.write(withAlerts(store.rebuild(done, w -> { })), store.graph(r.id()));
+        GraphJson.write(graph, store.graph(r.id()));
         LOG.info("session {} was interrupted (the agent stopped while it ran; its root pid {} is gone): {} events"
                 + " kept up to the last flush", r.id(), r.rootPid(), graph.stats().events());
     }
@@ -344,15 +332,11 @@ final class Agent implements AutoCloseable {
                     : record.with(record.state(), null, stats);
             try {
                 // the graph file first: once the record says ended, the final graph is there
-                if (session.takeDirty() || finished != null) {
-                    session.graph().setStats(stats);
-                    if (finished != null) {
-                        session.graph().endSession(finished);
-                        if (monitor != null) {
-                            monitor.endSession(id);
-                        }
-                    }
-                    GraphJson.write(withAlerts(session.graph().snapshot()), store.graph(id));
+                if (finished != null) {
+                    GraphJson.write(session.pipeline().finish(finished, stats), store.graph(id));
+                    GraphDeltaFile.delete(store.graph(id));
+                } else if (session.takeDirty()) {
+                    session.pipeline().writeSnapshot(store.graph(id), stats);   // with its delta sidecar
                 }
                 if (!now.equals(record) || finished != null) {
                     store.write(now);
@@ -405,10 +389,9 @@ final class Agent implements AutoCloseable {
     GraphDocument graph(SessionRecord r) throws IOException {
         AgentSession s = live.get(r.id());
         if (s != null) {
-            s.graph().setStats(s.stats(lostKernel()));
-            return withAlerts(s.graph().snapshot());
+            return s.snapshot(lostKernel());
         }
-        return withAlerts(store.rebuild(r, w -> LOG.warn("session {}: {}", r.id(), w)));
+        return rebuild(r);
     }
 
     int liveSessions() {

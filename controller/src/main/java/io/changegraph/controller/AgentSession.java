@@ -1,31 +1,22 @@
 package io.changegraph.controller;
 
-import io.changegraph.monitor.Monitor;
-import io.changegraph.monitor.SessionContext;
-
-import io.changegraph.consumer.Consumer;
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Event;
+import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.Stats;
 import io.changegraph.repository.store.Journal;
 import io.changegraph.repository.store.SessionRecord;
 
 import java.lang.foreign.MemorySegment;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * One live session inside the agent: its own consumer (fd and cwd tables of its processes), its graph and
- * its journal, and the tgids that belong to it. Every method runs under the session's lock: the poll thread
+ * One live session inside the agent: its {@link SessionPipeline} (consumer with the fd and cwd tables of its
+ * processes, graph, journal, alerts), and the tgids that belong to it. Every method runs under the session's lock: the poll thread
  * hands records in, the registration thread seeds processes, the flush thread writes the journal.
  */
 final class AgentSession {
-    private final Consumer consumer;
-    private final Monitor monitor;
-    private final SessionContext context;
-    private final ChangeGraph graph;
+    private final SessionPipeline pipeline;
     private final Journal journal;
     private final Set<Integer> members = new HashSet<>();
     private final long replayedEvents;
@@ -35,27 +26,17 @@ final class AgentSession {
     private Instant finishedAt;
     private int goneCount;
 
-    AgentSession(SessionRecord record, ChangeGraph graph, Journal journal, long replayedEvents, long lostKernelAtStart,
-                 Monitor monitor) {
+    /**
+     * @param pipeline       the session's pipeline, journaling into {@code journal}
+     * @param replayedEvents events replayed from the journal into the pipeline (a resumed session), else 0
+     */
+    AgentSession(SessionRecord record, SessionPipeline pipeline, Journal journal, long replayedEvents,
+                 long lostKernelAtStart) {
         this.record = record;
-        this.monitor = monitor;
-        this.context = SessionContext.of(record.id(), graph);
-        this.graph = graph;
+        this.pipeline = pipeline.onEvent(event -> dirty = true);
         this.journal = journal;
         this.replayedEvents = replayedEvents;
         this.lostKernelAtStart = lostKernelAtStart;
-        this.consumer = Consumer.create(this::onEvent, Clock.systemUTC());
-    }
-
-    private void onEvent(Event event) {
-        graph.apply(event);
-        journal.append(event);
-        dirty = true;
-        if (monitor != null) {
-            // the alert log, mail and webhook, within a second of the syscall; the graph's own annotations
-            // come from evaluating the whole graph at each flush, so they replay identically from the journal
-            monitor.onEvent(event, context);
-        }
     }
 
     synchronized String id() {
@@ -70,17 +51,18 @@ final class AgentSession {
         record = newRecord;
     }
 
-    ChangeGraph graph() {
-        return graph;
-    }
-
-    synchronized Consumer consumer() {
-        return consumer;
+    SessionPipeline pipeline() {
+        return pipeline;
     }
 
     /** Decodes one record of this session's processes (on the poll thread). */
     synchronized void accept(MemorySegment recordBytes) {
-        consumer.accept(recordBytes);
+        pipeline.accept(recordBytes);
+    }
+
+    /** The graph now, with the session's stats. */
+    GraphDocument snapshot(long lostKernelNow) {
+        return pipeline.snapshot(stats(lostKernelNow));
     }
 
     synchronized void addMember(int tgid) {
@@ -130,7 +112,7 @@ final class AgentSession {
 
     /** Host-wide kernel losses since the session started (the kernel cannot attribute them to a session). */
     synchronized Stats stats(long lostKernelNow) {
-        var c = consumer.stats();
+        var c = pipeline.consumer().stats();
         return new Stats(replayedEvents + c.events(), Math.max(0, lostKernelNow - lostKernelAtStart),
                 c.droppedUser() + journal.droppedEvents());
     }

@@ -16,12 +16,16 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
  * {@code changegraph check --rules rules.yaml GRAPH.json}: evaluates the rules on a recorded graph, prints
- * one line per hit and a summary. Exit 0 when no rule of severity warning or critical fired, 1 when one
+ * one line per hit and a summary. A graph recorded with the same rules ({@code session.rules} is their digest)
+ * keeps the alerts they gave on its events, live (the {@link SessionPipeline}'s one alert policy): those are
+ * reported. Any other graph is evaluated on its aggregated edges, replayed in order of first occurrence. Exit 0 when no rule of severity warning or critical fired, 1 when one
  * did (usable in CI), 2 when the rules or the graph cannot be read.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
@@ -29,6 +33,9 @@ import java.util.concurrent.Callable;
                 "Exit 0: no warning or critical hit, 1: at least one, 2: bad rules or graph file."},
         footer = {"", "Example: changegraph check --rules rules.yaml change.json"})
 public final class CheckCommand implements Callable<Integer> {
+    private static final Comparator<Alert> REPORT_ORDER = Comparator.comparing(Alert::time)
+            .thenComparing(Alert::ruleId).thenComparing(a -> Objects.requireNonNullElse(a.edgeTarget(), ""));
+
     @Spec
     private CommandSpec spec;
 
@@ -59,7 +66,16 @@ public final class CheckCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        List<Alert> alerts = Monitor.evaluate(rules, graph);
+        List<Alert> alerts;
+        if (rules.digest().equals(graph.session().rules())) {
+            // recorded with these very rules: its alerts are their evaluation on the events, in event order
+            alerts = graph.alerts().stream().sorted(REPORT_ORDER).toList();
+        } else {
+            alerts = Monitor.evaluate(rules, graph);
+            err.println("changegraph: note: " + TerminalText.line(graphFile.toString()) + " was not recorded with these rules; they are evaluated"
+                    + " on its aggregated edges, where threshold and sequence rules are approximate (record with"
+                    + " --rules " + TerminalText.line(rulesFile.toString()) + " for exact alerts)");
+        }
         Monitor.describe(alerts, graph).forEach(line -> out.println(TerminalText.line(line)));
         long serious = alerts.stream().filter(a -> !a.severity().equals("info")).count();
         out.println(TerminalText.line(graphFile.toString()) + ": " + alerts.size() + (alerts.size() == 1 ? " hit" : " hits") + ", " + serious

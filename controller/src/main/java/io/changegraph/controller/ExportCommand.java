@@ -23,12 +23,52 @@ import java.util.concurrent.Callable;
         description = "Converts a graph file to DOT, GraphML, Cypher (Neo4j) or canonical JSON.",
         footer = {"", "Example: changegraph export change.json --format cypher -o change.cypher"})
 final class ExportCommand implements Callable<Integer> {
-    enum Format { json, dot, graphml, cypher }
+    /** The output formats, each with its writer: the one list ({@code export}, {@code show} and the agent use it). */
+    enum Format {
+        json(GraphJson::write), dot(GraphExports::dot), graphml(GraphExports::graphml),
+        cypher((graph, out) -> out.write(GraphExports.cypher(graph)));
+
+        /** Writes a graph to a writer (streamed: a 200 MB graph is never a second time in memory as text). */
+        interface Writing {
+            void write(GraphDocument graph, Writer out) throws IOException;
+        }
+
+        private final Writing writer;
+
+        Format(Writing writer) {
+            this.writer = writer;
+        }
+
+        void write(GraphDocument graph, Writer out) throws IOException {
+            writer.write(graph, out);
+        }
+
+        String render(GraphDocument graph) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            try {
+                write(graph, out);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return out.toString();
+        }
+
+        /** The format named {@code name}; a UsageException listing the formats for any other name. */
+        static Format named(String name) {
+            for (Format format : values()) {
+                if (format.name().equals(name)) {
+                    return format;
+                }
+            }
+            throw new UsageException("unknown format '" + name + "' (" + java.util.Arrays.stream(values())
+                    .map(Enum::name).collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
+    }
 
     @Parameters(paramLabel = "GRAPH.json", description = "a changegraph/v1 graph file")
     Path input;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "dot", description = "json, dot, graphml or cypher (default ${DEFAULT-VALUE})")
+    @Option(names = {"-f", "--format"}, defaultValue = "dot", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     Format format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write here instead of stdout")
@@ -50,12 +90,7 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private static void export(GraphDocument graph, Format format, Writer out) throws IOException {
-        switch (format) {
-            case json -> GraphJson.write(graph, out);
-            case dot -> GraphExports.dot(graph, out);
-            case graphml -> GraphExports.graphml(graph, out);
-            case cypher -> out.write(GraphExports.cypher(graph));
-        }
+        format.write(graph, out);
     }
 
     /** Prints {@code text} to stdout, or writes it to {@code output} when one is given. */

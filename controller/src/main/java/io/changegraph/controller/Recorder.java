@@ -6,13 +6,18 @@ import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.MonitorConfig;
 import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.RulesException;
-import io.changegraph.monitor.SessionContext;
 import io.changegraph.probes.ProbeCounters;
 import io.changegraph.probes.TraceProbe;
 import io.changegraph.repository.Alert;
 import io.changegraph.repository.ChangeGraph;
+import io.changegraph.repository.Event;
+import io.changegraph.repository.FileRef;
+import io.changegraph.repository.GraphDeltaFile;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.Ids;
+import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.RemoteNode;
 import io.changegraph.repository.Session;
 import io.changegraph.repository.Stats;
 import io.changegraph.repository.Verb;
@@ -36,9 +41,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,7 +49,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One recording, start to end: checks → probes loaded and attached → target started (or found) and
- * followed → records polled on one dedicated thread into consumer and graph → graph file rewritten
+ * followed → records polled on one dedicated thread into the {@link SessionPipeline} → graph file rewritten
  * every flush interval (so a crash loses at most one interval) → final graph written.
  */
 final class Recorder {
@@ -75,6 +78,7 @@ final class Recorder {
         Thread warmUp = Thread.ofPlatform().name("changegraph-warmup").daemon().start(() -> {
             long start = System.nanoTime();
             ConsumerStats stats = Consumer.warmUp();
+            warmUpGraphWriter();   // the final write then costs the writing only, not loading Jackson's classes
             LOG.debug("JIT warm-up: {} records in {} ms", stats.records(), (System.nanoTime() - start) / 1_000_000);
         });
         new EnvironmentCheck().requireRecordingPossible();
@@ -90,11 +94,11 @@ final class Recorder {
         options.cpu().choose(Tracing.allowedCpus(), true);   // a CPU this process may not use: say so before tracing
         RuleSet rules = options.rules() == null ? null : loadRules(options.rules());
         int self = (int) ProcessHandle.current().pid();
-        // the consumer exists only once the session does; records cannot arrive before a follow()
-        AtomicReference<Consumer> consumerRef = new AtomicReference<>();
+        // the pipeline exists only once the session does; records cannot arrive before a follow()
+        AtomicReference<SessionPipeline> pipelineRef = new AtomicReference<>();
         try (OutputStream raw = openRaw();
              Monitor monitor = rules == null ? null : Monitor.start(rules, monitorConfig(rules));
-             Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, consumerRef.get(), raw),
+             Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, pipelineRef.get(), raw),
                      options.lowPriority())) {
             TraceProbe probe = tracing.probe();
             Process child = options.command().isEmpty() ? null : spawnStopped(options.command());
@@ -104,25 +108,19 @@ final class Recorder {
             String host = hostName();
             Session session = new Session(SESSION_TIME.format(Instant.now()) + "-" + host + "-" + rootPid,
                     host, userName(), rootPid, command, Instant.now(), null);
-            ChangeGraph graph = new ChangeGraph(session);
-            SessionContext context = SessionContext.of(session.id(), graph);
-            Consumer consumer = Consumer.create(event -> {
-                graph.apply(event);
-                if (monitor != null) {
-                    for (Alert alert : monitor.onEvent(event, context)) {
-                        graph.addAlert(alert);
-                        LOG.warn("alert {} {}: {}", alert.severity(), alert.ruleId(), alert.description());
-                    }
-                }
-                if (event.verb() == Verb.EXIT && event.subject().pid() == rootPid) {
-                    rootExited = true;
-                }
-            }, Clock.systemUTC());
-            consumerRef.set(consumer);
+            SessionPipeline pipeline = new SessionPipeline(session, rules, monitor, null,
+                    Consumer.epochOffsetNs(Clock.systemUTC()))
+                    .onEvent(event -> {
+                        if (event.verb() == Verb.EXIT && event.subject().pid() == rootPid) {
+                            rootExited = true;
+                        }
+                    });
+            Consumer consumer = pipeline.consumer();
+            pipelineRef.set(pipeline);
 
             // the command starts once the warm-up is done (or has had its time)
             warmUp.join(WARM_UP_WAIT_MS);
-            follow(probe, consumer, rootPid, self);
+            follow(probe, pipeline, rootPid, self, child == null);
             if (child != null) {
                 Posix.kill(rootPid, Posix.SIGCONT);
             }
@@ -132,13 +130,18 @@ final class Recorder {
             long lastSnapshot = System.nanoTime();
             try {
                 while (!finished(child, probe, tracing)) {
-                    Thread.sleep(Math.min(options.flushEvery().toMillis(), 200));
+                    long tick = Math.min(options.flushEvery().toMillis(), 200);
+                    if (child != null && child.isAlive()) {
+                        child.waitFor(tick, TimeUnit.MILLISECONDS);   // a short command ends the wait at once
+                    } else {
+                        Thread.sleep(child != null && !rootExited ? 5 : tick);   // its exit record is on its way
+                    }
                     if (status.due()) {
                         status.show(consumer.stats(), probe.counters(), rootPid);
                     }
                     if (System.nanoTime() - lastSnapshot >= snapshotEvery.toNanos()) {
                         long t = System.nanoTime();
-                        writeSnapshot(graph, consumer, probe, output);
+                        writeSnapshot(pipeline, consumer, probe, output);
                         lastSnapshot = System.nanoTime();
                         // a big graph is not rewritten more than ~5% of the time: the recorder stays cheap
                         snapshotEvery = max(options.flushEvery(), Duration.ofNanos(20 * (lastSnapshot - t)));
@@ -150,13 +153,9 @@ final class Recorder {
             // whatever the kernel produced before the end is still in the ring buffer
             tracing.stopAndDrain();
             LOG.info("recording ended; writing the graph");
-            graph.setStats(stats(consumer, probe));
-            graph.endSession(Instant.now());
-            if (monitor != null) {
-                monitor.endSession(session.id());
-            }
-            GraphDocument done = graph.snapshot();
+            GraphDocument done = pipeline.finish(Instant.now(), stats(consumer, probe));
             Path written = writeFinal(done, output);
+            GraphDeltaFile.delete(output);   // the final file alone: a viewer reads it whole once
             logUsage();
             ProbeCounters counters = probe.counters();
             if (written != null) {
@@ -177,6 +176,19 @@ final class Recorder {
             }
             return 0;
         }
+    }
+
+    /** Writes a small graph with each kind of node, an edge and an alert into a string. */
+    private static void warmUpGraphWriter() {
+        ProcessNode shell = new ProcessNode(1, 1, 0, "/bin/sh", List.of("sh"), "/", 0, 0, null, null, true,
+                Instant.EPOCH, null);
+        ChangeGraph graph = new ChangeGraph(new Session("warm-up", "localhost", "root", 1, List.of("sh"), Instant.EPOCH,
+                null));
+        graph.apply(Event.once(Instant.EPOCH, shell, Verb.WRITE, FileRef.of("/tmp/warm-up"), false, "0644"));
+        graph.apply(Event.once(Instant.EPOCH, shell, Verb.CONNECT, new RemoteNode("ipv4", "127.0.0.1", 1), true, null));
+        graph.addAlert(new Alert("warm-up", "info", "", null, shell.id(), Verb.WRITE, Ids.file("/tmp/warm-up", 0),
+                Instant.EPOCH));
+        GraphJson.toJson(graph.snapshotWithDelta().graph());
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -232,36 +244,22 @@ final class Recorder {
         return System.nanoTime() - rootGoneSince > TimeUnit.SECONDS.toNanos(2);
     }
 
-    /** Follows the root and its existing descendants (parents first), then seeds the consumer from /proc. */
-    private void follow(TraceProbe probe, Consumer consumer, int rootPid, int self) throws IOException {
-        Set<Integer> seeded = new HashSet<>();
-        // two passes: a process forked by a not-yet-followed descendant during the first pass is found
-        // by the second; from then on the kernel adds every new child itself
-        for (int pass = 0; pass < 2; pass++) {
-            Map<Integer, Integer> parents = ProcessTree.parents(PROC);
-            Set<Integer> exclude = ProcessTree.selfAndAncestors(parents, self);
-            List<Integer> pids = pass == 0 && !parents.containsKey(rootPid) ? List.of(rootPid)
-                    : ProcessTree.descendants(parents, rootPid, exclude);
-            for (int pid : pids) {
-                if (seeded.contains(pid)) {
-                    continue;
-                }
-                probe.follow(pid);
-                try {
-                    consumer.seedProcess(Consumer.readProc(PROC, pid));
-                    seeded.add(pid);
-                } catch (IOException e) {
-                    if (pid == rootPid) {
-                        throw new UsageException("process " + pid + " exited before it could be followed");
-                    }
-                    probe.unfollow(pid);   // exited meanwhile
-                }
-            }
+    /**
+     * Follows the root and, with {@code --pid}, its existing descendants (parents first), seeded from /proc: see
+     * {@link Follower}. A command's stopped stub has no children: no scan of /proc for them.
+     */
+    private void follow(TraceProbe probe, SessionPipeline pipeline, int rootPid, int self, boolean descendants) {
+        Set<Integer> exclude = descendants ? ProcessTree.selfAndAncestors(ProcessTree.parents(PROC), self) : Set.of();
+        try {
+            int seeded = new Follower(PROC, probe).follow(pipeline, rootPid, null, descendants, exclude,
+                    Follower.ONLY_SESSION);
+            LOG.info("following {} existing process(es) under pid {}", seeded, rootPid);
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage());
         }
-        LOG.info("following {} existing process(es) under pid {}", seeded.size(), rootPid);
     }
 
-    private static void handle(MemorySegment record, Consumer consumer, OutputStream raw) {
+    private static void handle(MemorySegment record, SessionPipeline pipeline, OutputStream raw) {
         if (raw != null) {
             try {
                 byte[] bytes = record.toArray(ValueLayout.JAVA_BYTE);
@@ -271,8 +269,8 @@ final class Recorder {
                 LOG.warn("cannot write raw records: {}", e.getMessage());
             }
         }
-        if (consumer != null) {
-            consumer.accept(record);
+        if (pipeline != null) {
+            pipeline.accept(record);
         }
     }
 
@@ -281,10 +279,9 @@ final class Recorder {
                 : new BufferedOutputStream(Files.newOutputStream(options.rawRecords()), 1 << 16);
     }
 
-    private void writeSnapshot(ChangeGraph graph, Consumer consumer, TraceProbe probe, Path output) {
+    private void writeSnapshot(SessionPipeline pipeline, Consumer consumer, TraceProbe probe, Path output) {
         try {
-            graph.setStats(stats(consumer, probe));
-            GraphJson.write(graph.snapshot(), output);
+            pipeline.writeSnapshot(output, stats(consumer, probe));
         } catch (RuntimeException e) {
             LOG.warn("cannot write the graph snapshot to {}: {}", output, e.getMessage());
         }

@@ -2,8 +2,6 @@ package io.changegraph.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphExports;
-import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;
 
@@ -70,13 +68,7 @@ final class SessionQueries {
     }
 
     static String format(GraphDocument graph, String format) {
-        return switch (format) {
-            case "json" -> GraphJson.toJson(graph);
-            case "dot" -> GraphExports.dot(graph);
-            case "graphml" -> GraphExports.graphml(graph);
-            case "cypher" -> GraphExports.cypher(graph);
-            default -> throw new UsageException("unknown format '" + format + "' (json, dot, graphml or cypher)");
-        };
+        return ExportCommand.Format.named(format).render(graph);
     }
 
     private JsonNode answer(Map<String, Object> request) throws AgentClient.Unreachable {

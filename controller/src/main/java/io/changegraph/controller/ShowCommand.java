@@ -18,7 +18,7 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write here instead of stdout")
     Path output;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "json", description = "json, dot, graphml or cypher (default ${DEFAULT-VALUE})")
+    @Option(names = {"-f", "--format"}, defaultValue = "json", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     ExportCommand.Format format;
 
     @Option(names = "--config", paramLabel = "FILE",

@@ -157,10 +157,10 @@ final class GraphReplay implements SessionContext {
         return out;
     }
 
-    /** The object an edge's target stands for; a rename's file is named by the path it was renamed from. */
+    /** The object an edge's target stands for; a moved file (rename) is named by the path it was moved from. */
     private ObjectRef objectOf(Node target, Verb verb) {
         return switch (target) {
-            case FileNode file -> new FileRef(verb == Verb.RENAME && file.paths().size() > 1
+            case FileNode file -> new FileRef(verb != null && verb.movesObject() && file.paths().size() > 1
                     ? file.paths().get(file.paths().size() - 2) : file.path(), file.inode(), file.resolved());
             case ProcessNode process -> process;
             case RemoteNode remote -> remote;

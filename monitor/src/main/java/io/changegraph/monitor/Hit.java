@@ -57,9 +57,6 @@ record Hit(String sessionId, Rule rule, Alert alert, ProcessNode subject, List<P
         if (detail == null || detail.isEmpty()) {
             return text;
         }
-        return switch (verb) {
-            case RENAME, LINK, SYMLINK -> text + " -> " + detail;
-            default -> text + " (" + detail + ")";
-        };
+        return verb.detailIsPath() ? text + " -> " + detail : text + " (" + detail + ")";
     }
 }

@@ -25,6 +25,14 @@ public interface Monitor extends AutoCloseable {
     }
 
     /**
+     * The same rule evaluation as {@link #start} (same engine, windows and sequences on the events' own time)
+     * without threads, log, mail or webhook: for replaying a session's journal and for tests.
+     */
+    static Monitor quiet(RuleSet rules) {
+        return new QuietMonitor(rules);
+    }
+
+    /**
      * Replays a recorded graph's edges in time order as events and returns the alerts the rules raise,
      * sorted by time and rule id; no mail, no log.
      */

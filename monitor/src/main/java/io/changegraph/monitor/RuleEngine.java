@@ -76,7 +76,7 @@ final class RuleEngine {
             for (int index : rememberers) {
                 Rule.Sequence after = rules.get(index).after();
                 if (after.subject().matches(event.subject())
-                        && after.object().matches(event.object(), event.detail(), movesPath(event.verb()))) {
+                        && after.object().matches(event.object(), event.detail(), event.verb().detailIsPath())) {
                     long[] seen = state.memory(index).computeIfAbsent(
                             sequenceKey(after, event.subject(), event.object()), k -> new long[1]);
                     seen[0] = now;
@@ -135,7 +135,7 @@ final class RuleEngine {
         if (!condition.subject().matches(event.subject())) {
             return false;
         }
-        if (!condition.object().matches(event.object(), event.detail(), movesPath(event.verb()))) {
+        if (!condition.object().matches(event.object(), event.detail(), event.verb().detailIsPath())) {
             return false;
         }
         if (condition.ancestor() != null && !ancestry.any(condition.ancestor())) {
@@ -159,11 +159,6 @@ final class RuleEngine {
                         event.verb(), context.targetId(event), event.time());
         return new Hit(context.sessionId(), rule, alert, event.subject(), ancestors, event.verb(), object,
                 event.failed() > 0, event.count());
-    }
-
-    /** Rename, link and symlink name a second path in their detail; path conditions look at both. */
-    static boolean movesPath(Verb verb) {
-        return verb == Verb.RENAME || verb == Verb.LINK || verb == Verb.SYMLINK;
     }
 
     private static String sequenceKey(Rule.Sequence after, ProcessNode subject, ObjectRef object) {

@@ -74,7 +74,7 @@ final class RuleIndex {
         int[][] found = new int[8][];
         int n = 0;
         String path = ObjectMatcher.pathOf(event.object());
-        String other = RuleEngine.movesPath(event.verb()) ? event.detail() : null;
+        String other = event.verb().detailIsPath() ? event.detail() : null;
         for (String candidate : new String[]{path, other}) {
             if (candidate == null) {
                 continue;

@@ -19,9 +19,11 @@ public final class RuleSet {
     private final List<Rule> rules;
     private final MonitorConfig config;
     private final Map<String, List<String>> groups;
+    private final String digest;
 
-    private RuleSet(String source, RulesParser.Parsed parsed) {
+    private RuleSet(String source, String text, RulesParser.Parsed parsed) {
         this.source = source;
+        this.digest = digestOf(text);
         this.rules = parsed.rules();
         this.config = parsed.config();
         this.groups = parsed.groups();
@@ -49,7 +51,25 @@ public final class RuleSet {
     /** Validates rules text; {@code name} is used in error locations; environment resolves {@code password_env}. */
     public static RuleSet parse(String name, String text, Function<String, String> environment)
             throws RulesException {
-        return new RuleSet(name, RulesParser.parse(name, text, environment));
+        return new RuleSet(name, text, RulesParser.parse(name, text, environment));
+    }
+
+    /**
+     * {@code sha256:} and the hex SHA-256 of the rules text: a recording evaluated with these rules carries it
+     * ({@code session.rules}), so an offline check knows its alerts are the evaluation of these very rules.
+     */
+    public String digest() {
+        return digest;
+    }
+
+    private static String digestOf(String text) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     /** The {@code alerts:} section, or {@link MonitorConfig#defaults()} when the file has none. */

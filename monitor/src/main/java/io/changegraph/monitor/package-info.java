@@ -21,8 +21,12 @@
  *       id so receivers can tell.</li>
  *   <li>{@link io.changegraph.monitor.SessionContext} is all the monitor reads of a live graph (ancestry,
  *       the id of an event's target node). Windows and sequences ("wrote then executed") are the monitor's
- *       own per-session state, bounded per rule, keyed by the session id and timed by event time, so live
- *       and offline ({@link io.changegraph.monitor.Monitor#evaluate}) evaluation agree.</li>
+ *       own per-session state, bounded per rule, keyed by the session id and timed by event time, so the
+ *       same events give the same hits live and replayed ({@link io.changegraph.monitor.Monitor#quiet} over a
+ *       journal). {@link io.changegraph.monitor.Monitor#evaluate} has only a graph's aggregated edges: it agrees
+ *       on per-event rules, and approximates thresholds and sequences (an edge's calls all at its first time);
+ *       a graph recorded with the same rules ({@code session.rules} = {@link io.changegraph.monitor.RuleSet#digest})
+ *       already holds their exact alerts.</li>
  *   <li>Rules are indexed by verb: an event whose verb no rule watches costs one array lookup.</li>
  * </ul>
  */

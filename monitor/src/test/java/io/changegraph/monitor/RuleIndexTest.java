@@ -50,7 +50,7 @@ class RuleIndexTest {
                     assertThat(candidates).isSorted().doesNotHaveDuplicates();
                     for (int i : watchers) {
                         boolean couldMatch = rules.get(i).match().object().matches(event.object(), detail,
-                                RuleEngine.movesPath(verb));
+                                verb.detailIsPath());
                         if (couldMatch) {
                             assertThat(Arrays.stream(candidates).anyMatch(c -> c == i))
                                     .as("rule %s %s on %s %s", rules.get(i).id(), rules.get(i).match().object().path(),

@@ -30,17 +30,17 @@ import org.jgrapht.graph.DefaultGraphType;
  *   <li>{@code spawn}: the object is the child process, upserted the same way; edge parent → child.</li>
  *   <li>{@code exec}: the object is the executable; edge process → file. The subject already carries the
  *       new exe and argv.</li>
- *   <li>{@code exit}: updates the subject's exit status only; no edge.</li>
- *   <li>{@code signal}: the object is the target process (possibly unfollowed): it is added if unknown,
- *       never overwritten by the sender's partial view of it; edge sender → target.</li>
+ *   <li>{@code exit} (no {@link Verb#makesEdge edge}): updates the subject's exit status only.</li>
+ *   <li>{@code signal} ({@link Verb#partialObject}): the object is the target process (possibly unfollowed):
+ *       it is added if unknown, never overwritten by the sender's partial view of it; edge sender → target.</li>
  *   <li>File verbs: the path names the file node currently at that path, or a new node with id
  *       {@link Ids#file(String, int)} (generation &gt; 0 when a node with that id already exists, i.e. the
  *       path was renamed away, replaced or deleted before). The latest non-zero inode is kept.</li>
- *   <li>{@code rename} (object = old path, detail = new path): edge to the node at the old path; if the call
+ *   <li>{@code rename} ({@link Verb#movesObject}; object = old path, detail = new path): edge to the node at the old path; if the call
  *       succeeded at least once, that node moves to the new path ({@code path} = new, {@code paths} += new),
  *       and a different node that was at the new path is marked {@code replaced} and is no longer reachable by
  *       that path. So {@code sed -i} reads naturally: the temp file node is renamed over the original.</li>
- *   <li>A successful {@code unlink} or {@code rmdir} detaches the path from its node, so a file created
+ *   <li>A successful {@code unlink} or {@code rmdir} ({@link Verb#detachesPath}) detaches the path from its node, so a file created
  *       later under the same path is a new node (next generation).</li>
  *   <li>Remotes and kernel modules: the object is the node itself.</li>
  * </ul>
@@ -61,6 +61,11 @@ public final class ChangeGraph {
     private final Map<String, String> fileAtPath = new HashMap<>();
     private final List<CountedEdge> notInGraphYet = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
+    private final Set<AlertKey> annotated = new HashSet<>();
+    /** What changed since the last {@link #snapshotWithDelta}: node ids, and edges (flagged, listed once). */
+    private final Set<String> changedNodes = new HashSet<>();
+    private final List<CountedEdge> changedEdges = new ArrayList<>();
+    private long eventsAtLastDelta;
     private Session session;
     private long events;
     private long lostKernel;
@@ -77,25 +82,25 @@ public final class ChangeGraph {
             ProcessNode acting = event.subject();
             String subjectId = acting.id();   // ids are memoised, still not free: asked once per event
             upsertProcess(subjectId, acting.followed() ? acting : acting.withFollowed(true), true);
-            if (event.verb() == Verb.EXIT) {
+            Verb verb = event.verb();
+            if (!verb.makesEdge()) {
                 return;
             }
             String target = switch (event.object()) {
                 case ProcessNode process -> {
                     String id = process.id();
-                    upsertProcess(id, process, event.verb() != Verb.SIGNAL);
+                    upsertProcess(id, process, !verb.partialObject());
                     yield id;
                 }
                 case FileRef file -> fileNode(file).id();
                 case RemoteNode remote -> addIfAbsent(remote).id();
                 case ModuleNode module -> addIfAbsent(module).id();
             };
-            countEdge(subjectId, event.verb(), target, event);
+            countEdge(subjectId, verb, target, event);
             boolean succeeded = event.failed() < event.count();
-            if (succeeded && event.verb() == Verb.RENAME && event.detail() != null) {
+            if (succeeded && verb.movesObject() && event.detail() != null) {
                 move(target, event.detail());
-            } else if (succeeded && (event.verb() == Verb.UNLINK || event.verb() == Verb.RMDIR)
-                    && event.object() instanceof FileRef deleted) {
+            } else if (succeeded && verb.detachesPath() && event.object() instanceof FileRef deleted) {
                 fileAtPath.remove(deleted.path(), target);
             }
         }
@@ -109,42 +114,108 @@ public final class ChangeGraph {
         }
     }
 
-    public void addAlert(Alert alert) {
+    /**
+     * Annotates the graph with a rule hit. Each rule annotates an edge (or a node) at most once, with its first
+     * hit: the same policy live, after a journal replay and offline. Returns false when the rule already
+     * annotates that edge.
+     */
+    public boolean addAlert(Alert alert) {
         Objects.requireNonNull(alert, "alert");
         synchronized (lock) {
+            if (!annotated.add(new AlertKey(alert.ruleId(), alert.node(), alert.edgeSource(), alert.edgeVerb(),
+                    alert.edgeTarget()))) {
+                return false;
+            }
             alerts.add(alert);
+            return true;
         }
+    }
+
+    private record AlertKey(String rule, String node, String source, Verb verb, String target) {
     }
 
     public void endSession(Instant ended) {
         synchronized (lock) {
-            session = new Session(session.id(), session.host(), session.user(), session.rootPid(),
-                    session.command(), session.started(), ended);
+            session = session.endedAt(ended);
         }
     }
 
     /** An immutable, sorted copy of the graph as persisted in {@code changegraph/v1}. */
     public GraphDocument snapshot() {
-        List<Node> nodeCopy;
-        List<Edge> edgeCopy;
-        List<Alert> alertCopy;
-        Session sessionCopy;
-        Stats statsCopy;
+        Copy copy;
         // only a plain copy under the lock: the recorder's consumer waits on it, sorting can wait
         synchronized (lock) {
-            nodeCopy = new ArrayList<>(nodes.values());
-            edgeCopy = new ArrayList<>(edges.size());
-            for (CountedEdge edge : edges.values()) {
-                edgeCopy.add(edge.toEdge());
-            }
-            alertCopy = new ArrayList<>(alerts);
-            sessionCopy = session;
-            statsCopy = new Stats(events, lostKernel, droppedUser);
+            copy = copy();
         }
-        nodeCopy.sort(GraphOrder.NODES);
-        edgeCopy.sort(GraphOrder.EDGES);
-        alertCopy.sort(GraphOrder.ALERTS);
-        return new GraphDocument(sessionCopy, statsCopy, nodeCopy, edgeCopy, alertCopy);
+        return copy.sorted();
+    }
+
+    /** The graph's contents copied under the lock, unsorted. */
+    private record Copy(Session session, Stats stats, List<Node> nodes, List<Edge> edges, List<Alert> alerts) {
+        GraphDocument sorted() {
+            nodes.sort(GraphOrder.NODES);
+            edges.sort(GraphOrder.EDGES);
+            alerts.sort(GraphOrder.ALERTS);
+            return new GraphDocument(session, stats, nodes, edges, alerts);
+        }
+    }
+
+    private Copy copy() {
+        return copy(null);
+    }
+
+    /** The copy; with {@code changed}, also the changed edges into it (the same Edge objects, no second copy). */
+    private Copy copy(List<Edge> changed) {
+        List<Edge> edgeCopy = new ArrayList<>(edges.size());
+        for (CountedEdge edge : edges.values()) {
+            Edge copied = edge.toEdge();
+            edgeCopy.add(copied);
+            if (changed != null && edge.changed) {
+                changed.add(copied);
+                edge.changed = false;
+            }
+        }
+        return new Copy(session, new Stats(events, lostKernel, droppedUser), new ArrayList<>(nodes.values()), edgeCopy,
+                new ArrayList<>(alerts));
+    }
+
+    /**
+     * A snapshot and what changed since the previous call (everything the first time), taken under one lock.
+     *
+     * @param graph   the whole graph, as {@link #snapshot()}
+     * @param changed the nodes and edges added or changed since the previous call (nodes and edges are never
+     *                removed) and the ends of those edges, with the current session, stats and every alert
+     * @param baseEvents {@code stats.events} of the previous call's graph (0 the first time): a reader holding
+     *                   that graph gets this one by applying {@code changed}
+     */
+    public record Snapshots(GraphDocument graph, GraphDocument changed, long baseEvents) {
+    }
+
+    /** {@link Snapshots}: the graph, and its delta from the previous call. */
+    public Snapshots snapshotWithDelta() {
+        List<Node> changedNodeCopy = new ArrayList<>();
+        List<Edge> changedEdgeCopy = new ArrayList<>();
+        long base;
+        Copy copy;
+        synchronized (lock) {
+            for (CountedEdge edge : changedEdges) {
+                changedNodes.add(edge.source);   // a delta is a graph of its own: edges come with their ends
+                changedNodes.add(edge.target);
+            }
+            copy = copy(changedEdgeCopy);
+            for (String id : changedNodes) {
+                changedNodeCopy.add(nodes.get(id));
+            }
+            changedNodes.clear();
+            changedEdges.clear();
+            base = eventsAtLastDelta;
+            eventsAtLastDelta = events;
+        }
+        GraphDocument whole = copy.sorted();
+        changedNodeCopy.sort(GraphOrder.NODES);
+        changedEdgeCopy.sort(GraphOrder.EDGES);
+        return new Snapshots(whole, new GraphDocument(whole.session(), whole.stats(), changedNodeCopy, changedEdgeCopy,
+                whole.alerts()), base);
     }
 
     public Optional<Node> node(String id) {
@@ -210,6 +281,7 @@ public final class ChangeGraph {
             }
         }
         nodes.put(id, merged);
+        changedNodes.add(id);
     }
 
     private static ProcessNode merge(ProcessNode old, ProcessNode latest) {
@@ -274,6 +346,7 @@ public final class ChangeGraph {
 
     private void put(Node node) {
         nodes.put(node.id(), node);
+        changedNodes.add(node.id());
     }
 
     private void countEdge(String source, Verb verb, String target, Event event) {
@@ -283,6 +356,10 @@ public final class ChangeGraph {
             return created;
         });
         edge.add(event);
+        if (!edge.changed) {
+            edge.changed = true;
+            changedEdges.add(edge);
+        }
     }
 
     /** Brings the JGraphT view up to date: a node is a vertex once an edge touches it. Under the lock. */

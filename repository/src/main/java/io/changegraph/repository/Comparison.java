@@ -2,11 +2,9 @@ package io.changegraph.repository;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -14,9 +12,6 @@ import java.util.TreeMap;
  * one difference, see {@link Difference}) and ranks them by {@link Importance}.
  */
 final class Comparison {
-    private static final Set<Verb> DESTRUCTIVE = EnumSet.of(Verb.UNLINK, Verb.RMDIR, Verb.RENAME, Verb.TRUNCATE);
-    private static final Set<Verb> WRITING = EnumSet.of(Verb.WRITE, Verb.CREATE, Verb.MKDIR, Verb.LINK, Verb.SYMLINK,
-            Verb.CHMOD, Verb.CHOWN);
 
     /** Most important first, then by ancestry, verb, target and status. */
     static final Comparator<Difference> REPORT_ORDER = Comparator.comparing(Difference::importance)
@@ -213,10 +208,10 @@ final class Comparison {
 
     private static Importance importance(Verb verb, DiffStatus status, Behaviour any, CanonicalSide side,
                                          Behaviour c, Behaviour p) {
-        if (DESTRUCTIVE.contains(verb)) {
+        if (verb.destructive()) {
             return Importance.DESTRUCTIVE;
         }
-        if (WRITING.contains(verb) && any.target instanceof FileNode file && outside(file, side)) {
+        if (verb.writes() && any.target instanceof FileNode file && outside(file, side)) {
             return Importance.WRITE_OUTSIDE_WORKDIR;
         }
         if (any.target instanceof RemoteNode && status != DiffStatus.CHANGED) {

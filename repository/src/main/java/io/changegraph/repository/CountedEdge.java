@@ -24,6 +24,8 @@ final class CountedEdge extends DefaultEdge {
     private long lastNanos = Long.MIN_VALUE;
     private String detail;                     // most edges get one distinct detail at most...
     private TreeSet<String> details;           // ...a set only once a second one arrives
+    /** Changed since the graph's last delta ({@link ChangeGraph#snapshotWithDelta}). */
+    boolean changed;
 
     CountedEdge(String source, String target, Verb verb) {
         this.source = source;

@@ -22,6 +22,10 @@ public record Event(Instant time, ProcessNode subject, Verb verb, ObjectRef obje
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(verb, "verb");
         Objects.requireNonNull(object, "object");
+        if (!kindMatches(verb.objectKind(), object)) {
+            throw new IllegalArgumentException(verb.wireName() + " takes a " + verb.objectKind().name().toLowerCase(
+                    java.util.Locale.ROOT) + " object, not " + object.getClass().getSimpleName());
+        }
         if (count < 1 || bytes < 0 || failed < 0 || failed > count) {
             throw new IllegalArgumentException("impossible counters count=" + count + " bytes=" + bytes
                     + " failed=" + failed);
@@ -31,5 +35,14 @@ public record Event(Instant time, ProcessNode subject, Verb verb, ObjectRef obje
     public static Event once(Instant time, ProcessNode subject, Verb verb, ObjectRef object, boolean failed,
                              String detail) {
         return new Event(time, subject, verb, object, 1, 0, failed ? 1 : 0, detail);
+    }
+
+    private static boolean kindMatches(Verb.ObjectKind kind, ObjectRef object) {
+        return switch (kind) {
+            case PROCESS, SELF -> object instanceof ProcessNode;
+            case FILE -> object instanceof FileRef;
+            case REMOTE -> object instanceof RemoteNode;
+            case MODULE -> object instanceof ModuleNode;
+        };
     }
 }

@@ -2,6 +2,8 @@ package io.changegraph.repository;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.StringWriter;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
 import java.io.Writer;
 import java.util.function.Function;
 
@@ -36,16 +38,22 @@ public final class GraphJson {
      */
     public static void write(GraphDocument document, Path file) {
         try {
-            AtomicFile.writeText(file, out -> write(document, out));
+            // UTF-8 bytes straight to the temp file, no char stage; AtomicFile renames it over the target
+            AtomicFile.write(file, out -> write(document, MAPPER.writer().createGenerator(out)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write graph " + file + ": " + e.getMessage(), e);
         }
     }
 
+    /** Writes the document's JSON to {@code out} (UTF-8) and closes it. */
+    static void write(GraphDocument document, OutputStream out) throws IOException {
+        write(document, MAPPER.writer().createGenerator(out));
+    }
+
     public static String toJson(GraphDocument document) {
         StringWriter out = new StringWriter();
         try {
-            write(document, out);
+            write(document, MAPPER.writer().createGenerator(out));
         } catch (IOException e) {
             throw new IllegalStateException("writing to a string cannot fail", e);
         }
@@ -53,11 +61,16 @@ public final class GraphJson {
     }
 
     /**
-     * The document's JSON, top-level keys in alphabetical order, each element serialised on its own, streamed to
-     * {@code out} (which is flushed, not closed).
+     * The document's JSON streamed to {@code out} (which is flushed and closed by the generator: give a writer
+     * whose close only flushes when the stream goes on, as {@code export} does).
      */
     public static void write(GraphDocument document, Writer out) throws IOException {
-        try (JsonGenerator gen = MAPPER.writer().createGenerator(out)) {
+        write(document, MAPPER.writer().createGenerator(out));
+    }
+
+    /** The document's JSON, top-level keys in alphabetical order, each element serialised on its own. */
+    private static void write(GraphDocument document, JsonGenerator generator) throws IOException {
+        try (JsonGenerator gen = generator) {
             gen.writeStartObject();
             writeArray(gen, "alerts", document.alerts(), GraphJson::alert);
             gen.writeArrayFieldStart("edges");   // the bulk of a graph: written field by field, no map per edge
@@ -109,12 +122,15 @@ public final class GraphJson {
         json.put("command", session.command());
         json.put("started", time(session.started()));
         json.put("ended", time(session.ended()));
+        if (session.rules() != null) {
+            json.put("rules", session.rules());
+        }
         return json;
     }
 
     static Session session(Fields json) {
         return new Session(json.text("id"), json.optionalText("host"), json.optionalText("user"), json.intValue("root_pid"),
-                json.texts("command"), json.time("started"), json.time("ended"));
+                json.texts("command"), json.time("started"), json.time("ended"), json.optionalText("rules"));
     }
 
     /**
@@ -252,6 +268,6 @@ public final class GraphJson {
     }
 
     private static String time(Instant time) {
-        return time == null ? null : time.toString();
+        return time == null ? null : Times.iso(time);
     }
 }

@@ -145,7 +145,8 @@ final class SessionIndex implements AutoCloseable {
         try {
             BoundedFiles.checkRegular(file, "graph file", InputLimits.current().graphBytes(), InputLimits.GRAPH_MB);
             json = Files.readAllBytes(file);
-            document = GraphJson.fromJson(BoundedFiles.utf8(json, file.toString()));
+            GraphDelta.Applied delta = previous == null ? null : GraphDelta.fromSidecar(previous, json);
+            document = delta != null ? delta.document() : GraphJson.fromJson(BoundedFiles.utf8(json, file.toString()));
         } catch (BadInputException e) {
             rejected.put(file, new Rejected(stamp, e.getMessage()));
             LOG.warn("skipping {}: {}", file, e.getMessage());
