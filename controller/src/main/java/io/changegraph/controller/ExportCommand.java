@@ -1,5 +1,6 @@
 package io.changegraph.controller;
 
+import io.changegraph.impact.Impact;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphExports;
 import io.changegraph.repository.GraphFormatException;
@@ -20,8 +21,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Converts a graph file to DOT, GraphML, Cypher (Neo4j) or canonical JSON.",
-        footer = {"", "Example: changegraph export change.json --format cypher -o change.cypher"})
+        description = {"Converts a graph file to DOT, GraphML, Cypher (Neo4j) or canonical JSON.",
+                "--changes-only keeps the impact subgraph: the processes that changed something (and their ancestors),",
+                "the files they changed, their remotes; noise (runtime loading, failed lookups, ...) left out."},
+        footer = {"", "Example: changegraph export change.json --format cypher -o change.cypher",
+                "         changegraph export change.json --changes-only --format dot | dot -Tsvg > change.svg"})
 final class ExportCommand implements Callable<Integer> {
     /** The output formats, each with its writer: the one list ({@code export}, {@code show} and the agent use it). */
     enum Format {
@@ -74,17 +78,24 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write here instead of stdout")
     Path output;
 
+    @Option(names = "--changes-only", description = "only what changed the host (see 'changegraph summary'), with the summary")
+    boolean changesOnly;
+
     @Override
     public Integer call() throws IOException {
         GraphDocument graph = readGraph(input);
+        if (changesOnly) {
+            graph = Impact.summariseChangesOnly(graph);
+        }
+        GraphDocument exported = graph;
         // streamed: a 200 MB graph is never a second time in memory as text
         if (output == null) {
             Writer out = TerminalText.lines(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
                     1 << 16));
-            export(graph, format, out);
+            export(exported, format, out);
             out.flush();
         } else {
-            AtomicFile.writeText(output, out -> export(graph, format, out));
+            AtomicFile.writeText(output, out -> export(exported, format, out));
         }
         return ExitCodes.OK;
     }

@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 /** The {@code changegraph} command line. Exit codes: see {@link ExitCodes}. */
 @Command(name = "changegraph", mixinStandardHelpOptions = true, version = "changegraph 0.1.0",
         description = "Records what a change does to a host as a change-impact graph (eBPF).",
-        subcommands = {RecordCommand.class, ExportCommand.class, DiffCommand.class, RulesCommand.class,
+        subcommands = {RecordCommand.class, SummaryCommand.class, ExportCommand.class, DiffCommand.class, RulesCommand.class,
                 CheckCommand.class, ServeCommand.class, AgentCommand.class, SessionCommand.class, SessionsCommand.class,
                 ShowCommand.class, InstallCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

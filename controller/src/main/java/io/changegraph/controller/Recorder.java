@@ -1,6 +1,7 @@
 package io.changegraph.controller;
 
 import io.changegraph.consumer.Consumer;
+import io.changegraph.impact.SummaryFormats;
 import io.changegraph.consumer.ConsumerStats;
 import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.MonitorConfig;
@@ -21,6 +22,7 @@ import io.changegraph.repository.RemoteNode;
 import io.changegraph.repository.Session;
 import io.changegraph.repository.Stats;
 import io.changegraph.repository.Verb;
+import io.changegraph.repository.io.TerminalText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -162,6 +164,9 @@ final class Recorder {
                 err.printf("changegraph: wrote %s (%d nodes, %d edges, %d events, %d lost in kernel, %d dropped)%n",
                         written, done.nodes().size(), done.edges().size(), done.stats().events(), counters.total(),
                         done.stats().droppedUser());
+            }
+            if (done.summary() != null) {
+                err.print(TerminalText.lines(SummaryFormats.brief(done.summary(), 6)));   // paths and argv: escaped
             }
             if (!output.equals(written) && child == null) {
                 return ExitCodes.INTERNAL;   // with a command, its own status wins: the line above names the file

@@ -88,6 +88,8 @@ final class SessionPipeline {
         this.monitor = monitor;
         this.journal = journal;
         this.consumer = Consumer.create(this::onEvent, epochOffsetNs);
+        // every document handed out carries its summary (docs/impact.md), recomputed only when events arrived
+        this.snapshotHooks.add(new LiveSummaries()::attach);
     }
 
     /** Runs {@code listener} on every event, after the graph and the monitor (on the poll thread: keep it short). */

@@ -90,6 +90,13 @@ final class Fields {
         return texts;
     }
 
+    /** The keys of this object, in document order. */
+    List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
     Fields object(String key) {
         return new Fields(typed(key, JsonNode::isObject, "an object", value -> value), where + ": " + key);
     }

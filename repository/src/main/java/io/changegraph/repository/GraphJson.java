@@ -85,6 +85,8 @@ public final class GraphJson {
             gen.writeFieldName("stats");
             MAPPER.writeValue(gen, Map.of("events", document.stats().events(), "lost_kernel",
                     document.stats().lostKernel(), "dropped_user", document.stats().droppedUser()));
+            gen.writeFieldName("summary");
+            MAPPER.writeValue(gen, document.summary() == null ? null : summaryFields(document.summary()));
             gen.writeEndObject();
             gen.writeRaw('\n');
         }
@@ -111,6 +113,77 @@ public final class GraphJson {
 
     public static GraphDocument fromJson(String json) {
         return GraphReader.read(json, "<input>");
+    }
+
+    /**
+     * A summary in {@code changegraph/v1} key names (snake_case; the graph's {@code summary} section and the body
+     * of {@code changegraph-summary/v1}), lists in the summary's sorted order.
+     */
+    public static Map<String, Object> summaryFields(Summary summary) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("behaviours", summary.behaviours().stream().map(b -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", b.kind());
+            m.put("subject", b.subject());
+            m.put("detail", b.detail());
+            m.put("processes", b.processes());
+            m.put("evidence", b.evidence());
+            return m;
+        }).toList());
+        json.put("files", summary.files().stream().map(f -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", f.path());
+            m.put("effect", f.effect());
+            m.put("from", f.from());
+            m.put("mode", f.mode());
+            m.put("owner", f.owner());
+            m.put("by", f.by());
+            m.put("command", f.command());
+            m.put("transients", f.transients());
+            m.put("evidence", f.evidence());
+            return m;
+        }).toList());
+        json.put("remotes", summary.remotes().stream().map(r -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", r.id());
+            m.put("endpoint", r.endpoint());
+            m.put("connects", r.connects());
+            m.put("failed", r.failed());
+            m.put("processes", r.processes());
+            return m;
+        }).toList());
+        json.put("left_running", summary.leftRunning().stream().map(l -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("process", l.process());
+            m.put("pid", l.pid());
+            m.put("command", l.command());
+            return m;
+        }).toList());
+        json.put("folded", summary.folded());
+        return json;
+    }
+
+    static Summary summary(Fields json) {
+        List<SummaryBehaviour> behaviours = json.objects("behaviours").stream().map(b -> new SummaryBehaviour(b.text("kind"),
+                b.text("subject"), b.optionalText("detail"), b.texts("processes"), b.texts("evidence"))).toList();
+        List<FileEffect> files = json.objects("files").stream().map(f -> new FileEffect(f.text("path"), f.text("effect"),
+                f.optionalText("from"), f.optionalText("mode"), f.optionalText("owner"), f.text("by"),
+                f.optionalText("command"), f.longValue("transients"), f.texts("evidence"))).toList();
+        List<RemoteUse> remotes = json.objects("remotes").stream().map(r -> new RemoteUse(r.text("id"), r.text("endpoint"),
+                r.longValue("connects"), r.longValue("failed"), r.texts("processes"))).toList();
+        List<LeftRunning> left = json.objects("left_running").stream().map(l -> new LeftRunning(l.text("process"),
+                l.intValue("pid"), l.optionalText("command"))).toList();
+        Map<String, Long> folded = new LinkedHashMap<>();
+        Fields counts = json.object("folded");
+        for (String key : counts.keys()) {
+            folded.put(key, counts.longValue(key));
+        }
+        return new Summary(behaviours, files, remotes, left, folded);
+    }
+
+    /** The session's JSON fields in {@code changegraph/v1} key names (also the {@code session} of a summary). */
+    public static Map<String, Object> sessionFields(Session session) {
+        return session(session);
     }
 
     private static Map<String, Object> session(Session session) {

@@ -37,6 +37,7 @@ final class GraphReader {
     private String schema;
     private JsonNode session = NullNode.instance;
     private JsonNode stats = NullNode.instance;
+    private JsonNode summary = NullNode.instance;
     private final List<Node> nodes = new ArrayList<>();
     private final List<Edge> edges = new ArrayList<>();
     private final List<String> edgePlaces = new ArrayList<>();
@@ -122,6 +123,7 @@ final class GraphReader {
                     stats = ELEMENT.readTree(parser);
                     hasStats = true;
                 }
+                case "summary" -> summary = ELEMENT.readTree(parser);
                 default -> parser.skipChildren();   // keys a newer writer may add
             }
         }
@@ -375,7 +377,18 @@ final class GraphReader {
         }
         return new GraphDocument(GraphJson.session(new Fields(session, source + ": session")),
                 new Stats(stat.longValue("events"), stat.longValue("lost_kernel"), stat.longValue("dropped_user")),
-                nodes, edges, alerts);
+                nodes, edges, alerts, summary());
+    }
+
+    /** The optional {@code summary} section (impact), as GraphJson reads it. */
+    private Summary summary() {
+        if (summary.isNull()) {
+            return null;
+        }
+        if (!summary.isObject()) {
+            throw new GraphFormatException(source + ": 'summary' must be an object");
+        }
+        return GraphJson.summary(new Fields(summary, source + ": summary"));
     }
 
     private GraphFormatException required(String key, boolean present) {

@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,24 @@ class GraphJsonTest {
         GraphDocument rich = Fixtures.rich();
 
         assertThat(GraphJson.fromJson(GraphJson.toJson(rich))).isEqualTo(rich);
+    }
+
+    @Test
+    void roundTrip_graphWithSummary_keepsEverySummaryField() {
+        Summary summary = new Summary(
+                List.of(new SummaryBehaviour("package.install", "myapp", "1.0-1: 5 files", List.of("p:7:1"),
+                        List.of("p:7:1|exec|f:/usr/bin/dpkg", "p:7:1"))),
+                List.of(new FileEffect("/etc/myapp/app.conf", "replaced", null, "0640", "0:0", "p:42:1",
+                        "sed -i.bak s/a/b/ /etc/myapp/app.conf", 1, List.of("p:42:1|rename|f:/etc/myapp/sedX"))),
+                List.of(new RemoteUse("r:ipv4:127.0.0.1:18080", "127.0.0.1:18080", 3, 1, List.of("p:9:1"))),
+                List.of(new LeftRunning("p:9:1", 9, "myappd --port 18080")),
+                Map.of("runtime_loading", 120L, "failed_lookup", 30L));
+        GraphDocument document = Fixtures.rich().withSummary(summary);
+
+        String json = GraphJson.toJson(document);
+
+        assertThat(GraphJson.fromJson(json)).isEqualTo(document);
+        assertThat(json).contains("\"left_running\" : [", "\"runtime_loading\" : 120", "\"transients\" : 1");
     }
 
     @Test
