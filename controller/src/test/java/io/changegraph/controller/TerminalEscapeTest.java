@@ -92,6 +92,15 @@ class TerminalEscapeTest {
     }
 
     @Test
+    void summary_eachFormat_printsNoRawControlCharacter() {
+        for (String format : List.of("text", "markdown", "json")) {
+            Output r = run("summary", graph.toString(), "--format", format);
+            assertThat(r.exitCode).as(r.err).isZero();
+            r.assertInert();
+        }
+    }
+
+    @Test
     void check_hitOnAnEscapeCodePath_printsItEscaped() {
         Output r = run("check", "--rules", RULES.toString(), graph.toString());
         assertThat(r.exitCode).as(r.out + r.err).isEqualTo(1);
