@@ -208,9 +208,28 @@ final class GraphReader {
         String[] wrong = new String[EDGE_TEXTS.length + EDGE_NUMBERS.length + 1];
         boolean[] present = new boolean[EDGE_TEXTS.length + EDGE_NUMBERS.length + 1];
         List<String> details = List.of();
+        JsonNode tcp = null;
+        JsonNode http = null;
+        JsonNode tlsSni = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken token = parser.nextToken();
+            // network evidence is rare (connect edges only): read as a tree, checked as GraphJson.edge does
+            switch (name) {
+                case "tcp" -> {
+                    tcp = ELEMENT.readTree(parser);
+                    continue;
+                }
+                case "http" -> {
+                    http = ELEMENT.readTree(parser);
+                    continue;
+                }
+                case "tls_sni" -> {
+                    tlsSni = ELEMENT.readTree(parser);
+                    continue;
+                }
+                default -> { }
+            }
             int text = indexOf(EDGE_TEXTS, name);
             int number = indexOf(EDGE_NUMBERS, name);
             if (token == JsonToken.VALUE_NULL) {
@@ -283,8 +302,9 @@ final class GraphReader {
             if (present[present.length - 1] && wrong[wrong.length - 1] != null) {
                 throw new GraphFormatException(where + ": 'details' must be " + wrong[wrong.length - 1]);
             }
+            NetEvidence net = GraphJson.netEvidence(tcp, http, tlsSni, List.of());
             edges.add(new Edge(texts[0], texts[1], verb, numbers[0], numbers[1], numbers[2], first, last,
-                    present[present.length - 1] ? details : List.of()));
+                    present[present.length - 1] ? details : List.of(), net == null ? null : net.forEdge()));
             edgePlaces.add(where);
         } catch (GraphFormatException e) {
             keep(e);
