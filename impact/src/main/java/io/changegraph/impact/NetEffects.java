@@ -165,26 +165,30 @@ final class NetEffects {
 
     private static final class Builder {
         private final SessionGraph graph;
-        private final Map<String, List<Stay>> stays = new HashMap<>();
+        private final Map<String, List<Stay>> stays;
         private final Map<String, FileEffect> byPath = new LinkedHashMap<>();
         private final Map<String, NoiseClass> foldedNodes = new HashMap<>();
-        private final Map<String, Integer> nodesAtPath = new HashMap<>();
+        private final Map<String, Integer> nodesAtPath;
 
         Builder(SessionGraph graph) {
             this.graph = graph;
+            int capacity = graph.document().nodes().size() * 4 / 3 + 16;
+            stays = new HashMap<>(capacity);
+            nodesAtPath = new HashMap<>(capacity);
         }
 
         NetEffects build() {
-            for (Node node : graph.document().nodes()) {
+            List<Node> nodes = graph.document().nodes();
+            for (Node node : nodes) {
                 if (node instanceof FileNode file) {
                     for (String path : file.paths()) {
                         nodesAtPath.merge(path, 1, Integer::sum);
                     }
                 }
             }
-            for (Node node : graph.document().nodes()) {
-                if (node instanceof FileNode file) {
-                    Life life = life(file);
+            for (int n = 0; n < nodes.size(); n++) {
+                if (nodes.get(n) instanceof FileNode file) {
+                    Life life = life(file, n);
                     if (life != null) {
                         List<String> paths = file.paths();
                         for (int i = 0; i < paths.size(); i++) {
@@ -215,12 +219,12 @@ final class NetEffects {
         }
 
         /** The node's life from its successful edges, or null when nothing about it succeeded. */
-        private Life life(FileNode file) {
+        private Life life(FileNode file, int nodeIndex) {
             boolean alone = file.paths().size() == 1 && !file.replaced() && nodesAtPath.getOrDefault(file.path(), 1) == 1;
             if (alone && !isEffectPath(file.path())) {
                 return null;   // a device or /proc file: never an effect, its edges are classed by Noise
             }
-            List<Edge> to = graph.edgesTo(file.id());
+            List<Edge> to = graph.indexOf(file.id()) == nodeIndex ? graph.edgesToIndex(nodeIndex) : graph.edgesTo(file.id());
             boolean onlyLooked = true;
             boolean anySucceeded = false;
             for (Edge edge : to) {
@@ -320,21 +324,38 @@ final class NetEffects {
         private static boolean isWrite(Edge edge) {
             return switch (edge.verb()) {
                 case WRITE, TRUNCATE -> true;
-                case CREATE, OPEN -> edge.details().stream().anyMatch(d -> d.contains("truncate"));
+                case CREATE, OPEN -> {
+                    for (String detail : edge.details()) {
+                        if (detail.contains("truncate")) {
+                            yield true;
+                        }
+                    }
+                    yield false;
+                }
                 default -> false;
             };
         }
 
         /** Records the path's effect; false when the path is transient (made and gone). */
         private boolean classify(String path, List<Stay> here) {
-            Stay start = here.stream().filter(Stay::atStart).findFirst().orElse(null);
-            Stay end = here.stream().filter(Stay::atEnd).max(Comparator.comparing(Stay::arrivedAt)).orElse(null);
+            Stay start = null;
+            Stay end = null;
+            Stay first = null;   // the earliest arrival among the stays not there at the start
+            for (Stay stay : here) {   // loops, not streams: this runs for every path; ties keep the earlier stay
+                if (stay.atStart()) {
+                    start = start == null ? stay : start;
+                } else if (first == null || stay.arrivedAt().isBefore(first.arrivedAt())) {
+                    first = stay;
+                }
+                if (stay.atEnd() && (end == null || stay.arrivedAt().isAfter(end.arrivedAt()))) {
+                    end = stay;
+                }
+            }
             if (start == null && end == null) {
                 return false;
             }
             Life e = end == null ? null : end.life;
             if (start == null) {
-                Stay first = here.stream().filter(s -> !s.atStart()).min(Comparator.comparing(Stay::arrivedAt)).orElseThrow();
                 Step made = first.life.arrival(first.index);
                 if (end.index > 0 && e.existed) {
                     String from = e.node.paths().getFirst();

@@ -53,9 +53,40 @@ final class Noise {
 
     private static final Pattern LOCK_NAME = Pattern.compile(".*(/|\\.|-)(lock|LOCK|Lock)(-frontend)?$|.*\\.(lck|LCK)$");
 
-    /** Whether the path is named like a lock file: {@code *.lock}, {@code .../lock}, {@code lock-frontend}, {@code *.lck}. */
+    /**
+     * Whether the path is named like a lock file: {@code *.lock}, {@code .../lock}, {@code lock-frontend},
+     * {@code *.lck} (what {@link #LOCK_NAME} says, without a regex per file).
+     */
     static boolean isLockName(String path) {
-        return LOCK_NAME.matcher(path).matches();
+        if (path.endsWith(".lck") || path.endsWith(".LCK")) {
+            return noLineBreak(path);
+        }
+        int end = path.endsWith("-frontend") ? path.length() - "-frontend".length() : path.length();
+        return lockWordBefore(path, end) && noLineBreak(path);
+    }
+
+    /** {@code lock}, {@code LOCK} or {@code Lock} ending at {@code end}, after a '/', '.' or '-'. */
+    private static boolean lockWordBefore(String path, int end) {
+        int start = end - 4;
+        if (start < 1) {
+            return false;
+        }
+        char before = path.charAt(start - 1);
+        if (before != '/' && before != '.' && before != '-') {
+            return false;
+        }
+        return path.startsWith("lock", start) || path.startsWith("LOCK", start) || path.startsWith("Lock", start);
+    }
+
+    /** {@link #LOCK_NAME}'s {@code .*} does not cross line terminators. */
+    private static boolean noLineBreak(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Noise() {
