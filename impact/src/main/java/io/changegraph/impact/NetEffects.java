@@ -224,7 +224,7 @@ final class NetEffects {
             if (alone && !isEffectPath(file.path())) {
                 return null;   // a device or /proc file: never an effect, its edges are classed by Noise
             }
-            List<Edge> to = graph.indexOf(file.id()) == nodeIndex ? graph.edgesToIndex(nodeIndex) : graph.edgesTo(file.id());
+            List<Edge> to = graph.edgesToAt(nodeIndex);
             boolean onlyLooked = true;
             boolean anySucceeded = false;
             for (Edge edge : to) {

@@ -139,11 +139,12 @@ final class RecogniseFiles {
         if (secrets.paths().isEmpty()) {
             return;
         }
-        for (Node node : facts.graph().document().nodes()) {
-            if (!(node instanceof FileNode file) || file.paths().stream().noneMatch(p -> BehaviourGlob.any(secrets.paths(), p))) {
+        List<Node> nodes = facts.graph().document().nodes();
+        for (int n = 0; n < nodes.size(); n++) {
+            if (!(nodes.get(n) instanceof FileNode file) || !anyPath(secrets.paths(), file)) {
                 continue;
             }
-            for (Edge edge : facts.graph().edgesTo(file.id())) {
+            for (Edge edge : facts.graph().edgesToAt(n)) {
                 if (!RecogniserFacts.ok(edge) || !isRead(edge)) {
                     continue;
                 }
@@ -155,6 +156,15 @@ final class RecogniseFiles {
                         List.of(reader.id()), List.of(file.id(), edge.key()));
             }
         }
+    }
+
+    private static boolean anyPath(List<BehaviourGlob> globs, FileNode file) {
+        for (String path : file.paths()) {
+            if (BehaviourGlob.any(globs, path)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isRead(Edge edge) {

@@ -43,6 +43,7 @@ final class SessionGraph {
     private final Map<String, List<String>> children = new HashMap<>();
     private final List<ProcessNode> processes;
     private final String[] commands;
+    private final boolean uniqueIds;
 
     SessionGraph(GraphDocument document) {
         this.document = document;
@@ -59,6 +60,7 @@ final class SessionGraph {
                 procs.add(p);
             }
         }
+        uniqueIds = index.size() == n;
         processes = Collections.unmodifiableList(procs);
         commands = new String[n];
         sourceOf = new int[m];
@@ -179,8 +181,13 @@ final class SessionGraph {
         return i < 0 ? Collections.unmodifiableList(strayTo.getOrDefault(id, List.of())) : edgesToIndex(i);
     }
 
+    /** Edges whose target is the node at this position of the document's nodes (as {@link #edgesTo} its id). */
+    List<Edge> edgesToAt(int position) {
+        return uniqueIds ? edgesToIndex(position) : edgesTo(nodeList.get(position).id());
+    }
+
     /** Edges whose target is the node at this dense index, in the document's order. */
-    List<Edge> edgesToIndex(int nodeIndex) {
+    private List<Edge> edgesToIndex(int nodeIndex) {
         return new Slice(toEdges, toStart[nodeIndex], toStart[nodeIndex + 1]);
     }
 
