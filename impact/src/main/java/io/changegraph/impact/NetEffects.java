@@ -34,7 +34,7 @@ import java.util.TreeSet;
  */
 final class NetEffects {
     private static final Comparator<Edge> BY_TIME = Comparator.comparing(NetEffects::firstOf)
-            .thenComparing(NetEffects::lastOf).thenComparing(Edge::key);
+            .thenComparing(NetEffects::lastOf).thenComparing(NetEffects::compareKeys);
     private static final int MAX_EVIDENCE = 24;
     private static final Set<Verb> FD_ONLY = Set.of(Verb.READ, Verb.WRITE);
 
@@ -88,6 +88,34 @@ final class NetEffects {
             return path.startsWith("/proc/sys/");
         }
         return true;
+    }
+
+    /** {@code a.key().compareTo(b.key())} without making the keys (edges made in the same instant tie on time). */
+    static int compareKeys(Edge a, Edge b) {
+        String[] x = {a.source(), "|", a.verb().wireName(), "|", a.target()};
+        String[] y = {b.source(), "|", b.verb().wireName(), "|", b.target()};
+        int xi = 0;
+        int xo = 0;
+        int yi = 0;
+        int yo = 0;
+        while (true) {
+            while (xi < x.length && xo == x[xi].length()) {
+                xi++;
+                xo = 0;
+            }
+            while (yi < y.length && yo == y[yi].length()) {
+                yi++;
+                yo = 0;
+            }
+            if (xi == x.length || yi == y.length) {
+                return (xi == x.length ? 0 : 1) - (yi == y.length ? 0 : 1);
+            }
+            char cx = x[xi].charAt(xo++);
+            char cy = y[yi].charAt(yo++);
+            if (cx != cy) {
+                return cx - cy;
+            }
+        }
     }
 
     private static Instant firstOf(Edge edge) {

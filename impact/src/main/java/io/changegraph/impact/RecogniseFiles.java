@@ -75,8 +75,9 @@ final class RecogniseFiles {
 
     /** The path of the file (latest first) that the rule's paths and names match, or null. */
     private static String matchedPath(FileRule rule, FileNode file) {
-        List<String> paths = new ArrayList<>(file.paths().reversed());
-        for (String path : paths) {
+        List<String> paths = file.paths();
+        for (int i = paths.size() - 1; i >= 0; i--) {
+            String path = paths.get(i);
             if (BehaviourGlob.any(rule.paths(), path) && (rule.names().isEmpty() || anySegment(rule.names(), path))) {
                 return path;
             }
@@ -117,7 +118,7 @@ final class RecogniseFiles {
                 continue;
             }
             for (String detail : edge.details()) {
-                if (!detail.matches("[0-7]{1,6}")) {
+                if (!isOctalMode(detail)) {
                     continue;
                 }
                 int mode = Integer.parseInt(detail, 8);
@@ -133,6 +134,19 @@ final class RecogniseFiles {
                         List.of(edge.source()), List.of(file.id(), edge.key())));
             }
         }
+    }
+
+    /** {@code [0-7]{1,6}}, without a regex per chmod. */
+    private static boolean isOctalMode(String detail) {
+        if (detail.isEmpty() || detail.length() > 6) {
+            return false;
+        }
+        for (int i = 0; i < detail.length(); i++) {
+            if (detail.charAt(i) < '0' || detail.charAt(i) > '7') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void secrets(Secrets secrets, RecogniserFacts facts, RecognisedBehaviours out) {
