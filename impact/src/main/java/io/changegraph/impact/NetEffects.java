@@ -36,7 +36,7 @@ final class NetEffects {
     private static final Comparator<Edge> BY_TIME = Comparator.comparing(NetEffects::firstOf)
             .thenComparing(NetEffects::lastOf).thenComparing(NetEffects::compareKeys);
     private static final int MAX_EVIDENCE = 24;
-    private static final Set<Verb> FD_ONLY = Set.of(Verb.READ, Verb.WRITE);
+    private static final Set<Verb> FD_ONLY = java.util.EnumSet.of(Verb.READ, Verb.WRITE);
 
     private final List<FileEffect> effects;
     private final Map<String, NoiseClass> foldedNodes;
@@ -269,13 +269,22 @@ final class NetEffects {
                 return null;   // failed attempts are not effects; a file only looked at, alone at its path, is unchanged
             }
             List<Edge> ok = new ArrayList<>();
+            boolean fdOnly = true;
+            boolean written = false;
+            boolean opened = true;   // only create, open, read
             for (Edge edge : to) {
                 if (succeeded(edge)) {
                     ok.add(edge);
+                    Verb verb = edge.verb();
+                    fdOnly &= FD_ONLY.contains(verb);
+                    written |= verb == Verb.WRITE;
+                    opened &= verb == Verb.CREATE || verb == Verb.OPEN || verb == Verb.READ;
                 }
             }
-            ok.sort(BY_TIME);
-            if (ok.stream().allMatch(e -> FD_ONLY.contains(e.verb())) && ok.stream().anyMatch(e -> e.verb() == Verb.WRITE)) {
+            if (ok.size() > 1) {
+                ok.sort(BY_TIME);
+            }
+            if (fdOnly && written) {
                 // written through a descriptor opened elsewhere: a file deleted while open (another node was at
                 // the path), or the session's inherited stdout/stderr
                 foldedNodes.put(file.id(), nodesAtPath.getOrDefault(file.path(), 1) > 1 || file.paths().size() > 1
@@ -283,7 +292,7 @@ final class NetEffects {
                 return null;
             }
             if (Noise.isLockName(file.path()) && file.paths().size() == 1
-                    && ok.stream().allMatch(e -> e.verb() == Verb.CREATE || e.verb() == Verb.OPEN || e.verb() == Verb.READ)) {
+                    && opened) {
                 foldedNodes.put(file.id(), NoiseClass.LOCK_FILE);
                 return null;
             }
