@@ -16,7 +16,7 @@ import io.changegraph.repository.SummaryBehaviour;
 import io.changegraph.repository.Verb;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,7 +67,7 @@ public final class Impact {
 
     /** The summary of a recording with this Impact's recognisers. */
     public Summary of(GraphDocument document) {
-        return analyse(document).summary;
+        return analyse(document).summary();
     }
 
     private Analysis analyse(GraphDocument document) {
@@ -75,52 +75,104 @@ public final class Impact {
         NetEffects effects = NetEffects.of(graph);
         OpsFindings findings = recogniser.recognise(graph, effects);
         Set<String> foldedProcesses = findings.foldedProcesses();
-        Map<String, NoiseClass> noise = new HashMap<>();
-        Map<NoiseClass, Long> counts = new EnumMap<>(NoiseClass.class);
-        Map<String, Integer> pathKinds = new HashMap<>();
-        for (Edge edge : document.edges()) {
-            Node target = graph.node(edge.target());
-            int pathKind = target instanceof FileNode file
-                    ? pathKinds.computeIfAbsent(file.id(), id -> Noise.pathKind(file.path())) : Noise.OTHER;
+        int nodeCount = document.nodes().size();
+        boolean[] foldedSource = new boolean[nodeCount];
+        for (String id : foldedProcesses) {
+            int i = graph.indexOf(id);
+            if (i >= 0) {
+                foldedSource[i] = true;
+            }
+        }
+        NoiseClass[] foldedTarget = new NoiseClass[nodeCount];
+        effects.foldedNodes().forEach((id, noiseClass) -> {
+            int i = graph.indexOf(id);
+            if (i >= 0) {
+                foldedTarget[i] = noiseClass;
+            }
+        });
+        // one pass over the edges, by position: a file's path kind is computed once for all its edges, and edge
+        // keys are only made when a caller asks for the folded edges by key (noise, changes-only)
+        byte[] pathKinds = new byte[nodeCount];
+        Arrays.fill(pathKinds, (byte) -1);
+        NoiseClass[] noise = new NoiseClass[graph.edgeCount()];
+        long[] counts = new long[NoiseClass.values().length];
+        List<Edge> edges = document.edges();
+        for (int e = 0; e < noise.length; e++) {
+            Edge edge = edges.get(e);
+            int t = graph.targetIndex(e);
+            Node target = t < 0 ? null : graph.nodeAt(t);
+            int pathKind = Noise.OTHER;
+            if (target instanceof FileNode file) {
+                pathKind = pathKinds[t];
+                if (pathKind < 0) {
+                    pathKind = Noise.pathKind(file.path());
+                    pathKinds[t] = (byte) pathKind;
+                }
+            }
             NoiseClass noiseClass = Noise.of(edge, target, pathKind);
-            if (noiseClass == null && foldedProcesses.contains(edge.source())) {
-                noiseClass = NoiseClass.PACKAGE_SUBTREE;
+            if (noiseClass == null) {
+                int s = graph.sourceIndex(e);
+                if (s >= 0 ? foldedSource[s] : foldedProcesses.contains(edge.source())) {
+                    noiseClass = NoiseClass.PACKAGE_SUBTREE;
+                }
             }
             if (noiseClass == null) {
-                noiseClass = effects.foldedNodes().get(edge.target());
+                noiseClass = t >= 0 ? foldedTarget[t] : effects.foldedNodes().get(edge.target());
             }
             if (noiseClass != null) {
-                noise.put(edge.key(), noiseClass);
-                counts.merge(noiseClass, 1L, Long::sum);
+                noise[e] = noiseClass;
+                counts[noiseClass.ordinal()]++;
             }
         }
         List<FileEffect> files = effects.all().stream().filter(e -> !foldedProcesses.contains(e.by())).toList();
         Map<String, Long> folded = new LinkedHashMap<>();
-        counts.forEach((noiseClass, count) -> folded.put(noiseClass.key(), count));
+        for (NoiseClass noiseClass : NoiseClass.values()) {
+            if (counts[noiseClass.ordinal()] > 0) {
+                folded.put(noiseClass.key(), counts[noiseClass.ordinal()]);
+            }
+        }
         Summary summary = new Summary(findings.behaviours(), files, remotes(graph, noise), leftRunning(graph), folded);
-        return new Analysis(summary, noise);
+        return new Analysis(summary, document, noise);
     }
 
-    private record Analysis(Summary summary, Map<String, NoiseClass> noise) {
+    /** The summary, and the noise class of each edge by its position in the document (null: not noise). */
+    private record Analysis(Summary summary, GraphDocument document, NoiseClass[] edgeNoise) {
+        /** Every folded edge by key, in the document's order. */
+        Map<String, NoiseClass> noise() {
+            Map<String, NoiseClass> byKey = new HashMap<>();
+            List<Edge> edges = document.edges();
+            for (int e = 0; e < edgeNoise.length; e++) {
+                if (edgeNoise[e] != null) {
+                    byKey.put(edges.get(e).key(), edgeNoise[e]);
+                }
+            }
+            return byKey;
+        }
     }
 
     /** Outbound connections per remote (connect edges that are not noise, such as the nscd socket). */
-    private static List<RemoteUse> remotes(SessionGraph graph, Map<String, NoiseClass> noise) {
+    private static List<RemoteUse> remotes(SessionGraph graph, NoiseClass[] noise) {
+        Map<Integer, long[]> counts = new HashMap<>();
+        Map<Integer, List<String>> processes = new HashMap<>();
+        List<Edge> edges = graph.document().edges();
+        for (int e = 0; e < noise.length; e++) {   // in the document's order, as edgesTo gives them
+            Edge edge = edges.get(e);
+            int t = graph.targetIndex(e);
+            if (edge.verb() == Verb.CONNECT && noise[e] == null && t >= 0 && graph.nodeAt(t) instanceof RemoteNode) {
+                long[] c = counts.computeIfAbsent(t, k -> new long[2]);
+                c[0] += edge.count();
+                c[1] += edge.failed();
+                processes.computeIfAbsent(t, k -> new ArrayList<>()).add(edge.source());
+            }
+        }
         List<RemoteUse> remotes = new ArrayList<>();
-        for (Node node : graph.document().nodes()) {
-            if (node instanceof RemoteNode remote) {
-                long connects = 0;
-                long failed = 0;
-                List<String> processes = new ArrayList<>();
-                for (Edge edge : graph.edgesTo(remote.id())) {
-                    if (edge.verb() == Verb.CONNECT && !noise.containsKey(edge.key())) {
-                        connects += edge.count();
-                        failed += edge.failed();
-                        processes.add(edge.source());
-                    }
-                }
-                if (connects > 0) {
-                    remotes.add(new RemoteUse(remote.id(), endpoint(remote), connects, failed, processes));
+        List<Node> nodes = graph.document().nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i) instanceof RemoteNode remote) {
+                int at = graph.indexOf(remote.id());
+                long[] c = counts.get(at);
+                if (c != null && c[0] > 0) {
+                    remotes.add(new RemoteUse(remote.id(), endpoint(remote), c[0], c[1], new ArrayList<>(processes.get(at))));
                 }
             }
         }
@@ -156,7 +208,7 @@ public final class Impact {
      * not noise; the summary is attached. Used by {@code export --changes-only} and the viewer's default view.
      */
     public static GraphDocument changesOnly(GraphDocument document, Summary summary) {
-        return changesOnly(document, summary, noise(document));
+        return changesOnly(document, summary, shipped().analyse(document).noise());
     }
 
     private static GraphDocument changesOnly(GraphDocument document, Summary summary, Map<String, NoiseClass> noise) {
@@ -207,12 +259,12 @@ public final class Impact {
 
     /** Every folded edge of the recording (key {@code source|verb|target}) with its noise class, sorted by key. */
     public static Map<String, NoiseClass> noise(GraphDocument document) {
-        return new TreeMap<>(shipped().analyse(document).noise);
+        return new TreeMap<>(shipped().analyse(document).noise());
     }
 
     /** The summary and the impact subgraph in one pass (the export and the viewer need both). */
     public static GraphDocument summariseChangesOnly(GraphDocument document) {
         Analysis analysis = shipped().analyse(document);
-        return changesOnly(document, analysis.summary, analysis.noise);
+        return changesOnly(document, analysis.summary(), analysis.noise());
     }
 }

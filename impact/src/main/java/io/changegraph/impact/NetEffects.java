@@ -34,9 +34,9 @@ import java.util.TreeSet;
  */
 final class NetEffects {
     private static final Comparator<Edge> BY_TIME = Comparator.comparing(NetEffects::firstOf)
-            .thenComparing(NetEffects::lastOf).thenComparing(Edge::key);
+            .thenComparing(NetEffects::lastOf).thenComparing(NetEffects::compareKeys);
     private static final int MAX_EVIDENCE = 24;
-    private static final Set<Verb> FD_ONLY = Set.of(Verb.READ, Verb.WRITE);
+    private static final Set<Verb> FD_ONLY = java.util.EnumSet.of(Verb.READ, Verb.WRITE);
 
     private final List<FileEffect> effects;
     private final Map<String, NoiseClass> foldedNodes;
@@ -88,6 +88,34 @@ final class NetEffects {
             return path.startsWith("/proc/sys/");
         }
         return true;
+    }
+
+    /** {@code a.key().compareTo(b.key())} without making the keys (edges made in the same instant tie on time). */
+    static int compareKeys(Edge a, Edge b) {
+        String[] x = {a.source(), "|", a.verb().wireName(), "|", a.target()};
+        String[] y = {b.source(), "|", b.verb().wireName(), "|", b.target()};
+        int xi = 0;
+        int xo = 0;
+        int yi = 0;
+        int yo = 0;
+        while (true) {
+            while (xi < x.length && xo == x[xi].length()) {
+                xi++;
+                xo = 0;
+            }
+            while (yi < y.length && yo == y[yi].length()) {
+                yi++;
+                yo = 0;
+            }
+            if (xi == x.length || yi == y.length) {
+                return (xi == x.length ? 0 : 1) - (yi == y.length ? 0 : 1);
+            }
+            char cx = x[xi].charAt(xo++);
+            char cy = y[yi].charAt(yo++);
+            if (cx != cy) {
+                return cx - cy;
+            }
+        }
     }
 
     private static Instant firstOf(Edge edge) {
@@ -165,26 +193,30 @@ final class NetEffects {
 
     private static final class Builder {
         private final SessionGraph graph;
-        private final Map<String, List<Stay>> stays = new HashMap<>();
+        private final Map<String, List<Stay>> stays;
         private final Map<String, FileEffect> byPath = new LinkedHashMap<>();
         private final Map<String, NoiseClass> foldedNodes = new HashMap<>();
-        private final Map<String, Integer> nodesAtPath = new HashMap<>();
+        private final Map<String, Integer> nodesAtPath;
 
         Builder(SessionGraph graph) {
             this.graph = graph;
+            int capacity = graph.document().nodes().size() * 4 / 3 + 16;
+            stays = new HashMap<>(capacity);
+            nodesAtPath = new HashMap<>(capacity);
         }
 
         NetEffects build() {
-            for (Node node : graph.document().nodes()) {
+            List<Node> nodes = graph.document().nodes();
+            for (Node node : nodes) {
                 if (node instanceof FileNode file) {
                     for (String path : file.paths()) {
                         nodesAtPath.merge(path, 1, Integer::sum);
                     }
                 }
             }
-            for (Node node : graph.document().nodes()) {
-                if (node instanceof FileNode file) {
-                    Life life = life(file);
+            for (int n = 0; n < nodes.size(); n++) {
+                if (nodes.get(n) instanceof FileNode file) {
+                    Life life = life(file, n);
                     if (life != null) {
                         List<String> paths = file.paths();
                         for (int i = 0; i < paths.size(); i++) {
@@ -215,12 +247,12 @@ final class NetEffects {
         }
 
         /** The node's life from its successful edges, or null when nothing about it succeeded. */
-        private Life life(FileNode file) {
+        private Life life(FileNode file, int nodeIndex) {
             boolean alone = file.paths().size() == 1 && !file.replaced() && nodesAtPath.getOrDefault(file.path(), 1) == 1;
             if (alone && !isEffectPath(file.path())) {
                 return null;   // a device or /proc file: never an effect, its edges are classed by Noise
             }
-            List<Edge> to = graph.edgesTo(file.id());
+            List<Edge> to = graph.edgesToAt(nodeIndex);
             boolean onlyLooked = true;
             boolean anySucceeded = false;
             for (Edge edge : to) {
@@ -237,13 +269,22 @@ final class NetEffects {
                 return null;   // failed attempts are not effects; a file only looked at, alone at its path, is unchanged
             }
             List<Edge> ok = new ArrayList<>();
+            boolean fdOnly = true;
+            boolean written = false;
+            boolean opened = true;   // only create, open, read
             for (Edge edge : to) {
                 if (succeeded(edge)) {
                     ok.add(edge);
+                    Verb verb = edge.verb();
+                    fdOnly &= FD_ONLY.contains(verb);
+                    written |= verb == Verb.WRITE;
+                    opened &= verb == Verb.CREATE || verb == Verb.OPEN || verb == Verb.READ;
                 }
             }
-            ok.sort(BY_TIME);
-            if (ok.stream().allMatch(e -> FD_ONLY.contains(e.verb())) && ok.stream().anyMatch(e -> e.verb() == Verb.WRITE)) {
+            if (ok.size() > 1) {
+                ok.sort(BY_TIME);
+            }
+            if (fdOnly && written) {
                 // written through a descriptor opened elsewhere: a file deleted while open (another node was at
                 // the path), or the session's inherited stdout/stderr
                 foldedNodes.put(file.id(), nodesAtPath.getOrDefault(file.path(), 1) > 1 || file.paths().size() > 1
@@ -251,7 +292,7 @@ final class NetEffects {
                 return null;
             }
             if (Noise.isLockName(file.path()) && file.paths().size() == 1
-                    && ok.stream().allMatch(e -> e.verb() == Verb.CREATE || e.verb() == Verb.OPEN || e.verb() == Verb.READ)) {
+                    && opened) {
                 foldedNodes.put(file.id(), NoiseClass.LOCK_FILE);
                 return null;
             }
@@ -320,21 +361,38 @@ final class NetEffects {
         private static boolean isWrite(Edge edge) {
             return switch (edge.verb()) {
                 case WRITE, TRUNCATE -> true;
-                case CREATE, OPEN -> edge.details().stream().anyMatch(d -> d.contains("truncate"));
+                case CREATE, OPEN -> {
+                    for (String detail : edge.details()) {
+                        if (detail.contains("truncate")) {
+                            yield true;
+                        }
+                    }
+                    yield false;
+                }
                 default -> false;
             };
         }
 
         /** Records the path's effect; false when the path is transient (made and gone). */
         private boolean classify(String path, List<Stay> here) {
-            Stay start = here.stream().filter(Stay::atStart).findFirst().orElse(null);
-            Stay end = here.stream().filter(Stay::atEnd).max(Comparator.comparing(Stay::arrivedAt)).orElse(null);
+            Stay start = null;
+            Stay end = null;
+            Stay first = null;   // the earliest arrival among the stays not there at the start
+            for (Stay stay : here) {   // loops, not streams: this runs for every path; ties keep the earlier stay
+                if (stay.atStart()) {
+                    start = start == null ? stay : start;
+                } else if (first == null || stay.arrivedAt().isBefore(first.arrivedAt())) {
+                    first = stay;
+                }
+                if (stay.atEnd() && (end == null || stay.arrivedAt().isAfter(end.arrivedAt()))) {
+                    end = stay;
+                }
+            }
             if (start == null && end == null) {
                 return false;
             }
             Life e = end == null ? null : end.life;
             if (start == null) {
-                Stay first = here.stream().filter(s -> !s.atStart()).min(Comparator.comparing(Stay::arrivedAt)).orElseThrow();
                 Step made = first.life.arrival(first.index);
                 if (end.index > 0 && e.existed) {
                     String from = e.node.paths().getFirst();

@@ -51,11 +51,47 @@ final class Noise {
     static final List<String> UNIX_RUNTIME = List.of("/var/run/nscd/", "/run/nscd/", "/run/systemd/userdb/", "/dev/log",
             "/run/systemd/journal/");
 
+    private static final Prefixes RUNTIME_INDEX = new Prefixes(RUNTIME_PREFIXES);
+    private static final Prefixes DEVICE_INDEX = new Prefixes(DEVICES);
+    private static final Prefixes BOOKKEEPING_INDEX = new Prefixes(BOOKKEEPING_PREFIXES);
+    private static final Prefixes UNIX_RUNTIME_INDEX = new Prefixes(UNIX_RUNTIME);
+
     private static final Pattern LOCK_NAME = Pattern.compile(".*(/|\\.|-)(lock|LOCK|Lock)(-frontend)?$|.*\\.(lck|LCK)$");
 
-    /** Whether the path is named like a lock file: {@code *.lock}, {@code .../lock}, {@code lock-frontend}, {@code *.lck}. */
+    /**
+     * Whether the path is named like a lock file: {@code *.lock}, {@code .../lock}, {@code lock-frontend},
+     * {@code *.lck} (what {@link #LOCK_NAME} says, without a regex per file).
+     */
     static boolean isLockName(String path) {
-        return LOCK_NAME.matcher(path).matches();
+        if (path.endsWith(".lck") || path.endsWith(".LCK")) {
+            return noLineBreak(path);
+        }
+        int end = path.endsWith("-frontend") ? path.length() - "-frontend".length() : path.length();
+        return lockWordBefore(path, end) && noLineBreak(path);
+    }
+
+    /** {@code lock}, {@code LOCK} or {@code Lock} ending at {@code end}, after a '/', '.' or '-'. */
+    private static boolean lockWordBefore(String path, int end) {
+        int start = end - 4;
+        if (start < 1) {
+            return false;
+        }
+        char before = path.charAt(start - 1);
+        if (before != '/' && before != '.' && before != '-') {
+            return false;
+        }
+        return path.startsWith("lock", start) || path.startsWith("LOCK", start) || path.startsWith("Lock", start);
+    }
+
+    /** {@link #LOCK_NAME}'s {@code .*} does not cross line terminators. */
+    private static boolean noLineBreak(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Noise() {
@@ -74,7 +110,7 @@ final class Noise {
         if (isRuntime(path)) {
             return RUNTIME;
         }
-        return startsWithAny(path, BOOKKEEPING_PREFIXES) ? BOOKKEEPING : OTHER;
+        return BOOKKEEPING_INDEX.matchesStartOf(path) ? BOOKKEEPING : OTHER;
     }
 
     /** The stateless noise class of an edge to {@code target}, or null. */
@@ -103,14 +139,14 @@ final class Noise {
             return null;
         }
         if (target instanceof RemoteNode remote && "unix".equals(remote.family())
-                && startsWithAny(remote.address(), UNIX_RUNTIME)) {
+                && UNIX_RUNTIME_INDEX.matchesStartOf(remote.address())) {
             return NoiseClass.RUNTIME_LOADING;
         }
         return null;
     }
 
     static boolean isRuntime(String path) {
-        return isSharedLibrary(path) || isProcessInfo(path) || startsWithAny(path, RUNTIME_PREFIXES)
+        return isSharedLibrary(path) || isProcessInfo(path) || RUNTIME_INDEX.matchesStartOf(path)
                 || path.contains("/__pycache__/");
     }
 
@@ -135,13 +171,7 @@ final class Noise {
     }
 
     static boolean isDevice(String path) {
-        return startsWithAny(path, DEVICES);
-    }
-
-    private static final java.util.Map<List<String>, Prefixes> INDEXES = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static boolean startsWithAny(String path, List<String> prefixes) {
-        return INDEXES.computeIfAbsent(prefixes, Prefixes::new).matchesStartOf(path);
+        return DEVICE_INDEX.matchesStartOf(path);
     }
 
     /** Prefixes grouped by their first path segment ({@code /etc/}, {@code /usr/}): a path is compared with a few, not all. */

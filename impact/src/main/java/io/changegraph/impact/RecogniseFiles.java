@@ -75,8 +75,9 @@ final class RecogniseFiles {
 
     /** The path of the file (latest first) that the rule's paths and names match, or null. */
     private static String matchedPath(FileRule rule, FileNode file) {
-        List<String> paths = new ArrayList<>(file.paths().reversed());
-        for (String path : paths) {
+        List<String> paths = file.paths();
+        for (int i = paths.size() - 1; i >= 0; i--) {
+            String path = paths.get(i);
             if (BehaviourGlob.any(rule.paths(), path) && (rule.names().isEmpty() || anySegment(rule.names(), path))) {
                 return path;
             }
@@ -117,7 +118,7 @@ final class RecogniseFiles {
                 continue;
             }
             for (String detail : edge.details()) {
-                if (!detail.matches("[0-7]{1,6}")) {
+                if (!isOctalMode(detail)) {
                     continue;
                 }
                 int mode = Integer.parseInt(detail, 8);
@@ -135,15 +136,29 @@ final class RecogniseFiles {
         }
     }
 
+    /** {@code [0-7]{1,6}}, without a regex per chmod. */
+    private static boolean isOctalMode(String detail) {
+        if (detail.isEmpty() || detail.length() > 6) {
+            return false;
+        }
+        for (int i = 0; i < detail.length(); i++) {
+            if (detail.charAt(i) < '0' || detail.charAt(i) > '7') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void secrets(Secrets secrets, RecogniserFacts facts, RecognisedBehaviours out) {
         if (secrets.paths().isEmpty()) {
             return;
         }
-        for (Node node : facts.graph().document().nodes()) {
-            if (!(node instanceof FileNode file) || file.paths().stream().noneMatch(p -> BehaviourGlob.any(secrets.paths(), p))) {
+        List<Node> nodes = facts.graph().document().nodes();
+        for (int n = 0; n < nodes.size(); n++) {
+            if (!(nodes.get(n) instanceof FileNode file) || !anyPath(secrets.paths(), file)) {
                 continue;
             }
-            for (Edge edge : facts.graph().edgesTo(file.id())) {
+            for (Edge edge : facts.graph().edgesToAt(n)) {
                 if (!RecogniserFacts.ok(edge) || !isRead(edge)) {
                     continue;
                 }
@@ -155,6 +170,15 @@ final class RecogniseFiles {
                         List.of(reader.id()), List.of(file.id(), edge.key()));
             }
         }
+    }
+
+    private static boolean anyPath(List<BehaviourGlob> globs, FileNode file) {
+        for (String path : file.paths()) {
+            if (BehaviourGlob.any(globs, path)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isRead(Edge edge) {

@@ -52,7 +52,7 @@ final class RecogniseNetwork {
     private static void listeners(Network network, RecogniserFacts facts, RecognisedBehaviours out) {
         for (Edge edge : facts.graph().document().edges()) {
             RemoteNode remote = edge.verb() == Verb.BIND && RecogniserFacts.ok(edge) ? remote(facts, edge, network) : null;
-            ProcessNode process = facts.graph().process(edge.source());
+            ProcessNode process = remote == null ? null : facts.graph().process(edge.source());
             if (remote == null || remote.port() == 0 || process == null) {
                 continue;
             }

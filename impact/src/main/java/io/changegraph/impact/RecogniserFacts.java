@@ -31,13 +31,14 @@ final class RecogniserFacts {
 
     RecogniserFacts(SessionGraph graph) {
         this.graph = graph;
-        for (Node node : graph.document().nodes()) {
-            if (node instanceof FileNode file) {
+        List<Node> nodes = graph.document().nodes();
+        for (int n = 0; n < nodes.size(); n++) {
+            if (nodes.get(n) instanceof FileNode file) {
                 if (file.replaced()) {
                     replacedPaths.add(file.path());
                 }
                 List<Edge> edges = new ArrayList<>();
-                for (Edge edge : graph.edgesTo(file.id())) {
+                for (Edge edge : graph.edgesToAt(n)) {
                     if (CHANGING.contains(edge.verb()) && ok(edge)) {
                         edges.add(edge);
                     }
