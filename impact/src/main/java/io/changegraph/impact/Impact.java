@@ -104,23 +104,33 @@ public final class Impact {
     private record Analysis(Summary summary, Map<String, NoiseClass> noise) {
     }
 
-    /** Outbound connections per remote (connect edges that are not noise, such as the nscd socket). */
+    /**
+     * Outbound connections per remote (connect edges that are not noise, such as the nscd socket), with the
+     * remote's names and the refusals and timeouts TCP reported on those edges.
+     */
     private static List<RemoteUse> remotes(SessionGraph graph, Map<String, NoiseClass> noise) {
         List<RemoteUse> remotes = new ArrayList<>();
         for (Node node : graph.document().nodes()) {
             if (node instanceof RemoteNode remote) {
                 long connects = 0;
                 long failed = 0;
+                long refused = 0;
+                long timedOut = 0;
                 List<String> processes = new ArrayList<>();
                 for (Edge edge : graph.edgesTo(remote.id())) {
                     if (edge.verb() == Verb.CONNECT && !noise.containsKey(edge.key())) {
                         connects += edge.count();
                         failed += edge.failed();
                         processes.add(edge.source());
+                        if (edge.net() != null && edge.net().tcp() != null) {
+                            refused += edge.net().tcp().refused();
+                            timedOut += edge.net().tcp().timedOut();
+                        }
                     }
                 }
                 if (connects > 0) {
-                    remotes.add(new RemoteUse(remote.id(), endpoint(remote), connects, failed, processes));
+                    remotes.add(new RemoteUse(remote.id(), endpoint(remote), connects, failed, processes,
+                            remote.names(), refused, timedOut));
                 }
             }
         }
