@@ -27,18 +27,21 @@ import java.util.Set;
  * rules: /etc/changegraph/rules.yaml    # optional: alerts in every session graph the agent writes or shows
  * cpu: auto                             # the CPU the agent's threads stay on: auto (the last), none, or a number
  * payload_bytes: 512                    # first bytes of a connection's first send / DNS answer captured; 0 = off
+ * netwatch: false                       # true: the host-wide TCP anomaly camera, JSON lines in STORE/netwatch.jsonl
+ * netwatch_interval: 10                 # seconds each netwatch line covers (1 to 3600)
  * </pre>
  *
  * @param source the file read, or null when defaults were used because there is none
  * @param payloadBytes bytes of payload captured for DNS names, HTTP request lines and TLS server names (0: none)
+ * @param netwatch     the netwatch interval when the agent runs the host-wide TCP anomaly camera, else null
  */
 record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
-                   CpuPlacement cpu, Path source, int payloadBytes) {
+                   CpuPlacement cpu, Path source, int payloadBytes, Duration netwatch) {
     static final Path DEFAULT_FILE = Path.of("/etc/changegraph/config.yaml");
     static final Path DEFAULT_SOCKET = Path.of("/run/changegraph/agent.sock");
     static final Path DEFAULT_STORE = Path.of("/var/lib/changegraph");
     private static final Set<String> KEYS = Set.of("socket", "store", "fail_closed", "retention_days", "flush_interval",
-            "rules", "cpu", "payload_bytes");
+            "rules", "cpu", "payload_bytes", "netwatch", "netwatch_interval");
 
     AgentConfig {
         java.util.Objects.requireNonNull(cpu, "cpu");
@@ -51,6 +54,20 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
         if (payloadBytes < 0 || payloadBytes > ProbeTunables.MAX_PAYLOAD_BYTES) {
             throw new UsageException("payload_bytes must be 0 (payload capture off) to " + ProbeTunables.MAX_PAYLOAD_BYTES);
         }
+        if (netwatch != null && (netwatch.compareTo(Duration.ofSeconds(1)) < 0
+                || netwatch.compareTo(Duration.ofHours(1)) > 0)) {
+            throw new UsageException("netwatch_interval must be 1 to 3600 seconds");
+        }
+    }
+
+    AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
+                CpuPlacement cpu, Path source, int payloadBytes) {
+        this(socket, store, failClosed, retentionDays, flushInterval, rules, cpu, source, payloadBytes, null);
+    }
+
+    /** Where the agent's netwatch writes its JSON lines. */
+    Path netwatchLog() {
+        return store.resolve("netwatch.jsonl");
     }
 
     AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
@@ -115,7 +132,8 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
                     bool(root, "fail_closed", d.failClosed), integer(root, "retention_days", d.retentionDays),
                     Duration.ofMillis(Math.round(number(root, "flush_interval", 1) * 1000)),
                     path(root, "rules", null), cpu(root, d.cpu), file,
-                    integer(root, "payload_bytes", ProbeTunables.DEFAULT_PAYLOAD_BYTES));
+                    integer(root, "payload_bytes", ProbeTunables.DEFAULT_PAYLOAD_BYTES),
+                    bool(root, "netwatch", false) ? Duration.ofSeconds(integer(root, "netwatch_interval", 10)) : null);
         } catch (UsageException e) {
             throw new UsageException(file + ": " + e.getMessage());
         }

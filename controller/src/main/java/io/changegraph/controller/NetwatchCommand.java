@@ -76,27 +76,41 @@ final class NetwatchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         NetwatchTable flows = new NetwatchTable(maxFlows);
         try (NetwatchProbe probe = open()) {
-            long[] lostBefore = probe.lost();
-            for (int n = 0; count == 0 || n < count; n++) {
-                long end = System.nanoTime() + every.toNanos();
-                long left;
-                while ((left = end - System.nanoTime()) > 0) {
-                    probe.poll((int) Math.max(1, Math.min(200, left / 1_000_000)),
-                            flow -> flows.add(flow, executable(flow.tgid(), flow.comm()), null));
-                }
-                long[] lost = probe.lost();
-                long lostNow = lost[0] - lostBefore[0] + lost[1] - lostBefore[1];
-                lostBefore = lost;
-                NetwatchTable.Interval taken = flows.take();
-                out.print(table ? table(Instant.now(), every, taken, lostNow) : jsonLines(Instant.now(), every, taken,
-                        lostNow));
+            watch(probe, every, count, flows, () -> true, (end, taken, lost) -> {
+                out.print(table ? table(end, every, taken, lost) : jsonLines(end, every, taken, lost));
                 out.flush();
-            }
+            });
         }
         return ExitCodes.OK;
     }
 
-    private static NetwatchProbe open() {
+    /** Receives each interval as it ends: its rows and what was lost in the kernel during it. */
+    interface IntervalSink {
+        void accept(Instant end, NetwatchTable.Interval interval, long lost);
+    }
+
+    /**
+     * Polls {@code probe} into {@code flows} and hands each interval to {@code sink}, for {@code count} intervals
+     * (0: until {@code go} says stop; it is asked at least every 200 ms). The command and the agent's netwatch.
+     */
+    static void watch(NetwatchProbe probe, Duration every, int count, NetwatchTable flows,
+                      java.util.function.BooleanSupplier go, IntervalSink sink) {
+        long[] lostBefore = probe.lost();
+        for (int n = 0; (count == 0 || n < count) && go.getAsBoolean(); n++) {
+            long end = System.nanoTime() + every.toNanos();
+            long left;
+            while ((left = end - System.nanoTime()) > 0 && go.getAsBoolean()) {
+                probe.poll((int) Math.max(1, Math.min(200, left / 1_000_000)),
+                        flow -> flows.add(flow, executable(flow.tgid(), flow.comm()), null));
+            }
+            long[] lost = probe.lost();
+            long lostNow = lost[0] - lostBefore[0] + lost[1] - lostBefore[1];
+            lostBefore = lost;
+            sink.accept(Instant.now(), flows.take(), lostNow);
+        }
+    }
+
+    static NetwatchProbe open() {
         NetwatchProbe probe = NetwatchProbe.open();
         try {
             probe.configure(65536, 1 << 20).load().attach();
