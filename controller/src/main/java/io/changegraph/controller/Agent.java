@@ -451,6 +451,11 @@ final class Agent implements AutoCloseable {
         LOG.info("netwatch: TCP anomalies of every process every {} s in {}", every.toSeconds(), log);
     }
 
+    /** Live sessions of one uid (the per-user limit of {@link AgentLimits}). */
+    long liveSessionsOf(int uid) {
+        return live.values().stream().filter(s -> s.record().uid() == uid).count();
+    }
+
     /** Final flush; live sessions stay live in the store (the next agent resumes them or marks them interrupted). */
     @Override
     public void close() {
