@@ -50,6 +50,11 @@ public final class NetwatchProbe implements AutoCloseable {
                        int synRetransmits, int retransmits, int resetsReceived, int resetsSent, int error,
                        int oldState) {
         public Flow {
+            if (address.length != (family == 2 ? 4 : 16) || port < 0 || port > 65535) {
+                throw new IllegalArgumentException("a flow to " + address.length + " address bytes (family " + family
+                        + "), port " + port);
+            }
+            java.util.Objects.requireNonNull(comm, "comm");
             address = address.clone();
         }
 
