@@ -125,16 +125,24 @@
       // the whole path, elided in the middle when long (the hover shows all of it)
       case 'file': return cg.elide(node.path, LABEL_CHARS);
       case 'remote': return node.family === 'unix' ? cg.elide(node.address, LABEL_CHARS)
-        : (node.family === 'ipv6' ? '[' + node.address + ']' : node.address) + ':' + node.port;
+        : remoteEndpoint(node) + (node.names && node.names.length
+          ? ' (' + cg.elide(node.names[0], LABEL_CHARS) + (node.names.length > 1 ? ' +' + (node.names.length - 1) : '') + ')'
+          : '');
       case 'module': return node.name;
       case 'group': return node.label;
       default: return node.id;
     }
   }
 
+  function remoteEndpoint(node) {
+    return (node.family === 'ipv6' ? '[' + node.address + ']' : node.address) + ':' + node.port;
+  }
+
   /** The whole label, shown on hover and named in alerts. */
   function fullLabel(node) {
     switch (node.kind) {
+      case 'remote': return node.family === 'unix' || !node.names || !node.names.length ? nodeLabel(node)
+        : remoteEndpoint(node) + ' (' + node.names.join(', ') + ')';
       case 'process': return (node.argv && node.argv.length ? node.argv.join(' ') : node.exe) + ' [' + node.pid + ']';
       case 'file': return node.path;
       case 'group': return node.label || (node.dir + '/ (' + node.members.length + ' files)');

@@ -7,6 +7,7 @@ import io.changegraph.monitor.SessionFacts;
 import io.changegraph.monitor.RulesException;
 import io.changegraph.consumer.ProcSnapshot;
 import io.changegraph.consumer.RecordPeek;
+import io.changegraph.probes.NetwatchProbe;
 import io.changegraph.probes.ProbeTunables;
 import io.changegraph.repository.GraphDeltaFile;
 import io.changegraph.repository.GraphDocument;
@@ -64,6 +65,8 @@ final class Agent implements AutoCloseable {
     private final int self = (int) ProcessHandle.current().pid();
     private Tracing tracing;
     private ScheduledExecutorService flusher;
+    private Thread netwatch;
+    private volatile boolean netwatching;
     private Instant nextPrune = Instant.EPOCH;
 
     Agent(AgentConfig config) {
@@ -118,6 +121,9 @@ final class Agent implements AutoCloseable {
         flusher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("changegraph-flush")
                 .daemon(true).unstarted(r));
         flusher.scheduleWithFixedDelay(this::flushSafely, every, every, TimeUnit.MILLISECONDS);
+        if (config.netwatch() != null) {
+            startNetwatch(config.netwatch());
+        }
     }
 
     /** Loads the classes of the registration path, so the first login does not wait for them. */
@@ -403,6 +409,48 @@ final class Agent implements AutoCloseable {
         return live.size();
     }
 
+    /**
+     * The host-wide TCP anomaly camera ({@code netwatch: true}): its own probes, JSON lines appended to
+     * {@link AgentConfig#netwatchLog()} per interval, on one thread until {@link #close()}. A failure to start
+     * it is one log line; the sessions go on.
+     */
+    private void startNetwatch(java.time.Duration every) {
+        java.nio.file.Path log = config.netwatchLog();
+        NetwatchProbe probe;
+        try {
+            probe = NetwatchCommand.open();
+        } catch (UsageException e) {
+            LOG.warn("netwatch not started: {}", e.getMessage());
+            return;
+        }
+        java.io.Writer out;
+        try {
+            out = java.nio.file.Files.newBufferedWriter(log, java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            probe.close();
+            LOG.warn("netwatch not started: cannot write {}: {}", log, e.getMessage());
+            return;
+        }
+        netwatching = true;
+        netwatch = Thread.ofPlatform().name("changegraph-netwatch").daemon(true).start(() -> {
+            try (probe; out) {
+                NetwatchCommand.watch(probe, every, 0, new NetwatchTable(4096), () -> netwatching,
+                        (end, interval, lost) -> {
+                            try {
+                                out.write(NetwatchCommand.jsonLines(end, every, interval, lost));
+                                out.flush();
+                            } catch (IOException e) {
+                                LOG.warn("netwatch: cannot write {}: {}", log, e.getMessage());
+                            }
+                        });
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("netwatch stopped: {}", e.toString());
+            }
+        });
+        LOG.info("netwatch: TCP anomalies of every process every {} s in {}", every.toSeconds(), log);
+    }
+
     /** Live sessions of one uid (the per-user limit of {@link AgentLimits}). */
     long liveSessionsOf(int uid) {
         return live.values().stream().filter(s -> s.record().uid() == uid).count();
@@ -411,6 +459,14 @@ final class Agent implements AutoCloseable {
     /** Final flush; live sessions stay live in the store (the next agent resumes them or marks them interrupted). */
     @Override
     public void close() {
+        netwatching = false;
+        if (netwatch != null) {
+            try {
+                netwatch.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (flusher != null) {
             flusher.shutdownNow();
             try {

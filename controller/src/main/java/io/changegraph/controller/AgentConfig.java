@@ -28,19 +28,22 @@ import java.util.Set;
  * max_connections_per_user: 8           # per unprivileged uid ({@link AgentLimits}): open connections,
  * max_registrations_per_minute: 30      #   sessions registered in any minute,
  * max_sessions_per_user: 64             #   live sessions
+ * netwatch: false                       # true: the host-wide TCP anomaly camera, JSON lines in STORE/netwatch.jsonl
+ * netwatch_interval: 10                 # seconds each netwatch line covers (1 to 3600)
  * </pre>
  *
  * @param source the file read, or null when defaults were used because there is none
  * @param payloadBytes bytes of payload captured for DNS names, HTTP request lines and TLS server names (0: none)
+ * @param netwatch     the netwatch interval when the agent runs the host-wide TCP anomaly camera, else null
  */
 record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
-                   CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes) {
+                   CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes, Duration netwatch) {
     static final Path DEFAULT_FILE = Path.of("/etc/changegraph/config.yaml");
     static final Path DEFAULT_SOCKET = Path.of("/run/changegraph/agent.sock");
     static final Path DEFAULT_STORE = Path.of("/var/lib/changegraph");
     private static final Set<String> KEYS = Set.of("socket", "store", "fail_closed", "retention_days", "flush_interval",
             "rules", "cpu", "payload_bytes", "max_connections_per_user", "max_registrations_per_minute",
-            "max_sessions_per_user");
+            "max_sessions_per_user", "netwatch", "netwatch_interval");
 
     AgentConfig {
         java.util.Objects.requireNonNull(cpu, "cpu");
@@ -54,6 +57,21 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
         if (payloadBytes < 0 || payloadBytes > ProbeTunables.MAX_PAYLOAD_BYTES) {
             throw new UsageException("payload_bytes must be 0 (payload capture off) to " + ProbeTunables.MAX_PAYLOAD_BYTES);
         }
+        if (netwatch != null && (netwatch.compareTo(Duration.ofSeconds(1)) < 0
+                || netwatch.compareTo(Duration.ofHours(1)) > 0)) {
+            throw new UsageException("netwatch_interval must be 1 to 3600 seconds");
+        }
+    }
+
+    /** Without netwatch. */
+    AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
+                CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes) {
+        this(socket, store, failClosed, retentionDays, flushInterval, rules, cpu, source, limits, payloadBytes, null);
+    }
+
+    /** Where the agent's netwatch writes its JSON lines. */
+    Path netwatchLog() {
+        return store.resolve("netwatch.jsonl");
     }
 
     /** With the default payload capture. */
@@ -188,7 +206,8 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
                             integer(root, "max_connections_per_user", d.limits.connectionsPerUser()),
                             integer(root, "max_registrations_per_minute", d.limits.registrationsPerMinute()),
                             integer(root, "max_sessions_per_user", d.limits.sessionsPerUser())),
-                    integer(root, "payload_bytes", ProbeTunables.DEFAULT_PAYLOAD_BYTES));
+                    integer(root, "payload_bytes", ProbeTunables.DEFAULT_PAYLOAD_BYTES),
+                    bool(root, "netwatch", false) ? Duration.ofSeconds(integer(root, "netwatch_interval", 10)) : null);
         } catch (UsageException e) {
             throw new UsageException(file + ": " + e.getMessage());
         }

@@ -56,6 +56,20 @@ class AgentConfigTest {
     }
 
     @Test
+    void parse_netwatch_offByDefault_onWithItsInterval_andTheLogInTheStore() {
+        assertThat(AgentConfig.parse("", FILE).netwatch()).isNull();
+        AgentConfig on = AgentConfig.parse("store: /srv/cg\nnetwatch: true\n", FILE);
+        assertThat(on.netwatch()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(on.netwatchLog()).isEqualTo(java.nio.file.Path.of("/srv/cg/netwatch.jsonl"));
+        assertThat(AgentConfig.parse("netwatch: true\nnetwatch_interval: 2\n", FILE).netwatch())
+                .isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThatThrownBy(() -> AgentConfig.parse("netwatch: true\nnetwatch_interval: 0\n", FILE))
+                .isInstanceOf(UsageException.class).hasMessageContaining("netwatch_interval must be 1 to 3600 seconds");
+        assertThatThrownBy(() -> AgentConfig.parse("netwatch: yes please\n", FILE))
+                .isInstanceOf(UsageException.class).hasMessageContaining("netwatch must be true or false");
+    }
+
+    @Test
     void parse_payloadBytes_setsTheProbeTunableAndRejectsTooMany() {
         AgentConfig off = AgentConfig.parse("payload_bytes: 0\n", java.nio.file.Path.of("/etc/changegraph/config.yaml"));
         org.assertj.core.api.Assertions.assertThat(off.tunables(io.changegraph.probes.ProbeTunables.DEFAULTS).payloadBytes())

@@ -369,6 +369,27 @@ class AgentIT {
     }
 
     @Test
+    void netwatchOn_refusedConnectOfAnyProcess_isAJsonLineInTheStore() throws Exception {
+        try (AgentProcess agent = new AgentProcess(dir, "netwatch: true\nnetwatch_interval: 1\n").start();
+             java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            int closed = probe.getLocalPort();
+            probe.close();
+            Path lines = dir.resolve("store/netwatch.jsonl");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < until && !(Files.exists(lines) && Files.readString(lines).contains("interval"))) {
+                Thread.sleep(100);   // the first interval line: the probes are attached
+            }
+            run("bash", "-c", "curl -s -m 2 http://127.0.0.1:" + closed + "/; true");   // no session follows it
+            String want = "\"destination\":\"127.0.0.1:" + closed + "\"";
+            while (System.nanoTime() < until && !Files.readString(lines).contains(want)) {
+                Thread.sleep(100);
+            }
+            assertThat(Files.readString(lines)).as(agent.log()).contains(want).contains("\"refused\":1");
+            assertThat(agent.log()).contains("netwatch: TCP anomalies of every process every 1 s in " + lines);
+        }
+    }
+
+    @Test
     void tornJournalTail_isIgnoredWithAWarning_andTheSessionStillShows() throws Exception {
         Path out = dir.resolve("torn-file");
         try (AgentProcess agent = new AgentProcess(dir, "").start()) {

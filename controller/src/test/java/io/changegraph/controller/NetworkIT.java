@@ -174,6 +174,49 @@ class NetworkIT {
         assertThat(tcp(r, "127.0.0.1", 9).refused()).as("outcomes need no payload").isEqualTo(1);
     }
 
+    @Test
+    void netwatch_scenesOfProcessesNoSessionFollows_areJsonLinesPerExecutableAndDestination(@TempDir Path dir)
+            throws Exception {
+        Path lines = dir.resolve("netwatch.jsonl");
+        Process netwatch = new ProcessBuilder(Recording.launcher().toString(), "netwatch", "--json", "--interval", "1s",
+                "--count", "12").redirectOutput(lines.toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < until && !(Files.exists(lines) && Files.readString(lines).contains("\"interval\""))) {
+                assertThat(netwatch.isAlive()).as("netwatch runs; stderr: %s", Files.readString(dir.resolve("err.txt")))
+                        .isTrue();
+                Thread.sleep(100);
+            }
+            // no session: plain processes in the client namespace
+            sh("""
+                    ip netns exec %1$s curl -s -m 8 http://%2$s:81/drop
+                    ip netns exec %1$s curl -s -m 5 http://%2$s:82/reject
+                    true
+                    """.formatted(CLIENT, SERVER_IP));
+            assertThat(netwatch.waitFor(40, TimeUnit.SECONDS)).as("netwatch stops after --count intervals").isTrue();
+        } finally {
+            netwatch.destroyForcibly();
+        }
+        assertThat(netwatch.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> rows = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(lines)) {
+            com.fasterxml.jackson.databind.JsonNode node = json.readTree(line);
+            if (node.get("type").asText().equals("flow") && node.get("exe").asText().matches(".*curl\\]?")) {
+                rows.add(node);
+            }
+        }
+        assertThat(rows).as("curl rows in %s", Files.readString(lines))
+                .filteredOn(r -> r.get("destination").asText().equals(SERVER_IP + ":81"))
+                .anySatisfy(r -> {
+                    assertThat(r.get("syn_retransmits").asLong()).as("DROP: SYN retransmits").isPositive();
+                    assertThat(r.get("timed_out").asLong()).as("then the kernel times out (syn_retries=1)").isEqualTo(1);
+                    assertThat(r.get("cgroup_id").asLong()).isPositive();
+                });
+        assertThat(rows).filteredOn(r -> r.get("destination").asText().equals(SERVER_IP + ":82"))
+                .anySatisfy(r -> assertThat(r.get("refused").asLong()).as("REJECT tcp-reset: refused").isEqualTo(1));
+    }
+
     private static RemoteNode remote(Recording r, String address, int port) {
         List<RemoteNode> found = r.graph.nodes().stream().filter(n -> n instanceof RemoteNode rn
                 && rn.address().equals(address) && rn.port() == port).map(RemoteNode.class::cast).toList();

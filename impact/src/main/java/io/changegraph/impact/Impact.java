@@ -150,8 +150,12 @@ public final class Impact {
         }
     }
 
-    /** Outbound connections per remote (connect edges that are not noise, such as the nscd socket). */
+    /**
+     * Outbound connections per remote (connect edges that are not noise, such as the nscd socket), with the
+     * remote's names and the refusals and timeouts TCP reported on those edges.
+     */
     private static List<RemoteUse> remotes(SessionGraph graph, NoiseClass[] noise) {
+        // per remote node position: connects, failed, refused, timed out
         Map<Integer, long[]> counts = new HashMap<>();
         Map<Integer, List<String>> processes = new HashMap<>();
         List<Edge> edges = graph.document().edges();
@@ -159,9 +163,13 @@ public final class Impact {
             Edge edge = edges.get(e);
             int t = graph.targetIndex(e);
             if (edge.verb() == Verb.CONNECT && noise[e] == null && t >= 0 && graph.nodeAt(t) instanceof RemoteNode) {
-                long[] c = counts.computeIfAbsent(t, k -> new long[2]);
+                long[] c = counts.computeIfAbsent(t, k -> new long[4]);
                 c[0] += edge.count();
                 c[1] += edge.failed();
+                if (edge.net() != null && edge.net().tcp() != null) {
+                    c[2] += edge.net().tcp().refused();
+                    c[3] += edge.net().tcp().timedOut();
+                }
                 processes.computeIfAbsent(t, k -> new ArrayList<>()).add(edge.source());
             }
         }
@@ -172,7 +180,8 @@ public final class Impact {
                 int at = graph.indexOf(remote.id());
                 long[] c = counts.get(at);
                 if (c != null && c[0] > 0) {
-                    remotes.add(new RemoteUse(remote.id(), endpoint(remote), c[0], c[1], new ArrayList<>(processes.get(at))));
+                    remotes.add(new RemoteUse(remote.id(), endpoint(remote), c[0], c[1], new ArrayList<>(processes.get(at)),
+                            remote.names(), c[2], c[3]));
                 }
             }
         }

@@ -64,7 +64,7 @@ public final class SummaryFormats {
         if (!summary.remotes().isEmpty()) {
             out.append("remotes (").append(summary.remotes().size()).append(")\n");
             for (RemoteUse r : summary.remotes()) {
-                out.append("  ").append(r.endpoint()).append("  ").append(connects(r)).append('\n');
+                out.append("  ").append(r.endpointWithNames()).append("  ").append(connects(r)).append('\n');
             }
         }
         if (!summary.leftRunning().isEmpty()) {
@@ -104,7 +104,7 @@ public final class SummaryFormats {
         if (!summary.remotes().isEmpty()) {
             out.append("| remote | connects |\n|---|---|\n");
             for (RemoteUse r : summary.remotes()) {
-                out.append("| `").append(cell(r.endpoint())).append("` | ").append(connects(r)).append(" |\n");
+                out.append("| `").append(cell(r.endpointWithNames())).append("` | ").append(connects(r)).append(" |\n");
             }
             out.append('\n');
         }
@@ -166,7 +166,9 @@ public final class SummaryFormats {
 
     private static String connects(RemoteUse r) {
         return r.connects() + (r.connects() == 1 ? " connect" : " connects") + (r.failed() == 0 ? "" : ", " + r.failed()
-                + " failed") + " by " + r.processes().size() + (r.processes().size() == 1 ? " process" : " processes");
+                + " failed") + (r.refused() == 0 ? "" : ", " + r.refused() + " refused")
+                + (r.timedOut() == 0 ? "" : ", " + r.timedOut() + " timed out")
+                + " by " + r.processes().size() + (r.processes().size() == 1 ? " process" : " processes");
     }
 
     private static String foldedLine(Summary summary) {

@@ -12,6 +12,7 @@ import io.changegraph.repository.Node;
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.Summary;
 import io.changegraph.repository.SummaryBehaviour;
+import io.changegraph.repository.TcpCounts;
 import io.changegraph.repository.Verb;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +104,31 @@ class ImpactTest {
 
         assertThat(summary.remotes()).extracting(r -> r.endpoint() + " " + r.connects() + "/" + r.failed() + " " + r.processes())
                 .containsExactlyInAnyOrder("127.0.0.1:8080 2/1 [" + curl.id() + "]", "10.0.0.7:443 1/0 [" + sh.id() + "]");
+    }
+
+    @Test
+    void remotes_listFailedConnections_withTheRemotesNamesAndTcpOutcomes_inEveryFormat() throws Exception {
+        ProcessNode curl = story.run(sh, 200, "curl", "https://api.internal/");
+        story.connect(curl, "10.1.2.3", 443, false).connect(curl, "10.1.2.3", 443, false)
+                .evidence(curl, "10.1.2.3", 443, new TcpCounts(0, 0, 0, 0, 0, 1, 0, 0, 0), "api.internal")
+                .evidence(curl, "10.1.2.3", 443, new TcpCounts(0, 5, 0, 0, 0, 0, 1, 0, 0))
+                .connect(sh, "10.0.0.7", 443, false);
+        GraphDocument doc = story.end();
+
+        Summary summary = NO_BEHAVIOURS.of(doc);
+
+        assertThat(summary.remotes()).extracting(r -> r.endpointWithNames() + " " + r.refused() + "/" + r.timedOut())
+                .containsExactlyInAnyOrder("10.1.2.3:443 (api.internal) 1/1", "10.0.0.7:443 0/0");
+        assertThat(SummaryFormats.text(doc, summary)).contains("  10.1.2.3:443 (api.internal)  2 connects, ")
+                .contains(", 1 refused, 1 timed out by 1 process\n").contains("  10.0.0.7:443  1 connect by 1 process\n");
+        assertThat(SummaryFormats.markdown(doc, summary)).contains("| `10.1.2.3:443 (api.internal)` | 2 connects, ");
+        JsonNode remotes = new ObjectMapper().readTree(SummaryFormats.json(doc, summary)).get("remotes");
+        JsonNode api = remotes.get(0).get("endpoint").asText().startsWith("10.1") ? remotes.get(0) : remotes.get(1);
+        assertThat(api.get("endpoint").asText()).isEqualTo("10.1.2.3:443");
+        assertThat(api.get("names").get(0).asText()).isEqualTo("api.internal");
+        assertThat(api.get("refused").asLong()).isEqualTo(1);
+        assertThat(api.get("timed_out").asLong()).isEqualTo(1);
+        assertThat(GraphJson.fromJson(GraphJson.toJson(doc.withSummary(summary))).summary()).isEqualTo(summary);
     }
 
     @Test

@@ -63,6 +63,13 @@ final class Story {
         return this;
     }
 
+    /** What TCP and DNS told about {@code p}'s connections to {@code address:port} (an evidence event). */
+    Story evidence(ProcessNode p, String address, int port, io.changegraph.repository.TcpCounts tcp, String... names) {
+        graph.apply(Event.evidence(next(), p, new RemoteNode("ipv4", address, port), tcp != null && tcp.failedConnects(),
+                new io.changegraph.repository.NetEvidence(tcp, null, null, List.of(names))));
+        return this;
+    }
+
     Story connectUnix(ProcessNode p, String path) {
         apply(p, Verb.CONNECT, new RemoteNode("unix", path, 0), false, null);
         return this;

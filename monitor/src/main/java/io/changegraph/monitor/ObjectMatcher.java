@@ -2,9 +2,11 @@ package io.changegraph.monitor;
 
 import io.changegraph.repository.FileRef;
 import io.changegraph.repository.ModuleNode;
+import io.changegraph.repository.NetEvidence;
 import io.changegraph.repository.ObjectRef;
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.TcpCounts;
 
 import java.util.List;
 import java.util.Set;
@@ -17,12 +19,20 @@ import java.util.regex.Pattern;
  * <p>The path of a file is its path; of a process (signal, spawn target) its executable; of a kernel
  * module its .ko file. For {@code rename}, {@code link} and {@code symlink} the event's detail (the
  * other path) is tried as well, so a rule on {@code /etc/passwd} sees {@code sed -i}'s rename over it.
+ *
+ * <p>{@code remoteName} globs match any name of a remote: the node's names and the names the event's
+ * network evidence carries. {@code outcome} holds when one of the named TCP counters of the event's
+ * evidence ({@link #OUTCOMES}) is above zero, so it only holds on evidence events (connect, count 0).
  */
 record ObjectMatcher(Set<String> kind, List<Glob> path, Pattern pathRegex, List<Glob> name, Set<String> family,
                      List<Cidr> address, List<PortRange> port, Set<Integer> pid, Boolean inSession,
-                     int modeBits, Pattern detail) {
+                     int modeBits, Pattern detail, List<Glob> remoteName, Set<String> outcome) {
+    /** TCP outcomes a rule may name, in documentation order. */
+    static final List<String> OUTCOMES = List.of("refused", "timed_out", "reset_received", "reset_sent",
+            "syn_retransmit");
+
     static final ObjectMatcher ANY = new ObjectMatcher(Set.of(), List.of(), null, List.of(), Set.of(), List.of(),
-            List.of(), Set.of(), null, 0, null);
+            List.of(), Set.of(), null, 0, null, List.of(), Set.of());
 
     ObjectMatcher {
         kind = Set.copyOf(kind);
@@ -32,6 +42,13 @@ record ObjectMatcher(Set<String> kind, List<Glob> path, Pattern pathRegex, List<
         address = List.copyOf(address);
         port = List.copyOf(port);
         pid = Set.copyOf(pid);
+        remoteName = List.copyOf(remoteName);
+        outcome = Set.copyOf(outcome);
+        for (String o : outcome) {
+            if (!OUTCOMES.contains(o)) {
+                throw new IllegalArgumentException("unknown TCP outcome '" + o + "'");
+            }
+        }
     }
 
     /** A port or an inclusive port range, {@code 443} or {@code 1-1023}. */
@@ -48,6 +65,11 @@ record ObjectMatcher(Set<String> kind, List<Glob> path, Pattern pathRegex, List<
     }
 
     boolean matches(ObjectRef object, String eventDetail, boolean otherPathInDetail) {
+        return matches(object, eventDetail, otherPathInDetail, null);
+    }
+
+    /** As {@link #matches(ObjectRef, String, boolean)}, with the event's network evidence (or null). */
+    boolean matches(ObjectRef object, String eventDetail, boolean otherPathInDetail, NetEvidence net) {
         if (!kind.isEmpty() && !kind.contains(kindOf(object))) {
             return false;
         }
@@ -59,6 +81,11 @@ record ObjectMatcher(Set<String> kind, List<Glob> path, Pattern pathRegex, List<
         }
         if (!family.isEmpty() || !address.isEmpty() || !port.isEmpty()) {
             if (!(object instanceof RemoteNode remote) || !remoteMatches(remote)) {
+                return false;
+            }
+        }
+        if (!remoteName.isEmpty() || !outcome.isEmpty()) {
+            if (!(object instanceof RemoteNode remote) || !netMatches(remote, net)) {
                 return false;
             }
         }
@@ -129,6 +156,41 @@ record ObjectMatcher(Set<String> kind, List<Glob> path, Pattern pathRegex, List<
             return false;
         }
         return true;
+    }
+
+    private boolean netMatches(RemoteNode remote, NetEvidence net) {
+        if (!remoteName.isEmpty() && !anyName(remote.names()) && (net == null || !anyName(net.names()))) {
+            return false;
+        }
+        if (outcome.isEmpty()) {
+            return true;
+        }
+        TcpCounts tcp = net == null ? null : net.tcp();
+        if (tcp == null) {
+            return false;
+        }
+        for (String o : outcome) {
+            long count = switch (o) {
+                case "refused" -> tcp.refused();
+                case "timed_out" -> tcp.timedOut();
+                case "reset_received" -> tcp.resetsReceived();
+                case "reset_sent" -> tcp.resetsSent();
+                default -> tcp.synRetransmits();
+            };
+            if (count > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean anyName(List<String> names) {
+        for (String n : names) {
+            if (ProcessMatcher.anyGlob(remoteName, n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean anyPort(int value) {

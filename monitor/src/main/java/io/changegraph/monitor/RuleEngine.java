@@ -76,7 +76,8 @@ final class RuleEngine {
             for (int index : rememberers) {
                 Rule.Sequence after = rules.get(index).after();
                 if (after.subject().matches(event.subject())
-                        && after.object().matches(event.object(), event.detail(), event.verb().detailIsPath())) {
+                        && after.object().matches(event.object(), event.detail(), event.verb().detailIsPath(),
+                        event.net())) {
                     long[] seen = state.memory(index).computeIfAbsent(
                             sequenceKey(after, event.subject(), event.object()), k -> new long[1]);
                     seen[0] = now;
@@ -152,7 +153,7 @@ final class RuleEngine {
         if (!condition.subject().matches(event.subject())) {
             return false;
         }
-        if (!condition.object().matches(event.object(), event.detail(), event.verb().detailIsPath())) {
+        if (!condition.object().matches(event.object(), event.detail(), event.verb().detailIsPath(), event.net())) {
             return false;
         }
         if (condition.ancestor() != null && !ancestry.any(condition.ancestor())) {

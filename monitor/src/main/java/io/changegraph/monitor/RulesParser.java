@@ -55,7 +55,7 @@ final class RulesParser {
             "download.exec", "file.setuid", "file.world_writable", "secret.read");
     private static final List<String> PROCESS_KEYS = List.of("exe", "argv", "uid", "euid");
     private static final List<String> OBJECT_KEYS = List.of("kind", "path", "path_regex", "name", "family",
-            "address", "port", "pid", "in_session", "mode", "detail");
+            "address", "port", "pid", "in_session", "mode", "detail", "remote_name", "outcome");
     private static final List<String> AFTER_KEYS = List.of("verbs", "subject", "object", "same_object",
             "same_process", "same_lineage", "within_seconds");
     private static final List<String> THRESHOLD_KEYS = List.of("more_than", "window_seconds", "per");
@@ -417,7 +417,9 @@ final class RulesParser {
         }
         return new ObjectMatcher(kinds, globs(e.get("path"), "'path' " + where),
                 regex(e.get("path_regex"), "'path_regex' " + where), globs(e.get("name"), "'name' " + where),
-                families, cidrs, ports, pids, inSession, mode, regex(e.get("detail"), "'detail' " + where));
+                families, cidrs, ports, pids, inSession, mode, regex(e.get("detail"), "'detail' " + where),
+                globs(e.get("remote_name"), "'remote_name' " + where),
+                words(e.get("outcome"), ObjectMatcher.OUTCOMES, "'outcome' " + where));
     }
 
     private Sequence after(YNode node, String ruleWhere) {

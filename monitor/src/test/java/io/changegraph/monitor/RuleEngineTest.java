@@ -2,6 +2,9 @@ package io.changegraph.monitor;
 
 import io.changegraph.repository.Event;
 import io.changegraph.repository.Ids;
+import io.changegraph.repository.NetEvidence;
+import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.TcpCounts;
 import io.changegraph.repository.ProcessNode;
 import io.changegraph.repository.Verb;
 import org.junit.jupiter.api.Test;
@@ -118,6 +121,69 @@ class RuleEngineTest {
         Event refused = Event.once(Fixtures.T0, bobRm, Verb.UNLINK, file("/etc/x"), true, null);
         assertThat(hits(engine, tree, refused)).isEqualTo(1);
         assertThat(hits(engine, tree, event(bobRm, Verb.UNLINK, file("/etc/x")))).isZero();
+    }
+
+    private static Event evidence(ProcessNode subject, RemoteNode remote, TcpCounts tcp, String... names) {
+        return Event.evidence(Fixtures.T0, subject, remote, tcp != null && tcp.failedConnects(),
+                new NetEvidence(tcp, null, null, List.of(names)));
+    }
+
+    private static TcpCounts refusedOnce() {
+        return new TcpCounts(0, 0, 0, 0, 0, 1, 0, 0, 0);
+    }
+
+    @Test
+    void remoteName_matchesNamesOfTheNodeOrOfTheEvidence_andNothingElse() throws RulesException {
+        RuleEngine engine = engine("""
+                rules:
+                  - id: internal
+                    severity: info
+                    verbs: [connect, unlink]
+                    object: {remote_name: ["*.internal"]}
+                """);
+        RemoteNode bare = Fixtures.ipv4("10.1.2.3", 443);
+        assertThat(hits(engine, tree, evidence(bobRm, bare, null, "api.internal"))).isEqualTo(1);
+        assertThat(hits(engine, tree, event(bobRm, Verb.CONNECT, bare.withNames(List.of("db.internal"))))).isEqualTo(1);
+        assertThat(hits(engine, tree, event(bobRm, Verb.CONNECT, bare))).isZero();
+        assertThat(hits(engine, tree, evidence(bobRm, bare, null, "example.com"))).isZero();
+        assertThat(hits(engine, tree, event(bobRm, Verb.UNLINK, file("/srv/x.internal")))).isZero();
+    }
+
+    @Test
+    void tcpOutcome_holdsWhenItsCounterIsAboveZero_onEvidenceOnly() throws RulesException {
+        RuleEngine engine = engine("""
+                rules:
+                  - id: api-down
+                    severity: warning
+                    verbs: [connect]
+                    object: {remote_name: [api.internal], outcome: [refused, timed_out]}
+                """);
+        RemoteNode api = Fixtures.ipv4("10.1.2.3", 443);
+        List<Hit> refused = engine.evaluate(evidence(bobRm, api, refusedOnce(), "api.internal"), tree);
+        assertThat(refused).singleElement().satisfies(hit -> assertThat(hit.object()).contains("10.1.2.3"));
+        TcpCounts timedOut = new TcpCounts(0, 3, 0, 0, 0, 0, 1, 0, 0);
+        assertThat(hits(engine, tree, evidence(bobRm, api, timedOut, "api.internal"))).isEqualTo(1);
+        TcpCounts fine = new TcpCounts(1, 0, 0, 0, 0, 0, 0, 10, 20);
+        assertThat(hits(engine, tree, evidence(bobRm, api, fine, "api.internal"))).isZero();
+        assertThat(hits(engine, tree, evidence(bobRm, api, refusedOnce(), "web.example"))).isZero();
+        assertThat(hits(engine, tree, event(bobRm, Verb.CONNECT, api.withNames(List.of("api.internal"))))).isZero();
+    }
+
+    @Test
+    void tcpOutcome_eachNameReadsItsOwnCounter() throws RulesException {
+        String[] outcomes = {"refused", "timed_out", "reset_received", "reset_sent", "syn_retransmit"};
+        TcpCounts[] counts = {refusedOnce(), new TcpCounts(0, 0, 0, 0, 0, 0, 1, 0, 0),
+                new TcpCounts(1, 0, 0, 1, 0, 0, 0, 0, 0), new TcpCounts(1, 0, 0, 0, 1, 0, 0, 0, 0),
+                new TcpCounts(0, 2, 0, 0, 0, 0, 0, 0, 0)};
+        RemoteNode api = Fixtures.ipv4("10.1.2.3", 443);
+        for (int rule = 0; rule < outcomes.length; rule++) {
+            RuleEngine engine = engine("rules: [{id: o, severity: info, verbs: [connect], object: {outcome: ["
+                    + outcomes[rule] + "]}}]");
+            for (int event = 0; event < counts.length; event++) {
+                assertThat(hits(engine, tree, evidence(bobRm, api, counts[event])))
+                        .as(outcomes[rule] + " on " + counts[event]).isEqualTo(rule == event ? 1 : 0);
+            }
+        }
     }
 
     @Test

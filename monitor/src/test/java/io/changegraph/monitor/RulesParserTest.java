@@ -132,6 +132,21 @@ class RulesParserTest {
     }
 
     @Test
+    void parse_unknownTcpOutcomeAndBadRemoteName_areLocated() {
+        List<String> problems = problems("""
+                rules:
+                  - id: x
+                    severity: warning
+                    verbs: [connect]
+                    object: {remote_name: ["api.[internal"], outcome: [refused, dropped]}
+                """);
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0)).startsWith("r.yaml:5:28: bad glob 'api.[internal'");
+        assertThat(problems.get(1)).isEqualTo("r.yaml:5:65: 'dropped' is not allowed for 'outcome' in 'object' of"
+                + " rule 'x'; allowed: refused, timed_out, reset_received, reset_sent, syn_retransmit");
+    }
+
+    @Test
     void parse_typeErrors_sayWhatIsAllowed() {
         List<String> problems = problems("""
                 rules:

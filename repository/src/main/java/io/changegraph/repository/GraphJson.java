@@ -151,6 +151,15 @@ public final class GraphJson {
             m.put("connects", r.connects());
             m.put("failed", r.failed());
             m.put("processes", r.processes());
+            if (!r.names().isEmpty()) {           // additive: only when known
+                m.put("names", r.names());
+            }
+            if (r.refused() > 0) {
+                m.put("refused", r.refused());
+            }
+            if (r.timedOut() > 0) {
+                m.put("timed_out", r.timedOut());
+            }
             return m;
         }).toList());
         json.put("left_running", summary.leftRunning().stream().map(l -> {
@@ -171,7 +180,9 @@ public final class GraphJson {
                 f.optionalText("from"), f.optionalText("mode"), f.optionalText("owner"), f.text("by"),
                 f.optionalText("command"), f.longValue("transients"), f.texts("evidence"))).toList();
         List<RemoteUse> remotes = json.objects("remotes").stream().map(r -> new RemoteUse(r.text("id"), r.text("endpoint"),
-                r.longValue("connects"), r.longValue("failed"), r.texts("processes"))).toList();
+                r.longValue("connects"), r.longValue("failed"), r.texts("processes"),
+                r.has("names") ? r.texts("names") : List.of(), r.has("refused") ? r.longValue("refused") : 0,
+                r.has("timed_out") ? r.longValue("timed_out") : 0)).toList();
         List<LeftRunning> left = json.objects("left_running").stream().map(l -> new LeftRunning(l.text("process"),
                 l.intValue("pid"), l.optionalText("command"))).toList();
         Map<String, Long> folded = new LinkedHashMap<>();

@@ -72,7 +72,7 @@ class GraphPageBrowserTest {
     }
 
     @Test
-    void recordedSession_drawsKindsInTheirColours_andPanelShowsClickedFilesPath() {
+    void recordedSession_drawsKindsInTheirColours_namesRemotes_andPanelShowsClickedFilesPath() {
         TestGraphs.recorded("s-recorded").write(dir.resolve("recorded.json"));
         openGraph(serve(WebConfig.loopback(List.of(dir)), "/graph.html?session=s-recorded&view=full"));
 
@@ -87,6 +87,8 @@ class GraphPageBrowserTest {
         assertThat(colour("edge[verb=\"read\"]", "line-style")).isEqualTo("solid");
         assertThat(browser.js("return cy.edges('[verb=\"read\"]').first().style('label')")).as("one edge per pair")
                 .isEqualTo("read ×3, write ×2");
+        assertThat(browser.js("return cy.nodes('[kind=\"remote\"]').first().data('label')")).as("names on remotes")
+                .isEqualTo("10.1.2.3:443 (api.internal +1)");
 
         clickNode(TestGraphs.file("/etc/app.conf").id());
 

@@ -99,7 +99,7 @@ final class TestGraphs {
         ProcessNode curl = process(103, 100, "/usr/bin/curl", "curl", "https://10.1.2.3/");
         FileNode conf = file("/etc/app.conf");
         FileNode shadow = file("/etc/shadow");
-        RemoteNode server = new RemoteNode("ipv4", "10.1.2.3", 443);
+        RemoteNode server = new RemoteNode("ipv4", "10.1.2.3", 443, List.of("api.internal", "api.prod.internal"));
         return new TestGraphs(sessionId)
                 .node(bash).node(sed).node(rm).node(curl).node(conf).node(shadow).node(server)
                 .edge(bash, Verb.SPAWN, sed, 1, 0).edge(bash, Verb.SPAWN, rm, 1, 0).edge(bash, Verb.SPAWN, curl, 1, 0)

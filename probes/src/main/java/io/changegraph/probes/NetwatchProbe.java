@@ -1,0 +1,346 @@
+package io.changegraph.probes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The host-wide TCP anomaly camera's BPF object ({@code netwatch.bpf.c}): every outgoing TCP connection on the
+ * host, one {@link Flow} per connection that closed with SYN retransmits, a reset or an error. Lifecycle, in
+ * order: {@link #open()} → {@link #configure(int, int)} → {@link #load()} → {@link #attach()} →
+ * {@link #poll(int, Consumer)} on one thread → {@link #close()}.
+ */
+public final class NetwatchProbe implements AutoCloseable {
+    private static final String OBJECT_RESOURCE = "netwatch.bpf.o";
+    private static final int EINTR = 4;
+
+    /** {@code struct nw_flow} of netwatch.h (checked against the object's BTF by NetwatchLayoutTest). */
+    public static final StructLayout FLOW = MemoryLayout.structLayout(
+            JAVA_LONG.withName("ts_ns"), JAVA_LONG.withName("cgroup_id"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("daddr"), JAVA_INT.withName("tgid"),
+            JAVA_INT.withName("syn_retransmits"), JAVA_INT.withName("retransmits"),
+            JAVA_INT.withName("resets_received"), JAVA_INT.withName("resets_sent"), JAVA_INT.withName("error"),
+            JAVA_INT.withName("old_state"), JAVA_SHORT.withName("family"), JAVA_SHORT.withName("dport"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("comm")).withName("nw_flow");
+
+    /**
+     * One connection that closed with an anomaly, as the kernel reported it.
+     *
+     * @param address  the remote address bytes (4 for IPv4, also for an IPv4 peer of a dual-stack socket; 16 for IPv6)
+     * @param oldState the TCP state it left when it closed (2 = SYN_SENT: it never got established)
+     * @param error    the socket error at close (111 ECONNREFUSED, 110 ETIMEDOUT, 104 ECONNRESET), 0 for none
+     */
+    public record Flow(long tsNanos, long cgroupId, int tgid, String comm, int family, byte[] address, int port,
+                       int synRetransmits, int retransmits, int resetsReceived, int resetsSent, int error,
+                       int oldState) {
+        public Flow {
+            if (address.length != (family == 2 ? 4 : 16) || port < 0 || port > 65535) {
+                throw new IllegalArgumentException("a flow to " + address.length + " address bytes (family " + family
+                        + "), port " + port);
+            }
+            java.util.Objects.requireNonNull(comm, "comm");
+            address = address.clone();
+        }
+
+        @Override
+        public byte[] address() {
+            return address.clone();
+        }
+    }
+
+    private enum State { OPEN, CONFIGURED, LOADED, ATTACHED, CLOSED }
+
+    private final Libbpf lib;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment object;
+    private final List<MemorySegment> links = new ArrayList<>();
+    private State state = State.OPEN;
+    private MemorySegment ringBuffer = MemorySegment.NULL;
+    private Consumer<Flow> current;
+    private int countersFd = -1;
+    private int possibleCpus;
+    private long malformed;
+
+    private NetwatchProbe(Libbpf lib, MemorySegment object) {
+        this.lib = lib;
+        this.object = object;
+    }
+
+    /** Opens the BPF object embedded in this jar. */
+    public static NetwatchProbe open() {
+        Libbpf lib = Libbpf.get();
+        LibbpfLog.install(lib);
+        byte[] bytes;
+        try (InputStream in = NetwatchProbe.class.getResourceAsStream(OBJECT_RESOURCE)) {
+            if (in == null) {
+                throw new ProbeException("the BPF object " + OBJECT_RESOURCE
+                        + " is missing from the jar: rebuild with scripts/build.sh (clang compiles it)");
+            }
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new ProbeException("cannot read the embedded BPF object: " + e.getMessage(), e);
+        }
+        MemorySegment buf = Arena.global().allocate(bytes.length, 8);
+        MemorySegment.copy(bytes, 0, buf, JAVA_BYTE, 0, bytes.length);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment capture = call.allocate(Libbpf.CAPTURE);
+            MemorySegment obj = (MemorySegment) lib.objectOpenMem.invokeExact(capture, buf, (long) bytes.length,
+                    MemorySegment.NULL);
+            if (obj.equals(MemorySegment.NULL)) {
+                throw new ProbeException("cannot open the netwatch BPF object: " + lib.describe(Libbpf.errno(capture)));
+            }
+            return new NetwatchProbe(lib, obj);
+        } catch (ProbeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ProbeException("cannot open the netwatch BPF object: " + t, t);
+        }
+    }
+
+    /** Sizes the in-kernel connection table (LRU) and the ring buffer (a power of two, page multiple). */
+    public NetwatchProbe configure(int maxConnections, int ringBufferBytes) {
+        require(State.OPEN);
+        if (maxConnections < 1 || Integer.bitCount(ringBufferBytes) != 1 || ringBufferBytes < 4096) {
+            throw new IllegalArgumentException("max connections " + maxConnections + " or ring buffer size "
+                    + ringBufferBytes + " out of range");
+        }
+        try {
+            setMaxEntries("flows", maxConnections);
+            setMaxEntries("records", ringBufferBytes);
+        } catch (ProbeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ProbeException("cannot configure the netwatch BPF object: " + t, t);
+        }
+        state = State.CONFIGURED;
+        return this;
+    }
+
+    public NetwatchProbe load() {
+        if (state == State.OPEN) {
+            configure(65536, 1 << 20);
+        }
+        require(State.CONFIGURED);
+        try {
+            int rc = (int) lib.objectLoad.invokeExact(object);
+            if (rc != 0) {
+                throw new ProbeException("the kernel refused the netwatch BPF programs: " + lib.describe(rc)
+                        + " (see the libbpf log above; root or CAP_BPF+CAP_PERFMON is needed)");
+            }
+            countersFd = (int) lib.mapFd.invokeExact(map("counters"));
+            possibleCpus = (int) lib.numPossibleCpus.invokeExact();
+        } catch (ProbeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ProbeException("cannot load the netwatch BPF object: " + t, t);
+        }
+        state = State.LOADED;
+        return this;
+    }
+
+    /** Attaches every program; returns how many. */
+    public int attach() {
+        require(State.LOADED);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment capture = call.allocate(Libbpf.CAPTURE);
+            MemorySegment prog = MemorySegment.NULL;
+            while (!(prog = (MemorySegment) lib.objectNextProgram.invokeExact(object, prog)).equals(MemorySegment.NULL)) {
+                MemorySegment link = (MemorySegment) lib.programAttach.invokeExact(capture, prog);
+                if (link.equals(MemorySegment.NULL)) {
+                    MemorySegment name = (MemorySegment) lib.programSectionName.invokeExact(prog);
+                    throw new ProbeException("cannot attach " + name.reinterpret(Long.MAX_VALUE).getString(0) + ": "
+                            + lib.describe(Libbpf.errno(capture)));
+                }
+                links.add(link);
+            }
+            MemorySegment callback = Linker.nativeLinker().upcallStub(
+                    MethodHandles.lookup().findVirtual(NetwatchProbe.class, "onSample",
+                            MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class))
+                            .bindTo(this),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), arena);
+            int fd = (int) lib.mapFd.invokeExact(map("records"));
+            ringBuffer = (MemorySegment) lib.ringBufferNew.invokeExact(capture, fd, callback, MemorySegment.NULL,
+                    MemorySegment.NULL);
+            if (ringBuffer.equals(MemorySegment.NULL)) {
+                throw new ProbeException("cannot open the ring buffer: " + lib.describe(Libbpf.errno(capture)));
+            }
+        } catch (ProbeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ProbeException("cannot attach netwatch: " + t, t);
+        }
+        state = State.ATTACHED;
+        return links.size();
+    }
+
+    /** Waits up to {@code timeoutMs} for flows and hands each to {@code sink} on this thread; how many. */
+    public int poll(int timeoutMs, Consumer<Flow> sink) {
+        require(State.ATTACHED);
+        current = sink;
+        try {
+            int n = (int) lib.ringBufferPoll.invokeExact(ringBuffer, timeoutMs);
+            if (n < 0 && n != -EINTR) {
+                throw new ProbeException("ring buffer poll failed: " + lib.describe(n));
+            }
+            return Math.max(n, 0);
+        } catch (ProbeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ProbeException("ring buffer poll failed: " + t, t);
+        } finally {
+            current = null;
+        }
+    }
+
+    /** In-kernel losses: {records the ring buffer had no room for, connections the table could not take}. */
+    public long[] lost() {
+        require(State.ATTACHED);
+        long[] sums = new long[2];
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment key = call.allocate(JAVA_INT);
+            MemorySegment values = call.allocate(JAVA_LONG, Math.max(possibleCpus, 1));
+            MemorySegment capture = call.allocate(Libbpf.CAPTURE);
+            for (int i = 0; i < sums.length; i++) {
+                key.set(JAVA_INT, 0, i);
+                int rc = (int) lib.mapLookupElem.invokeExact(capture, countersFd, key, values);
+                if (rc != 0) {
+                    throw new ProbeException("cannot read the netwatch counters: " + lib.describe(Libbpf.errno(capture)));
+                }
+                for (int cpu = 0; cpu < possibleCpus; cpu++) {
+                    sums[i] += values.getAtIndex(JAVA_LONG, cpu);
+                }
+            }
+        } catch (ProbeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ProbeException("cannot read the netwatch counters: " + t, t);
+        }
+        return sums;
+    }
+
+    /** Records shorter than {@link #FLOW} (never expected; counted and dropped). */
+    public long malformed() {
+        return malformed;
+    }
+
+    @Override
+    public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        try {
+            if (!ringBuffer.equals(MemorySegment.NULL)) {
+                lib.ringBufferFree.invokeExact(ringBuffer);
+            }
+            for (int i = links.size() - 1; i >= 0; i--) {
+                int ignored = (int) lib.linkDestroy.invokeExact(links.get(i));
+            }
+            lib.objectClose.invokeExact(object);
+        } catch (Throwable t) {
+            System.getLogger(NetwatchProbe.class.getName()).log(System.Logger.Level.WARNING,
+                    "closing the netwatch BPF object: " + t);
+        } finally {
+            links.clear();
+            arena.close();
+        }
+    }
+
+    /** Decodes one {@code struct nw_flow}. */
+    public static Flow decode(MemorySegment r) {
+        int family = Short.toUnsignedInt(r.get(JAVA_SHORT, offset("family")));
+        byte[] daddr = new byte[family == 2 ? 4 : 16];
+        MemorySegment.copy(r, JAVA_BYTE, offset("daddr"), daddr, 0, daddr.length);
+        if (daddr.length == 16 && isV4Mapped(daddr)) {   // a dual-stack socket to an IPv4 peer
+            family = 2;
+            daddr = java.util.Arrays.copyOfRange(daddr, 12, 16);
+        }
+        byte[] comm = new byte[16];
+        MemorySegment.copy(r, JAVA_BYTE, offset("comm"), comm, 0, comm.length);
+        int len = 0;
+        while (len < comm.length && comm[len] != 0) {
+            len++;
+        }
+        return new Flow(r.get(JAVA_LONG, offset("ts_ns")), r.get(JAVA_LONG, offset("cgroup_id")),
+                r.get(JAVA_INT, offset("tgid")), new String(comm, 0, len, java.nio.charset.StandardCharsets.UTF_8),
+                family, daddr, Short.toUnsignedInt(r.get(JAVA_SHORT, offset("dport"))),
+                r.get(JAVA_INT, offset("syn_retransmits")), r.get(JAVA_INT, offset("retransmits")),
+                r.get(JAVA_INT, offset("resets_received")), r.get(JAVA_INT, offset("resets_sent")),
+                r.get(JAVA_INT, offset("error")), r.get(JAVA_INT, offset("old_state")));
+    }
+
+    private static boolean isV4Mapped(byte[] a) {
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return a[10] == -1 && a[11] == -1;
+    }
+
+    private static long offset(String field) {
+        return FLOW.byteOffset(MemoryLayout.PathElement.groupElement(field));
+    }
+
+    private static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    private int onSample(MemorySegment ctx, MemorySegment data, long size) {
+        Consumer<Flow> sink = current;
+        if (sink == null) {
+            return 0;
+        }
+        if (size < FLOW.byteSize()) {
+            malformed++;
+            return 0;
+        }
+        try {
+            sink.accept(decode(ALL_MEMORY.asSlice(data.address(), FLOW.byteSize())));
+        } catch (RuntimeException e) {
+            malformed++;
+        }
+        return 0;
+    }
+
+    private MemorySegment map(String suffix) throws Throwable {
+        MemorySegment map = MemorySegment.NULL;
+        while (true) {
+            map = (MemorySegment) lib.objectNextMap.invokeExact(object, map);
+            if (map.equals(MemorySegment.NULL)) {
+                throw new ProbeException("the netwatch BPF object has no map '" + suffix + "'");
+            }
+            MemorySegment name = (MemorySegment) lib.mapName.invokeExact(map);
+            if (name.reinterpret(Long.MAX_VALUE).getString(0).endsWith(suffix)) {
+                return map;
+            }
+        }
+    }
+
+    private void setMaxEntries(String name, int entries) throws Throwable {
+        int rc = (int) lib.mapSetMaxEntries.invokeExact(map(name), entries);
+        if (rc != 0) {
+            throw new ProbeException("cannot size map " + name + " to " + entries + ": " + lib.describe(rc));
+        }
+    }
+
+    private void require(State expected) {
+        if (state != expected) {
+            throw new IllegalStateException("netwatch probe is " + state + ", expected " + expected);
+        }
+    }
+}
