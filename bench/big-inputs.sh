@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Big inputs through the CLI (bin/changegraph, the shipped JVM flags) with a 1.5 GB heap:
-#   check with 10,000 rules on a real recording (default /work/fixtures/deploy-canary.json: 19k nodes, 40k edges);
+#   check with 10,000 rules on a real recording (FIXTURE.json; without one, examples/deploy.sh is recorded
+#   and undone first, as root: 19k nodes, 40k edges);
 #   a ~200 MB graph (COPIES copies of that recording) through export, check and diff.
-# Usage: bench/big-inputs.sh [FIXTURE.json] [COPIES] [ROUNDS]     (defaults: the fixture above, 12, 3)
+# Usage: bench/big-inputs.sh [FIXTURE.json] [COPIES] [ROUNDS]     (defaults: a fresh deploy recording, 12, 3)
 # Prints each command's median wall seconds and peak RSS over ROUNDS runs; targets: ≤ 5 s (10k rules),
 # ≤ 10 s each (200 MB graph), heap ≤ 1.5 GB (-Xmx1536m: going over is an OutOfMemoryError, exit 3).
 set -euo pipefail
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (wall times on a busy machine are inflated; CPU = user + sys)"
 here=$(cd "$(dirname "$0")/.." && pwd)
-fixture=${1:-/work/fixtures/deploy-canary.json}
+fixture=${1:-}
 copies=${2:-12}
 rounds=${3:-3}
 work=$(mktemp -d /tmp/cg-big.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+if [[ -z $fixture ]]; then
+  fixture=$work/deploy.json
+  "$here/bin/changegraph" record --no-rules -o "$fixture" -- "$here/examples/deploy.sh" >/dev/null 2>&1
+  "$here/examples/undeploy.sh"
+fi
 cd "$here"
 # the generators are test classes; their dependencies come from the shaded jar (built by scripts/build.sh)
 java=$("$here/bin/changegraph" --print-java)

@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * Times {@link Impact#summarise} — what {@code record} pays at every flush and at the end — on recorded graphs
- * (e.g. /work/fixtures/deploy-canary.json) and on synthetic change-shaped graphs of N edges built through
+ * (e.g. a recording of examples/deploy.sh) and on synthetic change-shaped graphs of N edges built through
  * {@link ChangeGraph#apply} as the recorder builds them. Prints the CPU time of the summarising thread: the first
  * run (cold code, as in a fresh {@code record} JVM) and the median of 5 warm runs; for synthetic graphs also the CPU
  * of applying their events to a graph, which is only part of a recording's own CPU (decoding and the kernel side
