@@ -403,6 +403,11 @@ final class Agent implements AutoCloseable {
         return live.size();
     }
 
+    /** Live sessions of one uid (the per-user limit of {@link AgentLimits}). */
+    long liveSessionsOf(int uid) {
+        return live.values().stream().filter(s -> s.record().uid() == uid).count();
+    }
+
     /** Final flush; live sessions stay live in the store (the next agent resumes them or marks them interrupted). */
     @Override
     public void close() {

@@ -31,14 +31,19 @@ final class AgentCommand implements Callable<Integer> {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
         }
         AgentConfig settings = AgentConfig.load(config);
+        settings.checkPaths();
         new EnvironmentCheck().requireRecordingPossible();
         CountDownLatch stop = new CountDownLatch(1);
         for (String name : List.of("TERM", "INT", "HUP")) {
             Signal.handle(new Signal(name), s -> stop.countDown());
         }
         try (Agent agent = new Agent(settings)) {
-            agent.start(ProbeTunables.DEFAULTS);
-            try (AgentServer server = AgentServer.start(settings.socket(), new AgentProtocol(agent))) {
+            try {
+                agent.start(ProbeTunables.DEFAULTS);
+            } catch (java.nio.file.FileSystemException e) {
+                throw new UsageException("cannot use the store " + settings.store() + ": " + e.getMessage());
+            }
+            try (AgentServer server = startServer(settings, agent)) {
                 LOG.info("agent ready: store {}, {} session(s) resumed, retention {} days, flush every {} ms{}",
                         settings.store(), agent.liveSessions(), settings.retentionDays(),
                         settings.flushInterval().toMillis(), settings.source() == null ? " (default configuration)"
@@ -48,5 +53,13 @@ final class AgentCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private static AgentServer startServer(AgentConfig settings, Agent agent) {
+        try {
+            return AgentServer.start(settings.socket(), new AgentProtocol(agent, settings.limits()), settings.limits());
+        } catch (java.io.IOException e) {
+            throw new UsageException("cannot listen on " + settings.socket() + ": " + e.getMessage());
+        }
     }
 }

@@ -1,13 +1,11 @@
 package io.changegraph.controller;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.changegraph.repository.io.BadInputException;
+import io.changegraph.repository.io.YamlReader;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import io.changegraph.probes.ProbeTunables;
 import java.nio.file.Path;
@@ -27,21 +25,26 @@ import java.util.Set;
  * rules: /etc/changegraph/rules.yaml    # optional: alerts in every session graph the agent writes or shows
  * cpu: auto                             # the CPU the agent's threads stay on: auto (the last), none, or a number
  * payload_bytes: 512                    # first bytes of a connection's first send / DNS answer captured; 0 = off
+ * max_connections_per_user: 8           # per unprivileged uid ({@link AgentLimits}): open connections,
+ * max_registrations_per_minute: 30      #   sessions registered in any minute,
+ * max_sessions_per_user: 64             #   live sessions
  * </pre>
  *
  * @param source the file read, or null when defaults were used because there is none
  * @param payloadBytes bytes of payload captured for DNS names, HTTP request lines and TLS server names (0: none)
  */
 record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
-                   CpuPlacement cpu, Path source, int payloadBytes) {
+                   CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes) {
     static final Path DEFAULT_FILE = Path.of("/etc/changegraph/config.yaml");
     static final Path DEFAULT_SOCKET = Path.of("/run/changegraph/agent.sock");
     static final Path DEFAULT_STORE = Path.of("/var/lib/changegraph");
     private static final Set<String> KEYS = Set.of("socket", "store", "fail_closed", "retention_days", "flush_interval",
-            "rules", "cpu", "payload_bytes");
+            "rules", "cpu", "payload_bytes", "max_connections_per_user", "max_registrations_per_minute",
+            "max_sessions_per_user");
 
     AgentConfig {
         java.util.Objects.requireNonNull(cpu, "cpu");
+        java.util.Objects.requireNonNull(limits, "limits");
         if (retentionDays < 1) {
             throw new UsageException("retention_days must be at least 1, not " + retentionDays);
         }
@@ -53,9 +56,10 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
         }
     }
 
+    /** With the default payload capture. */
     AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
-                CpuPlacement cpu, Path source) {
-        this(socket, store, failClosed, retentionDays, flushInterval, rules, cpu, source,
+                CpuPlacement cpu, Path source, AgentLimits limits) {
+        this(socket, store, failClosed, retentionDays, flushInterval, rules, cpu, source, limits,
                 ProbeTunables.DEFAULT_PAYLOAD_BYTES);
     }
 
@@ -65,7 +69,8 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
     }
 
     static AgentConfig defaults() {
-        return new AgentConfig(DEFAULT_SOCKET, DEFAULT_STORE, false, 90, Duration.ofSeconds(1), null, CpuPlacement.AUTO, null);
+        return new AgentConfig(DEFAULT_SOCKET, DEFAULT_STORE, false, 90, Duration.ofSeconds(1), null, CpuPlacement.AUTO, null,
+                AgentLimits.defaults());
     }
 
     /** The file given, else $CHANGEGRAPH_CONFIG, else /etc/changegraph/config.yaml; defaults when that is absent. */
@@ -74,7 +79,9 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
         Path file = given != null ? given : env != null && !env.isBlank() ? Path.of(env) : DEFAULT_FILE;
         String text;
         try {
-            text = Files.readString(file);
+            text = YamlReader.readFile(file, "config file");
+        } catch (BadInputException e) {
+            throw new UsageException(e.getMessage());
         } catch (NoSuchFileException e) {
             if (given != null) {
                 throw new UsageException("config file " + file + " does not exist");
@@ -88,17 +95,80 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
         return parse(text, file);
     }
 
+    /**
+     * For a configuration that cannot be read: whether its text still has a line {@code fail_closed: true}, so
+     * that a broken file does not open the door its administrator closed. Reads at most the first 64 KiB of a
+     * regular file; false when there is none.
+     */
+    static boolean saysFailClosed(Path given) {
+        String env = System.getenv("CHANGEGRAPH_CONFIG");
+        Path file = given != null ? given : env != null && !env.isBlank() ? Path.of(env) : DEFAULT_FILE;
+        try {
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                return false;
+            }
+            byte[] head;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                head = in.readNBytes(64 * 1024);
+            }
+            return new String(head, java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .anyMatch(line -> line.matches("fail_closed:\\s*(true|yes|on)\\s*(#.*)?"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Checks the paths before the agent touches anything: the store is a directory or can be one, the socket's
+     * directory is a directory or can be one, and the socket path is free or an old socket (never a file the
+     * agent would delete to listen there).
+     *
+     * @throws UsageException one line naming the key, the path and what to do
+     */
+    void checkPaths() {
+        String where = source == null ? "" : " (" + source + ")";
+        requireDirectoryOrCreatable(store, "store", where);
+        Path socketDir = socket.toAbsolutePath().getParent();
+        requireDirectoryOrCreatable(socketDir, "socket's directory", where);
+        if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+            throw new UsageException("socket " + socket + where + " is longer than the 107 bytes a Unix socket path"
+                    + " may have: choose a shorter path");
+        }
+        if (java.nio.file.Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            int mode;
+            try {
+                mode = (Integer) java.nio.file.Files.getAttribute(socket, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException | RuntimeException e) {
+                mode = 0;
+            }
+            if ((mode & 0170000) != 0140000) {
+                throw new UsageException("socket " + socket + where + " exists and is not a socket: the agent will not"
+                        + " replace it; choose another path");
+            }
+        }
+    }
+
+    private static void requireDirectoryOrCreatable(Path dir, String key, String where) {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !java.nio.file.Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p != null && !java.nio.file.Files.isDirectory(p)) {
+            throw new UsageException(key + " " + dir + where + ": " + p + " is not a directory: choose a directory"
+                    + " (created 0700 if missing)");
+        }
+    }
+
     static AgentConfig parse(String text, Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new UsageException(file + " is not valid YAML (line " + e.getLocation().getLineNr() + "): "
-                    + e.getOriginalMessage().strip().replaceAll("\\s*\\n\\s*", " "));
+            root = YamlReader.readTree(text, file.toString());
+        } catch (BadInputException e) {
+            throw new UsageException(e.getMessage());
         }
         AgentConfig d = defaults();
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return new AgentConfig(d.socket, d.store, d.failClosed, d.retentionDays, d.flushInterval, null, d.cpu, file);
+            return new AgentConfig(d.socket, d.store, d.failClosed, d.retentionDays, d.flushInterval, null, d.cpu, file, d.limits);
         }
         if (!root.isObject()) {
             throw new UsageException(file + ": expected keys like 'socket:' and 'store:', not a " + root.getNodeType());
@@ -114,7 +184,10 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
             return new AgentConfig(path(root, "socket", d.socket), path(root, "store", d.store),
                     bool(root, "fail_closed", d.failClosed), integer(root, "retention_days", d.retentionDays),
                     Duration.ofMillis(Math.round(number(root, "flush_interval", 1) * 1000)),
-                    path(root, "rules", null), cpu(root, d.cpu), file,
+                    path(root, "rules", null), cpu(root, d.cpu), file, new AgentLimits(
+                            integer(root, "max_connections_per_user", d.limits.connectionsPerUser()),
+                            integer(root, "max_registrations_per_minute", d.limits.registrationsPerMinute()),
+                            integer(root, "max_sessions_per_user", d.limits.sessionsPerUser())),
                     integer(root, "payload_bytes", ProbeTunables.DEFAULT_PAYLOAD_BYTES));
         } catch (UsageException e) {
             throw new UsageException(file + ": " + e.getMessage());

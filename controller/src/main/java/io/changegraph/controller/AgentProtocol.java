@@ -2,10 +2,8 @@ package io.changegraph.controller;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.changegraph.repository.io.JsonMappers;
 import io.changegraph.consumer.Consumer;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.store.SessionRecord;
@@ -17,7 +15,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import io.changegraph.repository.io.TerminalText;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,15 +39,19 @@ import java.util.Map;
  */
 final class AgentProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(AgentProtocol.class);
-    static final ObjectMapper JSON = JsonMapper.builder().enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+    static final ObjectMapper JSON = JsonMappers.SORTED;
     private static final Path PROC = Path.of("/proc");
     static final int MAX_LINE = 64 * 1024;
+    static final int MAX_ARGS = 4096;
 
     private final Agent agent;
+    private final AgentLimits limits;
+    /** per unprivileged uid: when its registrations of the last minute were made (nanoTime), oldest first */
+    private final Map<Integer, ArrayDeque<Long>> registrations = new HashMap<>();
 
-    AgentProtocol(Agent agent) {
+    AgentProtocol(Agent agent, AgentLimits limits) {
         this.agent = agent;
+        this.limits = limits;
     }
 
     /** A request refused or malformed: the one line sent back (and logged). */
@@ -106,10 +111,48 @@ final class AgentProtocol {
         if (!root && owner != peer.uid()) {
             throw new Refused("pid " + pid + " belongs to uid " + owner + ", not to the caller (uid " + peer.uid() + ")");
         }
+        String tty = text(request, "tty", "");
+        String client = text(request, "ssh_connection", "");
+        if (hasControl(tty) || hasControl(client)) {
+            throw new Refused("\"tty\" and \"ssh_connection\" must not contain control characters");
+        }
+        JsonNode argv = request.path("command");
+        if (!argv.isMissingNode() && !argv.isNull() && !argv.isArray() || argv.size() > MAX_ARGS) {
+            throw new Refused("\"command\" must be a list of at most " + MAX_ARGS + " strings");
+        }
         List<String> command = new ArrayList<>();
-        request.path("command").forEach(c -> command.add(c.asText()));
+        // argv is the user's to choose (bash -c $'\e[2J'): kept escaped, so no reader of it meets a raw control
+        argv.forEach(c -> command.add(TerminalText.line(c.asText())));
+        if (!root) {
+            admit(peer.uid());
+        }
         return agent.register(new Agent.Registration(pid, owner, userName(owner),
-                text(request, "tty", ""), text(request, "ssh_connection", ""), command, pid != peer.pid()));
+                tty, client, command, pid != peer.pid()));
+    }
+
+    /** The per-user limits of {@link AgentLimits}: live sessions, then registrations in the last minute. */
+    private void admit(int uid) throws Refused {
+        if (agent.liveSessionsOf(uid) >= limits.sessionsPerUser()) {
+            throw new Refused("uid " + uid + " has " + limits.sessionsPerUser() + " live sessions already"
+                    + " (max_sessions_per_user): end some first");
+        }
+        long now = System.nanoTime();
+        synchronized (registrations) {
+            ArrayDeque<Long> times = registrations.computeIfAbsent(uid, u -> new ArrayDeque<>());
+            while (!times.isEmpty() && now - times.peekFirst() >= 60_000_000_000L) {
+                times.pollFirst();
+            }
+            if (times.size() >= limits.registrationsPerMinute()) {
+                throw new Refused("uid " + uid + " registered " + times.size() + " sessions in the last minute"
+                        + " (max_registrations_per_minute): try again in a minute");
+            }
+            times.addLast(now);
+            registrations.keySet().removeIf(u -> u != uid && registrations.get(u).isEmpty());
+        }
+    }
+
+    private static boolean hasControl(String text) {
+        return text.chars().anyMatch(c -> TerminalText.isUnsafe((char) c));
     }
 
     private List<Map<String, Object>> sessions(LibC.PeerCredentials peer, JsonNode request) throws Refused {
@@ -134,7 +177,7 @@ final class AgentProtocol {
         String id = request.path("id").asText("");
         // an unknown id and another user's id get the same answer: ids of others are not revealed
         SessionRecord r = agent.session(id).filter(s -> peer.uid() == 0 || s.uid() == peer.uid())
-                .orElseThrow(() -> new Refused("no session '" + id + "' of yours (see 'changegraph sessions')"));
+                .orElseThrow(() -> new Refused("no session '" + TerminalText.line(id) + "' of yours (see 'changegraph sessions')"));
         GraphDocument graph = agent.graph(r);
         try {
             return SessionQueries.format(graph, request.path("format").asText("json"));

@@ -9,34 +9,39 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 
 /**
  * The agent's Unix socket: directory 0755, socket 0666 (anyone may connect; who may do what is decided
  * per request from the kernel's SO_PEERCRED answer). One accept thread; each connection is served on its
- * own short-lived thread with a 5 s time-out, at most {@link #MAX_CONNECTIONS} at once, so a client that
- * connects and never writes (or floods) holds nothing else up.
+ * own short-lived thread with a 5 s time-out, at most {@link AgentLimits#MAX_CONNECTIONS} at once and at most
+ * {@link AgentLimits#connectionsPerUser()} of one unprivileged uid (asked of the kernel on accept, before any
+ * thread is started), so a client that connects and never writes, or floods, holds up no other user.
  */
 final class AgentServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
-    private static final int MAX_CONNECTIONS = 64;
     private static final long TIMEOUT_MS = 5000;
 
     private final Path path;
     private final AgentProtocol protocol;
     private final int listenFd;
     private final Thread acceptor;
-    private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+    private final Semaphore slots = new Semaphore(AgentLimits.MAX_CONNECTIONS);
+    private final int perUser;
+    private final Map<Integer, Integer> openByUid = new HashMap<>();
     private volatile boolean closed;
 
-    private AgentServer(Path path, AgentProtocol protocol, int listenFd) {
+    private AgentServer(Path path, AgentProtocol protocol, int listenFd, int perUser) {
         this.path = path;
+        this.perUser = perUser;
         this.protocol = protocol;
         this.listenFd = listenFd;
         this.acceptor = Thread.ofPlatform().name("changegraph-accept").daemon(true).unstarted(this::acceptLoop);
     }
 
-    static AgentServer start(Path path, AgentProtocol protocol) throws IOException {
+    static AgentServer start(Path path, AgentProtocol protocol, AgentLimits limits) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
@@ -46,7 +51,7 @@ final class AgentServer implements AutoCloseable {
         Files.deleteIfExists(path);
         int fd = LibC.listenUnix(path.toString(), 128);
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
-        AgentServer server = new AgentServer(path, protocol, fd);
+        AgentServer server = new AgentServer(path, protocol, fd, limits.connectionsPerUser());
         server.acceptor.start();
         LOG.info("listening on {}", path);
         return server;
@@ -64,32 +69,64 @@ final class AgentServer implements AutoCloseable {
                 }
                 continue;
             }
-            if (!slots.tryAcquire()) {
-                LOG.warn("too many connections at once ({}): one refused", MAX_CONNECTIONS);
-                reply(fd, AgentProtocol.error("the agent is busy: try again"));
+            LibC.PeerCredentials peer;
+            try {
+                peer = LibC.peerCredentials(fd);
+                LibC.setTimeouts(fd, TIMEOUT_MS);
+            } catch (IOException e) {
+                LOG.warn("connection dropped: {}", e.getMessage());
                 LibC.close(fd);
+                continue;
+            }
+            if (!openFor(peer.uid())) {
+                LOG.warn("uid {} already has {} connections open: one refused", peer.uid(), perUser);
+                refuse(fd, "uid " + peer.uid() + " already has " + perUser + " connections to the agent open"
+                        + " (max_connections_per_user): close some and try again");
+                continue;
+            }
+            if (!slots.tryAcquire()) {
+                closedFor(peer.uid());
+                LOG.warn("too many connections at once ({}): one refused", AgentLimits.MAX_CONNECTIONS);
+                refuse(fd, "the agent is busy: try again");
                 continue;
             }
             Thread.ofPlatform().name("changegraph-conn").daemon(true).start(() -> {
                 try {
-                    serve(fd);
+                    serve(fd, peer);
                 } finally {
                     LibC.close(fd);
                     slots.release();
+                    closedFor(peer.uid());
                 }
             });
         }
     }
 
-    private void serve(int fd) {
-        LibC.PeerCredentials peer;
-        try {
-            peer = LibC.peerCredentials(fd);
-            LibC.setTimeouts(fd, TIMEOUT_MS);
-        } catch (IOException e) {
-            LOG.warn("connection dropped: {}", e.getMessage());
-            return;
+    /** Counts a connection of {@code uid}; false when an unprivileged uid has its limit open already. */
+    private boolean openFor(int uid) {
+        synchronized (openByUid) {
+            int open = openByUid.getOrDefault(uid, 0);
+            if (uid != 0 && open >= perUser) {
+                return false;
+            }
+            openByUid.put(uid, open + 1);
+            return true;
         }
+    }
+
+    private void closedFor(int uid) {
+        synchronized (openByUid) {
+            openByUid.computeIfPresent(uid, (u, open) -> open <= 1 ? null : open - 1);
+        }
+    }
+
+    /** One answer without reading the request, on the accept thread: the answer fits the empty send buffer. */
+    private static void refuse(int fd, String message) {
+        reply(fd, AgentProtocol.error(message));
+        LibC.close(fd);
+    }
+
+    private void serve(int fd, LibC.PeerCredentials peer) {
         String line;
         try {
             line = readLine(fd);

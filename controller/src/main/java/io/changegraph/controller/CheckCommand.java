@@ -7,6 +7,7 @@ import io.changegraph.repository.Alert;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphFormatException;
 import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.io.TerminalText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,8 +53,8 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             rules = RuleSet.load(rulesFile);
         } catch (RulesException e) {
-            e.problems().forEach(err::println);
-            err.println("fix the rules file first (changegraph rules check " + rulesFile + ")");
+            e.problems().forEach(p -> err.println(TerminalText.line(p)));
+            err.println("fix the rules file first (changegraph rules check " + TerminalText.line(rulesFile.toString()) + ")");
             err.flush();
             return 2;
         }
@@ -61,7 +62,7 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             graph = GraphJson.read(graphFile);
         } catch (GraphFormatException e) {
-            err.println(e.getMessage());
+            err.println(TerminalText.line(e.getMessage()));
             err.flush();
             return 2;
         }
@@ -71,13 +72,13 @@ public final class CheckCommand implements Callable<Integer> {
             alerts = graph.alerts().stream().sorted(REPORT_ORDER).toList();
         } else {
             alerts = Monitor.evaluate(rules, graph);
-            err.println("changegraph: note: " + graphFile + " was not recorded with these rules; they are evaluated"
+            err.println("changegraph: note: " + TerminalText.line(graphFile.toString()) + " was not recorded with these rules; they are evaluated"
                     + " on its aggregated edges, where threshold and sequence rules are approximate (record with"
-                    + " --rules " + rulesFile + " for exact alerts)");
+                    + " --rules " + TerminalText.line(rulesFile.toString()) + " for exact alerts)");
         }
-        alerts.forEach(alert -> out.println(Monitor.describe(alert, graph)));
+        Monitor.describe(alerts, graph).forEach(line -> out.println(TerminalText.line(line)));
         long serious = alerts.stream().filter(a -> !a.severity().equals("info")).count();
-        out.println(graphFile + ": " + alerts.size() + (alerts.size() == 1 ? " hit" : " hits") + ", " + serious
+        out.println(TerminalText.line(graphFile.toString()) + ": " + alerts.size() + (alerts.size() == 1 ? " hit" : " hits") + ", " + serious
                 + " of severity warning or critical");
         out.flush();
         return serious > 0 ? 1 : 0;

@@ -10,6 +10,7 @@ import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.Normalization;
 import io.changegraph.repository.RemoteMatch;
 import io.changegraph.repository.Verb;
+import io.changegraph.repository.io.TerminalText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class DiffCommand implements Callable<Integer> {
         try {
             options = options();
         } catch (IllegalArgumentException e) {
-            err.println("changegraph diff: " + e.getMessage() + ": see 'changegraph diff --help'");
+            err.println("changegraph diff: " + TerminalText.line(e.getMessage()) + ": see 'changegraph diff --help'");
             err.flush();
             return 2;
         }
@@ -108,13 +109,13 @@ public final class DiffCommand implements Callable<Integer> {
             if (!(cause instanceof GraphFormatException)) {
                 throw e;
             }
-            err.println("changegraph diff: " + cause.getMessage() + ": " + GRAPH_HINT);
+            err.println("changegraph diff: " + TerminalText.line(cause.getMessage()) + ": " + GRAPH_HINT);
             err.flush();
             return 2;
         }
         DiffReport report = GraphDiff.compare(canaryGraph, productionGraph, options);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? report.json() : report.text(detail));
+        out.print(TerminalText.lines(json ? report.json() : report.text(detail)));
         out.flush();
         return report.hasDifferences() ? 1 : 0;
     }

@@ -5,11 +5,17 @@ import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphExports;
 import io.changegraph.repository.GraphFormatException;
 import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.io.AtomicFile;
+import io.changegraph.repository.io.TerminalText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -23,16 +29,32 @@ import java.util.concurrent.Callable;
 final class ExportCommand implements Callable<Integer> {
     /** The output formats, each with its writer: the one list ({@code export}, {@code show} and the agent use it). */
     enum Format {
-        json(GraphJson::toJson), dot(GraphExports::dot), graphml(GraphExports::graphml), cypher(GraphExports::cypher);
+        json(GraphJson::write), dot(GraphExports::dot), graphml(GraphExports::graphml),
+        cypher((graph, out) -> out.write(GraphExports.cypher(graph)));
 
-        private final java.util.function.Function<GraphDocument, String> writer;
+        /** Writes a graph to a writer (streamed: a 200 MB graph is never a second time in memory as text). */
+        interface Writing {
+            void write(GraphDocument graph, Writer out) throws IOException;
+        }
 
-        Format(java.util.function.Function<GraphDocument, String> writer) {
+        private final Writing writer;
+
+        Format(Writing writer) {
             this.writer = writer;
         }
 
+        void write(GraphDocument graph, Writer out) throws IOException {
+            writer.write(graph, out);
+        }
+
         String render(GraphDocument graph) {
-            return writer.apply(graph);
+            java.io.StringWriter out = new java.io.StringWriter();
+            try {
+                write(graph, out);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return out.toString();
         }
 
         /** The format named {@code name}; a UsageException listing the formats for any other name. */
@@ -65,18 +87,32 @@ final class ExportCommand implements Callable<Integer> {
         if (changesOnly) {
             graph = Impact.summariseChangesOnly(graph);
         }
-        String text = format.render(graph);
-        writeOut(text, output);
+        GraphDocument exported = graph;
+        // streamed: a 200 MB graph is never a second time in memory as text
+        if (output == null) {
+            Writer out = TerminalText.lines(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
+                    1 << 16));
+            export(exported, format, out);
+            out.flush();
+        } else {
+            AtomicFile.writeText(output, out -> export(exported, format, out));
+        }
         return ExitCodes.OK;
+    }
+
+    private static void export(GraphDocument graph, Format format, Writer out) throws IOException {
+        format.write(graph, out);
     }
 
     /** Prints {@code text} to stdout, or writes it to {@code output} when one is given. */
     static void writeOut(String text, Path output) throws IOException {
         if (output == null) {
-            System.out.print(text);
+            // a terminal may be reading: control characters of argv or file names are escaped (the JSON and
+            // Cypher escape, so those stay exact); written to a file, the text is as it is
+            System.out.print(TerminalText.lines(text));
             System.out.flush();
         } else {
-            Files.writeString(output, text);
+            AtomicFile.writeString(output, text);
         }
     }
 

@@ -3,6 +3,7 @@ package io.changegraph.controller;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.changegraph.repository.io.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -91,10 +92,7 @@ final class InstallCommand implements Callable<Integer> {
 
     private static void copy(Path from, Path to, String mode) throws IOException {
         Files.createDirectories(to.getParent());
-        Path temp = to.resolveSibling("." + to.getFileName() + ".new");
-        Files.copy(from, temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(mode));
-        Files.move(temp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(to, PosixFilePermissions.fromString(mode), out -> Files.copy(from, out));
     }
 
     private static void write(Path to, String text, String mode) throws IOException {

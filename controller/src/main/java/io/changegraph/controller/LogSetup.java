@@ -2,7 +2,8 @@ package io.changegraph.controller;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -13,7 +14,8 @@ import java.util.Locale;
 
 /**
  * Logging set up in code (no XML parsing at start-up, which sits between the user and attached probes):
- * stderr, level from CHANGEGRAPH_LOG (error|warn|info|debug|trace, default warn).
+ * stderr, level from CHANGEGRAPH_LOG (error|warn|info|debug|trace, default warn). Messages are escaped
+ * ({@link EscapedMessageConverter}) and repeated lines rate-limited ({@link RepeatedLogFilter}).
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
     @Override
@@ -22,9 +24,14 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         stderr.setContext(context);
         stderr.setName("STDERR");
         stderr.setTarget("System.err");
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        PatternLayout layout = new PatternLayout();
+        layout.setContext(context);
+        layout.getInstanceConverterMap().put("safeMsg", EscapedMessageConverter.class.getName());
+        layout.setPattern("changegraph %-5level [%relative ms] %logger{0}: %safeMsg%n");
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern("changegraph %-5level [%relative ms] %logger{0}: %msg%n");
+        encoder.setLayout(layout);
         encoder.start();
         stderr.setEncoder(encoder);
         stderr.start();
@@ -32,6 +39,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.setLevel(Level.toLevel(System.getenv().getOrDefault("CHANGEGRAPH_LOG", "warn").toUpperCase(Locale.ROOT),
                 Level.WARN));
         root.addAppender(stderr);
+        RepeatedLogFilter repeats = new RepeatedLogFilter();
+        repeats.setContext(context);
+        repeats.start();
+        context.addTurboFilter(repeats);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

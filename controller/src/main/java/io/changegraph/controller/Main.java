@@ -1,5 +1,8 @@
 package io.changegraph.controller;
 
+import io.changegraph.repository.GraphFormatException;
+import io.changegraph.repository.io.BadInputException;
+import io.changegraph.repository.io.TerminalText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -22,7 +25,14 @@ public final class Main implements Runnable {
 
     /** Runs one command line and returns its exit code; never throws. */
     static int run(String... args) {
-        return commandLine().execute(args);
+        try {
+            return commandLine().execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            System.err.println("changegraph: " + (e instanceof OutOfMemoryError ? "out of memory" : "input nested too deep")
+                    + ": an input is bigger than this JVM can hold (lower the limits in docs/limits.md, or raise -Xmx"
+                    + " with CHANGEGRAPH_JAVA_OPTS)");
+            return ExitCodes.INTERNAL;
+        }
     }
 
     /** The configured command line, not yet run. */
@@ -32,18 +42,18 @@ public final class Main implements Runnable {
         cli.getSubcommands().get("record").setStopAtPositional(true);
         cli.setParameterExceptionHandler((ex, argv) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("changegraph: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+            err.println("changegraph: " + TerminalText.line(ex.getMessage()) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help')");
             return ExitCodes.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            if (ex instanceof UsageException) {
-                err.println("changegraph: " + ex.getMessage());
+            if (ex instanceof UsageException || ex instanceof BadInputException || ex instanceof GraphFormatException) {
+                err.println("changegraph: " + TerminalText.line(ex.getMessage()));
                 return ExitCodes.USAGE;
             }
             LOG.debug("internal error", ex);
-            err.println("changegraph: internal error: " + ex
+            err.println("changegraph: internal error: " + TerminalText.line(String.valueOf(ex))
                     + " (run again with CHANGEGRAPH_LOG=debug for details; please report it)");
             return ExitCodes.INTERNAL;
         });

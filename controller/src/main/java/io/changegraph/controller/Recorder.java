@@ -23,6 +23,7 @@ import io.changegraph.repository.RemoteNode;
 import io.changegraph.repository.Session;
 import io.changegraph.repository.Stats;
 import io.changegraph.repository.Verb;
+import io.changegraph.repository.io.TerminalText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -168,14 +169,16 @@ final class Recorder {
             GraphDeltaFile.delete(output);   // the final file alone: a viewer reads it whole once
             logUsage();
             ProbeCounters counters = probe.counters();
-            err.printf("changegraph: wrote %s (%d nodes, %d edges, %d events, %d lost in kernel, %d dropped)%n",
-                    written, done.nodes().size(), done.edges().size(), done.stats().events(), counters.total(),
-                    done.stats().droppedUser());
-            if (done.summary() != null) {
-                err.print(SummaryFormats.brief(done.summary(), 6));
+            if (written != null) {
+                err.printf("changegraph: wrote %s (%d nodes, %d edges, %d events, %d lost in kernel, %d dropped)%n",
+                        written, done.nodes().size(), done.edges().size(), done.stats().events(), counters.total(),
+                        done.stats().droppedUser());
             }
-            if (!written.equals(output)) {
-                return ExitCodes.INTERNAL;
+            if (done.summary() != null) {
+                err.print(TerminalText.lines(SummaryFormats.brief(done.summary(), 6)));   // paths and argv: escaped
+            }
+            if (!output.equals(written) && child == null) {
+                return ExitCodes.INTERNAL;   // with a command, its own status wins: the line above names the file
             }
             if (tracing.failure() != null) {
                 err.println("changegraph: recording stopped early: " + tracing.failure().getMessage());
@@ -326,18 +329,51 @@ final class Recorder {
         return options.alertLog() == null ? config : config.withAlertLog(options.alertLog());
     }
 
-    /** Writes the final graph; if that fails (disk full, directory gone) it is kept in the temp dir instead. */
+    /**
+     * Writes the final graph; if that fails (disk full, directory gone) it is kept in $TMPDIR (else the JVM's temp
+     * directory) instead, and a live snapshot left at {@code output} is removed, so nothing shows a recording that
+     * ended as live forever. One line on stderr names the file; null when no file could be written.
+     */
     private Path writeFinal(GraphDocument done, Path output) {
         try {
             GraphJson.write(done, output);
             return output;
         } catch (RuntimeException e) {
-            Path fallback = Path.of(System.getProperty("java.io.tmpdir"), "changegraph-" + done.session().id() + ".json");
+            String removed = removeStaleSnapshot(output);
+            Path fallback = fallbackDirectory().resolve("changegraph-" + done.session().id() + ".json");
+            try {
+                GraphJson.write(done, fallback);
+            } catch (RuntimeException second) {
+                err.println("changegraph: cannot write " + output + " (" + e.getMessage() + ") nor " + fallback + " ("
+                        + second.getMessage() + "): the graph is lost" + removed);
+                return null;
+            }
             err.println("changegraph: cannot write " + output + " (" + e.getMessage() + "); the graph is saved as "
-                    + fallback + " instead");
-            GraphJson.write(done, fallback);
+                    + fallback + " instead" + removed);
             return fallback;
         }
+    }
+
+    /** $TMPDIR when it names a directory, else java.io.tmpdir. */
+    static Path fallbackDirectory() {
+        String tmp = System.getenv("TMPDIR");
+        if (tmp != null && !tmp.isBlank() && Files.isDirectory(Path.of(tmp))) {
+            return Path.of(tmp);
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** Removes the last periodic snapshot at {@code output} (it says the session is live); the note for the line. */
+    private static String removeStaleSnapshot(Path output) {
+        try {
+            if (Files.isRegularFile(output) && GraphJson.read(output).session().ended() == null) {
+                Files.delete(output);
+                return " (the live snapshot at " + output + " was removed)";
+            }
+        } catch (IOException | RuntimeException e) {
+            return " (the snapshot at " + output + " could not be removed: " + e.getMessage() + ")";
+        }
+        return "";
     }
 
     private static Stats stats(Consumer consumer, TraceProbe probe) {

@@ -1,5 +1,6 @@
 package io.changegraph.controller;
 
+import io.changegraph.repository.io.TerminalText;
 import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.RulesException;
 import picocli.CommandLine.Command;
@@ -42,14 +43,15 @@ public final class RulesCommand implements Callable<Integer> {
         public Integer call() {
             try {
                 RuleSet rules = RuleSet.load(file);
-                spec.commandLine().getOut().println(rules.summary());
+                spec.commandLine().getOut().println(TerminalText.line(rules.summary()));
                 spec.commandLine().getOut().flush();
                 return 0;
             } catch (RulesException e) {
                 PrintWriter err = spec.commandLine().getErr();
-                e.problems().forEach(err::println);
+                e.problems().forEach(p -> err.println(TerminalText.line(p)));
                 int n = e.problems().size();
-                err.println(n + (n == 1 ? " problem" : " problems") + " in " + file + "; nothing was loaded");
+                err.println(n + (n == 1 ? " problem" : " problems") + " in " + TerminalText.line(file.toString())
+                        + "; nothing was loaded");
                 err.flush();
                 return 2;
             }

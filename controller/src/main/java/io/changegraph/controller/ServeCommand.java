@@ -112,6 +112,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     private List<Path> servedSources() {
         if (!sources.isEmpty() || diff != null) {
+            for (Path source : sources) {   // a FIFO or a device would be skipped silently: say so now
+                if (Files.exists(source) && !Files.isDirectory(source) && !Files.isRegularFile(source)) {
+                    throw new UsageException(source + " is not a regular file or a directory: give graph files"
+                            + " or directories of them");
+                }
+            }
             return sources;
         }
         Path defaultDir = Path.of(DEFAULT_DIR);

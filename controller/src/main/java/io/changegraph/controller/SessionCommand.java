@@ -1,6 +1,7 @@
 package io.changegraph.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.changegraph.repository.io.TerminalText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,7 +47,16 @@ final class SessionCommand implements Callable<Integer> {
             settings = AgentConfig.load(config);
         } catch (UsageException e) {
             // a broken configuration must not lock everybody out: record if possible, else fail open
-            err.println("changegraph: warning: " + e.getMessage() + "; using the defaults");
+            // (and fail_closed: true still denies, if the broken file says so in a line of its own)
+            boolean failClosed = AgentConfig.saysFailClosed(config);
+            err.println("changegraph: warning: " + TerminalText.line(e.getMessage()) + "; using the defaults"
+                    + (failClosed ? " with fail_closed: true" : ""));
+            AgentConfig d = AgentConfig.defaults();
+            settings = new AgentConfig(d.socket(), d.store(), failClosed, d.retentionDays(), d.flushInterval(), null,
+                    d.cpu(), null, d.limits());
+        } catch (RuntimeException e) {
+            err.println("changegraph: warning: the configuration cannot be read (" + TerminalText.line(String.valueOf(e))
+                    + "); using the defaults");
             settings = AgentConfig.defaults();
         }
         Map<String, String> env = System.getenv();
@@ -75,13 +85,13 @@ final class SessionCommand implements Callable<Integer> {
             if (settings.failClosed()) {
                 syslog("err", "login of uid " + currentUid() + " denied (fail_closed): session not recorded: " + problem);
                 err.println("changegraph: login denied: this host records every session and cannot record this one ("
-                        + problem + ")");
+                        + TerminalText.line(problem) + ")");
                 return 1;
             }
             syslog("warning", "session of uid " + currentUid() + " pid " + pid + " is NOT recorded: " + problem);
-            err.println("changegraph: warning: this session is NOT recorded (" + problem + ")");
+            err.println("changegraph: warning: this session is NOT recorded (" + TerminalText.line(problem) + ")");
         } else if (!isFileTransfer(env.get("SSH_ORIGINAL_COMMAND"))) {
-            err.println("changegraph: this session is recorded (session " + id + ")");
+            err.println("changegraph: this session is recorded (session " + TerminalText.line(id) + ")");
         }
         err.flush();
         System.out.flush();

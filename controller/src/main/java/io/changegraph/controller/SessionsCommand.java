@@ -1,5 +1,6 @@
 package io.changegraph.controller;
 
+import io.changegraph.repository.io.TerminalText;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;
 import picocli.CommandLine.Command;
@@ -46,14 +47,21 @@ final class SessionsCommand implements Callable<Integer> {
                 "EVENTS", "LOST", "DROPPED", "COMMAND");
         for (SessionRecord s : sessions) {
             String state = s.state().wireName() + (s.resumed() > 0 ? "*" : "");
-            System.out.printf(format, s.id(), state, s.host(), s.user(), s.client().isEmpty() ? "-" : s.client().split(" ")[0],
-                    s.tty().isEmpty() ? "-" : s.tty().replace("/dev/", ""), TIME.format(s.started()),
+            // every text field can be the user's own (argv, tty, client, even the host name): escaped
+            System.out.printf(format, safe(s.id()), state, safe(s.host()), safe(s.user()),
+                    s.client().isEmpty() ? "-" : safe(s.client().split(" ")[0]),
+                    s.tty().isEmpty() ? "-" : safe(s.tty().replace("/dev/", "")), TIME.format(s.started()),
                     s.ended() == null ? "-" : TIME.format(s.ended()), s.stats().events(), s.stats().lostKernel(),
-                    s.stats().droppedUser(), String.join(" ", s.command()));
+                    s.stats().droppedUser(), safe(String.join(" ", s.command())));
         }
+        System.out.flush();
         if (sessions.stream().anyMatch(s -> s.resumed() > 0)) {
             System.out.println("* followed again after an agent restart: what happened while it was down is missing");
         }
         return ExitCodes.OK;
+    }
+
+    private static String safe(String text) {
+        return TerminalText.line(text);
     }
 }

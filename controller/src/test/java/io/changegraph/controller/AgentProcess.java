@@ -39,9 +39,15 @@ final class AgentProcess implements AutoCloseable {
     }
 
     AgentProcess start() throws IOException, InterruptedException {
+        return start(Map.of());
+    }
+
+    /** Starts the agent with extra environment variables. */
+    AgentProcess start(Map<String, String> env) throws IOException, InterruptedException {
         starts++;
-        agent = new ProcessBuilder(Recording.launcher().toString(), "agent", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(Recording.launcher().toString(), "agent", "--config", config.toString());
+        builder.environment().putAll(env);
+        agent = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         int expected = starts;
         await("agent ready (" + log() + ")", () -> countInLog("agent ready") >= expected, 60);
         return this;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The protocol's refusals, decided before the agent is asked anything (so no agent is needed here). */
 class AgentProtocolTest {
-    private final AgentProtocol protocol = new AgentProtocol(null);
+    private final AgentProtocol protocol = new AgentProtocol(null, AgentLimits.defaults());
     private final int self = (int) ProcessHandle.current().pid();
     private final LibC.PeerCredentials user = new LibC.PeerCredentials(self, 4242, 4242);
 
@@ -44,5 +44,23 @@ class AgentProtocolTest {
     void sessionsWithBadSince_isRefused() {
         assertThat(protocol.handle(user, "{\"op\":\"sessions\",\"since\":\"yesterday\"}"))
                 .contains("\"ok\":false").contains("ISO-8601");
+    }
+
+    @Test
+    void register_controlCharactersInTtyOrClient_areRefused() {
+        LibC.PeerCredentials root = new LibC.PeerCredentials(self, 0, 0);
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        assertThat(protocol.handle(root, "{\"op\":\"register\",\"pid\":" + parent + ",\"tty\":\"/dev/pts/1\\u001b[2J\"}"))
+                .contains("\"ok\":false").contains("control characters");
+        assertThat(protocol.handle(root, "{\"op\":\"register\",\"pid\":" + parent
+                + ",\"ssh_connection\":\"1.2.3.4 22\\n5\"}")).contains("control characters");
+        assertThat(protocol.handle(root, "{\"op\":\"register\",\"pid\":" + parent + ",\"command\":\"bash\"}"))
+                .contains("must be a list");
+    }
+
+    @Test
+    void answers_escapeControlCharactersOfTheRequest() {
+        String answer = protocol.handle(user, "{\"op\":\"nope\\u001b[2J\\u009b\"}");
+        assertThat(answer).contains("\\u001B[2J").contains("\\u009B").doesNotContain("\u001b").doesNotContain("\u009b");
     }
 }

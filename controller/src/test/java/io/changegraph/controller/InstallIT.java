@@ -30,7 +30,7 @@ class InstallIT {
         Path config = root.resolve("etc/changegraph/config.yaml");
         assertThat(AgentConfig.parse(Files.readString(config), config)).isEqualTo(
                 new AgentConfig(AgentConfig.DEFAULT_SOCKET, AgentConfig.DEFAULT_STORE, false, 90,
-                        java.time.Duration.ofSeconds(1), null, CpuPlacement.AUTO, config));
+                        java.time.Duration.ofSeconds(1), null, CpuPlacement.AUTO, config, AgentLimits.defaults()));
         // the installed launcher finds the installed jar
         AgentProcess.Result version = AgentProcess.run(new ProcessBuilder(launcher.toString(), "--version"));
         assertThat(version.stdout()).startsWith("changegraph ");

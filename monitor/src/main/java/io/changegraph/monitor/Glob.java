@@ -63,6 +63,11 @@ final class Glob {
         }
     }
 
+    /** The literal text every matching path starts with ("" when the glob starts with a wildcard). */
+    String prefix() {
+        return literal ? pattern : prefix;
+    }
+
     @Override
     public String toString() {
         return pattern;

@@ -70,7 +70,7 @@ final class GraphReplay implements SessionContext {
         for (Replayed replayed : replay.events()) {
             replay.currentTarget = replayed.edge().target();
             for (Hit hit : engine.evaluate(replayed.event(), replay)) {
-                alerts.putIfAbsent(hit.rule().id() + "|" + replayed.edge().key(), hit.alert());
+                alerts.putIfAbsent(hit.rule().id() + "|" + replayed.key(), hit.alert());
             }
         }
         BehaviourRules behaviours = new BehaviourRules(rules.rules());
@@ -87,7 +87,17 @@ final class GraphReplay implements SessionContext {
     }
 
     static String describe(Alert alert, GraphDocument graph) {
+        return new GraphReplay(graph).describe(alert);
+    }
+
+    /** {@link #describe(Alert, GraphDocument)} for many alerts of one graph: the graph is indexed once. */
+    static List<String> describe(List<Alert> alerts, GraphDocument graph) {
         GraphReplay replay = new GraphReplay(graph);
+        return alerts.stream().map(replay::describe).toList();
+    }
+
+    private String describe(Alert alert) {
+        GraphReplay replay = this;
         String sourceId = alert.edgeSource() != null ? alert.edgeSource() : alert.node();
         String subject = replay.nodes.get(sourceId) instanceof ProcessNode p ? Hit.label(p)
                 : Objects.requireNonNullElse(sourceId, "?");
@@ -124,7 +134,8 @@ final class GraphReplay implements SessionContext {
         return currentTarget;
     }
 
-    private record Replayed(Edge edge, Event event) {
+    /** @param key the edge's key, made once (sorting a big graph's events asked for it millions of times) */
+    private record Replayed(Edge edge, Event event, String key) {
     }
 
     private List<Replayed> events() {
@@ -143,14 +154,15 @@ final class GraphReplay implements SessionContext {
             List<String> details = edge.details().isEmpty() ? Collections.singletonList(null)
                     : edge.details();
             long rest = Math.max(1, count - (details.size() - 1));
+            String key = edge.key();
             for (int i = 0; i < details.size(); i++) {
                 long n = i == 0 ? rest : 1;
                 long failed = i == 0 ? Math.min(edge.failed(), n) : 0;
                 out.add(new Replayed(edge, new Event(time, subject, edge.verb(), object, n, 0, failed,
-                        details.get(i))));
+                        details.get(i)), key));
             }
         }
-        out.sort(Comparator.comparing((Replayed r) -> r.event().time()).thenComparing(r -> r.edge().key()));
+        out.sort(Comparator.comparing((Replayed r) -> r.event().time()).thenComparing(Replayed::key));
         return out;
     }
 

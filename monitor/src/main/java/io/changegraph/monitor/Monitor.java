@@ -49,6 +49,11 @@ public interface Monitor extends AutoCloseable {
         return GraphReplay.describe(alert, graph);
     }
 
+    /** {@link #describe(Alert, GraphDocument)} for every alert, in order; the graph is indexed once. */
+    static List<String> describe(List<Alert> alerts, GraphDocument graph) {
+        return GraphReplay.describe(alerts, graph);
+    }
+
     /**
      * Evaluates one event with its session as context. Returns the alerts to add to the graph (empty
      * when no rule fired). Never throws; when the alert queue is full the hit is still returned but

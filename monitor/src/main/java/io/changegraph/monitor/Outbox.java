@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.changegraph.repository.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -63,9 +64,7 @@ final class Outbox {
     void add(Message message) {
         if (directory != null) {
             try {
-                Path temp = directory.resolve("." + message.id() + ".tmp");
-                Files.writeString(temp, Json.MAPPER.writeValueAsString(toJson(message)));
-                move(temp, fileOf(message.id()));
+                AtomicFile.writeString(fileOf(message.id()), Json.MAPPER.writeValueAsString(toJson(message)));
             } catch (IOException e) {
                 LOG.warn("alert message {} kept in memory only: cannot write to outbox {}: {}", message.id(),
                         directory, e.getMessage());
@@ -209,14 +208,6 @@ final class Outbox {
 
     private Path fileOf(String id) {
         return directory.resolve(id + ".json");
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     static Map<String, Object> toJson(Message m) {

@@ -33,6 +33,8 @@ final class RuleEngine {
 
     private final List<Rule> rules;
     private final Map<Verb, int[]> watching = new EnumMap<>(Verb.class);
+    /** the watchers of a verb narrowed by path prefix ({@link RuleIndex}): thousands of rules stay cheap */
+    private final Map<Verb, RuleIndex> byPath = new EnumMap<>(Verb.class);
     private final Map<Verb, int[]> remembering = new EnumMap<>(Verb.class);
     private final Map<String, SessionState> sessions = new ConcurrentHashMap<>();
     private volatile LastSession last;
@@ -41,6 +43,7 @@ final class RuleEngine {
         this.rules = List.copyOf(rules);
         for (Verb verb : Verb.values()) {
             watching.put(verb, indexes(r -> r.verbs().contains(verb)));
+            byPath.put(verb, new RuleIndex(this.rules, watching.get(verb)));
             remembering.put(verb, indexes(r -> r.after() != null && r.after().verbs().contains(verb)));
         }
     }
@@ -51,7 +54,7 @@ final class RuleEngine {
 
     /** The hits of one event, in rule order; updates the session's state. */
     List<Hit> evaluate(Event event, SessionContext context) {
-        int[] watchers = watching.get(event.verb());
+        int[] watchers = byPath.get(event.verb()).candidates(event);
         int[] rememberers = remembering.get(event.verb());
         if (watchers.length == 0 && rememberers.length == 0) {
             return List.of();

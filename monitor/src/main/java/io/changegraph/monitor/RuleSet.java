@@ -1,8 +1,8 @@
 package io.changegraph.monitor;
 
+import io.changegraph.repository.io.BadInputException;
+import io.changegraph.repository.io.YamlReader;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
@@ -38,9 +38,9 @@ public final class RuleSet {
     public static RuleSet load(Path file) throws RulesException {
         String text;
         try {
-            text = Files.readString(file);
-        } catch (MalformedInputException e) {
-            throw new RulesException(List.of(file + ":1:1: the file is not UTF-8 text; save it as UTF-8"));
+            text = YamlReader.readFile(file, "rules file");
+        } catch (BadInputException e) {
+            throw new RulesException(List.of(file + ":1:1: " + e.getMessage()));
         } catch (IOException e) {
             throw new RulesException(List.of(file + ":1:1: cannot read the file (" + e.getClass().getSimpleName()
                     + "); check the path and permissions"));

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.changegraph.repository.io.BadInputException;
+import io.changegraph.repository.io.JsonMappers;
+import io.changegraph.repository.io.YamlReader;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -76,14 +78,21 @@ final class YamlTree {
      * result is null when the document is empty or unreadable.
      */
     static YNode parse(String file, String text, Problems problems) {
-        YAMLFactory factory = YAMLFactory.builder().build();
-        try (JsonParser parser = factory.createParser(text)) {
+        try (JsonParser parser = YamlReader.parser(text, file)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return null;
             }
             return read(file, parser, problems, 0);
+        } catch (BadInputException e) {
+            problems.add(new Loc(file, 1, 1), e.getMessage(), "see docs/limits.md");
+            return null;
         } catch (JsonProcessingException e) {
+            String limit = JsonMappers.limitMessage(e);
+            if (limit != null) {
+                problems.add(Loc.of(file, e.getLocation()), limit, "see docs/limits.md");
+                return null;
+            }
             problems.add(Loc.of(file, e.getLocation()), "YAML syntax error: " + firstLine(e.getOriginalMessage()),
                     "check indentation, quoting and that lists start with '- '");
             return null;

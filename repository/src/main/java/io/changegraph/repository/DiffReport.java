@@ -2,8 +2,7 @@ package io.changegraph.repository;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.changegraph.repository.io.JsonMappers;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -18,10 +17,7 @@ import java.util.function.Supplier;
  */
 public final class DiffReport {
     public static final String SCHEMA = "changegraph-diff/v1";
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
+    private static final ObjectMapper MAPPER = JsonMappers.SORTED;
 
     private final GraphDocument canary;
     private final GraphDocument production;

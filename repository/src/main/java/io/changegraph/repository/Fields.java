@@ -63,6 +63,10 @@ final class Fields {
             return null;
         }
         String text = text(key);
+        Instant fast = utc(text);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
@@ -136,5 +140,58 @@ final class Fields {
 
     private GraphFormatException wrong(String key, String expected) {
         return new GraphFormatException(where + ": '" + key + "' must be " + expected);
+    }
+
+    /**
+     * {@code 2026-11-21T20:00:01.123456789Z}, the form every writer of graphs uses, parsed without the
+     * formatter (a 200 MB graph has a million of them); null for any other form, which Instant.parse judges.
+     */
+    static Instant utc(String text) {
+        int n = text.length();
+        if (n < 20 || n > 30 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(n - 1) != 'Z') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        int nanos = 0;
+        if (n > 20) {
+            if (text.charAt(19) != '.' || n - 21 > 9 || n == 21) {
+                return null;
+            }
+            int fraction = digits(text, 20, n - 1);
+            if (fraction < 0) {
+                return null;
+            }
+            nanos = fraction;
+            for (int i = n - 21; i < 9; i++) {
+                nanos *= 10;
+            }
+        } else if (text.charAt(19) != 'Z') {
+            return null;
+        }
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > java.time.YearMonth.of(year, month)
+                .lengthOfMonth() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * 86_400 + hour * 3600L + minute * 60L + second, nanos);
+    }
+
+    /** The decimal number in text[from, to), or -1 when a character is not a digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 }

@@ -1,6 +1,8 @@
 package io.changegraph.repository;
 
+import io.changegraph.repository.io.TerminalText;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +31,13 @@ public final class GraphExports {
 
     /** Graphviz DOT: processes as boxes, files as notes, remotes as ellipses, modules as components; failed edges red. */
     public static String dot(GraphDocument document) {
+        StringWriter out = new StringWriter();
+        dot(document, out);
+        return out.toString();
+    }
+
+    /** {@link #dot(GraphDocument)} streamed to {@code out} (a big graph needs no second copy as text). */
+    public static void dot(GraphDocument document, Writer out) {
         DOTExporter<Node, Edge> exporter = new DOTExporter<>(node -> quoted(node.id()));
         exporter.setGraphIdProvider(() -> "changegraph");
         exporter.setVertexAttributeProvider(node -> {
@@ -59,13 +68,18 @@ public final class GraphExports {
             }
             return attributes;
         });
-        StringWriter out = new StringWriter();
         exporter.exportGraph(toGraph(document), out);
-        return out.toString();
     }
 
     /** GraphML with one typed {@code <key>} per property any node or edge has; edge ids are source:verb:target (an XML name token). */
     public static String graphml(GraphDocument document) {
+        StringWriter out = new StringWriter();
+        graphml(document, out);
+        return out.toString();
+    }
+
+    /** {@link #graphml(GraphDocument)} streamed to {@code out}. */
+    public static void graphml(GraphDocument document, Writer out) {
         GraphMLExporter<Node, Edge> exporter = new GraphMLExporter<>(Node::id);
         exporter.setEdgeIdProvider(edge -> edge.source() + ":" + edge.verb().wireName() + ":" + edge.target());
         Map<String, AttributeType> nodeKeys = keyTypes(document.nodes(), GraphJson::node, "id");
@@ -74,9 +88,7 @@ public final class GraphExports {
         edgeKeys.forEach((name, type) -> exporter.registerAttribute(name, AttributeCategory.EDGE, type));
         exporter.setVertexAttributeProvider(node -> attributes(GraphJson.node(node), nodeKeys));
         exporter.setEdgeAttributeProvider(edge -> attributes(GraphJson.edge(edge), edgeKeys));
-        StringWriter out = new StringWriter();
         exporter.exportGraph(toGraph(document), out);
-        return out.toString();
     }
 
     /**
@@ -163,7 +175,8 @@ public final class GraphExports {
             AttributeType type = keys.get(name);
             if (value != null && type != null) {
                 String text = value instanceof List<?> list ? listText(list) : value.toString();
-                attributes.put(name, new DefaultAttribute<>(text, type));
+                // XML 1.0 cannot hold most control characters: they are written as a backslash-u escape
+                attributes.put(name, new DefaultAttribute<>(TerminalText.lines(text), type));
             }
         });
         return attributes;

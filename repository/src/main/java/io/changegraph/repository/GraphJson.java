@@ -4,29 +4,21 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.StringWriter;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
+import java.io.Writer;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.changegraph.repository.io.AtomicFile;
+import io.changegraph.repository.io.InputLimits;
+import io.changegraph.repository.io.JsonMappers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads and writes graphs as {@code changegraph/v1} JSON: snake_case keys sorted alphabetically, times as
@@ -36,12 +28,7 @@ import java.util.Set;
  * {@code schema} and reports the first missing or malformed value in one line.
  */
 public final class GraphJson {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
-            .build();
+    private static final ObjectMapper MAPPER = JsonMappers.PRETTY;
 
     private GraphJson() {
     }
@@ -51,21 +38,9 @@ public final class GraphJson {
      * streamed one node or edge at a time, so writing a large graph needs no second copy of it in memory.
      */
     public static void write(GraphDocument document, Path file) {
-        Path absolute = file.toAbsolutePath();
         try {
-            Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-            try {
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
-                    write(document, MAPPER.writer().createGenerator(out));   // UTF-8 bytes, no char stage
-                }
-                try {
-                    Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            // UTF-8 bytes straight to the temp file, no char stage; AtomicFile renames it over the target
+            AtomicFile.write(file, out -> write(document, MAPPER.writer().createGenerator(out)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write graph " + file + ": " + e.getMessage(), e);
         }
@@ -84,6 +59,14 @@ public final class GraphJson {
             throw new IllegalStateException("writing to a string cannot fail", e);
         }
         return out.toString();
+    }
+
+    /**
+     * The document's JSON streamed to {@code out} (which is flushed and closed by the generator: give a writer
+     * whose close only flushes when the stream goes on, as {@code export} does).
+     */
+    public static void write(GraphDocument document, Writer out) throws IOException {
+        write(document, MAPPER.writer().createGenerator(out));
     }
 
     /** The document's JSON, top-level keys in alphabetical order, each element serialised on its own. */
@@ -119,66 +102,18 @@ public final class GraphJson {
         gen.writeEndArray();
     }
 
+    /**
+     * Reads a graph file as a stream, within the {@link InputLimits} (size, nesting, string length); a FIFO or
+     * device is refused before it is opened.
+     *
+     * @throws GraphFormatException one line: what is wrong, where, and for a limit how to raise it
+     */
     public static GraphDocument read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new GraphFormatException("no such file " + file);
-        } catch (IOException e) {
-            throw new GraphFormatException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        return parse(text, file.toString());
+        return GraphReader.read(file);
     }
 
     public static GraphDocument fromJson(String json) {
-        return parse(json, "<input>");
-    }
-
-    private static GraphDocument parse(String text, String source) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new GraphFormatException(source + " is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject() || !root.has("schema")) {
-            throw new GraphFormatException(source + " is not a changegraph graph (no top-level 'schema' key)");
-        }
-        String schema = root.get("schema").asText();
-        if (!GraphDocument.SCHEMA.equals(schema)) {
-            throw new GraphFormatException("unsupported schema '" + schema + "' in " + source
-                    + ": this changegraph reads " + GraphDocument.SCHEMA);
-        }
-        try {
-            return document(new Fields(root, source));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new GraphFormatException(source + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static GraphDocument document(Fields root) {
-        Fields stats = root.object("stats");
-        List<Node> nodes = root.objects("nodes").stream().map(GraphJson::node).toList();
-        Set<String> ids = new HashSet<>();
-        for (Node node : nodes) {
-            if (!ids.add(node.id())) {
-                throw new GraphFormatException(root.where() + ": duplicate node id '" + node.id() + "'");
-            }
-        }
-        List<Edge> edges = new ArrayList<>();
-        for (Fields field : root.objects("edges")) {
-            Edge edge = edge(field);
-            if (!ids.contains(edge.source()) || !ids.contains(edge.target())) {
-                throw new GraphFormatException(field.where() + ": edge " + edge.key() + " names a node that is not in 'nodes'");
-            }
-            edges.add(edge);
-        }
-        List<Alert> alerts = root.has("alerts") ? root.objects("alerts").stream().map(GraphJson::alert).toList() : List.of();
-        return new GraphDocument(session(root.object("session")),
-                new Stats(stats.longValue("events"), stats.longValue("lost_kernel"), stats.longValue("dropped_user")),
-                nodes, edges, alerts, root.has("summary") ? summary(root.object("summary")) : null);
+        return GraphReader.read(json, "<input>");
     }
 
     /**
@@ -229,7 +164,7 @@ public final class GraphJson {
         return json;
     }
 
-    private static Summary summary(Fields json) {
+    static Summary summary(Fields json) {
         List<SummaryBehaviour> behaviours = json.objects("behaviours").stream().map(b -> new SummaryBehaviour(b.text("kind"),
                 b.text("subject"), b.optionalText("detail"), b.texts("processes"), b.texts("evidence"))).toList();
         List<FileEffect> files = json.objects("files").stream().map(f -> new FileEffect(f.text("path"), f.text("effect"),
@@ -267,7 +202,7 @@ public final class GraphJson {
         return json;
     }
 
-    private static Session session(Fields json) {
+    static Session session(Fields json) {
         return new Session(json.text("id"), json.optionalText("host"), json.optionalText("user"), json.intValue("root_pid"),
                 json.texts("command"), json.time("started"), json.time("ended"), json.optionalText("rules"));
     }
@@ -324,7 +259,7 @@ public final class GraphJson {
         return json;
     }
 
-    private static Node node(Fields json) {
+    static Node node(Fields json) {
         Node node = nodeOfKind(json);
         String id = json.text("id");
         if (!id.equals(node.id())) {
@@ -451,7 +386,7 @@ public final class GraphJson {
         return json;
     }
 
-    private static Edge edge(Fields json) {
+    static Edge edge(Fields json) {
         return new Edge(json.text("source"), json.text("target"), json.verb("verb"), json.longValue("count"),
                 json.longValue("bytes"), json.longValue("failed"), json.time("first"), json.time("last"),
                 json.has("details") ? json.texts("details") : List.of(),
@@ -476,7 +411,7 @@ public final class GraphJson {
         return json;
     }
 
-    private static Alert alert(Fields json) {
+    static Alert alert(Fields json) {
         String verb = json.optionalText("edge_verb");
         return new Alert(json.text("rule_id"), json.text("severity"), json.optionalText("description"),
                 json.optionalText("node"), json.optionalText("edge_source"), verb == null ? null : json.verb("edge_verb"),

@@ -1,8 +1,8 @@
 package io.changegraph.repository;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.changegraph.repository.io.BadInputException;
+import io.changegraph.repository.io.YamlReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -123,10 +123,11 @@ public record Normalization(List<NormalizationRule> rules, boolean sessionNames,
     public static Normalization load(Path file, boolean builtIns) {
         JsonNode root;
         try {
-            ObjectMapper mapper = new YAMLMapper();
-            root = mapper.readTree(Files.readString(file));
+            root = YamlReader.readTree(YamlReader.readFile(file, "normalisation file"), file.toString());
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no such normalisation file " + file);
+        } catch (BadInputException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read normalisation file " + file + ": "
                     + e.getMessage().lines().findFirst().orElse(""));

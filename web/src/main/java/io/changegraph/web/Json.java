@@ -1,10 +1,8 @@
 package io.changegraph.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.changegraph.repository.io.JsonMappers;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphJson;
@@ -12,10 +10,7 @@ import java.time.Instant;
 
 /** The API's JSON: keys sorted, so responses are deterministic; graphs always go through {@link GraphJson}. */
 final class Json {
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
+    static final ObjectMapper MAPPER = JsonMappers.SORTED;
 
     private Json() {
     }

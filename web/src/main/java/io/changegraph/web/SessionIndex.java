@@ -3,6 +3,9 @@ package io.changegraph.web;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphFormatException;
 import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.io.BadInputException;
+import io.changegraph.repository.io.BoundedFiles;
+import io.changegraph.repository.io.InputLimits;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;
 import java.io.IOException;
@@ -152,9 +155,14 @@ final class SessionIndex implements AutoCloseable {
         GraphDocument document;
         byte[] json;
         try {
+            BoundedFiles.checkRegular(file, "graph file", InputLimits.current().graphBytes(), InputLimits.GRAPH_MB);
             json = Files.readAllBytes(file);
             GraphDelta.Applied delta = previous == null ? null : GraphDelta.fromSidecar(previous, json);
-            document = delta != null ? delta.document() : GraphJson.fromJson(new String(json, StandardCharsets.UTF_8));
+            document = delta != null ? delta.document() : GraphJson.fromJson(BoundedFiles.utf8(json, file.toString()));
+        } catch (BadInputException e) {
+            rejected.put(file, new Rejected(stamp, e.getMessage()));
+            LOG.warn("skipping {}: {}", file, e.getMessage());
+            return;
         } catch (GraphFormatException | IOException e) {
             String reason = e instanceof IOException ? "cannot read " + file + ": " + e.getMessage()
                     : e.getMessage().replace(UNNAMED_SOURCE, file.toString());

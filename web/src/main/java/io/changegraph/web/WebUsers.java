@@ -11,8 +11,9 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.changegraph.repository.io.BadInputException;
+import io.changegraph.repository.io.JsonMappers;
+import io.changegraph.repository.io.YamlReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,15 +57,24 @@ public final class WebUsers {
      *                           key, missing field, unknown role, a hash that is not 64 hex digits, a duplicate
      */
     public static WebUsers read(Path file) {
-        ObjectMapper mapper = (file.getFileName() != null && file.getFileName().toString().endsWith(".json")
-                ? JsonMapper.builder() : YAMLMapper.builder())
+        boolean json = file.getFileName() != null && file.getFileName().toString().endsWith(".json");
+        ObjectMapper mapper = (json ? JsonMappers.SORTED : YamlReader.mapper()).copy()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .build();
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         UsersFile parsed;
         try {
-            parsed = mapper.readValue(file.toFile(), UsersFile.class);
+            String text = YamlReader.readFile(file, "users file");
+            if (!json) {
+                YamlReader.checkLines(text, "users file " + file);
+            }
+            parsed = mapper.readValue(text, UsersFile.class);
+        } catch (BadInputException e) {
+            throw new WebStartException(e.getMessage());
         } catch (JsonProcessingException e) {
+            String limit = JsonMappers.limitMessage(e);
+            if (limit != null) {
+                throw new WebStartException("bad users file " + file + ": " + limit);
+            }
             throw new WebStartException("bad users file " + file + ": " + located(e));
         } catch (IOException e) {
             throw new WebStartException("cannot read users file " + file + ": " + e.getMessage());

@@ -2,10 +2,8 @@ package io.changegraph.repository.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.changegraph.repository.io.JsonMappers;
 import io.changegraph.repository.Event;
 import io.changegraph.repository.GraphJson;
 import io.changegraph.repository.FileRef;
@@ -29,10 +27,7 @@ import java.util.Map;
  * {@code file}, {@code remote} or {@code module}.
  */
 public final class EventJson {
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
+    static final ObjectMapper MAPPER = JsonMappers.SORTED;
 
     private EventJson() {
     }

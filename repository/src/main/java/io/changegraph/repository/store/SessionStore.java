@@ -6,6 +6,7 @@ import io.changegraph.repository.ChangeGraph;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.Stats;
 
+import io.changegraph.repository.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,7 @@ public final class SessionStore {
     public void write(SessionRecord record) {
         Path meta = directory(record.id()).resolve("meta.json");
         try {
-            atomicWrite(meta, toJson(record));
+            AtomicFile.writeString(meta, toJson(record));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + meta + ": " + e.getMessage(), e);
         }
@@ -179,20 +180,6 @@ public final class SessionStore {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        }
-    }
-
-    static void atomicWrite(Path file, String text) throws IOException {
-        Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 
