@@ -289,15 +289,19 @@ class RecordIT {
                 "while [ ! -e " + go + " ]; do sleep 0.05; done; echo followed > " + dir.resolve("after") + "; "
                         + "/bin/true; exit 0").start();
         Path output = dir.resolve("pid.json");
+        // the shell goes on once the recorder follows it: its first snapshot (every 0.1 s) is written after that
         Thread starter = Thread.ofPlatform().start(() -> {
             try {
-                Thread.sleep(1500);
+                for (int i = 0; i < 600 && !Files.exists(output); i++) {
+                    Thread.sleep(50);
+                }
                 Files.writeString(go, "");
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
-        Recording r = Recording.run(output, "record", "-o", output.toString(), "--pid", Long.toString(shell.pid()));
+        Recording r = Recording.run(output, "record", "-o", output.toString(), "--flush-interval", "0.1",
+                "--pid", Long.toString(shell.pid()));
         starter.join();
         assertThat(r.exitCode).as(r.stderr).isZero();
         ProcessNode bash = r.processes().stream().filter(p -> p.pid() == shell.pid()).findFirst().orElseThrow();
