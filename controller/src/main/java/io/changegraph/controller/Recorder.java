@@ -242,22 +242,11 @@ final class Recorder {
         if (stopRequested.get() || tracing.failure() != null) {
             return true;
         }
-        boolean rootGone = child != null ? !child.isAlive() && rootExitedOrLate(child)
+        // a reaped command's exit record is already in the ring buffer (the kernel writes it before the parent
+        // can reap it): stopAndDrain reads it, no need to wait for the poller to hand it over
+        boolean rootGone = child != null ? !child.isAlive()
                 : rootExited || !Files.isDirectory(PROC.resolve(Integer.toString(options.pid())));
         return rootGone && (!options.waitAll() || probe.noneFollowed());
-    }
-
-    private long rootGoneSince;
-
-    /** The root's exit record normally arrives within milliseconds of its death; do not wait forever. */
-    private boolean rootExitedOrLate(Process child) {
-        if (rootExited) {
-            return true;
-        }
-        if (rootGoneSince == 0) {
-            rootGoneSince = System.nanoTime();
-        }
-        return System.nanoTime() - rootGoneSince > TimeUnit.SECONDS.toNanos(2);
     }
 
     /**
