@@ -6,6 +6,7 @@ import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.MonitorConfig;
 import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.SessionFacts;
+import io.changegraph.impact.Impact;
 import io.changegraph.impact.SummaryFormats;
 import io.changegraph.probes.ProbeCounters;
 import io.changegraph.probes.TraceProbe;
@@ -80,7 +81,7 @@ final class Recorder {
         Thread warmUp = Thread.ofPlatform().name("changegraph-warmup").daemon().start(() -> {
             long start = System.nanoTime();
             ConsumerStats stats = Consumer.warmUp();
-            warmUpGraphWriter();   // the final write then costs the writing only, not loading Jackson's classes
+            warmUpGraphWriter();   // the final summary and write then cost their work only, not loading classes
             LOG.debug("JIT warm-up: {} records in {} ms", stats.records(), (System.nanoTime() - start) / 1_000_000);
         });
         // the rules parse while the environment is checked: a --pid recording follows as soon as it can
@@ -159,8 +160,12 @@ final class Recorder {
             // whatever the kernel produced before the end is still in the ring buffer
             tracing.stopAndDrain();
             LOG.info("recording ended; writing the graph");
+            long ended = System.nanoTime();
             GraphDocument done = pipeline.finish(Instant.now(), stats(consumer, probe));
+            long finished = System.nanoTime();
             Path written = writeFinal(done, output);
+            LOG.debug("end: final graph and summary in {} ms; written in {} ms", (finished - ended) / 1_000_000,
+                    (System.nanoTime() - finished) / 1_000_000);
             GraphDeltaFile.delete(output);   // the final file alone: a viewer reads it whole once
             logUsage();
             ProbeCounters counters = probe.counters();
@@ -187,7 +192,7 @@ final class Recorder {
         }
     }
 
-    /** Writes a small graph with each kind of node, an edge and an alert into a string. */
+    /** Summarises a small graph with each kind of node, an edge and an alert and writes it into a string. */
     private static void warmUpGraphWriter() {
         ProcessNode shell = new ProcessNode(1, 1, 0, "/bin/sh", List.of("sh"), "/", 0, 0, null, null, true,
                 Instant.EPOCH, null);
@@ -197,7 +202,9 @@ final class Recorder {
         graph.apply(Event.once(Instant.EPOCH, shell, Verb.CONNECT, new RemoteNode("ipv4", "127.0.0.1", 1), true, null));
         graph.addAlert(new Alert("warm-up", "info", "", null, shell.id(), Verb.WRITE, Ids.file("/tmp/warm-up", 0),
                 Instant.EPOCH));
-        GraphJson.toJson(graph.snapshotWithDelta().graph());
+        GraphDocument document = graph.snapshotWithDelta().graph();
+        // the final summary then costs the summarising only, not parsing behaviours.yaml and loading its classes
+        GraphJson.toJson(document.withSummary(Impact.summarise(document)));
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -235,22 +242,11 @@ final class Recorder {
         if (stopRequested.get() || tracing.failure() != null) {
             return true;
         }
-        boolean rootGone = child != null ? !child.isAlive() && rootExitedOrLate(child)
+        // a reaped command's exit record is already in the ring buffer (the kernel writes it before the parent
+        // can reap it): stopAndDrain reads it, no need to wait for the poller to hand it over
+        boolean rootGone = child != null ? !child.isAlive()
                 : rootExited || !Files.isDirectory(PROC.resolve(Integer.toString(options.pid())));
         return rootGone && (!options.waitAll() || probe.noneFollowed());
-    }
-
-    private long rootGoneSince;
-
-    /** The root's exit record normally arrives within milliseconds of its death; do not wait forever. */
-    private boolean rootExitedOrLate(Process child) {
-        if (rootExited) {
-            return true;
-        }
-        if (rootGoneSince == 0) {
-            rootGoneSince = System.nanoTime();
-        }
-        return System.nanoTime() - rootGoneSince > TimeUnit.SECONDS.toNanos(2);
     }
 
     /**

@@ -91,4 +91,29 @@ class EnvironmentIT {
         assertOneLine(run(Map.of(), Recording.launcher().toString(), "export", dir.resolve("none.json").toString()),
                 "none.json");
     }
+    @Test
+    void launcher_startsWithTheBuiltAotCache() throws Exception {
+        // AOTMode=on: the JVM refuses to start unless the cache beside the jar is used
+        Outcome o = run(Map.of("CHANGEGRAPH_JAVA_OPTS", "-XX:AOTMode=on"), Recording.launcher().toString(), "--version");
+        assertThat(o.exit()).as(o.stderr()).isZero();
+        assertThat(o.stdout()).startsWith("changegraph ");
+    }
+
+    @Test
+    void launcher_withADamagedOrStaleAotCache_startsWithoutIt() throws Exception {
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        Path jar = Files.copy(Path.of(System.getenv("CHANGEGRAPH_JAR")), lib.resolve("changegraph.jar"));
+        String java = run(Map.of(), Recording.launcher().toString(), "--print-java").stdout().strip();
+        String jarStamp = Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis() / 1000;
+        Files.write(lib.resolve("changegraph.aot"), new byte[4096]);   // not an archive
+        Map<String, String> env = Map.of("CHANGEGRAPH_JAR", jar.toString(), "HOME", dir.toString(),
+                "XDG_CACHE_HOME", dir.resolve("cache").toString());
+        for (String stamp : List.of(java + " " + jarStamp, java + " 1-" + jarStamp, "/no/such/java " + jarStamp)) {
+            Files.writeString(lib.resolve("changegraph.aot.stamp"), stamp + "\n");
+            Outcome o = run(env, Recording.launcher().toString(), "--version");
+            assertThat(o.exit()).as(stamp).isZero();
+            assertThat(o.stdout()).as(stamp).startsWith("changegraph ");
+            assertThat(o.stderr()).as(stamp).isEmpty();
+        }
+    }
 }
