@@ -195,6 +195,8 @@ class DiffIT {
         environment.putIfAbsent("REPORT_DIR", dir.toString());
         environment.putIfAbsent("EXTRA_RM", "");
         if (user.equals("root")) {
+            // a home that exists before each run, as a login's does (the launcher may or may not make it)
+            Files.createDirectories(dir.resolve("roothome"));
             environment.put("HOME", dir.resolve("roothome").toString());
             args.addAll(List.of("/bin/bash", script.toString()));
         } else {
