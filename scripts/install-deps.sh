@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and recording need on Debian 12 (root): clang/llvm (BPF compiler),
 # libbpf-dev + libbpf1 (headers and the loader library), bpftool (vmlinux.h), Maven, perl and
-# python3 (used by the kernel tests' scripts), iptables, curl and openssl (the network kernel tests), openssh-server (the real-sshd test of the agent). Idempotent: installs only what is missing.
+# python3 (used by the kernel tests' scripts), iptables, curl and openssl (the network kernel tests), openssh-server (the real-sshd test of the agent), etcd-server + etcd-client (the fleet control plane's tests, scripts/etcd.sh). Idempotent: installs only what is missing.
 set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in clang llvm libbpf-dev libbpf1 bpftool maven perl python3 procps iproute2 iptables curl openssl strace openssh-server openssh-client util-linux passwd; do
+for pkg in clang llvm libbpf-dev libbpf1 bpftool maven perl python3 procps iproute2 iptables curl openssl strace openssh-server openssh-client util-linux passwd etcd-server etcd-client; do
   have "$pkg" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
