@@ -54,9 +54,14 @@ final class Agent implements AutoCloseable {
 
     private final AgentConfig config;
     private final SessionStore store;
-    private final RuleSet rules;
+    /** the rules new sessions get; replaced by {@link #reloadRules} (live sessions keep theirs) */
+    private volatile RuleSet rules;
     /** live rule evaluation for the alert log, mail and webhook; null without rules */
-    private Monitor monitor;
+    private volatile Monitor monitor;
+    /** monitors of rules replaced while sessions still used them: closed with the agent */
+    private final List<Monitor> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** records of followed processes seen (the fleet registry's events per second) */
+    private final AtomicLong sessionRecords = new AtomicLong();
     private final Map<Integer, AgentSession> byTgid = new ConcurrentHashMap<>();
     private final Map<String, AgentSession> live = new ConcurrentHashMap<>();
     private final AtomicLong unknownRecords = new AtomicLong();
@@ -86,7 +91,14 @@ final class Agent implements AutoCloseable {
 
     /** A new pipeline for a session of this agent: the shared live monitor, the session's journal. */
     private SessionPipeline pipeline(SessionRecord record, Journal journal) {
-        return new SessionPipeline(record.session(), rules, monitor, journal, Consumer.epochOffsetNs(Clock.systemUTC()))
+        RuleSet sessionRules;
+        Monitor sessionMonitor;
+        synchronized (this) {   // a pair from the same reload
+            sessionRules = rules;
+            sessionMonitor = monitor;
+        }
+        return new SessionPipeline(record.session(), sessionRules, sessionMonitor, journal,
+                Consumer.epochOffsetNs(Clock.systemUTC()))
                 .describedAs(new SessionFacts(record.id(), record.host(), record.user(), record.uid(),
                         SessionFacts.sshClient(record.client()), record.tty(), record.command(), record.started(),
                         "changegraph show " + record.id()));
@@ -153,6 +165,7 @@ final class Agent implements AutoCloseable {
             }
             return;
         }
+        sessionRecords.incrementAndGet();
         if (peek.kind() == RecordPeek.Kind.FORK) {
             session.addMember(peek.forkedChild());
             byTgid.put(peek.forkedChild(), session);
@@ -405,6 +418,36 @@ final class Agent implements AutoCloseable {
         return rebuild(r);
     }
 
+    /**
+     * New rules for the sessions that start from now on (the fleet's hot reload, {@link AgentControl}); live sessions
+     * keep the rules and monitor they started with, so nothing they recorded is evaluated twice or lost.
+     */
+    synchronized void reloadRules(RuleSet next) throws IOException {
+        Monitor old = monitor;
+        if (tracing != null) {   // started: alerts of new sessions go through a monitor of the new rules
+            monitor = Monitor.start(next, next.config());
+            if (old != null) {
+                retired.add(old);
+            }
+        }
+        rules = next;
+    }
+
+    /** The rules new sessions get, null without rules. */
+    RuleSet rules() {
+        return rules;
+    }
+
+    /** Records of followed processes since the start. */
+    long records() {
+        return sessionRecords.get();
+    }
+
+    /** Records lost in the kernel (host-wide) since the probes were loaded. */
+    long losses() {
+        return tracing == null ? 0 : lostKernel();
+    }
+
     int liveSessions() {
         return live.size();
     }
@@ -487,5 +530,6 @@ final class Agent implements AutoCloseable {
         if (monitor != null) {
             monitor.close();   // unsent alerts stay in the outbox for the next start
         }
+        retired.forEach(Monitor::close);
     }
 }

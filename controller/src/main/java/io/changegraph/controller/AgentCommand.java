@@ -30,7 +30,7 @@ final class AgentCommand implements Callable<Integer> {
         if (System.getenv("CHANGEGRAPH_LOG") == null) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
         }
-        AgentConfig settings = AgentConfig.load(config);
+        AgentConfig settings = AgentControl.withCachedConfig(AgentConfig.load(config));
         settings.checkPaths();
         new EnvironmentCheck().requireRecordingPossible();
         CountDownLatch stop = new CountDownLatch(1);
@@ -43,7 +43,9 @@ final class AgentCommand implements Callable<Integer> {
             } catch (java.nio.file.FileSystemException e) {
                 throw new UsageException("cannot use the store " + settings.store() + ": " + e.getMessage());
             }
-            try (AgentServer server = startServer(settings, agent)) {
+            AgentProtocol protocol = new AgentProtocol(agent, settings.limits());
+            try (AgentServer server = startServer(settings, protocol);
+                 var fleet = AgentControl.start(settings, agent, protocol)) {
                 LOG.info("agent ready: store {}, {} session(s) resumed, retention {} days, flush every {} ms{}",
                         settings.store(), agent.liveSessions(), settings.retentionDays(),
                         settings.flushInterval().toMillis(), settings.source() == null ? " (default configuration)"
@@ -55,9 +57,9 @@ final class AgentCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static AgentServer startServer(AgentConfig settings, Agent agent) {
+    private static AgentServer startServer(AgentConfig settings, AgentProtocol protocol) {
         try {
-            return AgentServer.start(settings.socket(), new AgentProtocol(agent, settings.limits()), settings.limits());
+            return AgentServer.start(settings.socket(), protocol, settings.limits());
         } catch (java.io.IOException e) {
             throw new UsageException("cannot listen on " + settings.socket() + ": " + e.getMessage());
         }

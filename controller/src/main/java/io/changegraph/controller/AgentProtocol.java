@@ -45,13 +45,19 @@ final class AgentProtocol {
     static final int MAX_ARGS = 4096;
 
     private final Agent agent;
-    private final AgentLimits limits;
+    /** replaced by a fleet config push ({@link #limits(AgentLimits)}) */
+    private volatile AgentLimits limits;
     /** per unprivileged uid: when its registrations of the last minute were made (nanoTime), oldest first */
     private final Map<Integer, ArrayDeque<Long>> registrations = new HashMap<>();
 
     AgentProtocol(Agent agent, AgentLimits limits) {
         this.agent = agent;
         this.limits = limits;
+    }
+
+    /** New per-user limits for the registrations from now on (the fleet's live configuration). */
+    void limits(AgentLimits next) {
+        limits = java.util.Objects.requireNonNull(next);
     }
 
     /** A request refused or malformed: the one line sent back (and logged). */

@@ -41,20 +41,24 @@ public final class RulesCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try {
-                RuleSet rules = RuleSet.load(file);
-                spec.commandLine().getOut().println(TerminalText.line(rules.summary()));
-                spec.commandLine().getOut().flush();
-                return 0;
-            } catch (RulesException e) {
-                PrintWriter err = spec.commandLine().getErr();
-                e.problems().forEach(p -> err.println(TerminalText.line(p)));
-                int n = e.problems().size();
-                err.println(n + (n == 1 ? " problem" : " problems") + " in " + TerminalText.line(file.toString())
-                        + "; nothing was loaded");
-                err.flush();
-                return 2;
-            }
+            return check(file, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+    }
+
+    /** What {@code rules check FILE} prints and returns; {@code fleet rules push} runs it before writing anything. */
+    static int check(Path file, PrintWriter out, PrintWriter err) {
+        try {
+            RuleSet rules = RuleSet.load(file);
+            out.println(TerminalText.line(rules.summary()));
+            out.flush();
+            return 0;
+        } catch (RulesException e) {
+            e.problems().forEach(p -> err.println(TerminalText.line(p)));
+            int n = e.problems().size();
+            err.println(n + (n == 1 ? " problem" : " problems") + " in " + TerminalText.line(file.toString())
+                    + "; nothing was loaded");
+            err.flush();
+            return 2;
         }
     }
 }
