@@ -78,9 +78,19 @@ public final class Fleet implements AutoCloseable {
 
     /** The text written at revision {@code revision} (see {@link #history}) becomes the fleet's default again. */
     public Release rollback(Channel c, long revision, String who) {
-        KeyValue old = get(Keys.history(c), revision).filter(k -> k.getModRevision() == revision)
-                .orElseThrow(() -> new FleetException("revision " + revision + " is not in the " + c.word()
-                        + " history: pick one from 'changegraph fleet " + c.word() + " history'"));
+        String notThere = "revision " + revision + " is not in the " + c.word() + " history: pick one from"
+                + " 'changegraph fleet " + c.word() + " history'";
+        Optional<KeyValue> at;
+        try {
+            at = get(Keys.history(c), revision);
+        } catch (FleetException e) {
+            if (e.getMessage().contains("future revision") || e.getMessage().contains("compacted")) {
+                throw new FleetException(notThere + (e.getMessage().contains("compacted")
+                        ? " (etcd has compacted it away)" : ""));
+            }
+            throw e;
+        }
+        KeyValue old = at.filter(k -> k.getModRevision() == revision).orElseThrow(() -> new FleetException(notThere));
         Release r = parse(old, c).as("rollback to " + revision, Target.fleet(), who);
         return write(c, r, Keys.fleetDefault(c), true, null);
     }
