@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlAgent.class);
-    static final Duration STATUS_EVERY = Duration.ofSeconds(2);
+    static final Duration STATUS_EVERY = Duration.ofSeconds(5);
 
     /** What the agent does with a release, and what it reports. Called on the control thread only. */
     public interface Receiver {
