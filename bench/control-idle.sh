@@ -2,11 +2,11 @@
 # The agent's CPU at rest with the fleet's etcd watch (target, issue #17: <= 0.5 % with the watch): a private etcd
 # (scripts/etcd.sh), then `changegraph agent` three times on a temporary socket and store with no sessions: without
 # a control: section, then with one (registered under a lease of 5 s, then of 10 s, watching rules and config, its
-# registration rewritten every 5 s), each measured over SECONDS from /proc/PID/stat after 20 s to settle.
-# Usage: sudo bench/control-idle.sh [SECONDS=60] [PORT=23795]
+# registration rewritten every 5 s), each measured over SECONDS from /proc/PID/stat after SETTLE s.
+# Usage: sudo [SETTLE=20] bench/control-idle.sh [SECONDS=60] [PORT=23795]   (SETTLE: seconds before measuring)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-seconds=${1:-60}; port=${2:-23795}
+seconds=${1:-60}; port=${2:-23795}; settle=${SETTLE:-20}
 [ -f "$here/controller/target/changegraph.jar" ] || "$here/scripts/build.sh"
 tmp=$(mktemp -d /tmp/cg-control-bench.XXXXXX)
 agent_pid=
@@ -26,9 +26,9 @@ measure() {   # NAME EXTRA_CONFIG
   printf 'socket: %s/agent.sock\nstore: %s/store\n%b' "$dir" "$dir" "$2" > "$dir/config.yaml"
   "$here/bin/changegraph" agent --config "$dir/config.yaml" > "$dir/agent.log" 2>&1 &
   agent_pid=$!
-  for _ in $(seq 1 600); do grep -q "agent ready" "$dir/agent.log" && break; sleep 0.1; done
+  for _ in $(seq 1 600); do grep -q "agent ready" "$dir/agent.log" 2>/dev/null && break; sleep 0.1; done
   grep -q "agent ready" "$dir/agent.log" || { echo "bench: the agent did not start:" >&2; cat "$dir/agent.log" >&2; exit 2; }
-  sleep 20
+  sleep "$settle"
   local t0 t1 s0 s1
   t0=$(awk '{ print $14 + $15 }' "/proc/$agent_pid/stat"); s0=$(date +%s%N)
   sleep "$seconds"

@@ -20,9 +20,9 @@ import java.util.concurrent.Callable;
 
 /** {@code changegraph fleet hosts}: every agent registered now (an agent that died is gone within its lease's TTL). */
 @Command(name = "hosts", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"List the agents registered in etcd, sorted by host: group, version, the etcd revisions of the",
-                "rules and config they run (0: their own files), live sessions, CPU, RSS, events/s, losses and",
-                "degradation. A host whose agent stopped or died is gone within its lease (5 s by default)."},
+        description = "List the agents registered in etcd, sorted by host: group, version, the etcd revisions of the"
+                + " rules and config they run (0: their own files), live sessions, CPU, RSS, events/s, losses and"
+                + " degradation. A host whose agent stopped or died is gone within its lease (5 s by default).",
         footer = {"", "Example: changegraph fleet hosts --endpoints http://127.0.0.1:2379"})
 final class FleetHostsCommand implements Callable<Integer> {
     @Spec
