@@ -1,5 +1,8 @@
 package io.changegraph.controller;
 
+import io.changegraph.controller.cli.SessionCommand;
+import io.changegraph.controller.os.CpuPlacement;
+import io.changegraph.controller.os.Tracing;
 import io.changegraph.repository.FileNode;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.ProcessNode;

@@ -1,5 +1,6 @@
 package io.changegraph.controller;
 
+import io.changegraph.controller.config.AgentConfig;
 import io.changegraph.repository.ChangeGraph;
 import io.changegraph.repository.Event;
 import io.changegraph.repository.FileRef;

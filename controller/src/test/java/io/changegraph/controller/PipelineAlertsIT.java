@@ -1,6 +1,9 @@
 package io.changegraph.controller;
 
 import io.changegraph.consumer.ProcSnapshot;
+import io.changegraph.controller.agent.AgentSession;
+import io.changegraph.controller.cli.CheckCommand;
+import io.changegraph.controller.record.SessionPipeline;
 import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.RuleSet;
 import io.changegraph.repository.Alert;

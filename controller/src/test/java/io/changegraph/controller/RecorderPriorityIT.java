@@ -1,5 +1,8 @@
 package io.changegraph.controller;
 
+import io.changegraph.controller.os.CpuPlacement;
+import io.changegraph.controller.os.PollPriority;
+import io.changegraph.controller.os.Tracing;
 import io.changegraph.repository.ProcessNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

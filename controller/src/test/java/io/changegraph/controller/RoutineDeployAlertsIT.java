@@ -2,6 +2,7 @@ package io.changegraph.controller;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.changegraph.controller.os.Host;
 import io.changegraph.monitor.Monitor;
 import io.changegraph.repository.Alert;
 import jakarta.mail.internet.MimeMessage;
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("kernel")
 @ExtendWith(RequiresRoot.class)
-class RoutineDeployAlertsIT {
+public class RoutineDeployAlertsIT {
     private static final Path DEPLOY_LOCK = Path.of("/run/lock/changegraph-deploy.lock");
 
     @TempDir
@@ -154,7 +155,7 @@ class RoutineDeployAlertsIT {
                 assertThat(flush.exitCode).as(flush.stderr).isZero();
                 assertThat(flush.stdout).contains("sent 1 alert message; 0 left in " + dir.resolve("outbox"));
                 MimeMessage mail = server.getReceivedMessages()[0];
-                String host = Recorder.hostName();
+                String host = Host.name();
                 assertThat(mail.getSubject()).startsWith("[changegraph] CRITICAL system-file-delete on " + host)
                         .contains("unlink " + victim);
                 String body = (String) mail.getContent();
