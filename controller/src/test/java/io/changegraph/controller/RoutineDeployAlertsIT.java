@@ -4,7 +4,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.changegraph.controller.os.Host;
 import io.changegraph.monitor.Monitor;
-import io.changegraph.repository.Alert;
+import io.changegraph.repository.model.Alert;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -53,7 +53,7 @@ public class RoutineDeployAlertsIT {
         return Files.writeString(dir.resolve("rules.yaml"), text.substring(0, from) + section + text.substring(to));
     }
 
-    private static String described(List<Alert> alerts, io.changegraph.repository.GraphDocument graph) {
+    private static String described(List<Alert> alerts, io.changegraph.repository.model.GraphDocument graph) {
         return String.join("\n", alerts.stream().map(a -> Monitor.describe(a, graph)).toList());
     }
 

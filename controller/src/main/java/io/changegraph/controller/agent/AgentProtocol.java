@@ -10,7 +10,7 @@ import io.changegraph.controller.os.LibC;
 import io.changegraph.controller.os.ProcessTree;
 import io.changegraph.repository.io.JsonMappers;
 import io.changegraph.consumer.Consumer;
-import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;
 import org.slf4j.Logger;

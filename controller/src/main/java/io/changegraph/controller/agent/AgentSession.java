@@ -2,8 +2,8 @@ package io.changegraph.controller.agent;
 
 import io.changegraph.controller.os.Host;
 import io.changegraph.controller.record.SessionPipeline;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Stats;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Stats;
 import io.changegraph.repository.store.Journal;
 import io.changegraph.repository.store.SessionRecord;
 

@@ -1,15 +1,15 @@
 package io.changegraph.controller.cli;
 
 import io.changegraph.impact.Impact;
-import io.changegraph.repository.DiffOptions;
-import io.changegraph.repository.DiffReport;
-import io.changegraph.repository.GraphDiff;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphFormatException;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.Normalization;
-import io.changegraph.repository.RemoteMatch;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.diff.DiffOptions;
+import io.changegraph.repository.diff.DiffReport;
+import io.changegraph.repository.diff.GraphDiff;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.formats.GraphFormatException;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.diff.Normalization;
+import io.changegraph.repository.diff.RemoteMatch;
+import io.changegraph.repository.model.Verb;
 import io.changegraph.repository.io.TerminalText;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.changegraph.controller.cli;
 
-import io.changegraph.repository.DiffOptions;
-import io.changegraph.repository.Normalization;
-import io.changegraph.repository.RemoteMatch;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.diff.DiffOptions;
+import io.changegraph.repository.diff.Normalization;
+import io.changegraph.repository.diff.RemoteMatch;
+import io.changegraph.repository.model.Verb;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -2,7 +2,7 @@ package io.changegraph.controller.cli;
 
 import io.changegraph.controller.ExitCodes;
 import io.changegraph.controller.UsageException;
-import io.changegraph.repository.GraphFormatException;
+import io.changegraph.repository.formats.GraphFormatException;
 import io.changegraph.repository.io.BadInputException;
 import io.changegraph.repository.io.TerminalText;
 import org.slf4j.Logger;

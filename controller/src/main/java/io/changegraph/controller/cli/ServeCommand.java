@@ -2,7 +2,7 @@ package io.changegraph.controller.cli;
 
 import io.changegraph.controller.ExitCodes;
 import io.changegraph.controller.UsageException;
-import io.changegraph.repository.DiffOptions;
+import io.changegraph.repository.diff.DiffOptions;
 import io.changegraph.web.WebConfig;
 import io.changegraph.web.WebServer;
 import io.changegraph.web.WebStartException;

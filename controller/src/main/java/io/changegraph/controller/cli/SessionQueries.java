@@ -5,7 +5,7 @@ import io.changegraph.controller.UsageException;
 import io.changegraph.controller.agent.AgentClient;
 import io.changegraph.controller.config.AgentConfig;
 import io.changegraph.controller.os.Host;
-import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;
 

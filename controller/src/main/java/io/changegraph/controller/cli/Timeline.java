@@ -1,13 +1,13 @@
 package io.changegraph.controller.cli;
 
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.FileEffect;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Node;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Summary;
-import io.changegraph.repository.SummaryBehaviour;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.FileEffect;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Node;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Summary;
+import io.changegraph.repository.model.SummaryBehaviour;
+import io.changegraph.repository.model.Verb;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -85,13 +85,13 @@ public final class InstalledRules {
      */
     private record ReportingMonitor(Monitor monitor, PrintStream err) implements Monitor {
         @Override
-        public List<io.changegraph.repository.Alert> onEvent(io.changegraph.repository.Event event,
+        public List<io.changegraph.repository.model.Alert> onEvent(io.changegraph.repository.model.Event event,
                                                              io.changegraph.monitor.SessionContext context) {
             return monitor.onEvent(event, context);
         }
 
         @Override
-        public List<io.changegraph.repository.Alert> onSummary(io.changegraph.repository.GraphDocument snapshot,
+        public List<io.changegraph.repository.model.Alert> onSummary(io.changegraph.repository.model.GraphDocument snapshot,
                                                                io.changegraph.monitor.SessionContext context) {
             return monitor.onSummary(snapshot, context);
         }

@@ -1,8 +1,8 @@
 package io.changegraph.controller.record;
 
 import io.changegraph.impact.Impact;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Summary;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Summary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

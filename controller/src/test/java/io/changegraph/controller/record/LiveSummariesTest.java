@@ -2,13 +2,13 @@ package io.changegraph.controller.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.ChangeGraph;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Verb;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
