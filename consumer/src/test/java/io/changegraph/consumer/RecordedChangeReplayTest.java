@@ -1,10 +1,10 @@
 package io.changegraph.consumer;
 
+import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.ChangeGraph;
 import io.changegraph.repository.model.Edge;
 import io.changegraph.repository.model.FileNode;
 import io.changegraph.repository.model.GraphDocument;
-import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.Node;
 import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.Session;

@@ -1,7 +1,7 @@
 package io.changegraph.controller;
 
-import io.changegraph.repository.model.FileEffect;
 import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.FileEffect;
 import io.changegraph.repository.model.RemoteUse;
 import io.changegraph.repository.model.Summary;
 import io.changegraph.repository.model.SummaryBehaviour;

@@ -1,9 +1,9 @@
 package io.changegraph.controller;
 
+import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.Edge;
 import io.changegraph.repository.model.FileNode;
 import io.changegraph.repository.model.GraphDocument;
-import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.Node;
 import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.RemoteNode;

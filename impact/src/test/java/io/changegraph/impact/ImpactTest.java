@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.Edge;
 import io.changegraph.repository.model.FileEffect;
 import io.changegraph.repository.model.GraphDocument;
-import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.Node;
 import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.Summary;

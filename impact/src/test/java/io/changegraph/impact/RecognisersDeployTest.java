@@ -2,8 +2,8 @@ package io.changegraph.impact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.SummaryBehaviour;
 import java.io.IOException;

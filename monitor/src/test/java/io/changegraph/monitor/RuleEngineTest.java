@@ -3,9 +3,9 @@ package io.changegraph.monitor;
 import io.changegraph.repository.model.Event;
 import io.changegraph.repository.model.Ids;
 import io.changegraph.repository.model.NetEvidence;
+import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.RemoteNode;
 import io.changegraph.repository.model.TcpCounts;
-import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.Verb;
 import org.junit.jupiter.api.Test;
 

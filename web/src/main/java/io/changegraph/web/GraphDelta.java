@@ -2,8 +2,8 @@ package io.changegraph.web;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.changegraph.repository.model.Edge;
 import io.changegraph.repository.formats.GraphDeltaFile;
+import io.changegraph.repository.model.Edge;
 import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.model.Node;
 import java.util.ArrayList;

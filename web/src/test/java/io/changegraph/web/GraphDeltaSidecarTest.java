@@ -3,12 +3,12 @@ package io.changegraph.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.changegraph.repository.formats.GraphDeltaFile;
+import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.ChangeGraph;
 import io.changegraph.repository.model.Edge;
 import io.changegraph.repository.model.Event;
 import io.changegraph.repository.model.FileRef;
-import io.changegraph.repository.formats.GraphDeltaFile;
-import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.Session;
 import io.changegraph.repository.model.Verb;

@@ -2,8 +2,8 @@ package io.changegraph.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.model.FileNode;
 import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.FileNode;
 import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.Verb;
 import java.nio.file.Files;

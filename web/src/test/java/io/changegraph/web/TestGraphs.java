@@ -1,21 +1,21 @@
 package io.changegraph.web;
 
+import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.Alert;
 import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.FileEffect;
 import io.changegraph.repository.model.FileNode;
 import io.changegraph.repository.model.GraphDocument;
-import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.Ids;
+import io.changegraph.repository.model.LeftRunning;
 import io.changegraph.repository.model.Node;
 import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.RemoteUse;
 import io.changegraph.repository.model.Session;
 import io.changegraph.repository.model.Stats;
 import io.changegraph.repository.model.Summary;
 import io.changegraph.repository.model.SummaryBehaviour;
-import io.changegraph.repository.model.FileEffect;
-import io.changegraph.repository.model.LeftRunning;
-import io.changegraph.repository.model.RemoteUse;
 import java.util.Map;
 import io.changegraph.repository.model.Verb;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.model.Verb;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,8 @@
 package io.changegraph.controller.agent;
 
 import io.changegraph.consumer.Consumer;
+import io.changegraph.consumer.ProcSnapshot;
+import io.changegraph.consumer.RecordPeek;
 import io.changegraph.controller.UsageException;
 import io.changegraph.controller.cli.NetwatchCommand;
 import io.changegraph.controller.cli.NetwatchTable;
@@ -13,15 +15,13 @@ import io.changegraph.controller.record.Follower;
 import io.changegraph.controller.record.SessionPipeline;
 import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.RuleSet;
-import io.changegraph.monitor.SessionFacts;
 import io.changegraph.monitor.RulesException;
-import io.changegraph.consumer.ProcSnapshot;
-import io.changegraph.consumer.RecordPeek;
+import io.changegraph.monitor.SessionFacts;
 import io.changegraph.probes.NetwatchProbe;
 import io.changegraph.probes.ProbeTunables;
 import io.changegraph.repository.formats.GraphDeltaFile;
-import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.model.Stats;
 import io.changegraph.repository.store.Journal;
 import io.changegraph.repository.store.SessionRecord;

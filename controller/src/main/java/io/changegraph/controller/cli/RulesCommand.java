@@ -1,8 +1,8 @@
 package io.changegraph.controller.cli;
 
-import io.changegraph.repository.io.TerminalText;
 import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.RulesException;
+import io.changegraph.repository.io.TerminalText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;

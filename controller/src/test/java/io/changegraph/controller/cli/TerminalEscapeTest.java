@@ -1,10 +1,10 @@
 package io.changegraph.controller.cli;
 
 import io.changegraph.controller.os.Host;
+import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.ChangeGraph;
 import io.changegraph.repository.model.Event;
 import io.changegraph.repository.model.FileRef;
-import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.Session;
 import io.changegraph.repository.model.Stats;

@@ -2,11 +2,11 @@ package io.changegraph.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.Edge;
 import io.changegraph.repository.model.FileEffect;
 import io.changegraph.repository.model.FileNode;
 import io.changegraph.repository.model.GraphDocument;
-import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.Ids;
 import io.changegraph.repository.model.LeftRunning;
 import io.changegraph.repository.model.Node;

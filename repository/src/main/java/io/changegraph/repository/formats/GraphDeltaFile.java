@@ -1,23 +1,20 @@
 package io.changegraph.repository.formats;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.changegraph.repository.io.AtomicFile;
+import io.changegraph.repository.io.JsonMappers;
 import io.changegraph.repository.model.ChangeGraph;
 import io.changegraph.repository.model.Edge;
 import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.model.GraphOrder;
 import io.changegraph.repository.model.Node;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +34,6 @@ import java.util.Optional;
  * {@code B} bytes written just before it: a reader checks both, so a sidecar of another version is never applied.
  */
 public final class GraphDeltaFile {
-    private static final ObjectMapper READER = new ObjectMapper();
 
     /** One sidecar: what to apply to a graph of {@code baseEvents} events, giving the file of {@code graphBytes}. */
     public record Delta(long baseEvents, long graphBytes, GraphDocument changed) {
@@ -79,21 +75,11 @@ public final class GraphDeltaFile {
         }
         try {
             long graphBytes = Files.size(graph);
-            Path temp = Files.createTempFile(sidecar.getParent(), sidecar.getFileName().toString(), ".tmp");
-            try {
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
-                    out.write(("{\"base_events\":" + baseEvents + ",\"graph_bytes\":" + graphBytes + "}\n")
-                            .getBytes(StandardCharsets.UTF_8));
-                    GraphJson.write(changed, out);
-                }
-                try {
-                    Files.move(temp, sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, sidecar, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFile.write(sidecar, out -> {
+                out.write(("{\"base_events\":" + baseEvents + ",\"graph_bytes\":" + graphBytes + "}\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                GraphJson.write(changed, out);
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the delta " + sidecar + ": " + e.getMessage(), e);
         }
@@ -107,7 +93,7 @@ public final class GraphDeltaFile {
             if (newline < 0) {
                 return Optional.empty();
             }
-            JsonNode header = READER.readTree(text.substring(0, newline));
+            JsonNode header = JsonMappers.SORTED.readTree(text.substring(0, newline));
             if (!header.path("base_events").canConvertToLong() || !header.path("graph_bytes").canConvertToLong()) {
                 return Optional.empty();
             }

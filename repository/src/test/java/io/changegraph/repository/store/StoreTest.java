@@ -1,10 +1,10 @@
 package io.changegraph.repository.store;
 
+import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.ChangeGraph;
 import io.changegraph.repository.model.Event;
 import io.changegraph.repository.model.FileRef;
 import io.changegraph.repository.model.GraphDocument;
-import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.ModuleNode;
 import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.RemoteNode;
