@@ -82,7 +82,7 @@ class FleetIT {
     private JsonNode hosts() throws IOException, InterruptedException {
         AgentProcess.Result r = fleet("hosts", "--json");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        return AgentProtocol.JSON.readTree(r.stdout());
+        return io.changegraph.repository.io.JsonMappers.SORTED.readTree(r.stdout());
     }
 
     @Test
