@@ -23,14 +23,17 @@ import java.util.TreeSet;
  *   password_file: /etc/changegraph/etcd/password
  *   group: canary                         # the gray-release group of this host (default: default)
  *   lease_seconds: 5                      # the registration's TTL, 2 to 10
+ *   name: web1                            # the host's name in the registry (default: its hostname)
  * </pre>
+ *
+ * @param name the registry name, null: the hostname
  */
 public record ControlSettings(List<URI> endpoints, Path ca, Path cert, Path key, String user, Path passwordFile,
-                              String group, int leaseSeconds) {
+                              String group, int leaseSeconds, String name) {
     public static final String DEFAULT_GROUP = "default";
     public static final int DEFAULT_LEASE_SECONDS = 5;
     private static final Set<String> KEYS = Set.of("endpoints", "ca", "cert", "key", "user", "password_file", "group",
-            "lease_seconds");
+            "lease_seconds", "name");
 
     public ControlSettings {
         endpoints = List.copyOf(endpoints);
@@ -66,6 +69,20 @@ public record ControlSettings(List<URI> endpoints, Path ca, Path cert, Path key,
         if (leaseSeconds < 2 || leaseSeconds > 10) {
             throw new IllegalArgumentException("control.lease_seconds must be 2 to 10");
         }
+        if (name != null && !Target.NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("control.name '" + name + "' is not a host name (letters, digits, . _ -)");
+        }
+    }
+
+    /** Registered under the hostname. */
+    public ControlSettings(List<URI> endpoints, Path ca, Path cert, Path key, String user, Path passwordFile,
+                           String group, int leaseSeconds) {
+        this(endpoints, ca, cert, key, user, passwordFile, group, leaseSeconds, null);
+    }
+
+    /** The name this host registers under: {@code name}, else {@code hostname}. */
+    public String registryName(String hostname) {
+        return name != null ? name : hostname;
     }
 
     /** Plain http endpoints, no authentication, the default group. */
@@ -74,7 +91,7 @@ public record ControlSettings(List<URI> endpoints, Path ca, Path cert, Path key,
     }
 
     public ControlSettings withGroup(String g) {
-        return new ControlSettings(endpoints, ca, cert, key, user, passwordFile, g, leaseSeconds);
+        return new ControlSettings(endpoints, ca, cert, key, user, passwordFile, g, leaseSeconds, name);
     }
 
     /** Comma-separated endpoints, as {@code --endpoints} and {@code CHANGEGRAPH_ETCD} give them. */
@@ -128,7 +145,7 @@ public record ControlSettings(List<URI> endpoints, Path ca, Path cert, Path key,
         }
         return new ControlSettings(endpoints, path(node, "ca"), path(node, "cert"), path(node, "key"),
                 text(node, "user"), path(node, "password_file"), text(node, "group"),
-                lease == null ? DEFAULT_LEASE_SECONDS : lease.intValue());
+                lease == null ? DEFAULT_LEASE_SECONDS : lease.intValue(), text(node, "name"));
     }
 
     private static String text(JsonNode node, String key) {

@@ -32,6 +32,12 @@ class ControlValuesTest {
         ControlSettings s = ControlSettings.parse(JSON.readTree("{\"endpoints\": \"http://127.0.0.1:2379\"}"));
         assertThat(s.group()).isEqualTo("default");
         assertThat(s.leaseSeconds()).isEqualTo(5);
+        assertThat(s.registryName("vm1")).isEqualTo("vm1");
+        ControlSettings named = ControlSettings.parse(JSON.readTree("{\"endpoints\": \"http://e:1\", \"name\": \"web1\"}"));
+        assertThat(named.registryName("vm1")).isEqualTo("web1");
+        assertThat(named.withGroup("canary").name()).isEqualTo("web1");
+        assertThatThrownBy(() -> ControlSettings.parse(JSON.readTree("{\"endpoints\": \"http://e:1\", \"name\": \"a/b\"}")))
+                .hasMessageContaining("not a host name");
     }
 
     @Test

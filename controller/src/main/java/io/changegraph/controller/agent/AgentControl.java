@@ -75,7 +75,8 @@ public final class AgentControl implements ControlAgent.Receiver {
             return null;
         }
         AgentControl receiver = new AgentControl(config, agent, protocol);
-        return new ControlAgent(config.control(), Host.name(), cache(config), receiver).start();
+        return new ControlAgent(config.control(), config.control().registryName(Host.name()), cache(config),
+                receiver).start();
     }
 
     /** The self-protection's state for the registry (the recorder's degradation step, "none" by default). */
