@@ -78,6 +78,34 @@ class NetwatchProbeKernelTest {
         }
     }
 
+    @Test
+    void dnsAnswerOverIpv6_isCaptured() throws Exception {
+        byte[] answer = new byte[30];
+        answer[0] = 0x66;
+        answer[1] = 0x22;
+        answer[2] = (byte) 0x81;
+        answer[29] = 0x55;
+        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1024, 1 << 16).load()) {
+            netwatch.attach();
+            List<NetwatchProbe.Dns> seen = new ArrayList<>();
+            try (java.net.DatagramSocket server = new java.net.DatagramSocket(new InetSocketAddress("::1", 53));
+                 java.net.DatagramSocket client = new java.net.DatagramSocket(new InetSocketAddress("::1", 0))) {
+                server.send(new java.net.DatagramPacket(answer, answer.length, client.getLocalSocketAddress()));
+                client.setSoTimeout(2000);
+                client.receive(new java.net.DatagramPacket(new byte[512], 512));
+            }
+            long until = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < until && seen.stream().noneMatch(d -> d.message().length == answer.length
+                    && d.message()[0] == 0x66 && d.message()[1] == 0x22)) {
+                netwatch.poll(100, seen::add, flow -> { });
+            }
+            assertThat(seen).as("the answer from [::1]:53").anySatisfy(d -> {
+                assertThat(d.tcp()).isFalse();
+                assertThat(d.message()).containsExactly(answer);
+            });
+        }
+    }
+
     /** Sends {@code answer} from 127.0.0.53-ish port 53 to a loopback socket; the DNS messages polled meanwhile. */
     private static List<NetwatchProbe.Dns> sendAnswerAndPoll(NetwatchProbe netwatch, byte[] answer) throws IOException {
         List<NetwatchProbe.Dns> seen = new ArrayList<>();
