@@ -31,11 +31,12 @@ import java.util.regex.Pattern;
  * terminal or JSON lines. DNS names come from the DNS answers any process on the host received.
  */
 @Command(name = "netwatch", mixinStandardHelpOptions = true,
-        description = {"Watch every TCP connection this host makes (all processes, no session) and print, per",
-                "interval, the ones that went wrong: SYN retransmits while connecting, refused, timed out, reset;",
-                "summed per executable, cgroup (container) and destination, named by the DNS answers any process",
-                "received. A table on a terminal, JSON lines otherwise.",
-                "Runs until interrupted (or --count intervals). Needs root (eBPF)."},
+        description = {"Watch every TCP connection this host makes (all processes, no session) and",
+                "print, per interval, the ones that went wrong: SYN retransmits while connecting,",
+                "refused, timed out, reset, data retransmits; summed per executable, cgroup",
+                "(container) and destination, named by the DNS answers any process received.",
+                "A table on a terminal, JSON lines otherwise. Runs until interrupted (or --count",
+                "intervals). Needs root (eBPF)."},
         footer = {"", "Example: sudo changegraph netwatch --interval 10s --top 20",
                 "         sudo changegraph netwatch --json | your-log-shipper"})
 final class NetwatchCommand implements Callable<Integer> {
