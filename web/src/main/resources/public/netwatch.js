@@ -3,7 +3,7 @@
 
 (function () {
   const REFRESH_MS = 10000;
-  const WIDTH = 300, HEIGHT = 34;
+  const WIDTH = 240, HEIGHT = 34;
   const SVG = 'http://www.w3.org/2000/svg';
   const COLOURS = {refused: '#d62728', timed_out: '#9467bd', resets_received: '#ff7f0e', resets_sent: '#ffbb78',
     syn_retransmits: '#1f77b4', retransmits: '#aec7e8'};
