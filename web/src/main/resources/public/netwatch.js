@@ -67,7 +67,7 @@
   function matches(destination, text) {
     if (!text) { return true; }
     const haystack = [destination.destination].concat(destination.names, destination.exes, destination.containers,
-      destination.cgroups).join(' ').toLowerCase();
+      destination.pods || [], destination.cgroups).join(' ').toLowerCase();
     return text.toLowerCase().split(/\s+/).every(function (word) { return haystack.includes(word); });
   }
 
@@ -82,10 +82,11 @@
     shown.forEach(function (d) {
       const tr = document.createElement('tr');
       tr.dataset.destination = d.destination;
-      const where = d.containers.length ? d.containers.map(function (c) { return c.substring(0, 12); }).join(', ')
-        : d.cgroups.join(', ');
+      const pods = (d.pods || []).map(function (p) { return 'pod ' + p; });
+      const where = d.containers.length ? d.containers.map(function (c) { return c.substring(0, 12); }).concat(pods).join(', ')
+        : (pods.length ? pods.join(', ') : d.cgroups.join(', '));
       const whereCell = cg.el('td', where, 'list');
-      whereCell.title = d.containers.concat(d.cgroups).join('\n');
+      whereCell.title = d.containers.concat(pods, d.cgroups).join('\n');
       const exeCell = cg.el('td', d.exes.join(', '), 'list');
       exeCell.title = d.exes.join('\n');
       const chartCell = cg.el('td', null, 'chart');

@@ -32,8 +32,8 @@ final class NetwatchLog {
             "syn_retransmits", "retransmits");
 
     /** One {@code "type":"flow"} line. */
-    record Flow(Instant time, String destination, String name, String exe, String container, String cgroup,
-                long connections, Map<String, Long> counts) {
+    record Flow(Instant time, String destination, String name, String exe, String container, String pod,
+                String cgroup, long connections, Map<String, Long> counts) {
         Flow {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(destination, "destination");
@@ -59,7 +59,7 @@ final class NetwatchLog {
     /**
      * The window of {@code window} ending at the newest line of the file, cut into {@code buckets}: per destination
      * (worst first: failed connects, resets, SYN retransmits, data retransmits) its totals per kind, one series per
-     * kind, its names, executables, containers and cgroups. At most {@value #MAX_DESTINATIONS} destinations.
+     * kind, its names, executables, containers, pods and cgroups. At most {@value #MAX_DESTINATIONS} destinations.
      */
     synchronized Map<String, Object> view(Duration window, int buckets) {
         Parsed p = read();
@@ -139,7 +139,8 @@ final class NetwatchLog {
                         counts.put(kind, Math.max(0, node.path(kind).asLong()));
                     }
                     flows.add(new Flow(time, node.get("destination").asText(), text(node, "name"), text(node, "exe"),
-                            text(node, "container"), text(node, "cgroup"), node.path("connections").asLong(), counts));
+                            text(node, "container"), text(node, "pod"), text(node, "cgroup"),
+                            node.path("connections").asLong(), counts));
                 } else {
                     skipped++;
                 }
@@ -180,6 +181,7 @@ final class NetwatchLog {
         private final TreeSet<String> names = new TreeSet<>();
         private final TreeSet<String> exes = new TreeSet<>();
         private final TreeSet<String> containers = new TreeSet<>();
+        private final TreeSet<String> pods = new TreeSet<>();
         private final TreeSet<String> cgroups = new TreeSet<>();
         private final Map<String, Long> totals = new LinkedHashMap<>();
         private final Map<String, long[]> series = new LinkedHashMap<>();
@@ -208,6 +210,9 @@ final class NetwatchLog {
             if (f.container() != null) {
                 containers.add(f.container());
             }
+            if (f.pod() != null) {
+                pods.add(f.pod());
+            }
             if (f.cgroup() != null) {
                 cgroups.add(f.cgroup());
             }
@@ -232,6 +237,7 @@ final class NetwatchLog {
             m.put("names", List.copyOf(names));
             m.put("exes", List.copyOf(exes));
             m.put("containers", List.copyOf(containers));
+            m.put("pods", List.copyOf(pods));
             m.put("cgroups", List.copyOf(cgroups));
             m.put("connections", connections);
             m.put("totals", totals);

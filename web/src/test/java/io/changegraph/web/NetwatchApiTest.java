@@ -134,6 +134,7 @@ class NetwatchApiTest {
         assertThat(db.get("totals").get("retransmits").asLong()).isEqualTo(42);
         assertThat(db.get("totals").get("resets_received").asLong()).isEqualTo(6);
         assertThat(db.get("cgroups").toString()).isEqualTo("[\"/user.slice\"]");
+        assertThat(db.get("pods")).isEmpty();
 
         assertThat(Json.MAPPER.readTree(get("/api/netwatch?window=15m&buckets=15", ADMIN).body()).get("destinations")
                 .get(0).get("totals").get("refused").asLong()).as("the last 15 minutes").isEqualTo(30);
