@@ -207,6 +207,9 @@ class NetworkIT {
         Path scope = testSlice(cgroups).resolve("docker-" + CONTAINER + ".scope");
         Files.createDirectories(scope);
         Path lines = dir.resolve("netwatch.jsonl");
+        java.util.concurrent.CompletableFuture<Recording> session = null;
+        Path graph = dir.resolve("graph.json");
+        Path done = dir.resolve("scenes-done");
         Process netwatch = new ProcessBuilder(Recording.launcher().toString(), "netwatch", "--json", "--interval", "1s",
                 "--count", "90").redirectOutput(lines.toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
         try {
@@ -216,6 +219,25 @@ class NetworkIT {
                         .isTrue();
                 Thread.sleep(100);
             }
+            // a session records a process of its own meanwhile: none of the scenes below may enter its graph
+            session = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Recording.run(graph, "record", "-o", graph.toString(), "--", "ip", "netns", "exec", CLIENT,
+                            "bash", "-c", ("curl -s -m 5 -o /dev/null http://%s:8080/followed;"
+                                    + " for i in $(seq 600); do [ -e %s ] && break; sleep 0.1; done")
+                                    .formatted(SERVER_IP, done));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < until && !(Files.exists(graph) && Files.readString(graph).contains("/followed"))) {
+                Thread.sleep(100);
+            }
+            assertThat(graph).as("the session records before the scenes start").exists();
             // no session: plain processes in the client namespace, one of them in a container's cgroup
             sh("""
                     ns="ip netns exec %1$s"
@@ -237,8 +259,12 @@ class NetworkIT {
                     bash -c 'echo $$ > %4$s/cgroup.procs && exec ip netns exec %1$s curl -s -m 5 http://named.internal:82/'
                     true
                     """.formatted(CLIENT, SERVER_IP, ID, scope));
+            Files.createFile(done);
             Thread.sleep(2500);   // two more intervals: every scene has closed and been reported
         } finally {
+            if (!Files.exists(done)) {
+                Files.createFile(done);   // the session's process stops waiting
+            }
             netwatch.destroy();
             netwatch.waitFor(10, TimeUnit.SECONDS);
             netwatch.destroyForcibly();
@@ -283,6 +309,15 @@ class NetworkIT {
                     assertThat(r.get("container").asText()).as("the container id of a docker scope").isEqualTo(CONTAINER);
                 });
         assertThat(all).contains("\"dns_answers\":");
+
+        Recording r = session.get(120, TimeUnit.SECONDS);
+        assertThat(r.exitCode).as(r.stderr).isZero();
+        assertThat(connect(r, SERVER_IP, 8080).net().http().path()).as("the session's own process is in its graph")
+                .isEqualTo("/followed");
+        assertThat(r.graph.nodes()).as("none of the unfollowed scenes is in the session graph").noneMatch(n ->
+                n instanceof RemoteNode rn && (rn.address().equals(NAMED_IP) || rn.address().equals("127.0.0.1")
+                        || rn.address().equals(SERVER_IP) && rn.port() != 8080
+                        || rn.names().contains("named.internal")));
     }
 
     private static RemoteNode remote(Recording r, String address, int port) {
