@@ -46,6 +46,16 @@ class HostNamesTest {
     }
 
     @Test
+    void answerCutInsideALabel_teachesNothing_andThrowsNothing() {
+        HostNames names = new HostNames(16);
+        byte[] whole = TcpAndPayloadTest.dnsAnswer("api.internal", API);
+        for (int cut = 0; cut < whole.length; cut++) {
+            assertThat(names.learn(java.util.Arrays.copyOf(whole, cut))).as("cut at %d", cut).isZero();
+        }
+        assertThat(names.learn(whole)).isEqualTo(1);
+    }
+
+    @Test
     void fullCache_forgetsTheLeastRecentlyUsedAddress_andCountsIt() {
         HostNames names = new HostNames(2);
         names.learn(TcpAndPayloadTest.dnsAnswer("a.test", new byte[] {10, 0, 0, 1}));
