@@ -56,6 +56,26 @@ class HostNamesTest {
     }
 
     @Test
+    void randomBytesFromTheWire_neverThrow() {
+        HostNames names = new HostNames(64);
+        java.util.Random random = new java.util.Random(15);
+        byte[] answer = TcpAndPayloadTest.dnsAnswer("api.internal", API);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] message = i % 2 == 0 ? new byte[random.nextInt(600)] : answer.clone();
+            if (i % 2 == 0) {
+                random.nextBytes(message);
+                if (message.length > 2) {
+                    message[2] |= (byte) 0x80;   // a response, so the parser goes past the header
+                }
+            } else {
+                message[12 + random.nextInt(message.length - 12)] = (byte) random.nextInt(256);
+            }
+            names.learn(message);
+        }
+        assertThat(names.size()).isLessThanOrEqualTo(64);
+    }
+
+    @Test
     void fullCache_forgetsTheLeastRecentlyUsedAddress_andCountsIt() {
         HostNames names = new HostNames(2);
         names.learn(TcpAndPayloadTest.dnsAnswer("a.test", new byte[] {10, 0, 0, 1}));
