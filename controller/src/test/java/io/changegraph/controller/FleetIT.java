@@ -141,6 +141,19 @@ class FleetIT {
         }, 10);
         assertThat(agent.log()).contains("control: now on the rules of etcd revision");
 
+        Path fleetConfig = Files.writeString(tmp.resolve("fleet-config.yaml"), "max_sessions_per_user: 16\n");
+        AgentProcess.Result config = fleet("config", "push", fleetConfig.toString());
+        assertThat(config.exitCode()).as(config.stderr()).isZero();
+        AgentProcess.await("the registry shows the pushed config", () -> {
+            try {
+                return hosts().get(0).get("config_revision").asLong() > 0;
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                return false;
+            }
+        }, 10);
+        assertThat(agent.log()).contains("control: now on the config of etcd revision");
+        assertThat(agent.store.root().resolve("control/config.json")).exists();
+
         AgentProcess.Result after = agent.session(Map.of(), "true");
         assertThat(after.exitCode()).isZero();
         String newDigest = io.changegraph.monitor.RuleSet.parse("x", text, System::getenv).digest();
