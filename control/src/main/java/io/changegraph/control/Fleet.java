@@ -58,6 +58,52 @@ public final class Fleet implements AutoCloseable {
     }
 
     /**
+     * Hosts registered a while ago that are not now (their agent stopped or died), newest sighting each, sorted by
+     * name: read from the registry as it was 1, 3, 10, 30 ... 10,000 etcd revisions back (as far as etcd has not
+     * compacted; a host that came and went between two of those readings is missed), keeping those last seen within
+     * {@code within}.
+     */
+    public List<HostStatus> recentlyDown(java.time.Duration within) {
+        GetOption prefix = GetOption.builder().isPrefix(true).withKeysOnly(true).build();
+        GetResponse now = EtcdConnection.await(kv.get(Keys.bytes(Keys.HOSTS), prefix), "reading the hosts");
+        java.util.Set<String> up = new java.util.HashSet<>();
+        now.getKvs().forEach(k -> up.add(Keys.text(k.getKey())));
+        long revision = now.getHeader().getRevision();
+        java.time.Instant since = java.time.Instant.now().minus(within);
+        java.util.Map<String, HostStatus> down = new java.util.TreeMap<>();
+        long previous = revision;
+        for (long back : new long[] {1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000}) {
+            long at = Math.max(1, revision - back);
+            if (at == previous) {
+                break;
+            }
+            previous = at;
+            GetResponse then;
+            try {
+                then = EtcdConnection.await(kv.get(Keys.bytes(Keys.HOSTS), GetOption.builder().isPrefix(true)
+                        .withRevision(at).build()), "reading the hosts' history");
+            } catch (FleetException e) {
+                break;   // compacted: no older sightings
+            }
+            for (KeyValue k : then.getKvs()) {
+                if (up.contains(Keys.text(k.getKey()))) {
+                    continue;
+                }
+                try {
+                    HostStatus h = HostStatus.fromJson(Keys.text(k.getValue()));
+                    HostStatus known = down.get(h.host());
+                    if (h.updated().isAfter(since) && (known == null || h.updated().isAfter(known.updated()))) {
+                        down.put(h.host(), h);
+                    }
+                } catch (IOException e) {
+                    // not a host of ours
+                }
+            }
+        }
+        return List.copyOf(down.values());
+    }
+
+    /**
      * Writes validated text: for the whole fleet (the default, ending any gray release) or staged for a target.
      *
      * @return the release as written, with its revision

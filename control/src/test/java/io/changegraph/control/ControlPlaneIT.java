@@ -218,6 +218,9 @@ class ControlPlaneIT {
             long start = System.nanoTime();
             await("expired", () -> fleet.hosts().isEmpty(), 8_000);
             assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThanOrEqualTo(5);
+            assertThat(fleet.recentlyDown(java.time.Duration.ofHours(1))).extracting(HostStatus::host)
+                    .containsExactly("h1", "h2");   // both are down now, last seen a moment ago
+            assertThat(fleet.recentlyDown(java.time.Duration.ZERO)).isEmpty();
         }
     }
 

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The fleet commands as a user runs them (bin/changegraph) against a real etcd (scripts/etcd.sh) and a real agent
  * process with a {@code control:} section: a bad push never reaches etcd, a push reaches the agent's new sessions
- * while its live session keeps its rules, and a kill -9'd agent leaves the registry within its lease.
+ * while its live session keeps its rules, and a kill -9'd agent turns down within its lease.
  */
 @Tag("kernel")
 @ExtendWith(RequiresRoot.class)
@@ -104,7 +104,7 @@ class FleetIT {
     }
 
     @Test
-    void aPushReachesTheAgentsNewSessions_itsLiveSessionKeepsItsRules_andKill9LeavesTheRegistryWithinTheLease()
+    void aPushReachesTheAgentsNewSessions_itsLiveSessionKeepsItsRules_andKill9TurnsItDownWithinTheLease()
             throws Exception {
         Path shipped = repo().resolve("rules.yaml");
         Files.createDirectories(tmp.resolve("agent"));
@@ -121,6 +121,7 @@ class FleetIT {
         assertThat(before.get("group").asText()).isEqualTo("canary");
         assertThat(before.get("rules_revision").asLong()).isZero();
         assertThat(before.get("rules_digest").asText()).isEqualTo("local");
+        assertThat(before.get("state").asText()).isEqualTo("up");
 
         Process live = agent.sessionBuilder(Map.of(), "sleep", "8").redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("live.txt").toFile()).start();
@@ -168,9 +169,10 @@ class FleetIT {
 
         agent.kill9();
         long killed = System.nanoTime();
-        AgentProcess.await("the killed agent left the registry", () -> {
+        AgentProcess.await("the killed agent turned down", () -> {
             try {
-                return hosts().isEmpty();
+                JsonNode h = hosts();
+                return h.size() == 1 && h.get(0).get("state").asText().equals("down");
             } catch (IOException | InterruptedException e) {
                 return false;
             }
