@@ -34,13 +34,14 @@ public final class AgentControl implements ControlAgent.Receiver {
     private final AgentConfig local;
     private final Agent agent;
     private final AgentProtocol protocol;
-    /** the self-protection state the registry shows; "none" until the recorder reports degradation */
-    private volatile Supplier<String> degradation = () -> "none";
+    /** the self-protection state the registry shows ("none" while the recorder runs in full) */
+    private final Supplier<String> degradation;
 
-    private AgentControl(AgentConfig local, Agent agent, AgentProtocol protocol) {
+    private AgentControl(AgentConfig local, Agent agent, AgentProtocol protocol, Supplier<String> degradation) {
         this.local = local;
         this.agent = agent;
         this.protocol = protocol;
+        this.degradation = java.util.Objects.requireNonNull(degradation);
     }
 
     /** Where the last good releases are kept. */
@@ -69,19 +70,19 @@ public final class AgentControl implements ControlAgent.Receiver {
         }
     }
 
-    /** Starts the agent's fleet client when config.yaml has a {@code control:} section; null otherwise. */
-    public static ControlAgent start(AgentConfig config, Agent agent, AgentProtocol protocol) throws IOException {
+    /**
+     * Starts the agent's fleet client when config.yaml has a {@code control:} section; null otherwise.
+     *
+     * @param degradation the self-protection's current state for the registry ({@code () -> "none"} without one)
+     */
+    public static ControlAgent start(AgentConfig config, Agent agent, AgentProtocol protocol,
+                                     Supplier<String> degradation) throws IOException {
         if (config.control() == null) {
             return null;
         }
-        AgentControl receiver = new AgentControl(config, agent, protocol);
+        AgentControl receiver = new AgentControl(config, agent, protocol, degradation);
         return new ControlAgent(config.control(), config.control().registryName(Host.name()), cache(config),
                 receiver).start();
-    }
-
-    /** The self-protection's state for the registry (the recorder's degradation step, "none" by default). */
-    public void degradation(Supplier<String> state) {
-        degradation = java.util.Objects.requireNonNull(state);
     }
 
     @Override
