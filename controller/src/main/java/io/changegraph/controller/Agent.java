@@ -1,6 +1,8 @@
 package io.changegraph.controller;
 
 import io.changegraph.consumer.Consumer;
+import io.changegraph.forward.HubForwarder;
+import io.changegraph.forward.HubSettings;
 import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.SessionFacts;
@@ -66,6 +68,7 @@ final class Agent implements AutoCloseable {
     private Tracing tracing;
     private ScheduledExecutorService flusher;
     private Thread netwatch;
+    private HubForwarder forwarder;
     private volatile boolean netwatching;
     private Instant nextPrune = Instant.EPOCH;
 
@@ -123,6 +126,24 @@ final class Agent implements AutoCloseable {
         flusher.scheduleWithFixedDelay(this::flushSafely, every, every, TimeUnit.MILLISECONDS);
         if (config.netwatch() != null) {
             startNetwatch(config.netwatch());
+        }
+        if (config.hub() != null) {
+            forwarder = startForwarder(config.hub());
+        }
+    }
+
+    /** Store-and-forward to the fleet's hub (docs/fleet.md), on a thread of its own at nice 15. */
+    private HubForwarder startForwarder(HubSettings hub) {
+        try {
+            return HubForwarder.start(hub, store, host, () -> {
+                try {
+                    LibC.setThreadNice(LibC.gettid(), 15);
+                } catch (LibC.NativeException e) {
+                    LOG.debug("forwarder priority: {}", e.getMessage());
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new UsageException((config.source() == null ? "" : config.source() + ": ") + e.getMessage());
         }
     }
 
@@ -459,6 +480,9 @@ final class Agent implements AutoCloseable {
     /** Final flush; live sessions stay live in the store (the next agent resumes them or marks them interrupted). */
     @Override
     public void close() {
+        if (forwarder != null) {
+            forwarder.close();   // what is not at the hub yet goes after the next start
+        }
         netwatching = false;
         if (netwatch != null) {
             try {

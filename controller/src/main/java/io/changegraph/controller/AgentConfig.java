@@ -1,6 +1,7 @@
 package io.changegraph.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.changegraph.forward.HubSettings;
 import io.changegraph.repository.io.BadInputException;
 import io.changegraph.repository.io.YamlReader;
 
@@ -30,20 +31,24 @@ import java.util.Set;
  * max_sessions_per_user: 64             #   live sessions
  * netwatch: false                       # true: the host-wide TCP anomaly camera, JSON lines in STORE/netwatch.jsonl
  * netwatch_interval: 10                 # seconds each netwatch line covers (1 to 3600)
+ * hub: {url: https://hub:7443, cert: host.crt, key: host.key, ca: fleet-ca.crt, backlog_mb: 256}
+ *                                       # optional: push sessions to the fleet's hub ({@link HubSettings}, docs/fleet.md)
  * </pre>
  *
  * @param source the file read, or null when defaults were used because there is none
  * @param payloadBytes bytes of payload captured for DNS names, HTTP request lines and TLS server names (0: none)
  * @param netwatch     the netwatch interval when the agent runs the host-wide TCP anomaly camera, else null
+ * @param hub          where to push the sessions, else null
  */
 record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
-                   CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes, Duration netwatch) {
+                   CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes, Duration netwatch,
+                   HubSettings hub) {
     static final Path DEFAULT_FILE = Path.of("/etc/changegraph/config.yaml");
     static final Path DEFAULT_SOCKET = Path.of("/run/changegraph/agent.sock");
     static final Path DEFAULT_STORE = Path.of("/var/lib/changegraph");
     private static final Set<String> KEYS = Set.of("socket", "store", "fail_closed", "retention_days", "flush_interval",
             "rules", "cpu", "payload_bytes", "max_connections_per_user", "max_registrations_per_minute",
-            "max_sessions_per_user", "netwatch", "netwatch_interval");
+            "max_sessions_per_user", "netwatch", "netwatch_interval", "hub");
 
     AgentConfig {
         java.util.Objects.requireNonNull(cpu, "cpu");
@@ -61,6 +66,13 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
                 || netwatch.compareTo(Duration.ofHours(1)) > 0)) {
             throw new UsageException("netwatch_interval must be 1 to 3600 seconds");
         }
+    }
+
+    /** Without a hub. */
+    AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
+                CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes, Duration netwatch) {
+        this(socket, store, failClosed, retentionDays, flushInterval, rules, cpu, source, limits, payloadBytes, netwatch,
+                null);
     }
 
     /** Without netwatch. */
@@ -207,9 +219,18 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
                             integer(root, "max_registrations_per_minute", d.limits.registrationsPerMinute()),
                             integer(root, "max_sessions_per_user", d.limits.sessionsPerUser())),
                     integer(root, "payload_bytes", ProbeTunables.DEFAULT_PAYLOAD_BYTES),
-                    bool(root, "netwatch", false) ? Duration.ofSeconds(integer(root, "netwatch_interval", 10)) : null);
+                    bool(root, "netwatch", false) ? Duration.ofSeconds(integer(root, "netwatch_interval", 10)) : null,
+                    root.hasNonNull("hub") ? hub(root.get("hub"), file) : null);
         } catch (UsageException e) {
             throw new UsageException(file + ": " + e.getMessage());
+        }
+    }
+
+    private static HubSettings hub(JsonNode value, Path file) {
+        try {
+            return HubSettings.parse(value, file.toAbsolutePath().getParent());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 
