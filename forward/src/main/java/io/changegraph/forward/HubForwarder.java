@@ -63,6 +63,7 @@ public final class HubForwarder implements AutoCloseable {
     private final Set<String> done = new HashSet<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private final Object wake = new Object();
     private long outageSince;
     private long outageLogged;
     private String outageProblem;
@@ -171,12 +172,18 @@ public final class HubForwarder implements AutoCloseable {
         }
     }
 
+    /** Waits {@code d}, or less when {@link #close} asks the thread to stop. */
     private void pause(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+        synchronized (wake) {
+            if (!running) {
+                return;
+            }
+            try {
+                wake.wait(Math.max(1, d.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
         }
     }
 
@@ -300,7 +307,7 @@ public final class HubForwarder implements AutoCloseable {
         boolean sent = false;
         if (!t.progress.givenUp()) {
             // at most a few batches per session and round, so one busy session does not hold up the others
-            for (int i = 0; i < 8 && running; i++) {
+            for (int i = 0; i < 8 && running && !t.refused; i++) {
                 JournalCursor.Batch batch = JournalCursor.read(journal, t.progress.offset(), t.maxEvents,
                         MAX_EVENT_BYTES);
                 if (batch.isEmpty()) {
@@ -310,13 +317,15 @@ public final class HubForwarder implements AutoCloseable {
                 sent = true;
             }
         }
-        if (!running) {
+        if (!running || t.refused) {
             return sent;
         }
         boolean complete = t.progress.givenUp() || JournalCursor.read(journal, t.progress.offset(), 1, 1).isEmpty();
         if (ended && complete && !t.progress.graphSent()) {
             String graph = graphText(r.id());
-            push(r, t, null, summaryIfDue(r, t, true), graph);
+            if (!push(r, t, null, summaryIfDue(r, t, true), graph)) {
+                return true;   // refused, or a gap the next round fills first
+            }
             t.progress = t.progress.withGraphSent();
             save(r.id(), t);
             LOG.info("session {} is at the hub: {} events{}", r.id(), t.progress.nextSeq(),
@@ -367,8 +376,8 @@ public final class HubForwarder implements AutoCloseable {
         }
     }
 
-    /** One request; on success the progress moves to the hub's next_seq and is saved. */
-    private void push(SessionRecord r, Tracked t, JournalCursor.Batch batch, JsonNode graphDoc, String graph)
+    /** One request; on success (true) the progress moves to the hub's next_seq and is saved. */
+    private boolean push(SessionRecord r, Tracked t, JournalCursor.Batch batch, JsonNode graphDoc, String graph)
             throws Unavailable, IOException {
         long first = t.progress.nextSeq();
         String body = body(r, t, first, batch, graphDoc, graph);
@@ -392,6 +401,7 @@ public final class HubForwarder implements AutoCloseable {
                 }
                 t.announced = true;
                 save(r.id(), t);
+                return true;
             }
             case 409 -> {
                 LOG.info("session {}: the hub holds events up to {} (sent from {}): resending from there", r.id(),
@@ -414,6 +424,7 @@ public final class HubForwarder implements AutoCloseable {
             case 400, 403, 404 -> refuse(r, t, a);
             default -> throw unavailable(a);
         }
+        return false;
     }
 
     private Unavailable unavailable(HubClient.Answer a) {
@@ -504,13 +515,22 @@ public final class HubForwarder implements AutoCloseable {
         }
     }
 
-    /** Stops the thread (within a few seconds); what is not at the hub yet goes when the agent starts again. */
+    /**
+     * Stops the thread after the request in flight, if any (its answer is saved; interrupted only after 10 s);
+     * what is not at the hub yet goes when the agent starts again.
+     */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        synchronized (wake) {
+            wake.notifyAll();
+        }
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(TimeUnit.SECONDS.toMillis(2));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
