@@ -54,7 +54,8 @@ public final class HubForwarder implements AutoCloseable {
     private final HubSettings settings;
     private final SessionStore store;
     private final PemTls tls;
-    private final HubClient client;
+    /** made on the forwarder's thread, after its setup: the HTTP client's threads inherit its nice value */
+    private volatile HubClient client;
     private final String hubKey;
     private final Backoff backoff = Backoff.standard();
     /** per session, on the forwarder's thread only */
@@ -89,7 +90,6 @@ public final class HubForwarder implements AutoCloseable {
         this.settings = settings;
         this.store = store;
         this.tls = tls;
-        this.client = new HubClient(settings.url(), tls);
         this.hubKey = settings.url().toString();
         this.thread = Thread.ofPlatform().name("changegraph-forward").daemon(true).priority(Thread.MIN_PRIORITY)
                 .unstarted(() -> {
@@ -98,6 +98,7 @@ public final class HubForwarder implements AutoCloseable {
                     } catch (RuntimeException e) {
                         LOG.debug("forwarder thread setup: {}", e.toString());
                     }
+                    client = new HubClient(settings.url(), tls);
                     run();
                 });
     }
@@ -534,6 +535,9 @@ public final class HubForwarder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        client.close();
+        HubClient c = client;
+        if (c != null && !thread.isAlive()) {
+            c.close();
+        }
     }
 }
