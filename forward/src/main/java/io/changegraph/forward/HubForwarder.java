@@ -382,13 +382,14 @@ public final class HubForwarder implements AutoCloseable {
             throws Unavailable, IOException {
         long first = t.progress.nextSeq();
         String body = body(r, t, first, batch, graphDoc, graph);
-        if (body.length() > HubClient.MAX_BODY && graph != null) {
-            LOG.warn("session {}: its final graph ({} KiB) is over the hub's request limit: sent without it (the hub"
-                    + " has its events, summary and alerts)", r.id(), graph.length() >> 10);
-            graph = null;
-            body = body(r, t, first, batch, graphDoc, null);
+        HubClient.Encoded encoded = HubClient.encode(body);
+        if (graph != null && (body.length() > HubClient.MAX_INFLATED || encoded.bytes().length > HubClient.MAX_BODY)) {
+            LOG.warn("session {}: its final graph ({} KiB, {} KiB compressed) is over the hub's request limit: sent"
+                            + " without it (the hub has its events, summary and alerts)", r.id(), graph.length() >> 10,
+                    encoded.bytes().length >> 10);
+            encoded = HubClient.encode(body(r, t, first, batch, graphDoc, null));
         }
-        HubClient.Answer a = client.push(body);
+        HubClient.Answer a = client.push(encoded);
         switch (a.status()) {
             case 200 -> {
                 if (a.nextSeq() < 0) {

@@ -55,6 +55,7 @@ final class ContractHub implements AutoCloseable {
     final AtomicInteger loseAnswers = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger conflicts = new AtomicInteger();
+    final AtomicInteger gzipped = new AtomicInteger();
     private final HttpsServer server;
 
     ContractHub(TestCerts certs) throws IOException {
@@ -100,8 +101,12 @@ final class ContractHub implements AutoCloseable {
                 answer(ex, 200, Map.of("next_seq", h == null ? 0 : h.nextSeq()));
                 return;
             }
-            JsonNode body = JsonMappers.SORTED.readTree(new String(ex.getRequestBody().readAllBytes(),
-                    StandardCharsets.UTF_8));
+            byte[] raw = ex.getRequestBody().readAllBytes();
+            if ("gzip".equals(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
+                gzipped.incrementAndGet();
+                raw = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(raw)).readAllBytes();
+            }
+            JsonNode body = JsonMappers.SORTED.readTree(new String(raw, StandardCharsets.UTF_8));
             String id = body.path("session").path("id").asText();
             if (!cn.equals(body.path("session").path("host").asText())) {
                 answer(ex, 403, Map.of("error", "session.host is not this certificate's CN " + cn));

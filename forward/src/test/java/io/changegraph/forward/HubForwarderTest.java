@@ -88,6 +88,7 @@ class HubForwarderTest {
             assertThat(h.events.get((long) i)).isEqualTo(JsonMappers.SORTED.readTree(journal.get(i)).toString());
         }
         assertThat(h.offeredAgain).as("the batches whose answers were lost were sent again").isPositive();
+        assertThat(hub.gzipped.get()).as("large bodies go gzip-encoded").isPositive();
         assertThat(h.session.path("state").asText()).isEqualTo("ended");
         assertThat(h.graph.path("stats").path("events").asLong()).isEqualTo(12_000);
         assertThat(messages()).anyMatch(m -> m.contains("unavailable") && m.contains("HTTP 503"))
