@@ -3,14 +3,17 @@
 #   1. a private PostgreSQL 15 cluster (scripts/postgres.sh) and the fleet's certificates (scripts/fleet-certs.sh)
 #   2. the hub (changegraph hub) and three agents as three hosts: each agent in a UTS namespace of its own (its
 #      host name), with its own certificate (CN = that name), store and socket
-#   3. the same change on the three hosts, one after the other (examples/deploy.sh under the deploy lock, each
-#      followed by examples/undeploy.sh): the canary and cg-prod-1 with --env canary, cg-prod-2 with
-#      --env production (the planted deviation: it also deletes the config's backup)
+#   3. the same change on the three hosts, one after the other under the deploy lock, each undone afterwards
+#      outside its session: examples/fleet-change.sh (about a second; with --deploy: examples/deploy.sh and
+#      undeploy.sh, a package install, about 30 s a host); the canary and cg-prod-1 with --env canary, cg-prod-2
+#      with --env production (the planted deviation: it also deletes the config's backup)
 #   4. waits until the hub has the three sessions, prints `changegraph fleet sessions` and the fleet diff of the
 #      canary against the production hosts, and ends with the line "deviating host: NAME"
 # Everything is stopped and removed on exit (also on failure or Ctrl-C). Exit codes: 0 the demo ran and found
 # the planted host, 2 bad environment (one line says what to do), 3 a step failed (its log is shown).
-#   usage: scripts/fleet-demo.sh [--keep]     --keep: leave the work directory (logs, stores) for a look
+#   usage: scripts/fleet-demo.sh [--deploy] [--keep]
+#          --deploy: run examples/deploy.sh instead of the small change; --keep: leave the work directory (logs,
+#          stores) for a look
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +24,8 @@ PLANTED=cg-prod-2                 # the host that runs the change with --env pro
 DEPLOY_PORT=17580                 # the example daemon's port (the same on every host)
 LOCK=/run/lock/changegraph-deploy.lock
 KEEP=false
+CHANGE=(examples/fleet-change.sh)
+UNDO=(examples/fleet-change.sh --undo)
 WORK=
 PG_DIR=
 HUB_PID=
@@ -124,16 +129,19 @@ start_agents() {
   done
 }
 
-# run_change NAME ENV: examples/deploy.sh recorded by NAME's agent, then undone (outside the session) under the lock
+# run_change NAME ENV: the change recorded by NAME's agent, then undone (outside the session), under the lock
 run_change() {
   local name=$1 env=$2 dir=$WORK/$1
-  step "$name: examples/deploy.sh --env $env"
-  flock "$LOCK" bash -c '
-      CHANGEGRAPH_CONFIG=$1 "$2" session -- "$3/examples/deploy.sh" --env "$4" --port "$5" >"$6/change.out" 2>"$6/change.err"
-      rc=$?
-      "$3/examples/undeploy.sh" >/dev/null 2>&1
-      exit $rc' _ "$dir/config.yaml" "$CG" "$REPO" "$env" "$DEPLOY_PORT" "$dir" \
-    || { cat "$dir/change.err" >&2; die "the change failed on $name" 3; }
+  step "$name: ${CHANGE[*]} --env $env"
+  (
+    cd "$REPO"
+    flock 9
+    rc=0
+    CHANGEGRAPH_CONFIG=$dir/config.yaml "$CG" session -- "${CHANGE[@]}" --env "$env" >"$dir/change.out" \
+        2>"$dir/change.err" || rc=$?
+    "${UNDO[@]}" >/dev/null 2>&1
+    exit $rc
+  ) 9>"$LOCK" || { cat "$dir/change.err" >&2; die "the change failed on $name" 3; }
   SESSION[$name]=$(sed -n 's/.*session is recorded (session \([^)]*\)).*/\1/p' "$dir/change.err" | head -n 1)
   [ -n "${SESSION[$name]}" ] || { cat "$dir/change.err" >&2; die "no session id from $name's agent" 3; }
 }
@@ -159,15 +167,16 @@ wait_for_hub() {
   done
 }
 
-has_fleet_cli() { "$CG" fleet --help >/dev/null 2>&1; }
+has_fleet_cli() { "$CG" fleet sessions --help 2>&1 | grep -q -- '--hub'; }
 
 show_sessions() {
   echo
-  echo "\$ changegraph fleet sessions --command 'deploy.sh*'"
+  local glob="${CHANGE[0]##*/}*"
+  echo "\$ changegraph fleet sessions --command '$glob'"
   if has_fleet_cli; then
-    "$CG" fleet sessions --hub "$HUB_URL" --ca "$WORK/certs/ca.crt" --command '*deploy.sh*'
+    "$CG" fleet sessions --hub "$HUB_URL" --ca "$WORK/certs/ca.crt" --command "$glob"
   else
-    api "/api/v1/fleet/sessions?command=*deploy.sh*" | python3 -c '
+    api "/api/v1/fleet/sessions?command=$glob" | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)["sessions"]
 print("%-10s %-40s %-6s %-9s %7s %-8s %s" % ("HOST", "SESSION", "USER", "STATE", "EVENTS", "ALERTS", "COMMAND"))
@@ -214,7 +223,13 @@ diff_by_graphs() {
 }
 
 main() {
-  [ "${1:-}" = --keep ] && KEEP=true
+  for arg in "$@"; do
+    case "$arg" in
+      --keep) KEEP=true ;;
+      --deploy) CHANGE=(examples/deploy.sh --port "$DEPLOY_PORT"); UNDO=(examples/undeploy.sh) ;;
+      *) die "unknown argument '$arg': use --deploy and/or --keep" ;;
+    esac
+  done
   check_environment
   WORK=$(mktemp -d /tmp/changegraph-fleet-demo.XXXXXX)
   chmod 0755 "$WORK"
