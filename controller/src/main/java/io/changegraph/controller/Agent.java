@@ -107,6 +107,9 @@ final class Agent implements AutoCloseable {
 
     void start(ProbeTunables tunables) throws IOException {
         store.create();
+        if (config.hub() != null) {   // first: a certificate that cannot be used stops the agent before the probes load
+            forwarder = startForwarder(config.hub());
+        }
         pruneIfDue();
         if (rules != null) {
             monitor = Monitor.start(rules, rules.config());
@@ -126,9 +129,6 @@ final class Agent implements AutoCloseable {
         flusher.scheduleWithFixedDelay(this::flushSafely, every, every, TimeUnit.MILLISECONDS);
         if (config.netwatch() != null) {
             startNetwatch(config.netwatch());
-        }
-        if (config.hub() != null) {
-            forwarder = startForwarder(config.hub());
         }
     }
 

@@ -139,6 +139,17 @@ class FleetIT {
         }
     }
 
+    @Test
+    void agentWithAHubKeyItCannotRead_stopsBeforeRecordingWithOneLine() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yaml"), "socket: " + dir.resolve("agent.sock") + "\nstore: "
+                + dir.resolve("store") + "\nhub: {url: 'https://127.0.0.1:1', cert: host.crt, key: host.key, ca: ca.crt}\n");
+        AgentProcess.Result r = AgentProcess.run(new ProcessBuilder(Recording.launcher().toString(), "agent",
+                "--config", config.toString()));
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr().strip()).doesNotContain("\tat ").endsWith("hub: cert " + dir.resolve("host.crt")
+                + " does not exist (make the fleet's certificates with scripts/fleet-certs.sh)");
+    }
+
     /** An ingest body for session {@code id} of {@code host} with one event. */
     private static String session(String id, String host) {
         return "{\"session\":{\"id\":\"" + id + "\",\"host\":\"" + host + "\",\"user\":\"root\",\"uid\":0,"
