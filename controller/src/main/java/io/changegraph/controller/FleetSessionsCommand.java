@@ -39,8 +39,8 @@ final class FleetSessionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (limit < 1 || limit > 100_000) {
-            throw new UsageException("--limit " + limit + ": give 1 to 100000");
+        if (limit < 1 || limit > 10_000) {
+            throw new UsageException("--limit " + limit + ": give 1 to 10000");
         }
         SessionQueries.since(since, java.time.Instant.now());   // one clear line for a bad --since, before asking
         Map<String, String> query = new LinkedHashMap<>();
