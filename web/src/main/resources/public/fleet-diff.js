@@ -14,7 +14,7 @@
     const tr = body.querySelector('tr[data-host="' + CSS.escape(row.host) + '"]');
     if (tr) { tr.classList.add('selected'); }
     document.getElementById('host-detail').hidden = false;
-    document.getElementById('detail-title').textContent = row.host + ': ' + (row.note || (row.deviations + ' deviations'));
+    document.getElementById('detail-title').textContent = row.host + ': ' + (row.note || (row.deviations + (row.deviations === 1 ? ' deviation' : ' deviations')));
     const list = document.getElementById('detail-list');
     list.replaceChildren();
     (row.detail || []).forEach(function (d) {
