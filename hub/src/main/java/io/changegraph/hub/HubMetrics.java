@@ -32,7 +32,7 @@ final class HubMetrics {
                 .description("events received again and skipped (already held)").register(registry);
         batches = Counter.builder("changegraph.hub.ingest.batches")
                 .description("ingest batches stored").register(registry);
-        sessions = Counter.builder("changegraph.hub.sessions.created")
+        sessions = Counter.builder("changegraph.hub.sessions.new")
                 .description("sessions seen for the first time").register(registry);
         databaseErrors = Counter.builder("changegraph.hub.db.errors")
                 .description("requests that failed on the database (answered 503 or 500)").register(registry);

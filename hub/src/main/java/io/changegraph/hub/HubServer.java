@@ -114,6 +114,7 @@ final class HubServer implements Hub {
             throw new HubStartException("refusing to serve the query API on " + config.bind()
                     + " without a token: give --users-file FILE or --token-file FILE, or listen on 127.0.0.1");
         }
+        probePort(config);
         KeyStore keys = TlsMaterial.keyStore(config.tlsCert(), config.tlsKey());
         KeyStore trust = TlsMaterial.trustStore(config.clientCa());
         DatabaseUrl url = DatabaseUrl.parse(config.database(), config.dbPassword());
@@ -130,6 +131,20 @@ final class HubServer implements Hub {
             }
             throw new HubStartException("cannot listen on " + config.bind() + ":" + config.port() + ": "
                     + HubDatabase.rootMessage(e));
+        }
+    }
+
+    /** A port in use is one line now, not a stack trace from Jetty after the database was opened. */
+    private static void probePort(HubConfig config) {
+        if (config.port() == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(config.bind(), config.port()));
+        } catch (IOException e) {
+            throw new HubStartException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage()
+                    + ": stop what uses it or give another --listen port");
         }
     }
 

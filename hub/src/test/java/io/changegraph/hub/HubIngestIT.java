@@ -208,13 +208,16 @@ class HubIngestIT {
         Thread thread = Thread.ofPlatform().start(pusher);
         waitFor(() -> pusher.next >= 500);
         postgres.stop();
-        waitFor(() -> pusher.unavailable > 0);
+        waitFor(() -> pusher.answered503 > 0);   // the hub stays up and says 503 while the database is down
         postgres.restart();
         thread.join(TimeUnit.MINUTES.toMillis(2));
         assertThat(thread.isAlive()).isFalse();
         assertThat(pusher.failure).isNull();
-        assertThat(pusher.unavailable).isPositive();
+        assertThat(pusher.answered503).isPositive();
         assertThat(storedSeqs("web2", s.id())).isEqualTo(range(0, 3_000));
+        String metrics = new IngestClient(URI.create("https://127.0.0.1:" + hub.port()), null, null, certs.ca())
+                .getText("/metrics", TOKEN);
+        assertThat(FleetQueryIT.metric(metrics, "changegraph_hub_db_errors_total")).isPositive();
     }
 
     @Test
@@ -254,6 +257,7 @@ class HubIngestIT {
         private final long total;
         volatile long next;
         volatile int unavailable;
+        volatile int answered503;
         volatile Throwable failure;
 
         Pusher(IngestClient client, SessionRecord session, int batch, long total) {
@@ -281,6 +285,7 @@ class HubIngestIT {
                         case 200, 409 -> next = answer.nextSeq();
                         case 503 -> {
                             unavailable++;
+                            answered503++;
                             Thread.sleep(100);
                         }
                         default -> throw new AssertionError("unexpected " + answer.status() + " " + answer.body());

@@ -71,6 +71,18 @@ final class IngestClient {
         return response.body();
     }
 
+    /** A GET answered with raw bytes, sending {@code Accept-Encoding} when given. */
+    HttpResponse<byte[]> getBytes(String path, String token, String acceptEncoding) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (acceptEncoding != null) {
+            request.header("Accept-Encoding", acceptEncoding);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     private static Answer answer(HttpResponse<String> response) {
         String body = response.body();
         JsonNode json = body == null || body.isEmpty() ? Json.MAPPER.createObjectNode() : Json.read(body);
