@@ -73,7 +73,8 @@ with open(work + '/fleet.sql', 'w') as out:
                   " VALUES ('%s','bench-deploy-%s','root',0,'%s','%s','%s',now() - interval '2 hours' + interval '%d seconds',"
                   " now() - interval '2 hours' + interval '%d seconds','ended','{}','%s',%d);\n" % (
                   host, host, esc(json.dumps(cmd)), esc(' '.join(cmd)), esc('deploy.sh --env production'), 60 + i, 65 + i,
-                  esc(json.dumps(summary)), len(summary['behaviours'])))
+                  esc(json.dumps(summary).replace('/by-host/web-1', '/by-host/' + host).replace('/by-host/web-2', '/by-host/' + host)),
+                  len(summary['behaviours'])))
 PY
 psql <<'SQL'
 INSERT INTO hosts(host) SELECT 'host-' || lpad(i::text, 4, '0') FROM generate_series(1, 1000) i;
