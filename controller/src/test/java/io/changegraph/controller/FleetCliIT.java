@@ -138,7 +138,7 @@ class FleetCliIT {
     void fleetDiff_json_ranksHostsByDeviation() throws IOException {
         Run run = cli("fleet", "diff", "--hub", url, "--ca", ca.toString(), "--canary",
                 "canary-1/20261206T061411Z-canary-1-3918", "--production", "web-*", "--json");
-        // no --token-*: the token comes from the environment variable the test cannot set, so expect a refusal
+        // no --token-* (and no CHANGEGRAPH_HUB_TOKEN in the test's environment): the hub refuses, one line
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).startsWith("changegraph: the hub refused").contains("check the token").hasLineCount(1);
 
@@ -182,7 +182,7 @@ class FleetCliIT {
 
         Run noSubcommand = cli("fleet");
         assertThat(noSubcommand.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(noSubcommand.err()).contains("a subcommand is needed: sessions, diff");
+        assertThat(noSubcommand.err()).contains("sessions").contains("diff");
     }
 
     static Run cli(String... args) {
