@@ -130,6 +130,12 @@ class FleetViewerBrowserIT {
     }
 
     @Test
+    void startPage_leadsToTheFleetList() {
+        driver.get(base + "/");
+        until("return location.pathname === '/fleet.html' && document.querySelectorAll('#sessions tbody tr').length === 4");
+    }
+
+    @Test
     void hostPage_listsOneHost_andItsLinkOpensTheSessionViewer() throws IOException {
         driver.get(base + "/fleet.html?host=canary-1");
         until("return [...document.querySelectorAll('#sessions tbody tr')].map(r => r.dataset.host).join() === 'canary-1'");
