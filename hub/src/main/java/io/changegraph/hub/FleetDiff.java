@@ -23,7 +23,7 @@ import java.util.Set;
  *
  * <p>Ranking: hosts without a matching session first (the change did not run there at all), then by
  * behaviour-level deviations (ops behaviours, remotes, processes left running, the command), then by all
- * deviations, then by host name. A host whose summary did not arrive yet is listed after those with deviations.
+ * deviations, then by host name. A host whose summary did not arrive yet is listed last.
  */
 final class FleetDiff {
     private static final Set<String> BEHAVIOUR_AREAS = Set.of("command", "behaviour", "remote", "left_running");
