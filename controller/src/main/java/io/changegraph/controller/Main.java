@@ -16,7 +16,7 @@ import java.io.PrintWriter;
         subcommands = {RecordCommand.class, SummaryCommand.class, ExportCommand.class, DiffCommand.class, RulesCommand.class,
                 CheckCommand.class, ServeCommand.class, AgentCommand.class, SessionCommand.class, SessionsCommand.class,
                 ShowCommand.class, InstallCommand.class, AlertsCommand.class, NetwatchCommand.class, HubCommand.class,
-                CommandLine.HelpCommand.class})
+                FleetCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

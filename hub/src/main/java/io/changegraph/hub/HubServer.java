@@ -50,6 +50,7 @@ final class HubServer implements Hub {
     private final HubMetrics metrics;
     private final TokenAuth auth;
     private final Javalin app;
+    private final io.changegraph.web.FleetViewer viewer;
     private ServerConnector connector;
 
     private HubServer(HubConfig config, HubDatabase database, HubMetrics metrics, KeyStore keys, KeyStore trust) {
@@ -62,6 +63,7 @@ final class HubServer implements Hub {
             javalin.showJavalinBanner = false;
             javalin.http.maxRequestSize = MAX_BODY;
             javalin.http.disableCompression();
+            io.changegraph.web.FleetViewer.configure(javalin);   // the viewer's pages (docs/fleet.md)
             javalin.jetty.addConnector((server, http) -> {
                 http.setSecureScheme("https");
                 http.addCustomizer(new SecureRequestCustomizer(false));
@@ -90,6 +92,8 @@ final class HubServer implements Hub {
         app.get("/api/v1/fleet/sessions", this::sessions);
         app.get("/api/v1/fleet/sessions/{host}/{id}", this::session);
         app.get("/api/v1/fleet/sessions/{host}/{id}/graph", this::graph);
+        app.get("/api/v1/fleet/diff", new FleetDiffApi(database)::handle);
+        this.viewer = io.changegraph.web.FleetViewer.mount(app, new HubSessionSource(database));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         app.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
@@ -153,6 +157,7 @@ final class HubServer implements Hub {
     public void close() {
         try {
             app.stop();
+            viewer.close();
         } finally {
             database.close();
         }
