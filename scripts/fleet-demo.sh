@@ -187,39 +187,33 @@ for s in rows:
   fi
 }
 
-# prints the fleet diff; the last line of its output names the deviating host
+# prints the fleet diff of the canary against the production hosts; sets DEVIATING to the first host it ranks
 show_diff() {
-  local canary=$CANARY/${SESSION[$CANARY]} production=cg-prod-*
+  local canary=$CANARY/${SESSION[$CANARY]} production='cg-prod-*' rc=0
   echo
   echo "\$ changegraph fleet diff --canary $canary --production '$production'"
+  api "/api/v1/fleet/diff?canary=$canary&production=cg-prod-%2A" >"$WORK/diff.json" \
+    || die "the hub's diff API failed (see $WORK/hub.log)" 3
   if has_fleet_cli; then
-    "$CG" fleet diff --hub "$HUB_URL" --ca "$WORK/certs/ca.crt" --canary "$canary" --production "$production"
-    DEVIATING=$(api "/api/v1/fleet/diff?canary=$canary&production=$production" | python3 -c '
-import json, sys
-hosts = [h for h in json.load(sys.stdin)["hosts"] if h["deviations"] > 0]
-print(hosts[0]["host"] if hosts else "none")')
+    "$CG" fleet diff --hub "$HUB_URL" --ca "$WORK/certs/ca.crt" --canary "$canary" --production "$production" || rc=$?
+    [ "$rc" -le 1 ] || die "changegraph fleet diff failed ($rc)" 3   # 1: some host deviates
   else
-    diff_by_graphs
-    DEVIATING=$(cat "$WORK/deviating")
+    python3 - "$WORK/diff.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("%-5s %-10s %-40s %10s" % ("RANK", "HOST", "SESSION", "DEVIATIONS"))
+for i, h in enumerate(d["hosts"], 1):
+    print("%-5d %-10s %-40s %10s" % (i, h["host"], h.get("session") or "-", h.get("deviations")))
+    for t in h.get("extra", []):
+        print("  + " + t)
+    for t in h.get("missing", []):
+        print("  - " + t)
+    for t in h.get("changed", []):
+        print("  ~ " + t)
+PY
   fi
-}
-
-# without the fleet CLI: each production host's graph from the hub against the canary's, with changegraph diff;
-# the first host that differs goes to $WORK/deviating
-diff_by_graphs() {
-  api "/api/v1/fleet/sessions/$CANARY/${SESSION[$CANARY]}/graph" >"$WORK/$CANARY.json"
-  local deviating=none host
-  for host in "${HOSTS[@]}"; do
-    [ "$host" = "$CANARY" ] && continue
-    api "/api/v1/fleet/sessions/$host/${SESSION[$host]}/graph" >"$WORK/$host.json"
-    echo "== $host (${SESSION[$host]})"
-    if "$CG" diff "$WORK/$CANARY.json" "$WORK/$host.json"; then
-      echo "   no deviation"
-    elif [ "$deviating" = none ]; then
-      deviating=$host
-    fi
-  done
-  echo "$deviating" >"$WORK/deviating"
+  DEVIATING=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print((d.get("deviating") or ["none"])[0])' \
+      "$WORK/diff.json")
 }
 
 main() {
