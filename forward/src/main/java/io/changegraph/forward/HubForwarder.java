@@ -358,14 +358,37 @@ public final class HubForwarder implements AutoCloseable {
             return null;
         }
         try {
-            JsonNode graph = JsonMappers.SORTED.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            JsonNode sections = summaryAndAlerts(file);
             t.graphStamp = stamp;
             t.summaryAt = clock;
-            return graph;
+            return sections;
         } catch (IOException | RuntimeException e) {
             LOG.debug("session {}: graph file not readable now: {}", r.id(), e.toString());
             return null;
         }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectReader SECTION_READER = JsonMappers.SORTED.reader()
+            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** The graph file's {@code summary} and {@code alerts} sections, the rest skipped unparsed. */
+    static JsonNode summaryAndAlerts(Path file) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode out = JsonMappers.SORTED.createObjectNode();
+        try (com.fasterxml.jackson.core.JsonParser p = JsonMappers.SORTED.getFactory().createParser(file.toFile())) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw new IOException(file + " is not a graph document");
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("summary") || name.equals("alerts")) {
+                    out.set(name, SECTION_READER.readTree(p));
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+        return out;
     }
 
     private String graphText(String id) {

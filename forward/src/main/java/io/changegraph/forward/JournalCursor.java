@@ -3,7 +3,6 @@ package io.changegraph.forward;
 import io.changegraph.repository.store.EventJson;
 import io.changegraph.repository.store.JournalFormatException;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,18 +42,45 @@ final class JournalCursor {
         long bytes = 0;
         long at = offset;
         try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ);
-             InputStream in = new BufferedInputStream(Channels.newInputStream(channel.position(offset)), 1 << 16)) {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+             InputStream in = Channels.newInputStream(channel.position(offset))) {
+            byte[] buffer = new byte[1 << 16];
+            int start = 0;
+            int end = 0;
+            ByteArrayOutputStream carried = new ByteArrayOutputStream();   // a line across buffer refills
             while (lines.size() < maxEvents && (lines.isEmpty() || bytes < maxBytes)) {
-                line.reset();
-                if (!readLine(in, line)) {
-                    break;
+                int nl = -1;
+                for (int i = start; i < end; i++) {
+                    if (buffer[i] == '\n') {
+                        nl = i;
+                        break;
+                    }
                 }
-                at += line.size() + 1;
-                String text = line.toString(StandardCharsets.UTF_8);
+                if (nl < 0) {
+                    carried.write(buffer, start, end - start);
+                    int n = in.read(buffer);
+                    if (n < 0) {
+                        break;   // what is carried has no newline yet: not an event yet
+                    }
+                    start = 0;
+                    end = n;
+                    continue;
+                }
+                String text;
+                int length;
+                if (carried.size() > 0) {
+                    carried.write(buffer, start, nl - start);
+                    length = carried.size();
+                    text = carried.toString(StandardCharsets.UTF_8);
+                    carried.reset();
+                } else {
+                    length = nl - start;
+                    text = new String(buffer, start, length, StandardCharsets.UTF_8);
+                }
+                start = nl + 1;
+                at += length + 1;
                 if (isEvent(text)) {
                     lines.add(text);
-                    bytes += line.size() + 1;
+                    bytes += length + 1;
                 }
             }
         } catch (NoSuchFileException e) {
@@ -101,18 +127,6 @@ final class JournalCursor {
             offset = b.endOffset();
         }
         return new long[] {n, offset};
-    }
-
-    /** Reads up to a newline (not kept); false when the stream ended before one (an incomplete line). */
-    private static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {
-        int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\n') {
-                return true;
-            }
-            line.write(c);
-        }
-        return false;
     }
 
     private static boolean isEvent(String line) {

@@ -47,4 +47,20 @@ class JournalCursorTest {
         assertThat(JournalCursor.read(j, 0, 100, 1).lines()).hasSize(1);
         assertThat(JournalCursor.read(dir.resolve("none"), 0, 100, 1).isEmpty()).isTrue();
     }
+
+    @Test
+    void summaryAndAlerts_areTakenFromTheGraphFile_theRestSkipped() throws Exception {
+        Path graph = Files.writeString(dir.resolve("graph.json"), "{\"alerts\":[{\"rule\":\"r1\"}],\"edges\":[{\"a\":[1,"
+                + "{\"b\":2}]}],\"schema\":\"changegraph/v1\",\"summary\":{\"behaviours\":[{\"kind\":\"cron.change\"}]},"
+                + "\"zz\":3}\n");
+        assertThat(HubForwarder.summaryAndAlerts(graph).toString()).isEqualTo(
+                "{\"alerts\":[{\"rule\":\"r1\"}],\"summary\":{\"behaviours\":[{\"kind\":\"cron.change\"}]}}");
+    }
+
+    @Test
+    void read_lineLongerThanTheReadBuffer_isOneEvent() throws Exception {
+        String longLine = Sessions.line(0).replace("file-0", "f".repeat(200_000));
+        Path j = Files.writeString(dir.resolve("journal.jsonl"), longLine + "\n" + Sessions.line(1) + "\n");
+        assertThat(JournalCursor.read(j, 0, 100, Long.MAX_VALUE).lines()).containsExactly(longLine, Sessions.line(1));
+    }
 }
