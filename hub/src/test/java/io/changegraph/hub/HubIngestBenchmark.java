@@ -102,9 +102,9 @@ public final class HubIngestBenchmark {
                         sessionRates.add(sps);
                         eventRates.add(eps);
                     }
-                    System.out.printf((round == 0 ? "warm-up" : "round %1$d") + ": %d sessions, %d events in %.1f s: %.1f sessions/s, %.0f events/s,"
+                    System.out.printf("%s: %d sessions, %d events in %.1f s: %.1f sessions/s, %.0f events/s,"
                             + " %d events in the database (0 lost, 0 twice), %d retries (503/409/refused)%n",
-                            round, agents * sessions, expected, seconds, sps, eps, stored, retries.get());
+                            round == 0 ? "warm-up" : "round " + round, agents * sessions, expected, seconds, sps, eps, stored, retries.get());
                 }
             } finally {
                 hub.destroy();
