@@ -36,7 +36,7 @@ final class HubServer implements Hub {
     /** Most bytes one ingest request may carry on the wire. */
     static final int MAX_BODY = 8 * 1024 * 1024;
     /** Most bytes of JSON a gzip-encoded ingest request may unpack to (a whole graph of a big session). */
-    static final int MAX_INFLATED = 128 * 1024 * 1024;
+    static final int MAX_INFLATED = 64 * 1024 * 1024;
     private static final String CERT_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
     private static final Map<String, String> SECURITY_HEADERS = Map.of(
             "X-Content-Type-Options", "nosniff",
