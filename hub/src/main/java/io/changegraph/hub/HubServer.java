@@ -1,5 +1,6 @@
 package io.changegraph.hub;
 
+import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.web.TokenAuth;
 import io.changegraph.web.WebUser;
 import io.javalin.Javalin;
@@ -49,6 +50,7 @@ final class HubServer implements Hub {
     private final FleetQueries queries;
     private final HubMetrics metrics;
     private final TokenAuth auth;
+    private final GraphRebuilder graphs;
     private final Javalin app;
     private ServerConnector connector;
 
@@ -57,6 +59,7 @@ final class HubServer implements Hub {
         this.metrics = metrics;
         this.ingest = new IngestStore(database);
         this.queries = new FleetQueries(database);
+        this.graphs = new GraphRebuilder(database);
         this.auth = new TokenAuth(config.token(), config.users());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -119,6 +122,7 @@ final class HubServer implements Hub {
         try {
             HubServer server = new HubServer(config, database, metrics, keys, trust);
             server.app.start();
+            server.graphs.resumePending();
             return server;
         } catch (RuntimeException e) {
             database.close();
@@ -153,6 +157,7 @@ final class HubServer implements Hub {
     public void close() {
         try {
             app.stop();
+            graphs.close();
         } finally {
             database.close();
         }
@@ -196,6 +201,9 @@ final class HubServer implements Hub {
         switch (outcome) {
             case IngestStore.Outcome.Stored stored -> {
                 metrics.stored(stored, Duration.ofNanos(System.nanoTime() - start));
+                if (batch.session().state() != SessionRecord.State.LIVE && batch.graphGzip() == null) {
+                    graphs.request(host, batch.session().id());   // if every event is here and no graph came
+                }
                 json(ctx, 200, Map.of("next_seq", stored.nextSeq()));
             }
             case IngestStore.Outcome.Gap gap -> {

@@ -45,7 +45,8 @@ final class IngestStore {
     private static final String UPSERT_GRAPH = """
             INSERT INTO graphs (host, session_id, encoding, json_bytes, graph) VALUES (?, ?, 'gzip', ?, ?)
             ON CONFLICT (host, session_id) DO UPDATE
-            SET encoding = excluded.encoding, json_bytes = excluded.json_bytes, graph = excluded.graph, pushed = now()""";
+            SET encoding = excluded.encoding, json_bytes = excluded.json_bytes, graph = excluded.graph, pushed = now(),
+                source = 'agent'""";
     private static final String POSITION = "SELECT host, next_seq FROM sessions WHERE id = ?";
 
     private final HubDatabase database;
