@@ -1,10 +1,10 @@
 package io.changegraph.hub;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Stats;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Stats;
+import io.changegraph.repository.model.Verb;
 import io.changegraph.repository.store.EventJson;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;

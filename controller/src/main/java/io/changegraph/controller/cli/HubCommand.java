@@ -1,4 +1,7 @@
-package io.changegraph.controller;
+package io.changegraph.controller.cli;
+
+import io.changegraph.controller.ExitCodes;
+import io.changegraph.controller.UsageException;
 
 import io.changegraph.hub.Hub;
 import io.changegraph.hub.HubConfig;
