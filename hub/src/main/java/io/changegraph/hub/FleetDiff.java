@@ -1,12 +1,12 @@
 package io.changegraph.hub;
 
-import io.changegraph.repository.DiffOptions;
-import io.changegraph.repository.DiffStatus;
-import io.changegraph.repository.GraphDiff;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.ImpactDifference;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Stats;
+import io.changegraph.repository.diff.DiffOptions;
+import io.changegraph.repository.diff.DiffStatus;
+import io.changegraph.repository.diff.GraphDiff;
+import io.changegraph.repository.diff.ImpactDifference;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Stats;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.changegraph.hub;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.changegraph.repository.DiffOptions;
+import io.changegraph.repository.diff.DiffOptions;
 import io.changegraph.repository.io.JsonMappers;
 import io.changegraph.web.TokenAuth;
 import io.changegraph.web.WebUser;

@@ -1,6 +1,6 @@
 package io.changegraph.hub;
 
-import io.changegraph.repository.ImpactDifference;
+import io.changegraph.repository.diff.ImpactDifference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

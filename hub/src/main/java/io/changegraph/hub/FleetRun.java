@@ -1,6 +1,6 @@
 package io.changegraph.hub;
 
-import io.changegraph.repository.Summary;
+import io.changegraph.repository.model.Summary;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -3,14 +3,14 @@ package io.changegraph.hub;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphFormatException;
-import io.changegraph.repository.Session;
+import io.changegraph.repository.formats.GraphFormatException;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.io.JsonMappers;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Summary;
 import java.time.Instant;
 import java.util.List;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.Summary;
-import io.changegraph.repository.io.JsonMappers;
 
 /**
  * Reads a stored impact summary (the {@code summary} section of {@code changegraph/v1}, as agents push it) with

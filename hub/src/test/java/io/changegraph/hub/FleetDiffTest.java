@@ -3,7 +3,7 @@ package io.changegraph.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.changegraph.repository.DiffOptions;
+import io.changegraph.repository.diff.DiffOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

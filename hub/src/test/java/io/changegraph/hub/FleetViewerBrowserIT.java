@@ -2,11 +2,11 @@ package io.changegraph.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Stats;
+import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.io.JsonMappers;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Stats;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;
 import java.io.File;
@@ -101,7 +101,7 @@ class FleetViewerBrowserIT {
         var fixture = JsonMappers.SORTED.readTree(FleetViewerBrowserIT.class.getResourceAsStream("/fleet/" + host + ".json"));
         FleetRun run = FleetFixtures.run(host);
         SessionRecord record = new SessionRecord(run.id(), host, "root", 0, 4242, 1000L, "", "", run.command(), run.started(),
-                run.ended(), SessionRecord.State.ENDED, new io.changegraph.repository.Stats(0, 0, 0), 0);
+                run.ended(), SessionRecord.State.ENDED, new io.changegraph.repository.model.Stats(0, 0, 0), 0);
         GraphDocument graph = new GraphDocument(new Session(run.id(), host, "root", 4242, run.command(), run.started(), run.ended()),
                 new Stats(0, 0, 0), List.of(), List.of(), List.of(), run.summary());
         Map<String, Object> body = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
-package io.changegraph.controller;
+package io.changegraph.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.changegraph.controller.UsageException;
 import io.changegraph.repository.io.JsonMappers;
 import io.changegraph.repository.io.TerminalText;
 import java.io.IOException;

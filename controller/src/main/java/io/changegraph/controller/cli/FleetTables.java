@@ -1,4 +1,4 @@
-package io.changegraph.controller;
+package io.changegraph.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.changegraph.repository.io.TerminalText;

@@ -1,6 +1,8 @@
-package io.changegraph.controller;
+package io.changegraph.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.changegraph.controller.ExitCodes;
+import io.changegraph.controller.UsageException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
-package io.changegraph.controller;
+package io.changegraph.controller.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code changegraph fleet}: the whole fleet through the hub. A plain container; each subcommand is its own class

@@ -1,5 +1,6 @@
-package io.changegraph.controller;
+package io.changegraph.controller.cli;
 
+import io.changegraph.controller.UsageException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
