@@ -156,11 +156,11 @@ class FleetIT {
                 + "\"root_pid\":4242,\"root_start_ns\":1,\"client\":\"\",\"tty\":\"\",\"command\":[\"/bin/true\"],"
                 + "\"started\":\"2026-12-06T09:00:00Z\",\"ended\":null,\"state\":\"live\",\"events\":1,"
                 + "\"lost_kernel\":0,\"dropped_user\":0,\"resumed\":0},\"first_seq\":0,\"events\":["
-                + io.changegraph.repository.store.EventJson.toLine(io.changegraph.repository.Event.once(
-                        java.time.Instant.parse("2026-12-06T09:00:01Z"), new io.changegraph.repository.ProcessNode(4242,
+                + io.changegraph.repository.store.EventJson.toLine(io.changegraph.repository.model.Event.once(
+                        java.time.Instant.parse("2026-12-06T09:00:01Z"), new io.changegraph.repository.model.ProcessNode(4242,
                                 1, 1, "/bin/true", List.of("/bin/true"), "/", 0, 0, null, null, true,
                                 java.time.Instant.parse("2026-12-06T09:00:00Z"), null),
-                        io.changegraph.repository.Verb.OPEN, io.changegraph.repository.FileRef.of("/etc/hosts"), false,
+                        io.changegraph.repository.model.Verb.OPEN, io.changegraph.repository.model.FileRef.of("/etc/hosts"), false,
                         null)) + "]}";
     }
 }

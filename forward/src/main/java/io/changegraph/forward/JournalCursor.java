@@ -1,7 +1,6 @@
 package io.changegraph.forward;
 
 import io.changegraph.repository.store.EventJson;
-import io.changegraph.repository.store.JournalFormatException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -136,7 +135,7 @@ final class JournalCursor {
         try {
             EventJson.fromLine(line);
             return true;
-        } catch (JournalFormatException e) {
+        } catch (RuntimeException e) {   // the store's JournalFormatException: not an event
             return false;
         }
     }

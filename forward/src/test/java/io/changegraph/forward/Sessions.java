@@ -1,11 +1,11 @@
 package io.changegraph.forward;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Stats;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Stats;
+import io.changegraph.repository.model.Verb;
 import io.changegraph.repository.store.EventJson;
 import io.changegraph.repository.store.Journal;
 import io.changegraph.repository.store.SessionRecord;
