@@ -72,7 +72,7 @@ cleanup() {
   fi
   [ -n "$PG_DIR" ] && bash "$REPO/scripts/postgres.sh" stop "$PG_DIR" >/dev/null 2>&1
   if [ "$KEEP" = true ] && [ -n "$WORK" ]; then
-    echo "fleet-demo.sh: kept $WORK" >&2
+    echo "fleet-demo.sh: kept $WORK (logs, stores, certificates) and $PG_DIR (the stopped cluster)" >&2
   else
     [ -n "$WORK" ] && rm -rf "$WORK"
     [ -n "$PG_DIR" ] && rm -rf "$PG_DIR"
