@@ -117,7 +117,9 @@ final class HubClient implements AutoCloseable {
         } catch (HttpTimeoutException e) {
             return new Answer(0, -1, "no answer within the timeout", false);
         } catch (ConnectException e) {
-            return new Answer(0, -1, "cannot connect: " + message(e), false);
+            String m = e.getMessage();
+            return new Answer(0, -1, "cannot connect to " + base.getHost() + ":" + base.getPort() + " ("
+                    + (m == null || m.isBlank() ? "connection refused, or no route" : m) + ")", false);
         } catch (IOException e) {
             Throwable ssl = cause(e, SSLException.class);
             if (ssl != null) {
