@@ -96,6 +96,8 @@ class FleetIT {
                             .containsExactlyElementsOf(journal);
                     assertThat(fleet.sql("SELECT next_seq, state FROM sessions WHERE id = '" + id + "'"))
                             .containsExactly(journal.size() + "|ended");
+                    AgentProcess.await(host + "'s agent logs the session at the hub", () -> agent.log()
+                            .contains("session " + id + " is at the hub: "), 20);
                     String log = agent.log();
                     assertThat(log).as(host + "'s agent saw the outage and came back")
                             .contains("hub https://127.0.0.1:" + fleet.hubPort + " unavailable")

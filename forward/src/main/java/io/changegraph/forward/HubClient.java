@@ -118,7 +118,7 @@ final class HubClient implements AutoCloseable {
             return new Answer(0, -1, "no answer within the timeout", false);
         } catch (ConnectException e) {
             String m = e.getMessage();
-            return new Answer(0, -1, "cannot connect to " + base.getHost() + ":" + base.getPort() + " ("
+            return new Answer(0, -1, "cannot connect to " + base.getHost() + ":" + (base.getPort() < 0 ? 443 : base.getPort()) + " ("
                     + (m == null || m.isBlank() ? "connection refused, or no route" : m) + ")", false);
         } catch (IOException e) {
             Throwable ssl = cause(e, SSLException.class);

@@ -59,9 +59,14 @@ final class ContractHub implements AutoCloseable {
     private final HttpsServer server;
 
     ContractHub(TestCerts certs) throws IOException {
+        this(certs, 0);
+    }
+
+    /** On {@code port} (0: any free one). */
+    ContractHub(TestCerts certs, int port) throws IOException {
         PemTls tls = PemTls.load(new HubSettings(URI.create("https://127.0.0.1"), certs.file("hub.crt"),
                 certs.file("hub.key"), certs.file("ca.crt"), 1 << 20));
-        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.context()) {
             @Override
             public void configure(HttpsParameters params) {

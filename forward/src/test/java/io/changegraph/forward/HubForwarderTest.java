@@ -91,8 +91,30 @@ class HubForwarderTest {
         assertThat(hub.gzipped.get()).as("large bodies go gzip-encoded").isPositive();
         assertThat(h.session.path("state").asText()).isEqualTo("ended");
         assertThat(h.graph.path("stats").path("events").asLong()).isEqualTo(12_000);
-        assertThat(messages()).anyMatch(m -> m.contains("unavailable") && m.contains("HTTP 503"))
-                .anyMatch(m -> m.contains("reachable again"));
+        await(() -> messages().stream().anyMatch(m -> m.contains("reachable again")), 10);
+        assertThat(messages()).anyMatch(m -> m.contains("unavailable") && m.contains("HTTP 503"));
+    }
+
+    @Test
+    void hubNotListeningYet_connectionRefusedIsSaid_andEverythingGoesWhenItComes() throws Exception {
+        SessionRecord r = Sessions.live(store, "hosta", Instant.parse("2026-12-06T09:00:00Z"));
+        Sessions.append(store, r, 0, 700);
+        Sessions.end(store, r);
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        HubSettings at = hub.settings(certs, "hosta", 1 << 20);
+        forwarders.add(HubForwarder.start(new HubSettings(java.net.URI.create("https://127.0.0.1:" + port), at.cert(),
+                at.key(), at.ca(), at.backlogBytes()), store, "hosta", () -> { }));
+        await(() -> messages().stream().anyMatch(m -> m.contains("unavailable: cannot connect to 127.0.0.1:" + port
+                + " (connection refused")), 30);
+
+        try (ContractHub late = new ContractHub(certs, port)) {
+            await(() -> late.sessions.get(r.id()) != null && late.sessions.get(r.id()).graph != null, 60);
+            assertThat(late.sessions.get(r.id()).events).hasSize(700);
+        }
+        await(() -> messages().stream().anyMatch(m -> m.contains("reachable again")), 10);
     }
 
     @Test
