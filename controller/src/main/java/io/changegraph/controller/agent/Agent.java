@@ -1,8 +1,6 @@
 package io.changegraph.controller.agent;
 
 import io.changegraph.consumer.Consumer;
-import io.changegraph.forward.HubForwarder;
-import io.changegraph.forward.HubSettings;
 import io.changegraph.consumer.ProcSnapshot;
 import io.changegraph.consumer.RecordPeek;
 import io.changegraph.controller.UsageException;
@@ -16,6 +14,8 @@ import io.changegraph.controller.os.ProcessTree;
 import io.changegraph.controller.os.Tracing;
 import io.changegraph.controller.record.Follower;
 import io.changegraph.controller.record.SessionPipeline;
+import io.changegraph.forward.HubForwarder;
+import io.changegraph.forward.HubSettings;
 import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.RulesException;
