@@ -1,5 +1,6 @@
 package io.changegraph.hub;
 
+import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.web.TokenAuth;
 import io.changegraph.web.WebUser;
 import io.javalin.Javalin;
@@ -36,7 +37,7 @@ final class HubServer implements Hub {
     /** Most bytes one ingest request may carry on the wire. */
     static final int MAX_BODY = 8 * 1024 * 1024;
     /** Most bytes of JSON a gzip-encoded ingest request may unpack to (a whole graph of a big session). */
-    static final int MAX_INFLATED = 128 * 1024 * 1024;
+    static final int MAX_INFLATED = 64 * 1024 * 1024;
     private static final String CERT_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
     private static final Map<String, String> SECURITY_HEADERS = Map.of(
             "X-Content-Type-Options", "nosniff",
@@ -49,6 +50,7 @@ final class HubServer implements Hub {
     private final FleetQueries queries;
     private final HubMetrics metrics;
     private final TokenAuth auth;
+    private final GraphRebuilder graphs;
     private final Javalin app;
     private final io.changegraph.web.FleetViewer viewer;
     private ServerConnector connector;
@@ -58,6 +60,7 @@ final class HubServer implements Hub {
         this.metrics = metrics;
         this.ingest = new IngestStore(database);
         this.queries = new FleetQueries(database);
+        this.graphs = new GraphRebuilder(database);
         this.auth = new TokenAuth(config.token(), config.users());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -123,6 +126,7 @@ final class HubServer implements Hub {
         try {
             HubServer server = new HubServer(config, database, metrics, keys, trust);
             server.app.start();
+            server.graphs.resumePending();
             return server;
         } catch (RuntimeException e) {
             database.close();
@@ -158,6 +162,7 @@ final class HubServer implements Hub {
         try {
             app.stop();
             viewer.close();
+            graphs.close();
         } finally {
             database.close();
         }
@@ -201,6 +206,9 @@ final class HubServer implements Hub {
         switch (outcome) {
             case IngestStore.Outcome.Stored stored -> {
                 metrics.stored(stored, Duration.ofNanos(System.nanoTime() - start));
+                if (batch.session().state() != SessionRecord.State.LIVE && batch.graphGzip() == null) {
+                    graphs.request(host, batch.session().id());   // if every event is here and no graph came
+                }
                 json(ctx, 200, Map.of("next_seq", stored.nextSeq()));
             }
             case IngestStore.Outcome.Gap gap -> {

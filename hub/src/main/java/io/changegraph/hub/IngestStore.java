@@ -20,9 +20,9 @@ import java.util.Objects;
  * and changes nothing. A crash anywhere (hub or database) rolls the whole batch back, so a resend is safe.
  */
 final class IngestStore {
+    /** Only when a session is new: a host's concurrent batches of other sessions do not wait on its row. */
     private static final String UPSERT_HOST = """
-            INSERT INTO hosts (host) VALUES (?)
-            ON CONFLICT (host) DO UPDATE SET last_seen = now() WHERE hosts.last_seen < now() - interval '10 seconds'""";
+            INSERT INTO hosts (host) VALUES (?) ON CONFLICT (host) DO UPDATE SET last_seen = now()""";
     private static final String LOCK_SESSION = "SELECT host, next_seq FROM sessions WHERE id = ? FOR UPDATE";
     private static final String NEW_SESSION = """
             INSERT INTO sessions (host, id, user_name, uid, command, command_line, command_base, started, ended, state, record)
@@ -45,7 +45,8 @@ final class IngestStore {
     private static final String UPSERT_GRAPH = """
             INSERT INTO graphs (host, session_id, encoding, json_bytes, graph) VALUES (?, ?, 'gzip', ?, ?)
             ON CONFLICT (host, session_id) DO UPDATE
-            SET encoding = excluded.encoding, json_bytes = excluded.json_bytes, graph = excluded.graph, pushed = now()""";
+            SET encoding = excluded.encoding, json_bytes = excluded.json_bytes, graph = excluded.graph, pushed = now(),
+                source = 'agent'""";
     private static final String POSITION = "SELECT host, next_seq FROM sessions WHERE id = ?";
 
     private final HubDatabase database;
@@ -103,13 +104,13 @@ final class IngestStore {
 
     private static Outcome apply(Connection c, String host, IngestBatch batch) throws SQLException {
         SessionRecord session = batch.session();
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_HOST)) {
-            ps.setString(1, host);
-            ps.executeUpdate();
-        }
         boolean created = false;
         Long next = lock(c, host, session.id());
         if (next == null) {
+            try (PreparedStatement ps = c.prepareStatement(UPSERT_HOST)) {
+                ps.setString(1, host);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement(NEW_SESSION)) {
                 ps.setString(1, host);
                 ps.setString(2, session.id());

@@ -201,6 +201,28 @@ class HubIngestIT {
     }
 
     @Test
+    void ingest_gzipBodyWithAGraphOverEightMiBUnpacked_isTakenAndServed() throws Exception {
+        SessionRecord s = FleetData.session("web1", "20261206T080000Z-web1-gzip")
+                .with(SessionRecord.State.ENDED, FleetData.T0.plusSeconds(5), null);
+        StringBuilder nodes = new StringBuilder();
+        for (int i = 0; i < 120_000; i++) {   // ~10 MB of JSON, as a big deploy graph is
+            nodes.append(i == 0 ? "" : ",").append("{\"id\":\"file:/usr/share/doc/pkg-").append(i)
+                    .append("/changelog.Debian.gz\",\"kind\":\"file\"}");
+        }
+        String graph = "{\"schema\":\"changegraph/v1\",\"session\":{\"id\":\"" + s.id() + "\"},\"nodes\":[" + nodes
+                + "],\"edges\":[],\"alerts\":[],\"stats\":{}}";
+        String body = FleetData.batch(s, 0, FleetData.events(0, 10), "\"graph\":" + graph);
+        assertThat(body.length()).isGreaterThan(HubServer.MAX_BODY);
+        byte[] gzip = IngestBatch.gzip(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        IngestClient.Answer answer = client("web1").postGzip(gzip);
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        assertThat(answer.nextSeq()).isEqualTo(10);
+        IngestClient reader = new IngestClient(URI.create("https://127.0.0.1:" + hub.port()), null, null, certs.ca());
+        assertThat(Json.read(reader.getText("/api/v1/fleet/sessions/web1/" + s.id() + "/graph", TOKEN)))
+                .isEqualTo(Json.read(graph));
+    }
+
+    @Test
     void ingest_postgresRestartedMidStream_answers503ThenRecovers_everyEventOnce() throws Exception {
         IngestClient web2 = client("web2");
         SessionRecord s = FleetData.session("web2", "20261206T080000Z-web2-restart");

@@ -27,8 +27,13 @@ final class HubProcess {
     }
 
     static Process start(int port, PostgresCluster postgres, FleetCerts certs) throws IOException, InterruptedException {
+        return start(port, postgres, certs, "256m");
+    }
+
+    static Process start(int port, PostgresCluster postgres, FleetCerts certs, String heap)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
                 HubProcess.class.getName(), Integer.toString(port), postgres.url(), certs.hubCert().toString(),
                 certs.hubKey().toString(), certs.ca().toString())).redirectErrorStream(true);
         builder.environment().put("PGPASSWORD", postgres.password());

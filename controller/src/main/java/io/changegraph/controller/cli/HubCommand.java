@@ -2,7 +2,6 @@ package io.changegraph.controller.cli;
 
 import io.changegraph.controller.ExitCodes;
 import io.changegraph.controller.UsageException;
-
 import io.changegraph.hub.Hub;
 import io.changegraph.hub.HubConfig;
 import io.changegraph.hub.HubStartException;
