@@ -114,6 +114,59 @@ class FleetIT {
     }
 
     @Test
+    void sessionRecordedWhileTheHubWasAway_agentKilledMidForward_resumesAndEveryEventIsThereOnce() throws Exception {
+        try (Fleet fleet = new Fleet(dir, "fleet-a")) {   // no hub yet
+            AgentProcess agent = fleet.agent(dir.resolve("fleet-a"), fleet.certs, "fleet-a").start();
+            try {
+                AgentProcess.Result r = agent.session(Map.of(), "/bin/bash", "-c",
+                        "W=$(mktemp -d /tmp/cg-fleet-XXXXXX); for i in $(seq 1 12000); do echo $i > $W/f$i; done; rm -rf $W");
+                assertThat(r.exitCode()).as(r.stderr()).isZero();
+                String id = r.sessionId();
+                agent.endedGraph(id);
+                List<String> journal = new ArrayList<>();
+                int seq = 0;
+                for (String line : Files.readAllLines(agent.store.journal(id))) {
+                    JsonNode e = JSON.readTree(line);
+                    journal.add(seq++ + "|" + e.get("verb").asText() + "|" + e.get("time").asText());
+                }
+                assertThat(journal).hasSizeGreaterThan(20_000);
+
+                fleet.startHub();
+                long[] at = {0};
+                AgentProcess.await("the first batches at the hub", () -> {
+                    try {
+                        List<String> rows = fleet.sql("SELECT next_seq FROM sessions WHERE id = '" + id + "'");
+                        at[0] = rows.isEmpty() ? 0 : Long.parseLong(rows.getFirst());
+                        return at[0] > 0;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }, 60);
+                agent.kill9();   // SIGKILL while it forwards
+                long heldAtKill = Long.parseLong(fleet.sql("SELECT next_seq FROM sessions WHERE id = '" + id + "'")
+                        .getFirst());
+                assertThat(heldAtKill).as("killed mid-forward").isLessThan(journal.size());
+                agent.start();
+
+                AgentProcess.await("the final graph at the hub", () -> {
+                    try {
+                        return fleet.sql("SELECT count(*) FROM graphs WHERE session_id = '" + id + "'")
+                                .equals(List.of("1"));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }, 120);
+                assertThat(fleet.sql("SELECT seq, event->>'verb', event->>'time' FROM events WHERE session_id = '"
+                        + id + "' ORDER BY seq")).containsExactlyElementsOf(journal);
+                assertThat(agent.log()).contains("hub https://127.0.0.1:" + fleet.hubPort + " unavailable")
+                        .contains("session " + id + " is at the hub: " + journal.size() + " events");
+            } finally {
+                agent.close();
+            }
+        }
+    }
+
+    @Test
     void certificateOfAnotherCa_isRefused_andAHostCannotWriteAnotherHostsSession() throws Exception {
         try (Fleet fleet = new Fleet(dir, "fleet-a", "fleet-b").startHub()) {
             Path otherCa = dir.resolve("other-ca");
