@@ -8,6 +8,8 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 for pkg in clang llvm libbpf-dev libbpf1 bpftool maven perl python3 procps iproute2 iptables curl openssl strace openssh-server openssh-client util-linux passwd etcd-server etcd-client; do
   have "$pkg" || need+=("$pkg")
 done
+# the fleet hub's tests start private PostgreSQL clusters with scripts/postgres.sh (no system cluster is used)
+for pkg in postgresql-15 postgresql-client-15; do have "$pkg" || need+=("$pkg"); done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: missing packages ${need[*]}: run this script as root (sudo)" >&2

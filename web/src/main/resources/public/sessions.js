@@ -1,6 +1,10 @@
 /* The sessions list: sortable, filterable, refreshed every 2 s; live sessions marked. */
 'use strict';
 
+/* On the fleet hub the list is the fleet's (fleet.html). */
+cg.getJson('/api/info').then(function (r) { return r.json(); })
+  .then(function (info) { if (info.fleet) { location.replace('/fleet.html'); } }, function () { /* reported below */ });
+
 (function () {
   const REFRESH_MS = 2000;
   const state = {rows: [], sortKey: 'started', descending: true, canary: null, production: null};

@@ -26,6 +26,7 @@ final class AgentProcess implements AutoCloseable {
     final Path log;
     private Process agent;
     private int starts;
+    private List<String> prefix = List.of();
 
     AgentProcess(Path dir, String extraConfig) throws IOException {
         this.dir = dir;
@@ -38,6 +39,12 @@ final class AgentProcess implements AutoCloseable {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /** Starts the agent under {@code prefix} (e.g. {@code unshare --uts} with a host name of its own). */
+    AgentProcess within(List<String> prefix) {
+        this.prefix = List.copyOf(prefix);
+        return this;
+    }
+
     AgentProcess start() throws IOException, InterruptedException {
         return start(Map.of());
     }
@@ -45,7 +52,9 @@ final class AgentProcess implements AutoCloseable {
     /** Starts the agent with extra environment variables. */
     AgentProcess start(Map<String, String> env) throws IOException, InterruptedException {
         starts++;
-        ProcessBuilder builder = new ProcessBuilder(Recording.launcher().toString(), "agent", "--config", config.toString());
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(List.of(Recording.launcher().toString(), "agent", "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(argv);
         builder.environment().putAll(env);
         agent = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         int expected = starts;

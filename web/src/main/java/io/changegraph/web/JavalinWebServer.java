@@ -44,23 +44,25 @@ final class JavalinWebServer implements WebServer {
             "X-Frame-Options", "DENY",
             "Referrer-Policy", "no-referrer");
 
-    private final SessionIndex index;
+    private final SessionCatalog index;
     private final LiveStream live;
     private final Javalin app;
     private final URI startPage;
     private final DiffOptions diffOptions;
     private final NetwatchLog netwatch;
+    /** Mounted on the fleet hub's server ({@link FleetViewer}): the list page is the fleet's. */
+    private final boolean fleet;
 
     private JavalinWebServer(WebConfig config, SessionIndex index) {
         this.index = index;
         this.live = new LiveStream(index);
         this.diffOptions = config.diffOptions();
         this.netwatch = config.netwatchFile().map(NetwatchLog::new).orElse(null);
+        this.fleet = false;
         TokenAuth auth = new TokenAuth(config.token(), config.users());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
-            javalin.staticFiles.add("/public", Location.CLASSPATH);
-            javalin.staticFiles.enableWebjars();
+            staticFiles(javalin);
             javalin.http.prefer405over404 = true;
         });
         app.before(ctx -> {
@@ -74,6 +76,35 @@ final class JavalinWebServer implements WebServer {
             }
             auth.check(ctx);
         });
+        routes();
+        this.startPage = config.diff()
+                .map(pair -> URI.create("/graph.html?canary=" + idOf(index, pair.canary())
+                        + "&production=" + idOf(index, pair.production())))
+                .orElse(URI.create("/"));
+    }
+
+    /**
+     * The viewer's pages and session API on someone else's server (the fleet hub's), sessions from {@code index}.
+     * That server authenticates ({@link TokenAuth#check}) and answers errors; only GET routes are added here.
+     */
+    JavalinWebServer(Javalin app, SessionCatalog index) {
+        this.index = index;
+        this.live = new LiveStream(index);
+        this.diffOptions = DiffOptions.defaults();
+        this.fleet = true;
+        this.netwatch = null;   // host-wide data of one host: not on the fleet's server
+        this.app = app;
+        routes();
+        this.startPage = URI.create("/fleet.html");
+    }
+
+    /** The viewer's static pages and the WebJars (Cytoscape, dagre), on a Javalin being configured. */
+    static void staticFiles(io.javalin.config.JavalinConfig javalin) {
+        javalin.staticFiles.add("/public", Location.CLASSPATH);
+        javalin.staticFiles.enableWebjars();
+    }
+
+    private void routes() {
         app.get("/api/info", this::info);
         app.get("/api/sessions", this::sessions);
         app.get("/api/sessions/{id}", ctx -> json(ctx, Json.write(SessionSummary.of(session(ctx), Instant.now()))));
@@ -85,16 +116,15 @@ final class JavalinWebServer implements WebServer {
         app.get("/api/alerts", this::alerts);
         app.get("/api/diff", this::diff);
         app.get("/api/netwatch", this::netwatch);
+        if (fleet) {
+            return;   // the hub answers errors its own way (the same JSON shape)
+        }
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
         app.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 error(ctx, 404, "not found");
             }
         });
-        this.startPage = config.diff()
-                .map(pair -> URI.create("/graph.html?canary=" + idOf(index, pair.canary())
-                        + "&production=" + idOf(index, pair.production())))
-                .orElse(URI.create("/"));
     }
 
     static WebServer start(WebConfig config) {
@@ -119,8 +149,8 @@ final class JavalinWebServer implements WebServer {
         }
     }
 
-    private static String idOf(SessionIndex index, Path file) {
-        return index.byFile(file).map(LoadedSession::id)
+    private static String idOf(SessionCatalog catalog, Path file) {
+        return ((SessionIndex) catalog).byFile(file).map(LoadedSession::id)
                 .orElseThrow(() -> new WebStartException("not a changegraph graph: " + file));
     }
 
@@ -147,6 +177,7 @@ final class JavalinWebServer implements WebServer {
         info.put("schema", GraphDocument.SCHEMA);
         info.put("start_page", startPage.toString());
         info.put("sessions", visible(ctx).size());
+        info.put("fleet", fleet);
         WebUser user = TokenAuth.user(ctx);
         Map<String, Object> who = new LinkedHashMap<>();
         who.put("name", user.name());
@@ -372,6 +403,11 @@ final class JavalinWebServer implements WebServer {
         } else {
             ctx.contentType("text/plain; charset=utf-8").result(message + "\n");
         }
+    }
+
+    /** Mounted on another server: only what the viewer itself started. */
+    void closeMounted() {
+        live.close();
     }
 
     @Override

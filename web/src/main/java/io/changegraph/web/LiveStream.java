@@ -25,7 +25,7 @@ final class LiveStream implements AutoCloseable {
         return thread;
     });
 
-    LiveStream(SessionIndex index) {
+    LiveStream(SessionCatalog index) {
         index.addListener(this::changed);
         pinger.scheduleAtFixedRate(this::ping, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
     }

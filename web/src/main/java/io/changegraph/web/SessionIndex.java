@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * that changes is reloaded and listeners are told (previous version, new version); a file that no longer
  * parses keeps its last good version; a file that disappears is dropped.
  */
-final class SessionIndex implements AutoCloseable {
+final class SessionIndex implements SessionCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(SessionIndex.class);
     /** How GraphJson.fromJson names its input in messages; replaced by the file's path. */
     private static final String UNNAMED_SOURCE = "<input>";
@@ -104,11 +104,13 @@ final class SessionIndex implements AutoCloseable {
         poller.scheduleWithFixedDelay(this::scanQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    void addListener(Listener listener) {
+    @Override
+    public void addListener(Listener listener) {
         listeners.add(listener);
     }
 
-    Optional<LoadedSession> find(String id) {
+    @Override
+    public Optional<LoadedSession> find(String id) {
         return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
     }
 
@@ -119,7 +121,8 @@ final class SessionIndex implements AutoCloseable {
         }
     }
 
-    Collection<LoadedSession> sessions() {
+    @Override
+    public Collection<LoadedSession> sessions() {
         return List.copyOf(byId.values());
     }
 

@@ -28,7 +28,7 @@ final class SessionSummary {
         Stats stats = document.stats();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", loaded.id());
-        row.put("file", loaded.file().getFileName().toString());
+        row.put("file", loaded.file() == null ? null : loaded.file().getFileName().toString());  // null: from the hub
         row.put("host", session.host());
         row.put("user", session.user());
         // from the session store's record, when the graph is served from a store

@@ -20,9 +20,9 @@ import java.util.stream.Collectors;
  * is kept on the request ({@link #user(Context)}). A page (not an API
  * call) opened as {@code /?token=<token>} sets that cookie (HttpOnly, SameSite=Strict) and is redirected
  * to the same address without the token, so the token stays out of history and logs from then on.
- * Comparisons take constant time.
+ * Comparisons take constant time. Public for the fleet hub, which authenticates its query API the same way.
  */
-final class TokenAuth {
+public final class TokenAuth {
     static final String COOKIE = "changegraph_token";
     static final String QUERY = "token";
 
@@ -36,22 +36,22 @@ final class TokenAuth {
      * @param users the users file, or null for none; with neither, every request is let in as
      *              {@link WebUser#ANONYMOUS}
      */
-    TokenAuth(String token, WebUsers users) {
+    public TokenAuth(String token, WebUsers users) {
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.users = users;
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return token != null || users != null;
     }
 
     /** Who the request comes from; {@link #check(Context)} ran before every handler. */
-    static WebUser user(Context ctx) {
+    public static WebUser user(Context ctx) {
         WebUser user = ctx.attribute(USER_ATTRIBUTE);
         return user == null ? WebUser.ANONYMOUS : user;
     }
 
-    void check(Context ctx) {
+    public void check(Context ctx) {
         if (!enabled()) {
             ctx.attribute(USER_ATTRIBUTE, WebUser.ANONYMOUS);
             return;

@@ -10,21 +10,21 @@ import java.util.Objects;
  * @param role admin and auditor see every session; user only sessions the session store says they own
  * @param uid  the owner uid a {@code user} sees the sessions of; null for admin and auditor without one
  */
-record WebUser(String name, Role role, Integer uid) {
+public record WebUser(String name, Role role, Integer uid) {
     /** What the single {@code --token} means: everything, as before users files existed. */
     static final WebUser TOKEN_ADMIN = new WebUser("admin", Role.ADMIN, null);
     /** No token and no users file (loopback only): everything, as before. */
     static final WebUser ANONYMOUS = new WebUser("anonymous", Role.ADMIN, null);
 
-    enum Role {
+    public enum Role {
         ADMIN, AUDITOR, USER;
 
-        String wireName() {
+        public String wireName() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    WebUser {
+    public WebUser {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
         if (role == Role.USER && uid == null) {

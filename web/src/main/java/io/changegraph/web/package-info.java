@@ -10,6 +10,10 @@
  * {@code /api/sessions/{id}/graph} ({@code changegraph/v1}), {@code /api/sessions/{id}/alerts},
  * {@code /api/sessions/{id}/events} (SSE), {@code /api/alerts} and {@code /api/diff}.
  *
+ * <p>On the fleet hub: {@link io.changegraph.web.FleetViewer#mount} serves the same pages and session API from a
+ * {@link io.changegraph.web.SessionSource} (the hub's store) instead of graph files, plus the fleet pages
+ * ({@code fleet.html}, {@code fleet-diff.html}; docs/fleet.md, "Viewer across hosts").
+ *
  * <p>Security: binds to loopback by default; any other bind address needs a token, else
  * {@link io.changegraph.web.WebStartException} is thrown before anything listens. Only GET and HEAD are
  * answered. Ids in URLs are looked up in the in-memory index of loaded sessions and never used as paths.

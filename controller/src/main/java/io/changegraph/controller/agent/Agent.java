@@ -9,10 +9,13 @@ import io.changegraph.controller.cli.NetwatchTable;
 import io.changegraph.controller.config.AgentConfig;
 import io.changegraph.controller.config.AgentLimits;
 import io.changegraph.controller.os.Host;
+import io.changegraph.controller.os.LibC;
 import io.changegraph.controller.os.ProcessTree;
 import io.changegraph.controller.os.Tracing;
 import io.changegraph.controller.record.Follower;
 import io.changegraph.controller.record.SessionPipeline;
+import io.changegraph.forward.HubForwarder;
+import io.changegraph.forward.HubSettings;
 import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.RuleSet;
 import io.changegraph.monitor.RulesException;
@@ -81,6 +84,7 @@ public final class Agent implements AutoCloseable {
     private Tracing tracing;
     private ScheduledExecutorService flusher;
     private Thread netwatch;
+    private HubForwarder forwarder;
     private volatile boolean netwatching;
     private Instant nextPrune = Instant.EPOCH;
 
@@ -126,6 +130,9 @@ public final class Agent implements AutoCloseable {
 
     public void start(ProbeTunables tunables) throws IOException {
         store.create();
+        if (config.hub() != null) {   // first: a certificate that cannot be used stops the agent before the probes load
+            forwarder = startForwarder(config.hub());
+        }
         pruneIfDue();
         if (rules != null) {
             monitor = Monitor.start(rules, rules.config());
@@ -145,6 +152,21 @@ public final class Agent implements AutoCloseable {
         flusher.scheduleWithFixedDelay(this::flushSafely, every, every, TimeUnit.MILLISECONDS);
         if (config.netwatch() != null) {
             startNetwatch(config.netwatch());
+        }
+    }
+
+    /** Store-and-forward to the fleet's hub (docs/fleet.md), on a thread of its own at nice 15. */
+    private HubForwarder startForwarder(HubSettings hub) {
+        try {
+            return HubForwarder.start(hub, store, host, () -> {
+                try {
+                    LibC.setThreadNice(LibC.gettid(), 15);
+                } catch (LibC.NativeException e) {
+                    LOG.debug("forwarder priority: {}", e.getMessage());
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new UsageException((config.source() == null ? "" : config.source() + ": ") + e.getMessage());
         }
     }
 
@@ -512,6 +534,9 @@ public final class Agent implements AutoCloseable {
     /** Final flush; live sessions stay live in the store (the next agent resumes them or marks them interrupted). */
     @Override
     public void close() {
+        if (forwarder != null) {
+            forwarder.close();   // what is not at the hub yet goes after the next start
+        }
         netwatching = false;
         if (netwatch != null) {
             try {

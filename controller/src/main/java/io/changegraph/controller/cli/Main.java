@@ -17,8 +17,8 @@ import java.io.PrintWriter;
         description = "Records what a change does to a host as a change-impact graph (eBPF).",
         subcommands = {RecordCommand.class, SummaryCommand.class, ExportCommand.class, DiffCommand.class, RulesCommand.class,
                 CheckCommand.class, ServeCommand.class, AgentCommand.class, SessionCommand.class, SessionsCommand.class,
-                ShowCommand.class, InstallCommand.class, AlertsCommand.class, NetwatchCommand.class, FleetCommand.class,
-                CommandLine.HelpCommand.class})
+                ShowCommand.class, InstallCommand.class, AlertsCommand.class, NetwatchCommand.class, HubCommand.class,
+                FleetCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

@@ -3,6 +3,7 @@ package io.changegraph.controller.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.changegraph.controller.UsageException;
 import io.changegraph.controller.os.CpuPlacement;
+import io.changegraph.forward.HubSettings;
 import io.changegraph.repository.io.BadInputException;
 import io.changegraph.repository.io.YamlReader;
 
@@ -34,22 +35,25 @@ import java.util.Set;
  * netwatch_interval: 10                 # seconds each netwatch line covers (1 to 3600)
  * control: {endpoints: [https://etcd:2379], ca: ..., cert: ..., key: ..., group: canary}   # the fleet's etcd
  *                                       #   ({@link ControlConfig}, docs/control.md); absent: no fleet
+ * hub: {url: https://hub:7443, cert: host.crt, key: host.key, ca: fleet-ca.crt, backlog_mb: 256}
+ *                                       # optional: push sessions to the fleet's hub ({@link HubSettings}, docs/fleet.md)
  * </pre>
  *
  * @param source the file read, or null when defaults were used because there is none
  * @param payloadBytes bytes of payload captured for DNS names, HTTP request lines and TLS server names (0: none)
  * @param netwatch     the netwatch interval when the agent runs the host-wide TCP anomaly camera, else null
  * @param control      the fleet's etcd when the agent is part of a fleet, else null
+ * @param hub          where to push the sessions, else null
  */
 public record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
                    CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes, Duration netwatch,
-                   io.changegraph.control.ControlSettings control) {
+                   io.changegraph.control.ControlSettings control, HubSettings hub) {
     public static final Path DEFAULT_FILE = Path.of("/etc/changegraph/config.yaml");
     public static final Path DEFAULT_SOCKET = Path.of("/run/changegraph/agent.sock");
     public static final Path DEFAULT_STORE = Path.of("/var/lib/changegraph");
     private static final Set<String> KEYS = Set.of("socket", "store", "fail_closed", "retention_days", "flush_interval",
             "rules", "cpu", "payload_bytes", "max_connections_per_user", "max_registrations_per_minute",
-            "max_sessions_per_user", "netwatch", "netwatch_interval", "control");
+            "max_sessions_per_user", "netwatch", "netwatch_interval", "control", "hub");
 
     public AgentConfig {
         java.util.Objects.requireNonNull(cpu, "cpu");
@@ -69,11 +73,11 @@ public record AgentConfig(Path socket, Path store, boolean failClosed, int reten
         }
     }
 
-    /** Without the fleet. */
+    /** Without the fleet (no etcd, no hub). */
     public AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
                 CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes, Duration netwatch) {
         this(socket, store, failClosed, retentionDays, flushInterval, rules, cpu, source, limits, payloadBytes, netwatch,
-                null);
+                null, null);
     }
 
     /** Without netwatch. */
@@ -221,9 +225,18 @@ public record AgentConfig(Path socket, Path store, boolean failClosed, int reten
                             integer(root, "max_sessions_per_user", d.limits.sessionsPerUser())),
                     integer(root, "payload_bytes", ProbeTunables.DEFAULT_PAYLOAD_BYTES),
                     bool(root, "netwatch", false) ? Duration.ofSeconds(integer(root, "netwatch_interval", 10)) : null,
-                    ControlConfig.parse(root.get("control")));
+                    ControlConfig.parse(root.get("control")),
+                    root.hasNonNull("hub") ? hub(root.get("hub"), file) : null);
         } catch (UsageException e) {
             throw new UsageException(file + ": " + e.getMessage());
+        }
+    }
+
+    private static HubSettings hub(JsonNode value, Path file) {
+        try {
+            return HubSettings.parse(value, file.toAbsolutePath().getParent());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 

@@ -240,7 +240,7 @@ public final class LibC {
     }
 
     /** Sets thread {@code tid}'s nice value (setpriority(PRIO_PROCESS, tid, nice) is per thread on Linux). */
-    static void setThreadNice(int tid, int nice) throws NativeException {
+    public static void setThreadNice(int tid, int nice) throws NativeException {
         call("setpriority", (arena, capture) -> {
             if ((int) SETPRIORITY.invokeExact(capture, 0, tid, nice) != 0) {
                 throw new NativeException("setpriority", errno(capture));
@@ -280,7 +280,7 @@ public final class LibC {
     }
 
     /** The calling thread's id (what /proc/self/task lists). */
-    static int gettid() {
+    public static int gettid() {
         try {
             return (int) GETTID.invokeExact();
         } catch (Throwable t) {

@@ -81,4 +81,17 @@ class AgentConfigTest {
                 java.nio.file.Path.of("/etc/changegraph/config.yaml"))).isInstanceOf(UsageException.class)
                 .hasMessageContaining("payload_bytes must be 0 (payload capture off) to 4096");
     }
+
+    @Test
+    void parse_hubSection_isOneNestedRecord_withFilesBesideTheConfig() {
+        AgentConfig c = AgentConfig.parse("hub: {url: https://hub:7443, cert: host.crt, key: host.key, ca: fleet-ca.crt,"
+                + " backlog_mb: 256}\n", FILE);
+        assertThat(c.hub().url()).hasToString("https://hub:7443");
+        assertThat(c.hub().cert()).isEqualTo(Path.of("/etc/changegraph/host.crt"));
+        assertThat(c.hub().backlogBytes()).isEqualTo(256L << 20);
+        assertThat(AgentConfig.parse("", FILE).hub()).isNull();
+        assertThatThrownBy(() -> AgentConfig.parse("hub: {url: https://hub:7443, cert: host.crt}\n", FILE))
+                .isInstanceOf(UsageException.class)
+                .hasMessage(FILE + ": hub: key is missing (hub needs url, cert, key and ca)");
+    }
 }

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("kernel")
 @ExtendWith(RequiresRoot.class)
-class FleetIT {
+class FleetControlIT {
     @TempDir
     Path tmp;
     private Path etcdDir;
@@ -128,7 +128,7 @@ class FleetIT {
         AgentProcess.await("the live session registered", () -> agent.store.list(w -> { }).stream()
                 .anyMatch(s -> s.state() == SessionRecord.State.LIVE), 30);
 
-        String text = Files.readString(shipped) + "\n# pushed by FleetIT\n";
+        String text = Files.readString(shipped) + "\n# pushed by FleetControlIT\n";
         Path pushed = Files.writeString(tmp.resolve("pushed-rules.yaml"), text);
         AgentProcess.Result push = fleet("rules", "push", pushed.toString(), "--group", "canary");
         assertThat(push.exitCode()).as(push.stderr()).isZero();
@@ -180,6 +180,6 @@ class FleetIT {
         // the lease is 3 s; one 'fleet hosts' run takes up to ~2 s more
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)).isLessThan(3_000 + 2_500);
         assertThat(Files.readString(agent.store.root().resolve("control/rules.json"), StandardCharsets.UTF_8))
-                .contains("pushed by FleetIT");
+                .contains("pushed by FleetControlIT");
     }
 }
