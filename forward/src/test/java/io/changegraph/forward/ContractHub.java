@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The hub's ingest contract (/work/hub-contract.md, docs/fleet.md) in memory, over mutual TLS: what the
  * forwarder's unit tests run against. The real hub (PostgreSQL) is exercised end to end by the controller's
- * FleetIT; this one can be told to fail in ways that are hard to time with the real one.
+ * FleetHubIT; this one can be told to fail in ways that are hard to time with the real one.
  */
 final class ContractHub implements AutoCloseable {
     /** One session at the hub. */
