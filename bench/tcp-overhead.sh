@@ -23,8 +23,10 @@ old_stats=$(cat /proc/sys/kernel/bpf_stats_enabled)
 trap 'echo "$old_stats" > /proc/sys/kernel/bpf_stats_enabled; rm -rf "$tmp"' EXIT
 echo 1 > /proc/sys/kernel/bpf_stats_enabled
 # the storm (client and server) stays on CPU 0 in every variant: where the scheduler puts the two ends changes a
-# loopback storm's rate more than the probes do (the recorder keeps itself on the last CPU)
-pin="taskset -c 0"
+# loopback storm's rate more than the probes do (the recorder keeps itself on the last CPU); and it runs in a
+# session of its own in every variant, as under `record` (a new session is a new scheduler autogroup, which on a
+# loaded machine gets the storm a fair share of its own: comparing storms in different autogroups compares loads)
+pin="setsid -w taskset -c 0"
 # run time (ns) of the BPF programs a process holds open (their fdinfo has it while the stats are on)
 prog_ns() {
   (awk '/^prog_id:/ {id = $2} /^run_time_ns:/ {ns[id] = $2} END {for (i in ns) s += ns[i]; printf "%d\n", s}' \
@@ -48,16 +50,14 @@ wait_attached() {
 }
 base() { storm_beside ""; }
 attached() {
-  # in a session of its own: record's command waits stopped until followed, and in this script's process group
-  # (orphaned when the script runs from a daemon) any child's exit meanwhile gets it a SIGHUP from the kernel
-  setsid "$cg" record -o "$tmp/idle.json" -- sleep 600 >/dev/null 2>"$tmp/attached.log" & local rec=$!
+  "$cg" record -o "$tmp/idle.json" -- sleep 600 >/dev/null 2>"$tmp/attached.log" & local rec=$!
   wait_attached "$rec" 10
   storm_beside "$rec"
   pkill -TERM -P "$rec" sleep 2>/dev/null || true
   wait "$rec" 2>/dev/null || true
 }
 netwatch() {
-  setsid "$cg" netwatch --json --interval 60m >/dev/null 2>&1 & local nw=$!
+  "$cg" netwatch --json --interval 60m >/dev/null 2>&1 & local nw=$!
   wait_attached "$nw" 5
   storm_beside "$nw"
   kill -TERM "$nw" 2>/dev/null || true   # not INT: a background job of a script ignores SIGINT
@@ -65,7 +65,7 @@ netwatch() {
 }
 followed() {
   # the storm's own report, from inside the recording (its probes' time is in the storm's CPU here)
-  setsid "$cg" record -o "$tmp/storm.json" -- $pin "$storm" "$connects" 2>/dev/null | awk '{print $1, $3, 0}'
+  "$cg" record -o "$tmp/storm.json" -- $pin "$storm" "$connects" 2>/dev/null | awk '{print $1, $3, 0}'
 }
 $pin "$storm" "$connects" >/dev/null   # warm up
 variants=(base attached followed netwatch)

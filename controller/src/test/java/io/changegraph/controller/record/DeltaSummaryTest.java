@@ -1,16 +1,16 @@
-package io.changegraph.controller;
+package io.changegraph.controller.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.GraphDeltaFile;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Stats;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.formats.GraphDeltaFile;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Stats;
+import io.changegraph.repository.model.Verb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
