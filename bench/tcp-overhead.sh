@@ -30,12 +30,13 @@ echo 1 > /proc/sys/kernel/bpf_stats_enabled
 # loaded machine gets the storm a fair share of its own: comparing storms in different autogroups compares loads)
 pin="setsid -w taskset -c 0"
 # run time (ns) of the TCP programs a process holds open (their fdinfo has it while the stats are on; the
-# names, from bpftool, tell the TCP programs from the syscall and process ones, which count every process's calls)
+# names, from bpftool, tell the TCP programs from the syscall and process ones, which count every process's calls;
+# all of netwatch's programs count, its DNS capture on every received packet too)
 prog_ns() {
   local id ns sum=0
   while read -r id ns; do
     case $(bpftool prog show id "$id" 2>/dev/null | sed -n '1s/.* name \([^ ]*\).*/\1/p') in
-      on_tcp_*|on_sk_*|*tcp*|*sk_*|*state*|*reset*|*retrans*) sum=$((sum + ns)) ;;
+      on_tcp_*|on_sk_*|nw_*) sum=$((sum + ns)) ;;
     esac
   done < <(awk '/^prog_id:/ {id = $2} /^run_time_ns:/ {ns[id] = $2} END {for (i in ns) print i, ns[i]}' \
     /proc/"$1"/fdinfo/* 2>/dev/null || true)
