@@ -3,7 +3,9 @@
 # untraced, under changegraph, under strace -f, alternating, ROUNDS times. Prints medians, ratios,
 # lost events, the recorder's CPU seconds and peak RSS, and how soon the probes were attached.
 # Usage: sudo bench/record-overhead.sh [ROUNDS] (12 rounds, N=300 workload iterations by default;
-#        BENCH_RECORD_OPTS="--cpu=none" compares a record option, BENCH_RESET=0 skips the per-run reset)
+#        BENCH_RECORD_OPTS="--cpu=none" compares a record option, BENCH_RESET=0 skips the per-run reset,
+#        BENCH_BASELINE=DIR also records with DIR/bin/changegraph (another checkout, built) in the same rounds,
+#        BENCH_BASELINE_OPTS its record options, BENCH_STRACE=0 skips the strace -f runs)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 workload=${WORKLOAD:-$here/../shared/bench/workload.sh}
@@ -23,7 +25,7 @@ times > "\$1.times"; tail -n 1 "\$1.times" | awk '{ split(\$1, u, /[ms]/); split
 EOT
 chmod +x "$tmp/timed.sh"
 "$here/bin/changegraph" --version >/dev/null   # warm the class-data archive once
-declare -a plain traced straced lost cpu rss attach plaincpu tracedcpu
+declare -a plain traced straced lost cpu rss attach plaincpu tracedcpu based basecpu baserss
 # Every run starts from the same file-system state. The workload deletes ~1,500 files per run and ext4, when it
 # creates a file, skips inodes deleted in the last minute (five while their inode table block is dirty), looking
 # each one up: back to back, run after run got slower (1.4 s to over 3 s in one bench), and whichever mode ran
@@ -47,12 +49,30 @@ run_traced() {
   rss+=("$(sed -n 's/.*peak rss \([0-9]*\) kB.*/\1/p' "$tmp/log")")
   attach+=("$(sed -n 's/.*(\([0-9]*\) ms after the process started).*/\1/p' "$tmp/log")")
 }
+baseline=${BENCH_BASELINE:-}
+[ -z "$baseline" ] || [ -x "$baseline/bin/changegraph" ] || { echo "bench: BENCH_BASELINE=$baseline has no bin/changegraph" >&2; exit 2; }
+run_baseline() {
+  reset_fs
+  CHANGEGRAPH_LOG=info "$baseline/bin/changegraph" record --status=false ${BENCH_BASELINE_OPTS:-} -o "$tmp/b.json" -- "$tmp/timed.sh" "$tmp/b" 2> "$tmp/blog"
+  based+=("$(cat "$tmp/b")"); basecpu+=("$(cat "$tmp/b.cpu")")
+  baserss+=("$(sed -n 's/.*peak rss \([0-9]*\) kB.*/\1/p' "$tmp/blog")")
+}
 for i in $(seq 1 "$rounds"); do
   # the pair's order alternates (ABBA): whatever the run before leaves behind (page cache, ext4's
-  # recently deleted inodes the next file creation skips) falls on both modes alike
-  if [ $((i % 2)) -eq 1 ]; then run_plain; run_traced; else run_traced; run_plain; fi
-  reset_fs; strace -f -qq -o /dev/null "$tmp/timed.sh" "$tmp/s"; straced+=("$(cat "$tmp/s")")
+  # recently deleted inodes the next file creation skips) falls on both modes alike; with a baseline the
+  # three modes rotate through all six orders
+  if [ -n "$baseline" ]; then
+    case $(( (i - 1) % 6 )) in
+      0) run_plain; run_traced; run_baseline ;; 1) run_baseline; run_traced; run_plain ;;
+      2) run_traced; run_plain; run_baseline ;; 3) run_baseline; run_plain; run_traced ;;
+      4) run_traced; run_baseline; run_plain ;; 5) run_plain; run_baseline; run_traced ;;
+    esac
+  elif [ $((i % 2)) -eq 1 ]; then run_plain; run_traced; else run_traced; run_plain; fi
+  if [ "${BENCH_STRACE:-1}" = 1 ]; then
+    reset_fs; strace -f -qq -o /dev/null "$tmp/timed.sh" "$tmp/s"; straced+=("$(cat "$tmp/s")")
+  else straced+=(0); fi
 done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mp=$(median "${plain[@]}"); mt=$(median "${traced[@]}"); ms=$(median "${straced[@]}")
 echo "workload: $workload N=$N, $rounds rounds (alternating; untraced and traced in ABBA order)"
@@ -75,3 +95,12 @@ echo "lost events per run: ${lost[*]} (target 0)"
 echo "recorder cpu s: $(printf '%s\n' "${cpu[@]}" | awk '{ printf "%.2f ", $1 / 1000 }') median $(median "${cpu[@]}" | awk '{ printf "%.2f", $1 / 1000 }') (user+system, start to written graph)"
 echo "recorder peak rss kB: ${rss[*]}  median $(median "${rss[@]}") (target <= 131072)"
 echo "probes attached after start ms: ${attach[*]}  median $(median "${attach[@]}") (target <= 1000)"
+if [ -n "$baseline" ]; then
+  bpaired=$(for i in "${!plain[@]}"; do awk -v t="${based[$i]}" -v p="${plain[$i]}" 'BEGIN { printf "%.3f\n", t/p }'; done)
+  npaired=$(for i in "${!plain[@]}"; do awk -v t="${traced[$i]}" -v b="${based[$i]}" 'BEGIN { printf "%.3f\n", t/b }'; done)
+  echo "baseline ($baseline) ms: ${based[*]}  median $(median "${based[@]}")"
+  echo "per-round ratios baseline/untraced: $(echo $bpaired)"
+  echo "overhead baseline/untraced: $(median $bpaired) median of per-round ratios; this/baseline: $(median $npaired) median of per-round ratios"
+  awk -v t="$(median "${basecpu[@]}")" -v p="$(median "${plaincpu[@]}")" 'BEGIN { printf "ratio workload cpu baseline/untraced: %.3f\n", t/p }'
+  echo "baseline recorder peak rss kB: ${baserss[*]}  median $(median "${baserss[@]}")"
+fi

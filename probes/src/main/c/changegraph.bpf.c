@@ -106,6 +106,29 @@ struct {
     __type(value, struct conn);
 } conns SEC(".maps");
 
+/* how many entries conns holds: the TCP programs run for every socket on the host, and while no connection of a
+ * followed process is open (almost always) they return on this count, without a hash lookup. An array map: the
+ * verifier inlines its lookup. */
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, __s64);
+} conns_live SEC(".maps");
+
+static __always_inline __s64 *conns_live_count(void)
+{
+    __u32 zero = 0;
+    return bpf_map_lookup_elem(&conns_live, &zero);
+}
+
+/* true when conns may hold an entry (no lookup is worth making otherwise) */
+static __always_inline bool any_conns(void)
+{
+    __s64 *n = conns_live_count();
+    return !n || *n > 0;
+}
+
 struct io_table {
     struct io_slot slots[CG_IO_SLOTS];
 };
@@ -798,8 +821,8 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 /*
  * A connection is followed from its SYN_SENT (sock:inet_sock_set_state runs then in the connecting task, so
  * the followed process is the current one) to TCP_CLOSE, in the conns map keyed by the socket; the other
- * tracepoints only count into an entry that exists, so they cost a hash lookup on TCP's error paths and
- * nothing else. These are raw BTF tracepoints: their arguments are the kernel's (struct sock *, ...), read
+ * tracepoints only count into an entry that exists. conns_live counts the entries: while it is 0 (no followed
+ * connection open: almost always, on a busy host) every program returns before any hash lookup or socket read. These are raw BTF tracepoints: their arguments are the kernel's (struct sock *, ...), read
  * with CO-RE, so the tracefs event structs that differ across kernels (trace_event_raw_tcp_retransmit_skb
  * here, ..._tcp_event_sk_skb on older ones) are never read. Connections accepted by a followed process
  * are not followed (their state changes run in softirq context, with no process to match).
@@ -839,16 +862,24 @@ int BPF_PROG(on_tcp_state, const struct sock *sk, const int oldstate, const int 
 {
     __u64 key = (__u64)sk;
     struct conn *c;
+    __s64 *live;
+    long err;
 
-    if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != 6 /* IPPROTO_TCP */)
-        return 0;
+    /* every TCP state change on the host comes here: the common cases return before reading the socket */
     if (newstate == TCP_SYN_SENT) {
         __u64 id = bpf_get_current_pid_tgid();
         __u32 tgid = id >> 32;
         struct conn fresh = {.tgid = tgid, .tid = (__u32)id};
         if (tgid == recorder_tgid || !followed(tgid))
             return 0;
-        if (bpf_map_update_elem(&conns, &key, &fresh, BPF_ANY)) {
+        if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != 6 /* IPPROTO_TCP */)
+            return 0;
+        err = bpf_map_update_elem(&conns, &key, &fresh, BPF_NOEXIST);
+        if (err == -17 /* EEXIST: the same socket connects again */)
+            err = bpf_map_update_elem(&conns, &key, &fresh, BPF_EXIST);
+        else if (!err && (live = conns_live_count()))
+            __sync_fetch_and_add(live, 1);
+        if (err) {
             count(CG_CNT_CONNS_FULL);
             return 0;
         }
@@ -857,14 +888,17 @@ int BPF_PROG(on_tcp_state, const struct sock *sk, const int oldstate, const int 
             tcp_record(sk, c, CG_TCP_CONNECTING, oldstate);
         return 0;
     }
-    c = bpf_map_lookup_elem(&conns, &key);
+    if (!any_conns())
+        return 0;
+    c = bpf_map_lookup_elem(&conns, &key);   /* only sockets of followed connects are in it: all TCP */
     if (!c)
         return 0;
     if (oldstate == TCP_SYN_SENT && newstate == TCP_ESTABLISHED) {
         tcp_record(sk, c, CG_TCP_ESTABLISHED, oldstate);
     } else if (newstate == TCP_CLOSE) {
         tcp_record(sk, c, CG_TCP_CLOSED, oldstate);
-        bpf_map_delete_elem(&conns, &key);
+        if (!bpf_map_delete_elem(&conns, &key) && (live = conns_live_count()))
+            __sync_fetch_and_add(live, -1);
     }
     return 0;
 }
@@ -873,7 +907,7 @@ SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(on_tcp_retransmit, const struct sock *sk)
 {
     __u64 key = (__u64)sk;
-    struct conn *c = bpf_map_lookup_elem(&conns, &key);
+    struct conn *c = any_conns() ? bpf_map_lookup_elem(&conns, &key) : NULL;
 
     if (!c)
         return 0;
@@ -888,7 +922,7 @@ SEC("tp_btf/tcp_receive_reset")
 int BPF_PROG(on_tcp_receive_reset, struct sock *sk)
 {
     __u64 key = (__u64)sk;
-    struct conn *c = bpf_map_lookup_elem(&conns, &key);
+    struct conn *c = any_conns() ? bpf_map_lookup_elem(&conns, &key) : NULL;
 
     if (c)
         __sync_fetch_and_add(&c->resets_received, 1);
@@ -901,8 +935,8 @@ int BPF_PROG(on_tcp_send_reset, const struct sock *sk)
     __u64 key = (__u64)sk;
     struct conn *c;
 
-    if (!sk)
-        return 0;   /* a reset for a segment no socket wanted */
+    if (!sk || !any_conns())
+        return 0;   /* a reset for a segment no socket wanted, or no followed connection open */
     c = bpf_map_lookup_elem(&conns, &key);
     if (c)
         __sync_fetch_and_add(&c->resets_sent, 1);
@@ -913,7 +947,7 @@ SEC("tp_btf/inet_sk_error_report")
 int BPF_PROG(on_sk_error_report, const struct sock *sk)
 {
     __u64 key = (__u64)sk;
-    struct conn *c = bpf_map_lookup_elem(&conns, &key);
+    struct conn *c = any_conns() ? bpf_map_lookup_elem(&conns, &key) : NULL;
     int err;
 
     if (!c)

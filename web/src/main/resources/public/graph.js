@@ -857,6 +857,10 @@
     state.doc = {schema: delta.schema, session: delta.session, stats: delta.stats, alerts: delta.alerts,
       nodes: Object.values(nodes), edges: Object.values(edges)};
     state.version = delta.version;
+    if (delta.summary) {   // the writer's latest summary: "What changed" stays current
+      state.summary = delta.summary;
+      renderChanges();
+    }
   }
 
   function follow() {

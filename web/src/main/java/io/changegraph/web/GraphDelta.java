@@ -17,7 +17,7 @@ import java.util.function.Function;
 /**
  * What changed between two versions of a live session, as the SSE {@code delta} event carries it: the
  * {@code changegraph/v1} document of only the added or changed nodes and edges (with the new session,
- * stats and all alerts), plus {@code removed_nodes} (ids), {@code removed_edges} (keys
+ * stats, all alerts and the latest summary), plus {@code removed_nodes} (ids), {@code removed_edges} (keys
  * {@code source|verb|target}), {@code base} and {@code version}. A client at version {@code base} that
  * applies it is at {@code version}; a client at any other version reloads the whole graph.
  *
@@ -70,7 +70,8 @@ final class GraphDelta {
         GraphDocument after = current.document();
         List<Node> nodes = changed(before.nodes(), after.nodes(), Node::id);
         List<Edge> edges = changed(before.edges(), after.edges(), Edge::key);
-        ObjectNode delta = Json.graphTree(new GraphDocument(after.session(), after.stats(), nodes, edges, after.alerts()));
+        ObjectNode delta = Json.graphTree(new GraphDocument(after.session(), after.stats(), nodes, edges, after.alerts(),
+                after.summary()));
         delta.put("base", previous.version());
         delta.put("version", current.version());
         ArrayNode removedNodes = delta.putArray("removed_nodes");

@@ -251,7 +251,8 @@ public final class SessionPipeline {
         GraphDocument document = hooked(snapshots.graph(), snapshotHooks);
         behaviourAlerts(document);   // their alerts are in the graph: in the next write and the delta after it
         GraphJson.write(document, file);
-        GraphDeltaFile.write(file, snapshots.changed(), snapshots.baseEvents());
+        // the delta carries the summary the hooks gave the file, so a live viewer's "what changed" stays current
+        GraphDeltaFile.write(file, snapshots.changed().withSummary(document.summary()), snapshots.baseEvents());
         return document;
     }
 

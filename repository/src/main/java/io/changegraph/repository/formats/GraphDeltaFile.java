@@ -30,14 +30,14 @@ import java.util.Optional;
  *
  * <p>Format: a first line {@code {"base_events":N,"graph_bytes":B}}, then a {@code changegraph/v1} document of
  * the added or changed nodes and edges (nothing is ever removed) and the ends of those edges, with the session,
- * stats and every alert. It continues a graph whose {@code stats.events} is {@code N} and yields the graph file of
+ * stats, every alert and the graph file's summary section (the latest summary, so a live "what changed" stays current). It continues a graph whose {@code stats.events} is {@code N} and yields the graph file of
  * {@code B} bytes written just before it: a reader checks both, so a sidecar of another version is never applied.
  */
 public final class GraphDeltaFile {
 
     /** One sidecar: what to apply to a graph of {@code baseEvents} events, giving the file of {@code graphBytes}. */
     public record Delta(long baseEvents, long graphBytes, GraphDocument changed) {
-        /** {@code previous} with the changed nodes and edges put in, and the delta's session, stats and alerts. */
+        /** {@code previous} with the changed nodes and edges put in, and the delta's session, stats, alerts and summary. */
         public GraphDocument applyTo(GraphDocument previous) {
             Map<String, Node> nodes = new LinkedHashMap<>();
             previous.nodes().forEach(node -> nodes.put(node.id(), node));
@@ -49,7 +49,9 @@ public final class GraphDeltaFile {
             List<Edge> edgeList = new ArrayList<>(edges.values());
             nodeList.sort(GraphOrder.NODES);
             edgeList.sort(GraphOrder.EDGES);
-            return new GraphDocument(changed.session(), changed.stats(), nodeList, edgeList, changed.alerts());
+            // the summary is the writer's latest (a snapshot hook's), not a part to merge: the delta carries it whole
+            return new GraphDocument(changed.session(), changed.stats(), nodeList, edgeList, changed.alerts(),
+                    changed.summary());
         }
     }
 
