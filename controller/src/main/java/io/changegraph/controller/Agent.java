@@ -12,6 +12,7 @@ import io.changegraph.probes.ProbeTunables;
 import io.changegraph.repository.GraphDeltaFile;
 import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.GraphJson;
+import io.changegraph.probes.TraceProbe;
 import io.changegraph.repository.Stats;
 import io.changegraph.repository.store.Journal;
 import io.changegraph.repository.store.SessionRecord;
@@ -64,6 +65,10 @@ final class Agent implements AutoCloseable {
     private final String host = Recorder.hostName();
     private final int self = (int) ProcessHandle.current().pid();
     private Tracing tracing;
+    /** self-protection of the one probe all sessions share; each session's graph gets the steps of its time */
+    private SelfProtection protection;
+    private MetricsEndpoint metrics;
+    private final java.util.concurrent.atomic.LongAdder events = new java.util.concurrent.atomic.LongAdder();
     private ScheduledExecutorService flusher;
     private Thread netwatch;
     private volatile boolean netwatching;
@@ -89,7 +94,8 @@ final class Agent implements AutoCloseable {
         return new SessionPipeline(record.session(), rules, monitor, journal, Consumer.epochOffsetNs(Clock.systemUTC()))
                 .describedAs(new SessionFacts(record.id(), record.host(), record.user(), record.uid(),
                         SessionFacts.sshClient(record.client()), record.tty(), record.command(), record.started(),
-                        "changegraph show " + record.id()));
+                        "changegraph show " + record.id()))
+                .onEvent(event -> events.increment());
     }
 
     /** A stored session's graph, rebuilt from its journal with its alerts: {@link SessionPipeline#rebuild}. */
@@ -114,6 +120,15 @@ final class Agent implements AutoCloseable {
             tracing.placeRecorder(config.cpu());   // the agent starts no process that must keep every CPU
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        protection = tracing.protect(config.ops().protection(), LOG::warn);
+        if (config.ops().metrics().enabled()) {
+            TraceProbe probe = tracing.probe();
+            metrics = MetricsEndpoint.start(config.ops().metrics().listen(), new RecorderMeters.Sources(events::sum,
+                    tracing::records, this::lostKernel, () -> probe.handlerFailures() + unknownRecords.get(),
+                    probe::degradedSkips, probe::ringBacklog, config.tunables(tunables).ringBufferBytes(),
+                    () -> live.size(), () -> monitor == null ? 0 : monitor.pendingMessages(),
+                    () -> monitor == null ? 0 : monitor.droppedHits(), protection));
         }
         recover();
         warmUp();
@@ -337,8 +352,9 @@ final class Agent implements AutoCloseable {
                 }
                 continue;
             }
-            Stats stats = session.stats(lost);
             SessionRecord record = session.record();
+            Stats stats = session.stats(lost).withDegradations(protection == null ? List.of()
+                    : protection.steps(record.started(), finished));
             SessionRecord now = finished != null ? record.with(SessionRecord.State.ENDED, finished, stats)
                     : record.with(record.state(), null, stats);
             try {
@@ -460,6 +476,9 @@ final class Agent implements AutoCloseable {
     @Override
     public void close() {
         netwatching = false;
+        if (metrics != null) {
+            metrics.close();
+        }
         if (netwatch != null) {
             try {
                 netwatch.join(5000);

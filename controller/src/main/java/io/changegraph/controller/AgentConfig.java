@@ -30,24 +30,29 @@ import java.util.Set;
  * max_sessions_per_user: 64             #   live sessions
  * netwatch: false                       # true: the host-wide TCP anomaly camera, JSON lines in STORE/netwatch.jsonl
  * netwatch_interval: 10                 # seconds each netwatch line covers (1 to 3600)
+ * protection: {cpu_percent: 5, ...}     # self-protection ({@link OpsSettings}, docs/ops.md): on by default
+ * metrics: {listen: 127.0.0.1:9464}     # the Prometheus endpoint: off by default
  * </pre>
  *
  * @param source the file read, or null when defaults were used because there is none
  * @param payloadBytes bytes of payload captured for DNS names, HTTP request lines and TLS server names (0: none)
  * @param netwatch     the netwatch interval when the agent runs the host-wide TCP anomaly camera, else null
+ * @param ops          self-protection and metrics
  */
 record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
-                   CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes, Duration netwatch) {
+                   CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes, Duration netwatch,
+                   OpsSettings ops) {
     static final Path DEFAULT_FILE = Path.of("/etc/changegraph/config.yaml");
     static final Path DEFAULT_SOCKET = Path.of("/run/changegraph/agent.sock");
     static final Path DEFAULT_STORE = Path.of("/var/lib/changegraph");
     private static final Set<String> KEYS = Set.of("socket", "store", "fail_closed", "retention_days", "flush_interval",
             "rules", "cpu", "payload_bytes", "max_connections_per_user", "max_registrations_per_minute",
-            "max_sessions_per_user", "netwatch", "netwatch_interval");
+            "max_sessions_per_user", "netwatch", "netwatch_interval", "protection", "metrics");
 
     AgentConfig {
         java.util.Objects.requireNonNull(cpu, "cpu");
         java.util.Objects.requireNonNull(limits, "limits");
+        java.util.Objects.requireNonNull(ops, "ops");
         if (retentionDays < 1) {
             throw new UsageException("retention_days must be at least 1, not " + retentionDays);
         }
@@ -61,6 +66,13 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
                 || netwatch.compareTo(Duration.ofHours(1)) > 0)) {
             throw new UsageException("netwatch_interval must be 1 to 3600 seconds");
         }
+    }
+
+    /** With the default self-protection and no metrics. */
+    AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
+                CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes, Duration netwatch) {
+        this(socket, store, failClosed, retentionDays, flushInterval, rules, cpu, source, limits, payloadBytes, netwatch,
+                OpsSettings.DEFAULTS);
     }
 
     /** Without netwatch. */
@@ -207,7 +219,8 @@ record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDay
                             integer(root, "max_registrations_per_minute", d.limits.registrationsPerMinute()),
                             integer(root, "max_sessions_per_user", d.limits.sessionsPerUser())),
                     integer(root, "payload_bytes", ProbeTunables.DEFAULT_PAYLOAD_BYTES),
-                    bool(root, "netwatch", false) ? Duration.ofSeconds(integer(root, "netwatch_interval", 10)) : null);
+                    bool(root, "netwatch", false) ? Duration.ofSeconds(integer(root, "netwatch_interval", 10)) : null,
+                    OpsSettings.parse(root));
         } catch (UsageException e) {
             throw new UsageException(file + ": " + e.getMessage());
         }

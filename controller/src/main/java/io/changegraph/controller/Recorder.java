@@ -69,6 +69,8 @@ final class Recorder {
     private final PrintStream err;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private volatile boolean rootExited;
+    /** the recorder's self-protection: its steps go into the graph's stats */
+    private volatile SelfProtection protection;
 
     Recorder(RecordOptions options, PrintStream err) {
         this.options = options;
@@ -107,6 +109,7 @@ final class Recorder {
              Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, pipelineRef.get(), raw),
                      options.lowPriority())) {
             TraceProbe probe = tracing.probe();
+            protection = tracing.protect(options.ops().protection(), line -> err.println("changegraph: " + line));
             Process child = options.command().isEmpty() ? null : spawnStopped(options.command());
             tracing.placeRecorder(options.cpu());   // after the spawn: the command keeps every CPU
             int rootPid = child != null ? (int) child.pid() : options.pid();
@@ -124,6 +127,13 @@ final class Recorder {
                     });
             Consumer consumer = pipeline.consumer();
             pipelineRef.set(pipeline);
+            metrics = options.ops().metrics().enabled() ? MetricsEndpoint.start(options.ops().metrics().listen(),
+                    new RecorderMeters.Sources(() -> consumer.stats().events(), tracing::records,
+                            () -> probe.counters().total(), () -> consumer.stats().droppedUser() + probe.handlerFailures(),
+                            probe::degradedSkips, probe::ringBacklog, options.tunables().ringBufferBytes(),
+                            () -> child == null || child.isAlive() ? 1 : 0,
+                            () -> monitor == null ? 0 : monitor.pendingMessages(),
+                            () -> monitor == null ? 0 : monitor.droppedHits(), protection)) : null;
 
             // the command starts once the warm-up is done (or has had its time)
             warmUp.join(WARM_UP_WAIT_MS);
@@ -174,6 +184,10 @@ final class Recorder {
                         written, done.nodes().size(), done.edges().size(), done.stats().events(), counters.total(),
                         done.stats().droppedUser());
             }
+            if (!done.stats().degradations().isEmpty()) {
+                err.println("changegraph: self-protection recorded less during " + done.stats().degradations().size()
+                        + " step(s): " + SelfProtection.describe(done.stats().degradations()));
+            }
             if (done.summary() != null) {
                 err.print(TerminalText.lines(SummaryFormats.brief(done.summary(), 6)));   // paths and argv: escaped
             }
@@ -189,6 +203,10 @@ final class Recorder {
                 return child.exitValue();
             }
             return 0;
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
         }
     }
 
@@ -284,6 +302,9 @@ final class Recorder {
                 : new BufferedOutputStream(Files.newOutputStream(options.rawRecords()), 1 << 16);
     }
 
+    /** the metrics endpoint, or null */
+    private MetricsEndpoint metrics;
+
     private void writeSnapshot(SessionPipeline pipeline, Consumer consumer, TraceProbe probe, Path output) {
         try {
             pipeline.writeSnapshot(output, stats(consumer, probe));
@@ -365,9 +386,11 @@ final class Recorder {
         return "";
     }
 
-    private static Stats stats(Consumer consumer, TraceProbe probe) {
+    private Stats stats(Consumer consumer, TraceProbe probe) {
         ConsumerStats c = consumer.stats();
-        return new Stats(c.events(), probe.counters().total(), c.droppedUser() + probe.handlerFailures());
+        Stats stats = new Stats(c.events(), probe.counters().total(), c.droppedUser() + probe.handlerFailures());
+        SelfProtection p = protection;
+        return p == null ? stats : stats.withDegradations(p.steps(Instant.MIN, null));
     }
 
     /** Starts the command stopped (it stops itself), so it is followed before its first instruction. */
