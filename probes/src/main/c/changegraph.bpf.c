@@ -48,7 +48,8 @@ const volatile __u32 payload_bytes = 512;
  *   1 CG_DEGRADE_DETAIL   no per-call detail: failed calls and read-only opens give no record (I/O stays
  *                         aggregated per fd, changes are all recorded)
  *   2 CG_DEGRADE_PAYLOAD  no payload capture (first sends, DNS answers)
- *   3 CG_DEGRADE_SUBTREES new children of a process without a controlling terminal are not followed
+ *   3 CG_DEGRADE_SUBTREES new children of a process without a controlling terminal are not followed (nor
+ *                         reported: a child that is never followed would look as if it never exited)
  * What is skipped is counted (CG_CNT_DEGRADED). An array map: the verifier inlines its lookup.
  */
 #define CG_DEGRADE_DETAIL 1
@@ -249,9 +250,11 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 
     if (ctgid == ptgid || !followed(ptgid))
         return 0;   /* a new thread, or not ours */
-    if (degrade_level() >= CG_DEGRADE_SUBTREES && !BPF_CORE_READ(parent, signal, tty))
-        count(CG_CNT_DEGRADED);   /* the fork is reported, the child's subtree is not followed */
-    else if (bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY))
+    if (degrade_level() >= CG_DEGRADE_SUBTREES && !BPF_CORE_READ(parent, signal, tty)) {
+        count(CG_CNT_DEGRADED);   /* neither the child nor its subtree: no node that would never exit */
+        return 0;
+    }
+    if (bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY))
         count(CG_CNT_TARGETS_FULL);
     r = scratch();
     if (!r)

@@ -41,13 +41,14 @@ class DegradeLevelKernelTest {
     }
 
     @Test
-    void subtreeLevel_reportsTheForks_butDoesNotFollowChildrenOfProcessesWithoutTerminal() throws Exception {
+    void subtreeLevel_neitherFollowsNorReportsChildrenOfProcessesWithoutTerminal() throws Exception {
         try (TraceProbe probe = loaded()) {
             probe.setDegradeLevel(3);
             Map<RecordPeek.Kind, Integer> kinds = run(probe, WORK);
-            // 80 cats and /bin/true forked from the followed shell (no terminal): reported, never followed
-            assertThat(kinds.get(RecordPeek.Kind.FORK)).isGreaterThanOrEqualTo(81);
+            // 80 cats and /bin/true forked from the followed shell (no terminal): neither followed nor reported
+            assertThat(kinds.getOrDefault(RecordPeek.Kind.FORK, 0)).isZero();
             assertThat(kinds.getOrDefault(RecordPeek.Kind.EXEC, 0)).isZero();
+            assertThat(kinds.get(RecordPeek.Kind.EXIT)).isEqualTo(1);   // the shell itself is still followed
             assertThat(probe.degradedSkips()).isGreaterThanOrEqualTo(81);
             probe.setDegradeLevel(0);   // recovery: the same work is followed again
             assertThat(run(probe, WORK).get(RecordPeek.Kind.EXEC)).isGreaterThanOrEqualTo(81);
