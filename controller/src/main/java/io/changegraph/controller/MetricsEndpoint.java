@@ -27,9 +27,13 @@ final class MetricsEndpoint implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final HttpServer server;
     private final ExecutorService executor;
+    /** what the meters read: held here, as long as the registry (Micrometer holds function counters' weakly) */
+    private final Object sources;
 
-    private MetricsEndpoint(PrometheusMeterRegistry registry, HttpServer server, ExecutorService executor) {
+    private MetricsEndpoint(PrometheusMeterRegistry registry, HttpServer server, ExecutorService executor,
+                            Object sources) {
         this.registry = registry;
+        this.sources = sources;
         this.server = server;
         this.executor = executor;
     }
@@ -37,7 +41,7 @@ final class MetricsEndpoint implements AutoCloseable {
     /** Binds {@code listen} and serves the recorder's meters; a one-line {@link UsageException} when it cannot. */
     static MetricsEndpoint start(InetSocketAddress listen, RecorderMeters.Sources sources) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        RecorderMeters.bind(registry, sources);
+        Object held = RecorderMeters.bind(registry, sources);
         HttpServer server;
         try {
             server = HttpServer.create(listen, 8);
@@ -52,7 +56,7 @@ final class MetricsEndpoint implements AutoCloseable {
         ExecutorService executor = Executors.newSingleThreadExecutor(
                 r -> Thread.ofPlatform().name("changegraph-metrics").daemon(true).unstarted(r));
         server.setExecutor(executor);
-        MetricsEndpoint endpoint = new MetricsEndpoint(registry, server, executor);
+        MetricsEndpoint endpoint = new MetricsEndpoint(registry, server, executor, held);
         server.createContext("/", endpoint::handle);
         server.start();
         LOG.info("metrics on http://{}:{}/metrics", listen.getHostString(), endpoint.port());

@@ -4,13 +4,16 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The recorder's meters (agent and {@code record}), names and meanings in one place (docs/ops.md lists them with
  * their Prometheus names: Micrometer adds {@code _total} to counters). Every meter reads its figure when scraped:
- * nothing is counted twice on the recording path.
+ * nothing is counted twice on the recording path. The meters hold their sources strongly (Micrometer's default is
+ * a weak reference, and a lambda nobody else holds would be collected: the meter would read NaN); function
+ * counters cannot, so {@link #bind} returns what the caller keeps.
  */
 final class RecorderMeters {
     static final String EVENTS = "changegraph.events";                  // counter: behaviours applied to graphs
@@ -45,8 +48,13 @@ final class RecorderMeters {
     private RecorderMeters() {
     }
 
-    static void bind(MeterRegistry registry, Sources s) {
+    /**
+     * Registers the meters; returns what they read, which the caller must keep as long as the registry (a
+     * function counter holds its source weakly).
+     */
+    static Object bind(MeterRegistry registry, Sources s) {
         SelfSampler sampler = new SelfSampler();
+        LongSupplier trips = () -> s.protection().trips();
         counter(registry, EVENTS, "behaviours applied to session graphs", s.events());
         counter(registry, RECORDS, "records read from the kernel ring buffer", s.records());
         counter(registry, KERNEL_LOST, "records the kernel could not put in the ring buffer (or children it could"
@@ -60,7 +68,7 @@ final class RecorderMeters {
         gauge(registry, SESSIONS_LIVE, "sessions being recorded", s, x -> x.liveSessions().getAsLong());
         gauge(registry, DEGRADATION_LEVEL, "self-protection step now on (0 none, 1 no per-call detail, 2 no"
                 + " payload, 3 no new non-interactive subtrees)", s, x -> x.protection().level());
-        counter(registry, DEGRADATIONS, "self-protection steps taken", () -> s.protection().trips());
+        counter(registry, DEGRADATIONS, "self-protection steps taken", trips);
         gauge(registry, ALERT_QUEUE, "alert messages not delivered yet", s, x -> x.alertQueue().getAsLong());
         counter(registry, ALERTS_DROPPED, "rule hits the full alert queue refused", s.alertsDropped());
         FunctionCounter.builder(CPU_SECONDS, sampler, x -> x.cpuNanos() / 1e9)
@@ -68,9 +76,10 @@ final class RecorderMeters {
         gauge(registry, CPU_PERCENT, "the recorder's CPU over the last self-protection sample, percent of all the"
                 + " host's CPUs", s, x -> x.protection().lastSample().cpuPercent());
         Gauge.builder(RSS, () -> SelfSampler.rssBytes()).description("the recorder's resident memory")
-                .register(registry);
+                .strongReference(true).register(registry);
         gauge(registry, HEAP_PERCENT, "Java heap in use after the last collection, percent of the maximum", s,
                 x -> x.protection().lastSample().heapPercent());
+        return List.of(s, sampler, trips);
     }
 
     private static void counter(MeterRegistry registry, String name, String help, LongSupplier value) {
@@ -78,6 +87,6 @@ final class RecorderMeters {
     }
 
     private static <T> void gauge(MeterRegistry registry, String name, String help, T source, ToDoubleFunction<T> f) {
-        Gauge.builder(name, source, f).description(help).register(registry);
+        Gauge.builder(name, source, f).description(help).strongReference(true).register(registry);
     }
 }
