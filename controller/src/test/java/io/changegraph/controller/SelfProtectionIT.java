@@ -3,6 +3,7 @@ package io.changegraph.controller;
 import io.changegraph.repository.Degradation;
 import io.changegraph.repository.Edge;
 import io.changegraph.repository.FileNode;
+import io.changegraph.repository.GraphDocument;
 import io.changegraph.repository.Verb;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,11 +69,31 @@ class SelfProtectionIT {
                 "changegraph: self-protection: step 1 off", "changegraph: self-protection recorded less during");
     }
 
-    /** Compiles bench/fork-open-storm.c with the host's C compiler. */
+    @Test
+    void agent_forkOpenStorm_theSessionGraphCarriesTheStepsOfItsTime_andTheLogSaysSo() throws Exception {
+        Path storm = compileStorm(dir);
+        Path target = Files.writeString(dir.resolve("storm-target.txt"), "x\n");
+        try (AgentProcess agent = new AgentProcess(dir, "protection: {cpu_percent: 1, trip_samples: 2, calm_samples: 3,"
+                + " interval: 0.5}\n").start()) {
+            AgentProcess.Result r = agent.session(Map.of(), storm.toString(), "6", "10", target.toString(), "100");
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            String id = r.sessionId();
+            agent.endedGraph(id);   // waits for the end
+            GraphDocument graph = agent.graphFile(id);
+            List<Degradation> steps = graph.stats().degradations();
+            assertThat(steps).as("agent log: %s", agent.log()).isNotEmpty();
+            assertThat(steps.getFirst().step()).isEqualTo("detail");
+            assertThat(steps).allSatisfy(d -> assertThat(d.end()).as("step %s ended", d).isNotNull());
+            assertThat(agent.log()).contains("self-protection: step 1 on", "self-protection: step 1 off");
+        }
+    }
+
+    /** Compiles bench/fork-open-storm.c with the host's C compiler (cc, else clang: scripts/install-deps.sh has it). */
     static Path compileStorm(Path dir) throws Exception {
         Path source = Path.of("../bench/fork-open-storm.c").toAbsolutePath();
         Path binary = dir.resolve("fork-open-storm");
-        Process cc = new ProcessBuilder("cc", "-O2", "-o", binary.toString(), source.toString()).inheritIO().start();
+        String compiler = Files.isExecutable(Path.of("/usr/bin/cc")) ? "/usr/bin/cc" : "clang";
+        Process cc = new ProcessBuilder(compiler, "-O2", "-o", binary.toString(), source.toString()).inheritIO().start();
         assertThat(cc.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(cc.exitValue()).as("cc fork-open-storm.c").isZero();
         return binary;
