@@ -27,7 +27,7 @@ export JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$java")")")
 mvn -B -q -o -pl repository,monitor -am test-compile
 deps="$here/repository/target/classes:$here/monitor/target/classes:$here/controller/target/changegraph.jar"
 "$java" -Xmx4g -cp "$here/monitor/target/test-classes:$deps" io.changegraph.monitor.ManyRules 10000 "$work/rules-10k.yaml"
-"$java" -Xmx6g -cp "$here/repository/target/test-classes:$deps" io.changegraph.repository.BigGraphs "$fixture" "$copies" \
+"$java" -Xmx6g -cp "$here/repository/target/test-classes:$deps" io.changegraph.repository.formats.BigGraphs "$fixture" "$copies" \
     "$work/big.json"
 echo "big graph: $(du -m "$work/big.json" | cut -f1) MB"
 export CHANGEGRAPH_JAVA_OPTS="-Xmx1536m"

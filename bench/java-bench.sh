@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark main class from a module's test sources with that module's test classpath.
 # Usage: bench/java-bench.sh MODULE MAIN_CLASS [ARGS...]
-#   bench/java-bench.sh repository io.changegraph.repository.DiffBenchmark 10000 100000 1000000
+#   bench/java-bench.sh repository io.changegraph.repository.diff.DiffBenchmark 10000 100000 1000000
 #   bench/java-bench.sh monitor io.changegraph.monitor.RuleBenchmark
 #   bench/java-bench.sh web io.changegraph.web.WebBenchmark
 set -euo pipefail

@@ -1,9 +1,9 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.Session;
+import io.changegraph.repository.model.ChangeGraph;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.Session;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns ring-buffer records into subject-verb-object {@link io.changegraph.repository.Event}s: the
+ * Turns ring-buffer records into subject-verb-object {@link io.changegraph.repository.model.Event}s: the
  * module's facade. Records are dispatched on their header's kind to one decoder per kind; the
  * decoders keep a table of the followed processes with their fds and cwd, so every path is absolute.
  *

@@ -1,9 +1,9 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.ObjectRef;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.ObjectRef;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Verb;
 import java.time.Instant;
 
 /** Hands events to the sink, counting them, and turns kernel timestamps into wall-clock time. */

@@ -1,6 +1,6 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.Event;
+import io.changegraph.repository.model.Event;
 
 /** Receives the decoded events, on the ring-buffer poll thread, in record order. */
 @FunctionalInterface

@@ -1,6 +1,6 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Verb;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

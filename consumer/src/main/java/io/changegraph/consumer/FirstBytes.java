@@ -1,6 +1,6 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.HttpRequest;
+import io.changegraph.repository.model.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.ObjectRef;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.ObjectRef;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Verb;
 import java.lang.foreign.StructLayout;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.ModuleNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.ModuleNode;
+import io.changegraph.repository.model.Verb;
 import java.util.List;
 import java.util.Map;
 

@@ -1,9 +1,9 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.NetEvidence;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.NetEvidence;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.Verb;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.HttpRequest;
-import io.changegraph.repository.NetEvidence;
-import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.HttpRequest;
+import io.changegraph.repository.model.NetEvidence;
+import io.changegraph.repository.model.RemoteNode;
 import java.lang.foreign.StructLayout;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.model.RemoteNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;

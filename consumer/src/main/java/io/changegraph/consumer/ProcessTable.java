@@ -1,6 +1,6 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.model.ProcessNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

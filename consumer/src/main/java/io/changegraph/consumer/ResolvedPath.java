@@ -1,6 +1,6 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.FileRef;
+import io.changegraph.repository.model.FileRef;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.model.RemoteNode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;

@@ -1,10 +1,10 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.NetEvidence;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.TcpCounts;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.NetEvidence;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.TcpCounts;
 import java.lang.foreign.StructLayout;
 import java.util.ArrayDeque;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.model.ProcessNode;
 
 /** A live followed process: its latest node, fd table and working directory. */
 final class TrackedProcess {

@@ -1,5 +1,5 @@
 /**
- * The consumer: ring-buffer records in, subject-verb-object {@link io.changegraph.repository.Event}s out.
+ * The consumer: ring-buffer records in, subject-verb-object {@link io.changegraph.repository.model.Event}s out.
  *
  * <p>Public surface: {@link io.changegraph.consumer.Consumer} (factory and facade),
  * {@link io.changegraph.consumer.EventSink}, {@link io.changegraph.consumer.ProcSnapshot},

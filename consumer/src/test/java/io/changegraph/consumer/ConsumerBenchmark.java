@@ -1,7 +1,7 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Session;
+import io.changegraph.repository.model.ChangeGraph;
+import io.changegraph.repository.model.Session;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package io.changegraph.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.changegraph.repository.Event;
+import io.changegraph.repository.model.Event;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Clock;

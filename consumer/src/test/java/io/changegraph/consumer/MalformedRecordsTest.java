@@ -4,7 +4,7 @@ import static io.changegraph.consumer.Records.syscall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.changegraph.repository.Event;
+import io.changegraph.repository.model.Event;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;

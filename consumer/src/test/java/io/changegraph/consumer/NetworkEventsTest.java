@@ -4,9 +4,9 @@ import static io.changegraph.consumer.Records.syscall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.Verb;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

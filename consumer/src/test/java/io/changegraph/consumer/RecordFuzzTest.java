@@ -1,6 +1,6 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.Event;
+import io.changegraph.repository.model.Event;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;

@@ -1,6 +1,6 @@
 package io.changegraph.consumer;
 
-import io.changegraph.repository.Event;
+import io.changegraph.repository.model.Event;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -258,7 +258,7 @@ final class Records {
     }
 
     /** The events of one verb, for assertions. */
-    static List<Event> only(List<Event> events, io.changegraph.repository.Verb verb) {
+    static List<Event> only(List<Event> events, io.changegraph.repository.model.Verb verb) {
         List<Event> matching = new ArrayList<>();
         for (Event event : events) {
             if (event.verb() == verb) {

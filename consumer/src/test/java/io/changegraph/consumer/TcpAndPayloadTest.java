@@ -3,11 +3,11 @@ package io.changegraph.consumer;
 import static io.changegraph.consumer.Records.syscall;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.HttpRequest;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.TcpCounts;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.HttpRequest;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.TcpCounts;
+import io.changegraph.repository.model.Verb;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

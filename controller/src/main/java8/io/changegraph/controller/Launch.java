@@ -22,7 +22,7 @@ public final class Launch {
             System.exit(2);
         }
         try {
-            Class.forName("io.changegraph.controller.Main").getMethod("main", String[].class)
+            Class.forName("io.changegraph.controller.cli.Main").getMethod("main", String[].class)
                     .invoke(null, (Object) args);
         } catch (InvocationTargetException e) {
             throw e.getCause();

@@ -1,9 +1,12 @@
 package io.changegraph.controller;
 
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteNode;
+import io.changegraph.controller.cli.SessionCommand;
+import io.changegraph.controller.os.CpuPlacement;
+import io.changegraph.controller.os.Tracing;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
 import io.changegraph.repository.store.SessionRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -354,7 +357,7 @@ class AgentIT {
         java.time.Instant old = java.time.Instant.now().minus(java.time.Duration.ofDays(3));
         String oldId = store.newId("h", 1, old);
         store.write(new SessionRecord(oldId, "h", "root", 0, 1, 1, "", "", List.of("sh"), old, old.plusSeconds(1),
-                SessionRecord.State.ENDED, io.changegraph.repository.Stats.EMPTY, 0));
+                SessionRecord.State.ENDED, io.changegraph.repository.model.Stats.EMPTY, 0));
         try (AgentProcess agent = new AgentProcess(dir, "rules: " + rules + "\nretention_days: 2\n").start()) {
             assertThat(store.read(oldId)).isEmpty();
             assertThat(agent.log()).contains("pruned 1 session(s) older than 2 days");
@@ -364,7 +367,7 @@ class AgentIT {
             // the live path: the agent's monitor wrote the hit to the alert log (and would mail it)
             assertThat(alertLog).content().contains("work-delete").contains(victim.toString());
             AgentProcess.Result shown = AgentProcess.run(cli(agent, "show", id, "--format", "json"));
-            assertThat(io.changegraph.repository.GraphJson.fromJson(shown.stdout()).alerts()).hasSize(1);
+            assertThat(io.changegraph.repository.formats.GraphJson.fromJson(shown.stdout()).alerts()).hasSize(1);
         }
     }
 
@@ -398,7 +401,7 @@ class AgentIT {
             Files.writeString(agent.store.journal(id), "{\"bytes\":0,\"count\":1,\"deta", StandardOpenOption.APPEND);
             AgentProcess.Result shown = AgentProcess.run(cli(agent, "show", id, "--format", "json"));
             assertThat(shown.exitCode()).as(shown.stderr()).isZero();
-            GraphDocument after = io.changegraph.repository.GraphJson.fromJson(shown.stdout());
+            GraphDocument after = io.changegraph.repository.formats.GraphJson.fromJson(shown.stdout());
             assertThat(after.nodes()).isEqualTo(before.nodes());
             assertThat(after.edges()).isEqualTo(before.edges());
             assertThat(agent.log()).contains("torn last record").contains(id);

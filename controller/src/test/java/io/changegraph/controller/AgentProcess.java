@@ -1,7 +1,7 @@
 package io.changegraph.controller;
 
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;
 

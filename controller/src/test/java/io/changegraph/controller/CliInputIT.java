@@ -1,12 +1,12 @@
 package io.changegraph.controller;
 
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.ChangeGraph;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Verb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,10 @@
 package io.changegraph.controller;
 
-import io.changegraph.repository.FileEffect;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.RemoteUse;
-import io.changegraph.repository.Summary;
-import io.changegraph.repository.SummaryBehaviour;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.FileEffect;
+import io.changegraph.repository.model.RemoteUse;
+import io.changegraph.repository.model.Summary;
+import io.changegraph.repository.model.SummaryBehaviour;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,5 +1,8 @@
 package io.changegraph.controller;
 
+import io.changegraph.controller.config.AgentConfig;
+import io.changegraph.controller.config.AgentLimits;
+import io.changegraph.controller.os.CpuPlacement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

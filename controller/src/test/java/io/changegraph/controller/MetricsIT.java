@@ -24,14 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("kernel")
 @ExtendWith(RequiresRoot.class)
 class MetricsIT {
-    /** Every meter of RecorderMeters, by its Prometheus name. */
-    static final List<String> METERS = List.of("changegraph_events_total", "changegraph_records_total",
-            "changegraph_kernel_lost_total", "changegraph_user_dropped_total", "changegraph_degraded_skipped_total",
-            "changegraph_ringbuffer_fill_ratio", "changegraph_ringbuffer_backlog_bytes", "changegraph_sessions_live",
-            "changegraph_degradation_level", "changegraph_degradations_total", "changegraph_alert_queue",
-            "changegraph_alerts_dropped_total", "changegraph_process_cpu_seconds_total",
-            "changegraph_process_cpu_percent", "changegraph_process_resident_memory_bytes",
-            "changegraph_process_heap_percent");
+    static final List<String> METERS = PrometheusText.METERS;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir

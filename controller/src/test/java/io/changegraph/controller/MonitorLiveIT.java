@@ -1,6 +1,6 @@
 package io.changegraph.controller;
 
-import io.changegraph.repository.Alert;
+import io.changegraph.repository.model.Alert;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -2,11 +2,11 @@ package io.changegraph.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.HttpRequest;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.TcpCounts;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.HttpRequest;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.TcpCounts;
+import io.changegraph.repository.model.Verb;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,12 +1,15 @@
 package io.changegraph.controller;
 
 import io.changegraph.consumer.ProcSnapshot;
+import io.changegraph.controller.agent.AgentSession;
+import io.changegraph.controller.cli.CheckCommand;
+import io.changegraph.controller.record.SessionPipeline;
 import io.changegraph.monitor.Monitor;
 import io.changegraph.monitor.RuleSet;
-import io.changegraph.repository.Alert;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Stats;
+import io.changegraph.repository.model.Alert;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Stats;
 import io.changegraph.repository.store.Journal;
 import io.changegraph.repository.store.SessionRecord;
 import org.junit.jupiter.api.Tag;

@@ -11,7 +11,16 @@ import java.util.regex.Pattern;
  * A strict parser of the Prometheus text exposition format 0.0.4 for tests: every line is a {@code # HELP},
  * a {@code # TYPE} or a sample of a family whose TYPE came before it; anything else fails the parse.
  */
-final class PrometheusText {
+public final class PrometheusText {
+    /** Every meter of RecorderMeters, by its Prometheus name. */
+    public static final java.util.List<String> METERS = java.util.List.of("changegraph_events_total", "changegraph_records_total",
+            "changegraph_kernel_lost_total", "changegraph_user_dropped_total", "changegraph_degraded_skipped_total",
+            "changegraph_ringbuffer_fill_ratio", "changegraph_ringbuffer_backlog_bytes", "changegraph_sessions_live",
+            "changegraph_degradation_level", "changegraph_degradations_total", "changegraph_alert_queue",
+            "changegraph_alerts_dropped_total", "changegraph_process_cpu_seconds_total",
+            "changegraph_process_cpu_percent", "changegraph_process_resident_memory_bytes",
+            "changegraph_process_heap_percent");
+
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") .*");
     private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
@@ -20,10 +29,10 @@ final class PrometheusText {
     private static final Set<String> SUFFIXES = Set.of("_total", "_count", "_sum", "_bucket", "_created", "_max");
 
     /** family name → type, and sample (name plus labels) → value */
-    final Map<String, String> types = new TreeMap<>();
-    final Map<String, Double> samples = new TreeMap<>();
+    public final Map<String, String> types = new TreeMap<>();
+    public final Map<String, Double> samples = new TreeMap<>();
 
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         PrometheusText parsed = new PrometheusText();
         Map<String, Boolean> seen = new HashMap<>();
         int n = 0;
@@ -71,7 +80,7 @@ final class PrometheusText {
     }
 
     /** The value of a sample without labels; fails when absent. */
-    double value(String name) {
+    public double value(String name) {
         Double v = samples.get(name);
         if (v == null) {
             throw new AssertionError("no sample " + name + " in " + samples.keySet());

@@ -1,6 +1,6 @@
 package io.changegraph.controller;
 
-import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.formats.GraphJson;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

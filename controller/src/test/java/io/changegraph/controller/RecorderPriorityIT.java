@@ -1,6 +1,9 @@
 package io.changegraph.controller;
 
-import io.changegraph.repository.ProcessNode;
+import io.changegraph.controller.os.CpuPlacement;
+import io.changegraph.controller.os.PollPriority;
+import io.changegraph.controller.os.Tracing;
+import io.changegraph.repository.model.ProcessNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

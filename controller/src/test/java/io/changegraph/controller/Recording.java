@@ -1,13 +1,13 @@
 package io.changegraph.controller;
 
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.Node;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Node;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.Verb;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,8 +2,9 @@ package io.changegraph.controller;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.changegraph.controller.os.Host;
 import io.changegraph.monitor.Monitor;
-import io.changegraph.repository.Alert;
+import io.changegraph.repository.model.Alert;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("kernel")
 @ExtendWith(RequiresRoot.class)
-class RoutineDeployAlertsIT {
+public class RoutineDeployAlertsIT {
     private static final Path DEPLOY_LOCK = Path.of("/run/lock/changegraph-deploy.lock");
 
     @TempDir
@@ -52,7 +53,7 @@ class RoutineDeployAlertsIT {
         return Files.writeString(dir.resolve("rules.yaml"), text.substring(0, from) + section + text.substring(to));
     }
 
-    private static String described(List<Alert> alerts, io.changegraph.repository.GraphDocument graph) {
+    private static String described(List<Alert> alerts, io.changegraph.repository.model.GraphDocument graph) {
         return String.join("\n", alerts.stream().map(a -> Monitor.describe(a, graph)).toList());
     }
 
@@ -154,7 +155,7 @@ class RoutineDeployAlertsIT {
                 assertThat(flush.exitCode).as(flush.stderr).isZero();
                 assertThat(flush.stdout).contains("sent 1 alert message; 0 left in " + dir.resolve("outbox"));
                 MimeMessage mail = server.getReceivedMessages()[0];
-                String host = Recorder.hostName();
+                String host = Host.name();
                 assertThat(mail.getSubject()).startsWith("[changegraph] CRITICAL system-file-delete on " + host)
                         .contains("unlink " + victim);
                 String body = (String) mail.getContent();

@@ -1,10 +1,10 @@
 package io.changegraph.controller;
 
-import io.changegraph.repository.Degradation;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Degradation;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Verb;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,7 +1,7 @@
 package io.changegraph.controller;
 
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.store.SessionRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,10 +1,10 @@
 package io.changegraph.impact;
 
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.Node;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.Node;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.Verb;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;

@@ -1,6 +1,6 @@
 package io.changegraph.impact;
 
-import io.changegraph.repository.SummaryBehaviour;
+import io.changegraph.repository.model.SummaryBehaviour;
 import java.util.List;
 import java.util.Set;
 

@@ -1,8 +1,8 @@
 package io.changegraph.impact;
 
 import io.changegraph.impact.RecogniserTables.CommandRule;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.ProcessNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,7 +82,7 @@ final class RecogniseCommands {
     /** Whether the process itself changed (not only as a transient) a file at one of these paths. */
     private static boolean changedAny(ProcessNode process, List<BehaviourGlob> paths, RecogniserFacts facts) {
         for (Edge edge : facts.graph().edgesFrom(process.id())) {
-            io.changegraph.repository.FileNode file = facts.graph().file(edge.target());
+            io.changegraph.repository.model.FileNode file = facts.graph().file(edge.target());
             if (file != null && RecogniserFacts.CHANGING.contains(edge.verb()) && RecogniserFacts.ok(edge)
                     && !facts.isTransient(file.id()) && file.paths().stream().anyMatch(p -> BehaviourGlob.any(paths, p))) {
                 return true;

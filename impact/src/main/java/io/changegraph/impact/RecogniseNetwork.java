@@ -2,11 +2,11 @@ package io.changegraph.impact;
 
 import io.changegraph.impact.RecogniserTables.DownloadExec;
 import io.changegraph.impact.RecogniserTables.Network;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.Verb;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;

@@ -2,10 +2,10 @@ package io.changegraph.impact;
 
 import io.changegraph.impact.RecogniserTables.Manager;
 import io.changegraph.impact.RecogniserTables.Trigger;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Verb;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,10 +1,8 @@
 package io.changegraph.impact;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.changegraph.repository.io.YamlReader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,7 +13,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * The tables of a behaviours.yaml (docs/behaviours.md), parsed and checked: every kind from the closed list,
@@ -87,15 +84,10 @@ record RecogniserTables(List<Manager> packages, List<CommandRule> commands, List
         if (text.length() > MAX_BYTES) {
             throw new IllegalArgumentException(file + ": larger than 1 MiB; a behaviours file is a few hundred lines");
         }
-        LoaderOptions loader = new LoaderOptions();
-        loader.setCodePointLimit(MAX_BYTES);
-        loader.setNestingDepthLimit(32);
-        loader.setMaxAliasesForCollections(0);
-        YAMLFactory factory = YAMLFactory.builder().loaderOptions(loader)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build()).build();
+        YamlReader.checkLines(text, file);
         JsonNode root;
         try {
-            root = new ObjectMapper(factory).readTree(text);
+            root = YamlReader.mapper().readTree(text);   // the project's one bounded YAML reader (docs/limits.md)
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
             throw new IllegalArgumentException(file + ": " + where + "YAML syntax error: " + firstLine(e.getOriginalMessage())

@@ -1,11 +1,11 @@
 package io.changegraph.impact;
 
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Node;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Node;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Verb;
 import java.util.AbstractList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,19 +1,17 @@
 package io.changegraph.impact;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.changegraph.repository.FileEffect;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.LeftRunning;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteUse;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Summary;
-import io.changegraph.repository.SummaryBehaviour;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.io.JsonMappers;
+import io.changegraph.repository.model.FileEffect;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.LeftRunning;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteUse;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Summary;
+import io.changegraph.repository.model.SummaryBehaviour;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,11 +26,7 @@ import java.util.Objects;
  * {@code /var/lib/myapp/{.bashrc,.profile}}, so a routine deploy fits a terminal with every change in it.
  */
 public final class SummaryFormats {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
+    private static final ObjectMapper MAPPER = JsonMappers.PRETTY;
     private static final int COMMAND_WIDTH = 48;
     private static final int LINE_WIDTH = 110;
 

@@ -1,15 +1,15 @@
 package io.changegraph.impact;
 
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Summary;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.ChangeGraph;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Summary;
+import io.changegraph.repository.model.Verb;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.FileEffect;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.Node;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Summary;
-import io.changegraph.repository.SummaryBehaviour;
-import io.changegraph.repository.TcpCounts;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.FileEffect;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Node;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Summary;
+import io.changegraph.repository.model.SummaryBehaviour;
+import io.changegraph.repository.model.TcpCounts;
+import io.changegraph.repository.model.Verb;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -212,7 +212,7 @@ class ImpactTest {
     }
 
     private static String fileId(GraphDocument doc, String path) {
-        return doc.nodes().stream().filter(n -> n instanceof io.changegraph.repository.FileNode f && f.path().equals(path))
+        return doc.nodes().stream().filter(n -> n instanceof io.changegraph.repository.model.FileNode f && f.path().equals(path))
                 .findFirst().orElseThrow().id();
     }
 }

@@ -2,10 +2,10 @@ package io.changegraph.impact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.FileEffect;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.FileEffect;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Verb;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -251,7 +251,7 @@ class NetEffectsTest {
 
         assertThat(job.effect()).isEqualTo("created");
         String node = doc.nodes().stream().filter(n -> n.id().startsWith("f-")
-                && ((io.changegraph.repository.FileNode) n).path().equals("/etc/cron.d/job")).findFirst().orElseThrow().id();
+                && ((io.changegraph.repository.model.FileNode) n).path().equals("/etc/cron.d/job")).findFirst().orElseThrow().id();
         assertThat(job.evidence()).contains(node, cp.id() + "|create|" + node, cp.id() + "|write|" + node);
     }
 }

@@ -1,7 +1,7 @@
 package io.changegraph.impact;
 
-import static io.changegraph.repository.Verb.CREATE;
-import static io.changegraph.repository.Verb.RENAME;
+import static io.changegraph.repository.model.Verb.CREATE;
+import static io.changegraph.repository.model.Verb.RENAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -43,7 +43,7 @@ class RecogniseCommandsTest {
         assertThat(given.told()).containsExactly("user.add bob");
 
         RecogniserGraph untouched = one("/usr/sbin/useradd", "useradd", "carol")
-                .on(2, CREATE, "/etc/group.2").on(2, io.changegraph.repository.Verb.UNLINK, "/etc/group.2");
+                .on(2, CREATE, "/etc/group.2").on(2, io.changegraph.repository.model.Verb.UNLINK, "/etc/group.2");
         assertThat(untouched.told()).containsExactly("user.add carol");
     }
 

@@ -1,15 +1,15 @@
 package io.changegraph.impact;
 
-import static io.changegraph.repository.Verb.CHMOD;
-import static io.changegraph.repository.Verb.CREATE;
-import static io.changegraph.repository.Verb.LOAD_MODULE;
-import static io.changegraph.repository.Verb.OPEN;
-import static io.changegraph.repository.Verb.READ;
-import static io.changegraph.repository.Verb.RENAME;
-import static io.changegraph.repository.Verb.SYMLINK;
-import static io.changegraph.repository.Verb.UNLINK;
-import static io.changegraph.repository.Verb.UNLOAD_MODULE;
-import static io.changegraph.repository.Verb.WRITE;
+import static io.changegraph.repository.model.Verb.CHMOD;
+import static io.changegraph.repository.model.Verb.CREATE;
+import static io.changegraph.repository.model.Verb.LOAD_MODULE;
+import static io.changegraph.repository.model.Verb.OPEN;
+import static io.changegraph.repository.model.Verb.READ;
+import static io.changegraph.repository.model.Verb.RENAME;
+import static io.changegraph.repository.model.Verb.SYMLINK;
+import static io.changegraph.repository.model.Verb.UNLINK;
+import static io.changegraph.repository.model.Verb.UNLOAD_MODULE;
+import static io.changegraph.repository.model.Verb.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -128,7 +128,7 @@ class RecogniseFilesTest {
     }
 
     private static String keyFile() {
-        return io.changegraph.repository.Ids.file("/root/.ssh/id_ed25519", 0);
+        return io.changegraph.repository.model.Ids.file("/root/.ssh/id_ed25519", 0);
     }
 
     @Test

@@ -1,17 +1,17 @@
 package io.changegraph.impact;
 
-import static io.changegraph.repository.Verb.ACCEPT;
-import static io.changegraph.repository.Verb.BIND;
-import static io.changegraph.repository.Verb.CHMOD;
-import static io.changegraph.repository.Verb.CONNECT;
-import static io.changegraph.repository.Verb.CREATE;
-import static io.changegraph.repository.Verb.EXEC;
-import static io.changegraph.repository.Verb.RECV;
-import static io.changegraph.repository.Verb.WRITE;
+import static io.changegraph.repository.model.Verb.ACCEPT;
+import static io.changegraph.repository.model.Verb.BIND;
+import static io.changegraph.repository.model.Verb.CHMOD;
+import static io.changegraph.repository.model.Verb.CONNECT;
+import static io.changegraph.repository.model.Verb.CREATE;
+import static io.changegraph.repository.model.Verb.EXEC;
+import static io.changegraph.repository.model.Verb.RECV;
+import static io.changegraph.repository.model.Verb.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.Ids;
-import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.model.Ids;
+import io.changegraph.repository.model.RemoteNode;
 import org.junit.jupiter.api.Test;
 
 class RecogniseNetworkTest {

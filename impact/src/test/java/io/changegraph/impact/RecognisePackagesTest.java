@@ -1,16 +1,16 @@
 package io.changegraph.impact;
 
-import static io.changegraph.repository.Verb.CHMOD;
-import static io.changegraph.repository.Verb.CREATE;
-import static io.changegraph.repository.Verb.MKDIR;
-import static io.changegraph.repository.Verb.OPEN;
-import static io.changegraph.repository.Verb.RENAME;
-import static io.changegraph.repository.Verb.UNLINK;
-import static io.changegraph.repository.Verb.WRITE;
+import static io.changegraph.repository.model.Verb.CHMOD;
+import static io.changegraph.repository.model.Verb.CREATE;
+import static io.changegraph.repository.model.Verb.MKDIR;
+import static io.changegraph.repository.model.Verb.OPEN;
+import static io.changegraph.repository.model.Verb.RENAME;
+import static io.changegraph.repository.model.Verb.UNLINK;
+import static io.changegraph.repository.model.Verb.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.Ids;
-import io.changegraph.repository.SummaryBehaviour;
+import io.changegraph.repository.model.Ids;
+import io.changegraph.repository.model.SummaryBehaviour;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -86,8 +86,8 @@ class RecognisePackagesTest {
         RecogniserGraph g = new RecogniserGraph().process(1, 0, "/usr/bin/dpkg", "dpkg", "--purge", "myapp");
         String first = g.file(0, true, list + "-new", list).id();
         String second = g.file(1, false, list + "-new", list).id();
-        g.on(1, io.changegraph.repository.Verb.CREATE, first, 1, 0).on(1, RENAME, first, 1, 0)
-                .on(1, io.changegraph.repository.Verb.CREATE, second, 1, 0).on(1, RENAME, second, 1, 0)
+        g.on(1, io.changegraph.repository.model.Verb.CREATE, first, 1, 0).on(1, RENAME, first, 1, 0)
+                .on(1, io.changegraph.repository.model.Verb.CREATE, second, 1, 0).on(1, RENAME, second, 1, 0)
                 .on(1, UNLINK, "/usr/bin/myapp")
                 .on(1, UNLINK, second, 1, 0);
         assertThat(g.told()).containsExactly("package.remove myapp");

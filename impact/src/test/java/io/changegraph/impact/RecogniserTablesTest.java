@@ -1,6 +1,6 @@
 package io.changegraph.impact;
 
-import static io.changegraph.repository.Verb.WRITE;
+import static io.changegraph.repository.model.Verb.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

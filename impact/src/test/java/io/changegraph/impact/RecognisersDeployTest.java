@@ -2,10 +2,10 @@ package io.changegraph.impact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.SummaryBehaviour;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.SummaryBehaviour;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +75,7 @@ class RecognisersDeployTest {
     void deploy_useraddReadingShadow_isNoSecretRead() {
         assertThat(findings.behaviours()).noneMatch(b -> b.kind().equals("secret.read"));
         assertThat(deploy.edges()).anyMatch(e -> e.verb().wireName().equals("read")
-                && e.target().equals(io.changegraph.repository.Ids.file("/etc/shadow", 0)));
+                && e.target().equals(io.changegraph.repository.model.Ids.file("/etc/shadow", 0)));
     }
 
     @Test

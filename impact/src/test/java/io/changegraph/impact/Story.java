@@ -1,14 +1,14 @@
 package io.changegraph.impact;
 
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.ObjectRef;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.ChangeGraph;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.ObjectRef;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Verb;
 import java.time.Instant;
 import java.util.List;
 
@@ -64,9 +64,9 @@ final class Story {
     }
 
     /** What TCP and DNS told about {@code p}'s connections to {@code address:port} (an evidence event). */
-    Story evidence(ProcessNode p, String address, int port, io.changegraph.repository.TcpCounts tcp, String... names) {
+    Story evidence(ProcessNode p, String address, int port, io.changegraph.repository.model.TcpCounts tcp, String... names) {
         graph.apply(Event.evidence(next(), p, new RemoteNode("ipv4", address, port), tcp != null && tcp.failedConnects(),
-                new io.changegraph.repository.NetEvidence(tcp, null, null, List.of(names))));
+                new io.changegraph.repository.model.NetEvidence(tcp, null, null, List.of(names))));
         return this;
     }
 

@@ -1,7 +1,7 @@
 package io.changegraph.monitor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.model.ProcessNode;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

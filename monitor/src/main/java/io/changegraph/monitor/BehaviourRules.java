@@ -1,12 +1,12 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.Alert;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Node;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Summary;
-import io.changegraph.repository.SummaryBehaviour;
+import io.changegraph.repository.model.Alert;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Node;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Summary;
+import io.changegraph.repository.model.SummaryBehaviour;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.Ids;
-import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.model.ChangeGraph;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.Ids;
+import io.changegraph.repository.model.ProcessNode;
 
 import java.time.Instant;
 import java.util.List;

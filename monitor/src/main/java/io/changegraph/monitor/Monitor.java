@@ -1,8 +1,8 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.Alert;
-import io.changegraph.repository.Event;
-import io.changegraph.repository.GraphDocument;
+import io.changegraph.repository.model.Alert;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.GraphDocument;
 
 import java.io.IOException;
 import java.util.List;

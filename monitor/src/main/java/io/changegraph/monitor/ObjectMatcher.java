@@ -1,12 +1,12 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.ModuleNode;
-import io.changegraph.repository.NetEvidence;
-import io.changegraph.repository.ObjectRef;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.TcpCounts;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.ModuleNode;
+import io.changegraph.repository.model.NetEvidence;
+import io.changegraph.repository.model.ObjectRef;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.TcpCounts;
 
 import java.util.List;
 import java.util.Set;

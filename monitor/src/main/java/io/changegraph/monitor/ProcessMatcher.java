@@ -1,6 +1,6 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.ProcessNode;
+import io.changegraph.repository.model.ProcessNode;
 
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,7 +1,7 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.Alert;
-import io.changegraph.repository.Event;
+import io.changegraph.repository.model.Alert;
+import io.changegraph.repository.model.Event;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ final class QuietMonitor implements Monitor {
     }
 
     @Override
-    public List<Alert> onSummary(io.changegraph.repository.GraphDocument snapshot, SessionContext context) {
+    public List<Alert> onSummary(io.changegraph.repository.model.GraphDocument snapshot, SessionContext context) {
         if (behaviours.isEmpty() || snapshot == null || snapshot.summary() == null) {
             return List.of();
         }

@@ -1,6 +1,6 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Verb;
 
 import java.time.Duration;
 import java.util.List;

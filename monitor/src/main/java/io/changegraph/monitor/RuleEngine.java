@@ -1,13 +1,13 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.Alert;
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.ModuleNode;
-import io.changegraph.repository.ObjectRef;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Alert;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.ModuleNode;
+import io.changegraph.repository.model.ObjectRef;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.Verb;
 
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.Event;
+import io.changegraph.repository.model.Event;
 
 import java.util.ArrayList;
 import java.util.Arrays;

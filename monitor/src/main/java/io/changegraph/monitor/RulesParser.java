@@ -13,7 +13,7 @@ import io.changegraph.monitor.YamlTree.YList;
 import io.changegraph.monitor.YamlTree.YMap;
 import io.changegraph.monitor.YamlTree.YNode;
 import io.changegraph.monitor.YamlTree.YScalar;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Verb;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 

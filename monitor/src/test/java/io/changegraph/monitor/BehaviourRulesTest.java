@@ -1,16 +1,16 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.Alert;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Ids;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Stats;
-import io.changegraph.repository.Summary;
-import io.changegraph.repository.SummaryBehaviour;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Alert;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Ids;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Stats;
+import io.changegraph.repository.model.Summary;
+import io.changegraph.repository.model.SummaryBehaviour;
+import io.changegraph.repository.model.Verb;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Verb;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,13 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.Alert;
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.Event;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Alert;
+import io.changegraph.repository.model.ChangeGraph;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Verb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

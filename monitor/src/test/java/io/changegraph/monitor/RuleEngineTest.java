@@ -1,12 +1,12 @@
 package io.changegraph.monitor;
 
-import io.changegraph.repository.Event;
-import io.changegraph.repository.Ids;
-import io.changegraph.repository.NetEvidence;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.TcpCounts;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.Ids;
+import io.changegraph.repository.model.NetEvidence;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.TcpCounts;
+import io.changegraph.repository.model.Verb;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -2,10 +2,10 @@ package io.changegraph.web;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.GraphDeltaFile;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Node;
+import io.changegraph.repository.formats.GraphDeltaFile;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Node;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -2,10 +2,10 @@ package io.changegraph.web;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.changegraph.repository.DiffOptions;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.RemoteMatch;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.diff.DiffOptions;
+import io.changegraph.repository.diff.RemoteMatch;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Verb;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.BadRequestResponse;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.changegraph.repository.io.JsonMappers;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.GraphDocument;
 import java.time.Instant;
 
 /** The API's JSON: keys sorted, so responses are deterministic; graphs always go through {@link GraphJson}. */

@@ -2,11 +2,11 @@ package io.changegraph.web;
 
 import io.changegraph.impact.Impact;
 import io.changegraph.impact.NoiseClass;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.Node;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Summary;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Node;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Summary;
 import io.changegraph.repository.store.SessionRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package io.changegraph.web;
 
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.ModuleNode;
-import io.changegraph.repository.Node;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteNode;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.ModuleNode;
+import io.changegraph.repository.model.Node;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
 import java.util.Locale;
 
 /** What a search matches in a node, lower-cased: the same fields the page searches (path, exe, argv, address). */

@@ -1,11 +1,11 @@
 package io.changegraph.web;
 
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphFormatException;
-import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.formats.GraphFormatException;
+import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.io.BadInputException;
 import io.changegraph.repository.io.BoundedFiles;
 import io.changegraph.repository.io.InputLimits;
+import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;
 import java.io.IOException;

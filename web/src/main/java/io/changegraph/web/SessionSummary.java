@@ -1,11 +1,11 @@
 package io.changegraph.web;
 
-import io.changegraph.repository.Alert;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Node;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Stats;
+import io.changegraph.repository.model.Alert;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Node;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Stats;
 import io.changegraph.repository.store.SessionRecord;
 import java.time.Duration;
 import java.time.Instant;

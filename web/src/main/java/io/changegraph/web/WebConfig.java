@@ -1,6 +1,6 @@
 package io.changegraph.web;
 
-import io.changegraph.repository.DiffOptions;
+import io.changegraph.repository.diff.DiffOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.changegraph.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.Degradation;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.model.Degradation;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.formats.GraphJson;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

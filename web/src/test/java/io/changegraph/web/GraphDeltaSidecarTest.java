@@ -3,15 +3,15 @@ package io.changegraph.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Edge;
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.GraphDeltaFile;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.formats.GraphDeltaFile;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.ChangeGraph;
+import io.changegraph.repository.model.Edge;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Verb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -66,7 +66,7 @@ class GraphDeltaSidecarTest {
         try (SessionIndex index = new SessionIndex(List.of(dir))) {
             // a sidecar that says more than the file: applied, it shows (so the file was not parsed)
             graph.apply(Event.once(T0.plusSeconds(2), bash, Verb.CONNECT,
-                    new io.changegraph.repository.RemoteNode("ipv4", "10.0.0.9", 443), false, null));
+                    new io.changegraph.repository.model.RemoteNode("ipv4", "10.0.0.9", 443), false, null));
             ChangeGraph.Snapshots withConnect = graph.snapshotWithDelta();
             long base = withConnect.baseEvents();
             Files.setLastModifiedTime(file, FileTime.from(T0.plusSeconds(2)));

@@ -2,10 +2,10 @@ package io.changegraph.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Verb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -243,7 +243,7 @@ class GraphPageBrowserTest {
             Files.createDirectories(store.directory(id));
             store.write(new io.changegraph.repository.store.SessionRecord(id, "web01", "u" + uid, uid, 100, 1, "",
                     "/dev/pts/3", List.of("bash", "-l"), TestGraphs.T0, null,
-                    io.changegraph.repository.store.SessionRecord.State.LIVE, io.changegraph.repository.Stats.EMPTY, 0));
+                    io.changegraph.repository.store.SessionRecord.State.LIVE, io.changegraph.repository.model.Stats.EMPTY, 0));
             TestGraphs.recorded(id).live().write(store.graph(id));
         }
         String token = "alice-token-0123456789";

@@ -6,9 +6,9 @@ import static io.changegraph.web.TestGraphs.POSTINST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Verb;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

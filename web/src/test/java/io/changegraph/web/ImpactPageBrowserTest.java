@@ -9,9 +9,9 @@ import static io.changegraph.web.TestGraphs.POSTINST;
 import static io.changegraph.web.TestGraphs.SED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.FileNode;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.model.FileNode;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.Verb;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -17,8 +17,8 @@ import static io.changegraph.web.TestGraphs.SED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Summary;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Summary;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,7 +127,7 @@ class ImpactViewTest {
     @Test
     void alertedElements_areShownEvenWhenTheSummaryDoesNotNameThem() {
         GraphDocument alerted = TestGraphs.deploy("s-alert", 3)
-                .alertOnEdge(MKTEMP, io.changegraph.repository.Verb.OPEN, LIBC, "odd-open", "mktemp opened libc").build();
+                .alertOnEdge(MKTEMP, io.changegraph.repository.model.Verb.OPEN, LIBC, "odd-open", "mktemp opened libc").build();
         JsonNode view = ImpactView.of(alerted, alerted.summary(), edge -> NOISE.get(edge.key()), Set.of()).json();
 
         assertThat(nodes(view)).containsKeys(MKTEMP.id(), LIBC.id());

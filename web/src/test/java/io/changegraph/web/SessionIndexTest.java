@@ -2,7 +2,7 @@ package io.changegraph.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changegraph.repository.GraphJson;
+import io.changegraph.repository.formats.GraphJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -128,8 +128,8 @@ public final class WebBenchmark {
         TestGraphs graph = TestGraphs.deploy("bench-deploy", 0);
         for (int i = 0; i < 19_000; i++) {
             var page = TestGraphs.file("/usr/share/man/man1/page" + i + ".1.gz");
-            graph.node(page).edge(TestGraphs.MANDB, io.changegraph.repository.Verb.OPEN, page, 1, 0)
-                    .edge(TestGraphs.MANDB, io.changegraph.repository.Verb.READ, page, 3, 0);
+            graph.node(page).edge(TestGraphs.MANDB, io.changegraph.repository.model.Verb.OPEN, page, 1, 0)
+                    .edge(TestGraphs.MANDB, io.changegraph.repository.model.Verb.READ, page, 3, 0);
         }
         return graph.write(dir.resolve("deploy.json"));
     }

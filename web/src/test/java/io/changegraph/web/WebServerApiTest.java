@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Verb;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,7 +96,7 @@ class WebServerApiTest {
         Files.createDirectories(store.directory("s-store"));
         store.write(new io.changegraph.repository.store.SessionRecord("s-store", "web01", "alice", 1000, 100, 1,
                 "192.0.2.7 50022 192.0.2.1 22", "/dev/pts/3", List.of("bash", "-l"), TestGraphs.T0, null,
-                io.changegraph.repository.store.SessionRecord.State.LIVE, io.changegraph.repository.Stats.EMPTY, 0));
+                io.changegraph.repository.store.SessionRecord.State.LIVE, io.changegraph.repository.model.Stats.EMPTY, 0));
         TestGraphs.recorded("s-store").live().write(store.graph("s-store"));
         server.close();
         server = WebServer.start(WebConfig.loopback(List.of(root.resolve("graphs"))));
@@ -170,7 +170,7 @@ class WebServerApiTest {
             assertThat(nextEvent(lines)).containsExactly("event: hello", "data: {\"live\":true,\"version\":1}");
 
             TestGraphs grown = TestGraphs.recorded("s-live").live();
-            io.changegraph.repository.FileNode extra = TestGraphs.file("/tmp/new-file");
+            io.changegraph.repository.model.FileNode extra = TestGraphs.file("/tmp/new-file");
             grown.node(extra).edge(TestGraphs.process(101, 100, "/usr/bin/sed", "sed", "-i", "s/a/b/", "/etc/app.conf"),
                     Verb.CREATE, extra, 1, 0);
             grown.write(liveFile);
@@ -208,7 +208,7 @@ class WebServerApiTest {
     @Test
     void diff_unionGraph_marksOnlyCanaryOnlyProductionAndSame() throws Exception {
         TestGraphs canary = TestGraphs.recorded("s-canary");
-        io.changegraph.repository.FileNode extra = TestGraphs.file("/etc/cron.d/backdoor");
+        io.changegraph.repository.model.FileNode extra = TestGraphs.file("/etc/cron.d/backdoor");
         canary.node(extra).edge(TestGraphs.process(101, 100, "/usr/bin/sed", "sed", "-i", "s/a/b/", "/etc/app.conf"),
                 Verb.WRITE, extra, 1, 0);
         canary.write(dir.resolve("canary.json"));

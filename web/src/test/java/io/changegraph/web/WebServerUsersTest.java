@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.changegraph.repository.Stats;
+import io.changegraph.repository.model.Stats;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;
 import java.io.IOException;

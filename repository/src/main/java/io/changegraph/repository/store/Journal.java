@@ -1,6 +1,6 @@
 package io.changegraph.repository.store;
 
-import io.changegraph.repository.Event;
+import io.changegraph.repository.model.Event;
 
 import java.io.BufferedReader;
 import java.io.IOException;

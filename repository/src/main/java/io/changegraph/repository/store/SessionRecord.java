@@ -1,7 +1,7 @@
 package io.changegraph.repository.store;
 
-import io.changegraph.repository.Session;
-import io.changegraph.repository.Stats;
+import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Stats;
 
 import java.time.Instant;
 import java.util.List;

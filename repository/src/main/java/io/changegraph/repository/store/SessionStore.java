@@ -2,9 +2,9 @@ package io.changegraph.repository.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.Stats;
+import io.changegraph.repository.model.ChangeGraph;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.Stats;
 
 import io.changegraph.repository.io.AtomicFile;
 import java.io.IOException;

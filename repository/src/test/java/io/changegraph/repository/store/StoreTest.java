@@ -1,15 +1,15 @@
 package io.changegraph.repository.store;
 
-import io.changegraph.repository.ChangeGraph;
-import io.changegraph.repository.Event;
-import io.changegraph.repository.FileRef;
-import io.changegraph.repository.GraphDocument;
-import io.changegraph.repository.GraphJson;
-import io.changegraph.repository.ModuleNode;
-import io.changegraph.repository.ProcessNode;
-import io.changegraph.repository.RemoteNode;
-import io.changegraph.repository.Stats;
-import io.changegraph.repository.Verb;
+import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.model.ChangeGraph;
+import io.changegraph.repository.model.Event;
+import io.changegraph.repository.model.FileRef;
+import io.changegraph.repository.model.GraphDocument;
+import io.changegraph.repository.model.ModuleNode;
+import io.changegraph.repository.model.ProcessNode;
+import io.changegraph.repository.model.RemoteNode;
+import io.changegraph.repository.model.Stats;
+import io.changegraph.repository.model.Verb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,7 +80,7 @@ class StoreTest {
     @Test
     void journal_replay_rebuildsTheSameGraphAsLiveApply() throws IOException {
         Path file = dir.resolve("journal.jsonl");
-        ChangeGraph live = new ChangeGraph(new io.changegraph.repository.Session("s", "h", "alice", 100, List.of(), T0,
+        ChangeGraph live = new ChangeGraph(new io.changegraph.repository.model.Session("s", "h", "alice", 100, List.of(), T0,
                 null));
         try (Journal journal = Journal.open(file)) {
             for (Event e : events()) {
@@ -89,7 +89,7 @@ class StoreTest {
             }
             journal.flush();
         }
-        ChangeGraph replayed = new ChangeGraph(new io.changegraph.repository.Session("s", "h", "alice", 100, List.of(),
+        ChangeGraph replayed = new ChangeGraph(new io.changegraph.repository.model.Session("s", "h", "alice", 100, List.of(),
                 T0, null));
         Journal.ReplayResult result = Journal.replay(file, replayed::apply);
         assertThat(result.events()).isEqualTo(events().size());

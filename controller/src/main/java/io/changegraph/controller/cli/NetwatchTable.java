@@ -1,0 +1,122 @@
+package io.changegraph.controller.cli;
+
+import io.changegraph.probes.NetwatchProbe.Flow;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The netwatch aggregation: anomalous connections of one interval summed per (executable, cgroup id,
+ * destination, DNS name). At most {@code capacity} rows are kept; the least recently updated one is evicted to
+ * make room (evictions are counted, never silent). Not thread-safe: one polling thread adds and takes.
+ */
+public final class NetwatchTable {
+    static final int ECONNRESET = 104;
+    static final int ETIMEDOUT = 110;
+    static final int ECONNREFUSED = 111;
+    private static final int TCP_SYN_SENT = 2;
+
+    /** What a row is about. {@code name} is null when no DNS name is known for the destination. */
+    record Key(String exe, long cgroupId, String destination, String name) {
+        Key {
+            Objects.requireNonNull(exe, "exe");
+            Objects.requireNonNull(destination, "destination");
+        }
+    }
+
+    /** One row of an interval: the connections that went wrong and how. */
+    record Row(Key key, long connections, long synRetransmits, long refused, long timedOut, long resetsReceived,
+               long resetsSent) {
+        Row {
+            if (connections < 1 || synRetransmits < 0 || refused < 0 || timedOut < 0 || resetsReceived < 0
+                    || resetsSent < 0) {
+                throw new IllegalArgumentException("impossible netwatch counters for " + key);
+            }
+        }
+
+        /** Failed connects first (refused, timed out), then resets, then SYN retransmits: the sort order. */
+        long severity() {
+            return (refused + timedOut) * 1_000_000L + (resetsReceived + resetsSent) * 1_000L + synRetransmits;
+        }
+
+        Row plus(Row o) {
+            return new Row(key, connections + o.connections, synRetransmits + o.synRetransmits, refused + o.refused,
+                    timedOut + o.timedOut, resetsReceived + o.resetsReceived, resetsSent + o.resetsSent);
+        }
+    }
+
+    /** An interval's rows (worst first) and the rows evicted to keep the table bounded. */
+    public record Interval(List<Row> rows, long evicted) {
+        public Interval {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /** Rows of an interval, worst first; ties in key order so the output does not depend on arrival order. */
+    static final Comparator<Row> WORST_FIRST = Comparator.comparingLong(Row::severity).reversed()
+            .thenComparing(r -> r.key().exe()).thenComparing(r -> r.key().destination())
+            .thenComparingLong(r -> r.key().cgroupId()).thenComparing(r -> r.key().name(),
+                    Comparator.nullsFirst(Comparator.naturalOrder()));
+
+    private final int capacity;
+    private final LinkedHashMap<Key, Row> rows;
+    private long evicted;
+
+    public NetwatchTable(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("netwatch table capacity must be at least 1");
+        }
+        this.capacity = capacity;
+        this.rows = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, Row> eldest) {
+                if (size() > NetwatchTable.this.capacity) {
+                    evicted++;
+                    return true;
+                }
+                return false;
+            }
+        };
+    }
+
+    /** Classifies one anomalous connection and adds it to its row. */
+    void add(Flow flow, String exe, String name) {
+        Key key = new Key(exe, flow.cgroupId(), destination(flow), name);
+        boolean neverEstablished = flow.oldState() == TCP_SYN_SENT;
+        boolean refused = neverEstablished && flow.error() == ECONNREFUSED;
+        boolean timedOut = flow.error() == ETIMEDOUT;
+        Row row = new Row(key, 1, flow.synRetransmits(), refused ? 1 : 0, timedOut ? 1 : 0,
+                refused ? Math.max(0, flow.resetsReceived() - 1) : flow.resetsReceived(), flow.resetsSent());
+        rows.merge(key, row, Row::plus);
+    }
+
+    /** The rows of the interval that ends now, worst first, and resets the table for the next one. */
+    Interval take() {
+        List<Row> out = new ArrayList<>(rows.values());
+        out.sort(WORST_FIRST);
+        Interval interval = new Interval(out, evicted);
+        rows.clear();
+        evicted = 0;
+        return interval;
+    }
+
+    int size() {
+        return rows.size();
+    }
+
+    /** {@code 10.1.2.3:443}, {@code [fe80::1]:443}. */
+    static String destination(Flow flow) {
+        try {
+            String address = InetAddress.getByAddress(flow.address()).getHostAddress();
+            return (flow.address().length == 16 ? "[" + address + "]" : address) + ":" + flow.port();
+        } catch (UnknownHostException e) {
+            return "?:" + flow.port();   // getByAddress only fails on a length other than 4 or 16
+        }
+    }
+}

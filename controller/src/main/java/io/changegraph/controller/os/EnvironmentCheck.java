@@ -1,0 +1,106 @@
+package io.changegraph.controller.os;
+
+import io.changegraph.controller.UsageException;
+import io.changegraph.probes.TraceProbe;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What recording needs from this machine, checked before anything is loaded; each failed check is
+ * one {@link UsageException} saying what to do (exit code 2).
+ */
+public final class EnvironmentCheck {
+    static final int MIN_JDK = 22;
+    private static final int CAP_SYS_ADMIN = 21;
+    private static final int CAP_SYS_NICE = 23;
+    private static final int CAP_PERFMON = 38;
+    private static final int CAP_BPF = 39;
+    static final Path TRACEFS = Path.of("/sys/kernel/tracing");
+    private static final Path BTF = Path.of("/sys/kernel/btf/vmlinux");
+
+    private final Path procSelfStatus;
+
+    public EnvironmentCheck() {
+        this(Path.of("/proc/self/status"));
+    }
+
+    public EnvironmentCheck(Path procSelfStatus) {
+        this.procSelfStatus = procSelfStatus;
+    }
+
+    /** Runs every check in the order a user can fix them. */
+    public void requireRecordingPossible() {
+        requireJdk(Runtime.version().feature());
+        requirePrivileges(readEffectiveCapabilities());
+        requireBtf(BTF);
+        TraceProbe.libbpfProblem().ifPresent(problem -> {
+            throw new UsageException(problem);
+        });
+    }
+
+    static void requireJdk(int feature) {
+        if (feature < MIN_JDK) {
+            throw new UsageException("Java " + feature + " is too old: changegraph needs a JDK " + MIN_JDK
+                    + " or newer (set JAVA_HOME or CHANGEGRAPH_JAVA to one)");
+        }
+    }
+
+    static void requirePrivileges(long capEff) {
+        boolean bpf = (capEff & (1L << CAP_BPF)) != 0 && (capEff & (1L << CAP_PERFMON)) != 0;
+        boolean admin = (capEff & (1L << CAP_SYS_ADMIN)) != 0;
+        if (!bpf && !admin) {
+            throw new UsageException("recording needs root (or CAP_BPF and CAP_PERFMON): run it with sudo");
+        }
+    }
+
+    static void requireBtf(Path btf) {
+        if (!Files.isReadable(btf)) {
+            throw new UsageException("this kernel has no BTF (" + btf + " is missing): changegraph needs a kernel"
+                    + " built with CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 5.x)");
+        }
+    }
+
+    /** tp/ programs need tracefs; mount it when it is not (root may). The shipped probes are all tp_btf. */
+    void requireTracefs() {
+        if (Files.isDirectory(TRACEFS.resolve("events"))) {
+            return;
+        }
+        try {
+            Process mount = new ProcessBuilder("mount", "-t", "tracefs", "nodev", TRACEFS.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(mount.getInputStream().readAllBytes()).strip();
+            if (!mount.waitFor(10, TimeUnit.SECONDS) || mount.exitValue() != 0
+                    || !Files.isDirectory(TRACEFS.resolve("events"))) {
+                throw new UsageException("tracefs is not mounted at " + TRACEFS + " and mounting it failed (" + out
+                        + "): run 'mount -t tracefs nodev " + TRACEFS + "' as root");
+            }
+        } catch (IOException e) {
+            throw new UsageException("tracefs is not mounted at " + TRACEFS + ": run 'mount -t tracefs nodev "
+                    + TRACEFS + "' as root (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UsageException("interrupted while mounting tracefs");
+        }
+    }
+
+    /** Whether this process may raise a thread it lowered (nice > 0) back to nice 0: CAP_SYS_NICE. */
+    boolean canRaisePriority() {
+        return (readEffectiveCapabilities() & (1L << CAP_SYS_NICE)) != 0;
+    }
+
+    long readEffectiveCapabilities() {
+        try {
+            for (String line : Files.readAllLines(procSelfStatus)) {
+                if (line.startsWith("CapEff:")) {
+                    return Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // fall through: treated as no capabilities
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,2 @@
+/** The controller's shared vocabulary: {@link io.changegraph.controller.ExitCodes} and the one-line {@link io.changegraph.controller.UsageException}. Sub-packages, outermost first: {@code cli} (picocli commands, {@code Main}) → {@code agent} (the recording daemon and its socket protocol) → {@code record} (one recording: {@code Recorder}, the session pipeline, the follower) → {@code config} (the agent's config file, installed rules) → {@code os} (libc, /proc, tracing, CPU placement). */
+package io.changegraph.controller;

@@ -1,0 +1,96 @@
+package io.changegraph.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.changegraph.controller.UsageException;
+import io.changegraph.probes.NetwatchProbe.Flow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** netwatch's aggregation: classification of a closed connection, rows per key, worst first, bounded. */
+class NetwatchTableTest {
+    private static final byte[] SERVER = {10, 1, 2, 3};
+
+    private static Flow flow(int port, int synRetransmits, int resetsReceived, int resetsSent, int error, int oldState) {
+        return new Flow(1, 77, 4242, "curl", 2, SERVER, port, synRetransmits, 0, resetsReceived, resetsSent, error,
+                oldState);
+    }
+
+    private static String line(NetwatchTable.Row r) {
+        return r.key().exe() + " " + r.key().destination() + " conns=" + r.connections() + " syn=" + r.synRetransmits()
+                + " refused=" + r.refused() + " timeout=" + r.timedOut() + " rst=" + r.resetsReceived() + "/"
+                + r.resetsSent();
+    }
+
+    @Test
+    void closedConnections_areClassified_andSummedPerExecutableCgroupAndDestination() {
+        NetwatchTable table = new NetwatchTable(16);
+        table.add(flow(81, 1, 0, 0, NetwatchTable.ETIMEDOUT, 2), "/usr/bin/curl", null);   // DROP: retransmits, timeout
+        table.add(flow(81, 2, 0, 0, 0, 2), "/usr/bin/curl", null);                          // gave up while retransmitting
+        table.add(flow(82, 0, 1, 0, NetwatchTable.ECONNREFUSED, 2), "/usr/bin/curl", null); // REJECT tcp-reset
+        table.add(flow(83, 0, 1, 0, NetwatchTable.ECONNRESET, 1), "/usr/bin/curl", null);   // reset after accept
+        table.add(flow(83, 0, 0, 1, 0, 1), "/usr/bin/wget", null);                          // another executable
+
+        NetwatchTable.Interval interval = table.take();
+
+        assertThat(interval.rows()).extracting(NetwatchTableTest::line).containsExactly(
+                "/usr/bin/curl 10.1.2.3:81 conns=2 syn=3 refused=0 timeout=1 rst=0/0",
+                "/usr/bin/curl 10.1.2.3:82 conns=1 syn=0 refused=1 timeout=0 rst=0/0",
+                "/usr/bin/curl 10.1.2.3:83 conns=1 syn=0 refused=0 timeout=0 rst=1/0",
+                "/usr/bin/wget 10.1.2.3:83 conns=1 syn=0 refused=0 timeout=0 rst=0/1");
+        assertThat(interval.evicted()).isZero();
+        assertThat(table.take().rows()).as("each interval starts empty").isEmpty();
+    }
+
+    @Test
+    void fullTable_evictsTheLeastRecentlyUpdatedRow_andCountsIt() {
+        NetwatchTable table = new NetwatchTable(2);
+        table.add(flow(1, 1, 0, 0, 0, 2), "/a", null);
+        table.add(flow(2, 1, 0, 0, 0, 2), "/a", null);
+        table.add(flow(1, 1, 0, 0, 0, 2), "/a", null);   // port 1 is the recent one now
+        table.add(flow(3, 1, 0, 0, 0, 2), "/a", null);   // evicts port 2
+
+        NetwatchTable.Interval interval = table.take();
+
+        assertThat(interval.rows()).extracting(r -> r.key().destination()).containsExactly("10.1.2.3:1", "10.1.2.3:3");
+        assertThat(interval.evicted()).isEqualTo(1);
+        assertThatThrownBy(() -> new NetwatchTable(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void jsonLines_oneObjectPerRow_thenTheInterval() throws Exception {
+        NetwatchTable table = new NetwatchTable(4);
+        table.add(flow(82, 0, 1, 0, NetwatchTable.ECONNREFUSED, 2), "/usr/bin/curl", "api.internal");
+        String text = NetwatchCommand.jsonLines(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(10),
+                table.take(), 3);
+
+        List<String> lines = text.lines().toList();
+        assertThat(lines).hasSize(2);
+        JsonNode row = new ObjectMapper().readTree(lines.get(0));
+        assertThat(row.get("type").asText()).isEqualTo("flow");
+        assertThat(row.get("exe").asText()).isEqualTo("/usr/bin/curl");
+        assertThat(row.get("cgroup_id").asLong()).isEqualTo(77);
+        assertThat(row.get("destination").asText()).isEqualTo("10.1.2.3:82");
+        assertThat(row.get("name").asText()).isEqualTo("api.internal");
+        assertThat(row.get("refused").asLong()).isEqualTo(1);
+        assertThat(row.get("resets_received").asLong()).as("the refusing reset is the refusal").isZero();
+        JsonNode interval = new ObjectMapper().readTree(lines.get(1));
+        assertThat(interval.get("type").asText()).isEqualTo("interval");
+        assertThat(interval.get("lost").asLong()).isEqualTo(3);
+        assertThat(interval.get("interval_seconds").asDouble()).isEqualTo(10.0);
+    }
+
+    @Test
+    void interval_badText_isOneUsageLine() {
+        assertThat(NetwatchCommand.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(NetwatchCommand.duration("1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> NetwatchCommand.duration("10")).isInstanceOf(UsageException.class)
+                .hasMessage("--interval '10' is not a duration: write 500ms, 10s or 1m");
+        assertThatThrownBy(() -> NetwatchCommand.duration("50ms")).isInstanceOf(UsageException.class);
+    }
+}
