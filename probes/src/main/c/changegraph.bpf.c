@@ -45,8 +45,8 @@ const volatile __u32 payload_bytes = 512;
  * Self-protection: the recorder's degradation level, written by user space at run time (no reload) when the
  * recorder costs the host too much (io.changegraph.controller.SelfProtection, docs/ops.md). Each level
  * includes the ones below it:
- *   1 CG_DEGRADE_DETAIL   no per-call detail: failed calls and read-only opens give no record (I/O stays
- *                         aggregated per fd, changes are all recorded)
+ *   1 CG_DEGRADE_DETAIL   no per-call detail: read-only opens (done or failed) and failed execs give no record
+ *                         (I/O stays aggregated per fd; changes and attempted changes are all recorded)
  *   2 CG_DEGRADE_PAYLOAD  no payload capture (first sends, DNS answers)
  *   3 CG_DEGRADE_SUBTREES new children of a process without a controlling terminal are not followed (nor
  *                         reported: a child that is never followed would look as if it never exited)
@@ -747,9 +747,10 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
             flush_fd(tgid, (int)p.args[1]);   /* the old file behind newfd was closed */
         break;
     }
-    if (degrade_level() >= CG_DEGRADE_DETAIL && (ret < 0 || ((p.op == CG_OP_OPEN || p.op == CG_OP_OPENAT)
-            && !(p.args[p.op == CG_OP_OPEN ? 1 : 2] & (3 | 0100 | 01000))))) {   /* O_ACCMODE O_CREAT O_TRUNC */
-        count(CG_CNT_DEGRADED);   /* detail: a failed call, a read-only open */
+    if (degrade_level() >= CG_DEGRADE_DETAIL && (p.op == CG_OP_EXECVE || p.op == CG_OP_EXECVEAT   /* failed ones */
+            || ((p.op == CG_OP_OPEN || p.op == CG_OP_OPENAT)
+                && !(p.args[p.op == CG_OP_OPEN ? 1 : 2] & (3 | 0100 | 01000))))) {   /* O_ACCMODE O_CREAT O_TRUNC */
+        count(CG_CNT_DEGRADED);   /* detail: a read-only open (done or failed), a failed exec */
         return 0;
     }
 

@@ -20,12 +20,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Tag("kernel")
 class DegradeLevelKernelTest {
-    /** 40 read-only opens (cat), 40 failed opens, one file written, one grandchild that execs. */
+    /** 40 read-only opens (cat), 40 failed read-only opens, one file written, one grandchild that execs. */
     private static final String WORK = "read go; i=0; while [ $i -lt 40 ]; do cat /etc/hostname > /dev/null;"
             + " cat /nonexistent-cg-degrade 2>/dev/null; i=$((i+1)); done; echo x > /dev/null; /bin/true";
 
     @Test
-    void detailLevel_dropsReadOnlyOpensAndFailedCalls_keepsForksAndExecs() throws Exception {
+    void detailLevel_dropsReadOnlyOpens_keepsForksAndExecs() throws Exception {
         try (TraceProbe probe = loaded()) {
             Map<RecordPeek.Kind, Integer> full = run(probe, WORK);
             probe.setDegradeLevel(1);

@@ -27,7 +27,7 @@ final class ProtectOptions {
             description = "resident memory limit (default ${DEFAULT-VALUE})")
     long rssMb = D.rssBytes() >> 20;
 
-    @Option(names = "--protect-samples", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--protect-samples", paramLabel = "N", defaultValue = "10",
             description = "samples (one a second) in a row over a limit before each step (default ${DEFAULT-VALUE})")
     int tripSamples = D.tripSamples();
 

@@ -18,7 +18,7 @@ import java.util.TreeSet;
  *   cpu_percent: 5       # the recorder's CPU (all its threads) as a share of all the host's CPUs
  *   rss_mb: 1024         # the recorder's resident memory
  *   heap_percent: 90     # the Java heap still in use after the last collection, of the maximum heap
- *   trip_samples: 5      # samples in a row over a limit: one step more
+ *   trip_samples: 10     # samples in a row over a limit: one step more
  *   calm_samples: 30     # samples in a row under {@value #CALM_FRACTION_PERCENT}% of every limit: one step back
  *   interval: 1          # seconds between samples
  * </pre>
@@ -30,7 +30,7 @@ import java.util.TreeSet;
 public record ProtectionSettings(boolean enabled, double cpuPercent, long rssBytes, double heapPercent, int tripSamples,
                           int calmSamples, Duration interval) {
     static final int CALM_FRACTION_PERCENT = 80;
-    public static final ProtectionSettings DEFAULTS = new ProtectionSettings(true, 5, 1024L << 20, 90, 5, 30,
+    public static final ProtectionSettings DEFAULTS = new ProtectionSettings(true, 5, 1024L << 20, 90, 10, 30,
             Duration.ofSeconds(1));
     private static final Set<String> KEYS = Set.of("enabled", "cpu_percent", "rss_mb", "heap_percent", "trip_samples",
             "calm_samples", "interval");

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  */
 public final class SelfProtection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SelfProtection.class);
-    private static final String[] STEP_TEXT = {"", "no per-call detail (failed calls, read-only opens)",
+    private static final String[] STEP_TEXT = {"", "no per-call detail (read-only opens, failed execs)",
             "no payload or DNS capture", "new children of processes without a terminal are neither followed nor shown"};
 
     private final ProtectionSettings settings;
