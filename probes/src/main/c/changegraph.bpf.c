@@ -41,6 +41,35 @@ const volatile __u32 wakeup_bytes = 256 * 1024;
 /* bytes of a connection's first send (and of each DNS answer) copied into cg_payload records: 0 = none */
 const volatile __u32 payload_bytes = 512;
 
+/*
+ * Self-protection: the recorder's degradation level, written by user space at run time (no reload) when the
+ * recorder costs the host too much (io.changegraph.controller.SelfProtection, docs/ops.md). Each level
+ * includes the ones below it:
+ *   1 CG_DEGRADE_DETAIL   no per-call detail: read-only opens (done or failed) and failed execs give no record
+ *                         (I/O stays aggregated per fd; changes and attempted changes are all recorded)
+ *   2 CG_DEGRADE_PAYLOAD  no payload capture (first sends, DNS answers)
+ *   3 CG_DEGRADE_SUBTREES new children of a process without a controlling terminal are not followed (nor
+ *                         reported: a child that is never followed would look as if it never exited)
+ * What is skipped is counted (CG_CNT_DEGRADED). An array map: the verifier inlines its lookup.
+ */
+#define CG_DEGRADE_DETAIL 1
+#define CG_DEGRADE_PAYLOAD 2
+#define CG_DEGRADE_SUBTREES 3
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, __u32);
+} cg_degrade SEC(".maps");
+
+static __always_inline __u32 degrade_level(void)
+{
+    __u32 zero = 0;
+    __u32 *level = bpf_map_lookup_elem(&cg_degrade, &zero);
+    return level ? *level : 0;
+}
+
 #define SCRATCH_SIZE 32768                /* one record under construction, per CPU */
 #define OFF_MASK (2 * CG_PATH_MAX - 1)    /* bounds string offsets for the verifier */
 #define ARGS_MASK (2 * CG_ARGS_MAX - 1)
@@ -244,6 +273,10 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 
     if (ctgid == ptgid || !followed(ptgid))
         return 0;   /* a new thread, or not ours */
+    if (degrade_level() >= CG_DEGRADE_SUBTREES && !BPF_CORE_READ(parent, signal, tty)) {
+        count(CG_CNT_DEGRADED);   /* neither the child nor its subtree: no node that would never exit */
+        return 0;
+    }
     if (bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY))
         count(CG_CNT_TARGETS_FULL);
     r = scratch();
@@ -627,6 +660,10 @@ static __always_inline void capture_payload(__u32 tgid, struct io_slot *s, struc
     } else if (!(s->want & WANT_DNS)) {
         return;
     }
+    if (degrade_level() >= CG_DEGRADE_PAYLOAD) {
+        count(CG_CNT_DEGRADED);
+        return;
+    }
     switch (p->nr) {
     case 0: case 1: case 17: case 18: case 44: case 45:   /* read write pread64 pwrite64 sendto recvfrom */
         buf = p->args[1];
@@ -732,6 +769,12 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
         if (ret >= 0)
             flush_fd(tgid, (int)p.args[1]);   /* the old file behind newfd was closed */
         break;
+    }
+    if (degrade_level() >= CG_DEGRADE_DETAIL && (p.op == CG_OP_EXECVE || p.op == CG_OP_EXECVEAT   /* failed ones */
+            || ((p.op == CG_OP_OPEN || p.op == CG_OP_OPENAT)
+                && !(p.args[p.op == CG_OP_OPEN ? 1 : 2] & (3 | 0100 | 01000))))) {   /* O_ACCMODE O_CREAT O_TRUNC */
+        count(CG_CNT_DEGRADED);   /* detail: a read-only open (done or failed), a failed exec */
+        return 0;
     }
 
     r = scratch();

@@ -134,6 +134,7 @@ enum cg_counter {
     CG_CNT_PENDING_FULL = 2,  /* a syscall's arguments could not be saved at entry: lost */
     CG_CNT_IO_FULL = 3,       /* the I/O aggregation map was full: I/O of one call lost */
     CG_CNT_CONNS_FULL = 4,    /* the connection map was full: a connection's TCP outcome not followed */
+    CG_CNT_DEGRADED = 5,      /* not recorded on purpose: a self-protection step (cg_degrade) was on */
     CG_CNT_MAX = 8,
 };
 

@@ -379,7 +379,9 @@
         + view.groups + ' groups, '
       : state.doc.nodes.length + ' nodes (' + Object.keys(kinds).sort()
         .map(function (k) { return kinds[k] + ' ' + k; }).join(', ') + '), ' + state.doc.edges.length + ' edges, ')
-      + st.events + ' events, ' + (st.lost_kernel + st.dropped_user) + ' dropped';
+      + st.events + ' events, ' + (st.lost_kernel + st.dropped_user) + ' dropped'
+      + (degradedText(st) ? ' — ' + degradedText(st) : '');
+    document.getElementById('stats').classList.toggle('degraded', !!degradedText(st));
     const legend = document.getElementById('legend');
     legend.replaceChildren();
     const entries = diff
@@ -462,6 +464,19 @@
   const FOLDED_NAMES = {runtime_loading: 'runtime loading', failed_lookup: 'failed lookups',
     package_bookkeeping: 'package bookkeeping', package_subtree: 'package-manager subtrees', transient: 'transient files'};
 
+  const DEGRADED_STEPS = {detail: 'no per-call detail', payload: 'no payload/DNS capture',
+    subtrees: 'new non-interactive subtrees not followed'};
+
+  /** One line naming the self-protection steps the recorder took (stats.degradations, docs/ops.md), or ''. */
+  function degradedText(stats) {
+    const steps = (stats && stats.degradations) || [];
+    if (!steps.length) { return ''; }
+    return 'recorder self-protection: recorded less during ' + steps.map(function (d) {
+      return 'step ' + d.level + ' (' + (DEGRADED_STEPS[d.step] || d.step) + ') ' + cg.time(d.start) + ' – '
+        + (d.end ? cg.time(d.end) : 'end') + ' [' + d.reason + ']';
+    }).join('; ');
+  }
+
   /** The summary, grouped by behaviour, then the file effects, remotes and what was folded. */
   function renderChanges() {
     const panel = document.getElementById('changes');
@@ -469,6 +484,9 @@
     if (state.mode === 'diff') { renderDifferences(panel); return; }
     const summary = state.summary;
     panel.append(cg.el('h2', 'What changed'));
+    if (state.doc && degradedText(state.doc.stats)) {
+      panel.append(cg.el('p', degradedText(state.doc.stats), 'degraded-banner'));   // never silent: this graph is partial
+    }
     if (state.session) {
       const line = cg.el('div', null, 'muted');
       line.append(cg.el('span', state.session.state_text, 'state-text'));

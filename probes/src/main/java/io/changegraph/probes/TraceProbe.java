@@ -59,6 +59,8 @@ public final class TraceProbe implements AutoCloseable {
     private RecordHandler currentHandler;
     private int targetsFd = -1;
     private int countersFd = -1;
+    private int degradeFd = -1;
+    private volatile int degradeLevel;
     private int possibleCpus;
 
     private TraceProbe(Libbpf lib, MemorySegment object) {
@@ -154,6 +156,7 @@ public final class TraceProbe implements AutoCloseable {
             }
             targetsFd = mapFd("targets");
             countersFd = mapFd("counters");
+            degradeFd = mapFd("cg_degrade");
             possibleCpus = (int) lib.numPossibleCpus.invokeExact();
         } catch (ProbeException e) {
             throw e;
@@ -376,6 +379,64 @@ public final class TraceProbe implements AutoCloseable {
             throw new ProbeException("cannot read the loss counters: " + t, t);
         }
         return new ProbeCounters(sums[0], sums[1], sums[2], sums[3], sums[4]);
+    }
+
+    /** The highest self-protection level (see {@link #setDegradeLevel}). */
+    public static final int MAX_DEGRADE_LEVEL = 3;
+    private static final int CG_CNT_DEGRADED = 5;
+
+    /**
+     * Sets the probes' self-protection level at run time (the {@code cg_degrade} map; no reload): 0 records
+     * everything; 1 drops per-call detail (failed calls, read-only opens), 2 also payload capture, 3 also stops
+     * following new children of processes without a controlling terminal. Safe from any thread.
+     */
+    public void setDegradeLevel(int level) {
+        if (level < 0 || level > MAX_DEGRADE_LEVEL) {
+            throw new IllegalArgumentException("degrade level " + level + " is not 0 to " + MAX_DEGRADE_LEVEL);
+        }
+        requireLoaded();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment key = call.allocateFrom(JAVA_INT, 0);
+            MemorySegment value = call.allocateFrom(JAVA_INT, level);
+            MemorySegment capture = call.allocate(Libbpf.CAPTURE);
+            int rc = (int) lib.mapUpdateElem.invokeExact(capture, degradeFd, key, value, BPF_ANY);
+            if (rc != 0) {
+                throw new ProbeException("cannot set the degrade level: " + lib.describe(Libbpf.errno(capture)));
+            }
+            degradeLevel = level;
+        } catch (ProbeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ProbeException("cannot set the degrade level: " + t, t);
+        }
+    }
+
+    /** The level last set by {@link #setDegradeLevel} (0 at load). */
+    public int degradeLevel() {
+        return degradeLevel;
+    }
+
+    /** Records, payloads and children not recorded on purpose because a degrade level was set (summed over CPUs). */
+    public long degradedSkips() {
+        requireLoaded();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment key = call.allocateFrom(JAVA_INT, CG_CNT_DEGRADED);
+            MemorySegment values = call.allocate(JAVA_LONG, Math.max(possibleCpus, 1));
+            MemorySegment capture = call.allocate(Libbpf.CAPTURE);
+            int rc = (int) lib.mapLookupElem.invokeExact(capture, countersFd, key, values);
+            if (rc != 0) {
+                throw new ProbeException("cannot read the counters: " + lib.describe(Libbpf.errno(capture)));
+            }
+            long sum = 0;
+            for (int cpu = 0; cpu < possibleCpus; cpu++) {
+                sum += values.getAtIndex(JAVA_LONG, cpu);
+            }
+            return sum;
+        } catch (ProbeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ProbeException("cannot read the counters: " + t, t);
+        }
     }
 
     /** Records whose handler threw (the record is dropped, the poll goes on). */

@@ -4,6 +4,9 @@ import io.changegraph.consumer.Consumer;
 import io.changegraph.consumer.ProcSnapshot;
 import io.changegraph.consumer.RecordPeek;
 import io.changegraph.controller.UsageException;
+import io.changegraph.controller.ops.MetricsEndpoint;
+import io.changegraph.controller.ops.RecorderMeters;
+import io.changegraph.controller.ops.SelfProtection;
 import io.changegraph.controller.cli.NetwatchCommand;
 import io.changegraph.controller.cli.NetwatchTable;
 import io.changegraph.controller.config.AgentConfig;
@@ -26,6 +29,7 @@ import io.changegraph.repository.formats.GraphDeltaFile;
 import io.changegraph.repository.formats.GraphJson;
 import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.model.Stats;
+import io.changegraph.probes.TraceProbe;
 import io.changegraph.repository.store.Journal;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;
@@ -82,6 +86,10 @@ public final class Agent implements AutoCloseable {
     private final String host = Host.name();
     private final int self = (int) ProcessHandle.current().pid();
     private Tracing tracing;
+    /** self-protection of the one probe all sessions share; each session's graph gets the steps of its time */
+    private SelfProtection protection;
+    private MetricsEndpoint metrics;
+    private final java.util.concurrent.atomic.LongAdder events = new java.util.concurrent.atomic.LongAdder();
     private ScheduledExecutorService flusher;
     private Thread netwatch;
     private HubForwarder forwarder;
@@ -115,7 +123,8 @@ public final class Agent implements AutoCloseable {
                 Consumer.epochOffsetNs(Clock.systemUTC()))
                 .describedAs(new SessionFacts(record.id(), record.host(), record.user(), record.uid(),
                         SessionFacts.sshClient(record.client()), record.tty(), record.command(), record.started(),
-                        "changegraph show " + record.id()));
+                        "changegraph show " + record.id()))
+                .onEvent(event -> events.increment());
     }
 
     /** A stored session's graph, rebuilt from its journal with its alerts: {@link SessionPipeline#rebuild}. */
@@ -143,6 +152,15 @@ public final class Agent implements AutoCloseable {
             tracing.placeRecorder(config.cpu());   // the agent starts no process that must keep every CPU
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        protection = tracing.protect(config.ops().protection(), LOG::warn);
+        if (config.ops().metrics().enabled()) {
+            TraceProbe probe = tracing.probe();
+            metrics = MetricsEndpoint.start(config.ops().metrics().listen(), new RecorderMeters.Sources(events::sum,
+                    tracing::records, this::lostKernel, () -> probe.handlerFailures() + unknownRecords.get(),
+                    probe::degradedSkips, probe::ringBacklog, config.tunables(tunables).ringBufferBytes(),
+                    () -> live.size(), () -> monitor == null ? 0 : monitor.pendingMessages(),
+                    () -> monitor == null ? 0 : monitor.droppedHits(), protection));
         }
         recover();
         warmUp();
@@ -382,8 +400,9 @@ public final class Agent implements AutoCloseable {
                 }
                 continue;
             }
-            Stats stats = session.stats(lost);
             SessionRecord record = session.record();
+            Stats stats = session.stats(lost).withDegradations(protection == null ? List.of()
+                    : protection.steps(record.started(), finished));
             SessionRecord now = finished != null ? record.with(SessionRecord.State.ENDED, finished, stats)
                     : record.with(record.state(), null, stats);
             try {
@@ -538,6 +557,9 @@ public final class Agent implements AutoCloseable {
             forwarder.close();   // what is not at the hub yet goes after the next start
         }
         netwatching = false;
+        if (metrics != null) {
+            metrics.close();
+        }
         if (netwatch != null) {
             try {
                 netwatch.join(5000);

@@ -80,6 +80,9 @@ final class RecordCommand implements Callable<Integer> {
                     + " with --low-priority on a machine of 2 or more CPUs), none, or a CPU number (default ${DEFAULT-VALUE})")
     String cpu;
 
+    @picocli.CommandLine.Mixin
+    ProtectOptions protect = new ProtectOptions();
+
     @Option(names = "--raw-records", paramLabel = "FILE", hidden = true,
             description = "also write the raw ring-buffer records (length-prefixed), for test fixtures")
     Path rawRecords;
@@ -103,7 +106,7 @@ final class RecordCommand implements Callable<Integer> {
                 + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");
         RecordOptions options = new RecordOptions(out, command, pid, waitAll,
                 Duration.ofMillis((long) (flushSeconds * 1000)), tunables, status != null ? status : pid != 0,
-                rawRecords, rules, noRules, alertLog, lowPriority, CpuPlacement.parse(cpu));
+                rawRecords, rules, noRules, alertLog, lowPriority, CpuPlacement.parse(cpu), protect.settings());
         return new Recorder(options, System.err).run();
     }
 }

@@ -37,6 +37,8 @@ import java.util.Set;
  *                                       #   ({@link ControlConfig}, docs/control.md); absent: no fleet
  * hub: {url: https://hub:7443, cert: host.crt, key: host.key, ca: fleet-ca.crt, backlog_mb: 256}
  *                                       # optional: push sessions to the fleet's hub ({@link HubSettings}, docs/fleet.md)
+ * protection: {cpu_percent: 5, ...}     # self-protection ({@link OpsSettings}, docs/ops.md): on by default
+ * metrics: {listen: 127.0.0.1:9464}     # the Prometheus endpoint: off by default
  * </pre>
  *
  * @param source the file read, or null when defaults were used because there is none
@@ -44,20 +46,22 @@ import java.util.Set;
  * @param netwatch     the netwatch interval when the agent runs the host-wide TCP anomaly camera, else null
  * @param control      the fleet's etcd when the agent is part of a fleet, else null
  * @param hub          where to push the sessions, else null
+ * @param ops          self-protection and metrics
  */
 public record AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
                    CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes, Duration netwatch,
-                   io.changegraph.control.ControlSettings control, HubSettings hub) {
+                   io.changegraph.control.ControlSettings control, HubSettings hub, OpsSettings ops) {
     public static final Path DEFAULT_FILE = Path.of("/etc/changegraph/config.yaml");
     public static final Path DEFAULT_SOCKET = Path.of("/run/changegraph/agent.sock");
     public static final Path DEFAULT_STORE = Path.of("/var/lib/changegraph");
     private static final Set<String> KEYS = Set.of("socket", "store", "fail_closed", "retention_days", "flush_interval",
             "rules", "cpu", "payload_bytes", "max_connections_per_user", "max_registrations_per_minute",
-            "max_sessions_per_user", "netwatch", "netwatch_interval", "control", "hub");
+            "max_sessions_per_user", "netwatch", "netwatch_interval", "control", "hub", "protection", "metrics");
 
     public AgentConfig {
         java.util.Objects.requireNonNull(cpu, "cpu");
         java.util.Objects.requireNonNull(limits, "limits");
+        java.util.Objects.requireNonNull(ops, "ops");
         if (retentionDays < 1) {
             throw new UsageException("retention_days must be at least 1, not " + retentionDays);
         }
@@ -73,11 +77,11 @@ public record AgentConfig(Path socket, Path store, boolean failClosed, int reten
         }
     }
 
-    /** Without the fleet (no etcd, no hub). */
+    /** Without the fleet (no etcd, no hub), with the default self-protection and no metrics. */
     public AgentConfig(Path socket, Path store, boolean failClosed, int retentionDays, Duration flushInterval, Path rules,
                 CpuPlacement cpu, Path source, AgentLimits limits, int payloadBytes, Duration netwatch) {
         this(socket, store, failClosed, retentionDays, flushInterval, rules, cpu, source, limits, payloadBytes, netwatch,
-                null, null);
+                null, null, OpsSettings.DEFAULTS);
     }
 
     /** Without netwatch. */
@@ -226,7 +230,8 @@ public record AgentConfig(Path socket, Path store, boolean failClosed, int reten
                     integer(root, "payload_bytes", ProbeTunables.DEFAULT_PAYLOAD_BYTES),
                     bool(root, "netwatch", false) ? Duration.ofSeconds(integer(root, "netwatch_interval", 10)) : null,
                     ControlConfig.parse(root.get("control")),
-                    root.hasNonNull("hub") ? hub(root.get("hub"), file) : null);
+                    root.hasNonNull("hub") ? hub(root.get("hub"), file) : null,
+                    OpsSettings.parse(root));
         } catch (UsageException e) {
             throw new UsageException(file + ": " + e.getMessage());
         }

@@ -1,5 +1,8 @@
 package io.changegraph.controller.os;
 
+import io.changegraph.controller.config.ProtectionSettings;
+import io.changegraph.controller.ops.SelfProtection;
+
 import io.changegraph.probes.ProbeTunables;
 import io.changegraph.probes.RecordHandler;
 import io.changegraph.probes.TraceProbe;
@@ -43,10 +46,17 @@ public final class Tracing implements AutoCloseable {
 
     private volatile boolean stop;
     private volatile RuntimeException failure;
+    /** records handed to the handler (read by the metrics) */
+    private final java.util.concurrent.atomic.LongAdder records = new java.util.concurrent.atomic.LongAdder();
+    /** the recorder's self-protection, once {@link #protect} started it */
+    private volatile SelfProtection protection;
 
     private Tracing(TraceProbe probe, RecordHandler handler, boolean lowPriority, long ringBytes) {
         this.probe = probe;
-        this.handler = handler;
+        this.handler = record -> {
+            records.increment();
+            handler.onRecord(record);
+        };
         this.allowedCpus = allowedCpus();
         // the probes wake the poller once a sixteenth of the ring buffer waits: twice that is a poller that
         // does not get the CPU (or a burst)
@@ -140,6 +150,21 @@ public final class Tracing implements AutoCloseable {
         return probe;
     }
 
+    /** Records read from the ring buffer so far. */
+    public long records() {
+        return records.sum();
+    }
+
+    /**
+     * Starts the recorder's self-protection on these probes ({@link SelfProtection}: the same for {@code record}
+     * and the agent); each step's line goes to {@code listener}. Closed with this.
+     */
+    public SelfProtection protect(ProtectionSettings settings, java.util.function.Consumer<String> listener) {
+        SelfProtection started = SelfProtection.start(settings, probe::setDegradeLevel, listener);
+        protection = started;
+        return started;
+    }
+
     /** Why polling stopped on its own, or null while it runs. */
     public RuntimeException failure() {
         return failure;
@@ -160,6 +185,10 @@ public final class Tracing implements AutoCloseable {
     @Override
     public void close() {
         stop = true;
+        SelfProtection p = protection;
+        if (p != null) {
+            p.close();
+        }
         try {
             poller.join(2000);
             stopWatchdog();

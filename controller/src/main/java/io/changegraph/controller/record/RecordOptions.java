@@ -2,6 +2,7 @@ package io.changegraph.controller.record;
 
 import io.changegraph.controller.UsageException;
 import io.changegraph.controller.config.InstalledRules;
+import io.changegraph.controller.config.OpsSettings;
 import io.changegraph.controller.os.CpuPlacement;
 import io.changegraph.controller.os.PollPriority;
 import io.changegraph.probes.ProbeTunables;
@@ -24,12 +25,14 @@ import java.util.Objects;
  * @param alertLog  JSON-lines alert log, or null for none
  * @param lowPriority the ring-buffer thread runs at low CPU priority while it keeps up (see PollPriority)
  * @param cpu       which CPU the recorder's threads stay on (see CpuPlacement)
+ * @param ops       self-protection and the metrics endpoint (docs/ops.md)
  */
 public record RecordOptions(Path output, List<String> command, int pid, boolean waitAll, Duration flushEvery,
                      ProbeTunables tunables, boolean statusLine, Path rawRecords, Path rules, boolean noRules, Path alertLog,
-                     boolean lowPriority, CpuPlacement cpu) {
+                     boolean lowPriority, CpuPlacement cpu, OpsSettings ops) {
     public RecordOptions {
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(ops, "ops");
         Objects.requireNonNull(cpu, "cpu");
         command = List.copyOf(command);
         if (command.isEmpty() == (pid == 0)) {

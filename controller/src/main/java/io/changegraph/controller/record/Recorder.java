@@ -4,6 +4,9 @@ import io.changegraph.consumer.Consumer;
 import io.changegraph.consumer.ConsumerStats;
 import io.changegraph.controller.ExitCodes;
 import io.changegraph.controller.UsageException;
+import io.changegraph.controller.ops.MetricsEndpoint;
+import io.changegraph.controller.ops.RecorderMeters;
+import io.changegraph.controller.ops.SelfProtection;
 import io.changegraph.controller.config.InstalledRules;
 import io.changegraph.controller.os.EnvironmentCheck;
 import io.changegraph.controller.os.Host;
@@ -77,6 +80,8 @@ public final class Recorder {
     private final PrintStream err;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private volatile boolean rootExited;
+    /** the recorder's self-protection: its steps go into the graph's stats */
+    private volatile SelfProtection protection;
 
     public Recorder(RecordOptions options, PrintStream err) {
         this.options = options;
@@ -115,6 +120,7 @@ public final class Recorder {
              Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, pipelineRef.get(), raw),
                      options.lowPriority())) {
             TraceProbe probe = tracing.probe();
+            protection = tracing.protect(options.ops().protection(), line -> err.println("changegraph: " + line));
             Process child = options.command().isEmpty() ? null : spawnStopped(options.command());
             tracing.placeRecorder(options.cpu());   // after the spawn: the command keeps every CPU
             int rootPid = child != null ? (int) child.pid() : options.pid();
@@ -132,6 +138,13 @@ public final class Recorder {
                     });
             Consumer consumer = pipeline.consumer();
             pipelineRef.set(pipeline);
+            metrics = options.ops().metrics().enabled() ? MetricsEndpoint.start(options.ops().metrics().listen(),
+                    new RecorderMeters.Sources(() -> consumer.stats().events(), tracing::records,
+                            () -> probe.counters().total(), () -> consumer.stats().droppedUser() + probe.handlerFailures(),
+                            probe::degradedSkips, probe::ringBacklog, options.tunables().ringBufferBytes(),
+                            () -> child == null || child.isAlive() ? 1 : 0,
+                            () -> monitor == null ? 0 : monitor.pendingMessages(),
+                            () -> monitor == null ? 0 : monitor.droppedHits(), protection)) : null;
 
             // the command starts once the warm-up is done (or has had its time)
             warmUp.join(WARM_UP_WAIT_MS);
@@ -182,6 +195,10 @@ public final class Recorder {
                         written, done.nodes().size(), done.edges().size(), done.stats().events(), counters.total(),
                         done.stats().droppedUser());
             }
+            if (!done.stats().degradations().isEmpty()) {
+                err.println("changegraph: self-protection recorded less during " + done.stats().degradations().size()
+                        + " step(s): " + SelfProtection.describe(done.stats().degradations()));
+            }
             if (done.summary() != null) {
                 err.print(TerminalText.lines(SummaryFormats.brief(done.summary(), 6)));   // paths and argv: escaped
             }
@@ -197,6 +214,10 @@ public final class Recorder {
                 return child.exitValue();
             }
             return 0;
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
         }
     }
 
@@ -276,6 +297,9 @@ public final class Recorder {
         return options.rawRecords() == null ? null
                 : new BufferedOutputStream(Files.newOutputStream(options.rawRecords()), 1 << 16);
     }
+
+    /** the metrics endpoint, or null */
+    private MetricsEndpoint metrics;
 
     private void writeSnapshot(SessionPipeline pipeline, Consumer consumer, TraceProbe probe, Path output) {
         try {
@@ -358,9 +382,11 @@ public final class Recorder {
         return "";
     }
 
-    private static Stats stats(Consumer consumer, TraceProbe probe) {
+    private Stats stats(Consumer consumer, TraceProbe probe) {
         ConsumerStats c = consumer.stats();
-        return new Stats(c.events(), probe.counters().total(), c.droppedUser() + probe.handlerFailures());
+        Stats stats = new Stats(c.events(), probe.counters().total(), c.droppedUser() + probe.handlerFailures());
+        SelfProtection p = protection;
+        return p == null ? stats : stats.withDegradations(p.steps(Instant.MIN, null));
     }
 
     /** Starts the command stopped (it stops itself), so it is followed before its first instruction. */

@@ -2,6 +2,7 @@ package io.changegraph.repository.formats;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.changegraph.repository.model.Alert;
+import io.changegraph.repository.model.Degradation;
 import io.changegraph.repository.model.Edge;
 import io.changegraph.repository.model.FileEffect;
 import io.changegraph.repository.model.FileNode;
@@ -15,6 +16,7 @@ import io.changegraph.repository.model.ProcessNode;
 import io.changegraph.repository.model.RemoteNode;
 import io.changegraph.repository.model.RemoteUse;
 import io.changegraph.repository.model.Session;
+import io.changegraph.repository.model.Stats;
 import io.changegraph.repository.model.Summary;
 import io.changegraph.repository.model.SummaryBehaviour;
 import io.changegraph.repository.model.TcpCounts;
@@ -101,8 +103,7 @@ public final class GraphJson {
             gen.writeFieldName("session");
             MAPPER.writeValue(gen, session(document.session()));
             gen.writeFieldName("stats");
-            MAPPER.writeValue(gen, Map.of("events", document.stats().events(), "lost_kernel",
-                    document.stats().lostKernel(), "dropped_user", document.stats().droppedUser()));
+            MAPPER.writeValue(gen, statsFields(document.stats()));
             gen.writeFieldName("summary");
             MAPPER.writeValue(gen, document.summary() == null ? null : summaryFields(document.summary()));
             gen.writeEndObject();
@@ -444,6 +445,43 @@ public final class GraphJson {
         return new Alert(json.text("rule_id"), json.text("severity"), json.optionalText("description"),
                 json.optionalText("node"), json.optionalText("edge_source"), verb == null ? null : json.verb("edge_verb"),
                 json.optionalText("edge_target"), json.time("time"));
+    }
+
+    /** The stats object; {@code degradations} only when there were any (older readers never see the key). */
+    private static Map<String, Object> statsFields(Stats stats) {
+        Map<String, Object> fields = new java.util.TreeMap<>();
+        fields.put("events", stats.events());
+        fields.put("lost_kernel", stats.lostKernel());
+        fields.put("dropped_user", stats.droppedUser());
+        if (!stats.degradations().isEmpty()) {
+            fields.put("degradations", stats.degradations().stream().map(d -> {
+                Map<String, Object> step = new java.util.LinkedHashMap<>();
+                step.put("level", d.level());
+                step.put("step", d.step());
+                step.put("start", time(d.start()));
+                step.put("end", time(d.end()));
+                step.put("reason", d.reason());
+                return step;
+            }).toList());
+        }
+        return fields;
+    }
+
+    /** The optional {@code stats.degradations} of a graph file. */
+    static List<Degradation> degradations(Fields stats) {
+        if (!stats.has("degradations")) {
+            return List.of();
+        }
+        List<Degradation> steps = new java.util.ArrayList<>();
+        for (Fields step : stats.objects("degradations")) {
+            try {
+                steps.add(new Degradation(step.intValue("level"), step.text("step"), step.time("start"),
+                        step.time("end"), step.text("reason")));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new GraphFormatException(step.where() + ": " + e.getMessage());
+            }
+        }
+        return steps;
     }
 
     private static String time(Instant time) {

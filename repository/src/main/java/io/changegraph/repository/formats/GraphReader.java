@@ -404,7 +404,8 @@ final class GraphReader {
             }
         }
         return new GraphDocument(GraphJson.session(new Fields(session, source + ": session")),
-                new Stats(stat.longValue("events"), stat.longValue("lost_kernel"), stat.longValue("dropped_user")),
+                new Stats(stat.longValue("events"), stat.longValue("lost_kernel"), stat.longValue("dropped_user"),
+                        GraphJson.degradations(stat)),
                 nodes, edges, alerts, summary());
     }
 

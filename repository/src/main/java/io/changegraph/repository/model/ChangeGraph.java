@@ -50,7 +50,7 @@ import org.jgrapht.graph.DefaultGraphType;
  * earliest/latest event times; {@code details} is the sorted set of distinct non-null event details, capped
  * at {@value CountedEdge#MAX_DETAILS} entries (the smallest ones are kept, so the set does not depend on
  * event order). {@code stats.events} counts applied events (+1 per {@link #apply} call, whatever its
- * {@code count}); {@link #setStats} sets only the loss counters.
+ * {@code count}); {@link #setStats} sets only the loss counters and self-protection steps.
  */
 public final class ChangeGraph {
     private final Object lock = new Object();
@@ -72,6 +72,7 @@ public final class ChangeGraph {
     private long events;
     private long lostKernel;
     private long droppedUser;
+    private List<Degradation> degradations = List.of();
 
     public ChangeGraph(Session session) {
         this.session = Objects.requireNonNull(session, "session");
@@ -108,11 +109,12 @@ public final class ChangeGraph {
         }
     }
 
-    /** Sets the loss counters; the event count is kept by {@link #apply} and {@code stats.events()} is ignored here. */
+    /** Sets the loss counters and self-protection steps; the event count is kept by {@link #apply} and {@code stats.events()} is ignored here. */
     public void setStats(Stats stats) {
         synchronized (lock) {
             lostKernel = stats.lostKernel();
             droppedUser = stats.droppedUser();
+            degradations = stats.degradations();
         }
     }
 
@@ -177,7 +179,7 @@ public final class ChangeGraph {
                 edge.changed = false;
             }
         }
-        return new Copy(session, new Stats(events, lostKernel, droppedUser), new ArrayList<>(nodes.values()), edgeCopy,
+        return new Copy(session, new Stats(events, lostKernel, droppedUser, degradations), new ArrayList<>(nodes.values()), edgeCopy,
                 new ArrayList<>(alerts));
     }
 
