@@ -499,6 +499,12 @@ public final class Agent implements AutoCloseable {
         return tracing == null ? 0 : lostKernel();
     }
 
+    /** The self-protection's state for the fleet registry: "none", or "level N" while the recorder records less. */
+    public String degradation() {
+        SelfProtection p = protection;
+        return p == null || p.level() == 0 ? "none" : "level " + p.level();
+    }
+
     public int liveSessions() {
         return live.size();
     }

@@ -53,7 +53,7 @@ final class AgentCommand implements Callable<Integer> {
             }
             AgentProtocol protocol = new AgentProtocol(agent, settings.limits());
             try (AgentServer server = startServer(settings, protocol);
-                 var fleet = AgentControl.start(settings, agent, protocol, () -> "none")) {   // degradation: none yet
+                 var fleet = AgentControl.start(settings, agent, protocol, agent::degradation)) {
                 LOG.info("agent ready: store {}, {} session(s) resumed, retention {} days, flush every {} ms{}",
                         settings.store(), agent.liveSessions(), settings.retentionDays(),
                         settings.flushInterval().toMillis(), settings.source() == null ? " (default configuration)"

@@ -25,7 +25,7 @@ public final class FleetConfig {
     /** Keys a push may hold. */
     public static final Set<String> PUSHABLE = Set.of("fail_closed", "retention_days", "flush_interval", "payload_bytes",
             "max_connections_per_user", "max_registrations_per_minute", "max_sessions_per_user", "netwatch",
-            "netwatch_interval");
+            "netwatch_interval", "hub", "protection", "metrics");
 
     private FleetConfig() {
     }
