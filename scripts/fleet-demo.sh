@@ -8,7 +8,10 @@
 #      undeploy.sh, a package install, about 30 s a host); the canary and cg-prod-1 with --env canary, cg-prod-2
 #      with --env production (the planted deviation: it also deletes the config's backup)
 #   4. waits until the hub has the three sessions, prints `changegraph fleet sessions` and the fleet diff of the
-#      canary against the production hosts, and ends with the line "deviating host: NAME"
+#      canary against the production hosts
+#   5. the control plane (docs/control.md): a private etcd (scripts/etcd.sh) where the three agents register; a
+#      rules change pushed to the canary group first, then promoted to the fleet; `changegraph fleet hosts` shows
+#      every host on the new rules revision; then the last line "deviating host: NAME"
 # Everything is stopped and removed on exit (also on failure or Ctrl-C). Exit codes: 0 the demo ran and found
 # the planted host, 2 bad environment (one line says what to do), 3 a step failed (its log is shown).
 #   usage: scripts/fleet-demo.sh [--deploy] [--keep]
@@ -17,6 +20,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=fleet-control.sh
+. "$REPO/scripts/fleet-control.sh"
 CG=$REPO/bin/changegraph
 CANARY=cg-canary
 HOSTS=("$CANARY" cg-prod-1 cg-prod-2)
@@ -28,6 +33,8 @@ CHANGE=(examples/fleet-change.sh)
 UNDO=(examples/fleet-change.sh --undo)
 WORK=
 PG_DIR=
+ETCD_DIR=
+ETCD=
 HUB_PID=
 HUB_URL=
 declare -A AGENT_PID=() SESSION=()
@@ -54,6 +61,7 @@ check_environment() {
     command -v "$tool" >/dev/null || die "$tool is missing: run scripts/install-deps.sh"
   done
   [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || die "PostgreSQL 15 is missing: run scripts/install-deps.sh"
+  command -v etcd >/dev/null || die "etcd is missing: run scripts/install-deps.sh"
   [ -f "$REPO/controller/target/changegraph.jar" ] || die "no changegraph.jar: build it first with scripts/build.sh"
 }
 
@@ -71,6 +79,8 @@ cleanup() {
     wait "$HUB_PID" 2>/dev/null
   fi
   [ -n "$PG_DIR" ] && bash "$REPO/scripts/postgres.sh" stop "$PG_DIR" >/dev/null 2>&1
+  [ -n "$ETCD_DIR" ] && control_etcd_stop "$ETCD_DIR" >/dev/null 2>&1
+  [ -n "$ETCD_DIR" ] && [ "$KEEP" != true ] && rm -rf "$ETCD_DIR"
   if [ "$KEEP" = true ] && [ -n "$WORK" ]; then
     echo "fleet-demo.sh: kept $WORK (logs, stores, certificates) and $PG_DIR (the stopped cluster)" >&2
   else
@@ -86,6 +96,13 @@ start_postgres() {
   step "PostgreSQL 15 on 127.0.0.1:$port ($PG_DIR)"
   DB_URL=$(bash "$REPO/scripts/postgres.sh" start "$PG_DIR" "$port") || die "PostgreSQL did not start" 3
   export PGPASSWORD; PGPASSWORD=$(cat "$PG_DIR/password")
+}
+
+start_etcd() {
+  ETCD_DIR=$(mktemp -d /tmp/changegraph-fleet-etcd.XXXXXX)
+  local port; port=$(free_port)
+  step "etcd on 127.0.0.1:$port ($ETCD_DIR)"
+  ETCD=$(control_etcd_start "$ETCD_DIR" "$port") || die "etcd did not start (scripts/etcd.sh)" 3
 }
 
 make_certs() {
@@ -113,6 +130,9 @@ socket: $dir/agent.sock
 store: $dir/store
 hub: {url: '$HUB_URL', cert: $WORK/certs/$name.crt, key: $WORK/certs/$name.key, ca: $WORK/certs/ca.crt, backlog_mb: 64}
 EOF
+  local group=production
+  [ "$name" != "$CANARY" ] || group=canary
+  control_agent_config "$ETCD" "$group" "$name" >>"$dir/config.yaml"
   unshare --uts -- sh -c 'hostname "$0" && exec "$@"' "$name" "$CG" agent --config "$dir/config.yaml" \
       >"$dir/agent.log" 2>&1 &
   AGENT_PID[$name]=$!
@@ -216,6 +236,22 @@ PY
       "$WORK/diff.json")
 }
 
+# a rules change through etcd: to the canary group first, then promoted to every host; `fleet hosts` shows it
+push_rules() {
+  local rules=$WORK/rules.yaml rev
+  { cat "$REPO/rules.yaml"; printf '\n# fleet demo: pushed through etcd\n'; } >"$rules"
+  echo
+  echo "\$ changegraph fleet rules push rules.yaml --group canary    # gray release: the canary first"
+  rev=$(control_push_rules "$ETCD" "$rules" --group canary) || die "the rules push failed" 3
+  control_wait_revision "$ETCD" "$rev" 1 20 || die "the canary did not reload rules revision $rev" 3
+  echo "\$ changegraph fleet rules promote                         # then every host"
+  rev=$(CHANGEGRAPH_ETCD=$ETCD "$CG" fleet rules promote | tee /dev/stderr | sed -n 's/.* as etcd revision \([0-9]*\).*/\1/p')
+  [ -n "$rev" ] || die "the promote printed no etcd revision" 3
+  control_wait_revision "$ETCD" "$rev" "${#HOSTS[@]}" 20 || die "not every agent reloaded rules revision $rev" 3
+  echo "\$ changegraph fleet hosts"
+  CHANGEGRAPH_ETCD=$ETCD "$CG" fleet hosts
+}
+
 main() {
   for arg in "$@"; do
     case "$arg" in
@@ -230,6 +266,7 @@ main() {
   trap cleanup EXIT
   trap 'exit 130' INT TERM
   start_postgres
+  start_etcd
   make_certs
   start_hub
   start_agents
@@ -237,6 +274,7 @@ main() {
   wait_for_hub
   show_sessions
   show_diff
+  push_rules
   echo
   echo "deviating host: $DEVIATING"
   [ "$DEVIATING" = "$PLANTED" ] || die "expected $PLANTED to deviate, the diff named $DEVIATING" 3
