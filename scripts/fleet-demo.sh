@@ -246,7 +246,7 @@ push_rules() {
   echo "pushed as etcd revision $rev to the group canary"
   control_wait_revision "$ETCD" "$rev" 1 20 || die "the canary did not reload rules revision $rev" 3
   echo "\$ changegraph fleet rules promote                         # then every host"
-  rev=$(CHANGEGRAPH_ETCD=$ETCD "$CG" fleet rules promote | tee /dev/stdout | sed -n 's/.* as etcd revision \([0-9]*\).*/\1/p')
+  rev=$(CHANGEGRAPH_ETCD=$ETCD "$CG" fleet rules promote | tee /dev/stderr | sed -n 's/.* as etcd revision \([0-9]*\).*/\1/p')
   [ -n "$rev" ] || die "the promote printed no etcd revision" 3
   control_wait_revision "$ETCD" "$rev" "${#HOSTS[@]}" 20 || die "not every agent reloaded rules revision $rev" 3
   echo "\$ changegraph fleet hosts"
