@@ -203,6 +203,8 @@ class FleetQueryIT {
         assertThat(graph.path("nodes").toString()).contains("/srv/app/file-0", "/srv/app/file-29");
         assertThat(graph.path("alerts").get(0).path("rule_id").asText()).isEqualTo("r1");
         assertThat(graph.path("summary").isObject()).isTrue();
+        assertThat(reader.get("/api/v1/fleet/sessions/web1/s-web1-rebuild", ADMIN).body().path("summary").isObject())
+                .as("the computed summary fills the row the agent sent none for").isTrue();
         // one worker, in order: the incomplete session (pushed first) was looked at and left without a graph
         assertThat(reader.get("/api/v1/fleet/sessions/web1/s-web1-incomplete/graph", ADMIN).status()).isEqualTo(404);
     }
