@@ -26,11 +26,24 @@ struct nw_flow {
     char comm[NW_COMM_LEN];    /* the connecting task's comm */
 };
 
+#define NW_DNS_MAX 512         /* bytes of a DNS answer copied (the classic UDP message limit) */
+
+/* the first bytes of a DNS answer (source port 53, UDP or TCP) any interface of the host received */
+struct nw_dns {
+    __u64 ts_ns;               /* bpf_ktime_get_ns() when the packet was received */
+    __u32 len;                 /* bytes in data (at most NW_DNS_MAX) */
+    __u32 total;               /* the message's length in the packet (more than len: cut) */
+    __u8 tcp;                  /* 1: over TCP (data starts with the 2-byte length prefix) */
+    __u8 pad[7];
+    __u8 data[NW_DNS_MAX];     /* the DNS message from its header on */
+};
+
 /* counters map indexes */
 enum nw_counter {
     NW_CNT_RINGBUF_LOST = 0,   /* a record the ring buffer had no room for */
     NW_CNT_FLOWS_FULL = 1,     /* a connection not tracked: the flows map was full */
-    NW_CNT_MAX = 2,
+    NW_CNT_DNS_LOST = 2,       /* a DNS answer the dns ring buffer had no room for */
+    NW_CNT_MAX = 3,
 };
 
 #endif

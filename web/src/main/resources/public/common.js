@@ -79,7 +79,10 @@ document.addEventListener('DOMContentLoaded', async function () {
   const slot = document.getElementById('whoami');
   if (!slot) { return; }
   try {
-    const user = (await (await cg.getJson('/api/info')).json()).user;
+    const info = await (await cg.getJson('/api/info')).json();
+    const netwatchLink = document.getElementById('netwatch-link');
+    if (netwatchLink && info.netwatch) { netwatchLink.hidden = false; }
+    const user = info.user;
     if (!user) { return; }
     slot.textContent = 'logged in as ' + user.name + ' (' + user.role
         + (user.uid === null || user.uid === undefined ? '' : ', uid ' + user.uid) + ')';

@@ -61,7 +61,7 @@ final class DnsAnswers {
                 }
                 at = rdata + length;
             }
-        } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             // cut short (only the first payload_bytes are captured) or malformed: what was read stays
         }
         return answers;

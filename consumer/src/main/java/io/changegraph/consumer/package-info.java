@@ -3,7 +3,8 @@
  *
  * <p>Public surface: {@link io.changegraph.consumer.Consumer} (factory and facade),
  * {@link io.changegraph.consumer.EventSink}, {@link io.changegraph.consumer.ProcSnapshot},
- * {@link io.changegraph.consumer.ConsumerStats}. Everything else is package-private.
+ * {@link io.changegraph.consumer.ConsumerStats}, {@link io.changegraph.consumer.HostNames} (netwatch's host-wide
+ * DNS names, with the session recorder's DNS parsing). Everything else is package-private.
  *
  * <p>Contract:
  * <ul>

@@ -34,6 +34,9 @@ class NetworkIT {
     private static final String SERVER = "cgns" + ID;
     private static final String SERVER_IP = "10.231." + ID + ".1";
     private static final String CLIENT_IP = "10.231." + ID + ".2";
+    /** A second server address, only reached by name (named.internal) in the netwatch test. */
+    private static final String NAMED_IP = "10.231." + ID + ".3";
+    private static final String CONTAINER = "c0ffee" + "0123456789abcdef".repeat(3) + String.format("%010d", ID);
     private static Process servers;
     private static Process unfollowed;
 
@@ -48,6 +51,7 @@ class NetworkIT {
                 ip link set cgc%5$d netns %1$s
                 ip link set cgs%5$d netns %2$s
                 ip -n %2$s addr add %3$s/24 dev cgs%5$d
+                ip -n %2$s addr add %6$s/24 dev cgs%5$d
                 ip -n %1$s addr add %4$s/24 dev cgc%5$d
                 for ns in %1$s %2$s; do ip -n $ns link set lo up; done
                 ip -n %2$s link set cgs%5$d up
@@ -65,13 +69,13 @@ class NetworkIT {
                 else
                   ip netns exec %2$s iptables -A INPUT -p tcp --dport 84 -m statistic --mode random --probability 0.25 -j DROP
                 fi
-                """.formatted(CLIENT, SERVER, SERVER_IP, CLIENT_IP, ID));
+                """.formatted(CLIENT, SERVER, SERVER_IP, CLIENT_IP, ID, NAMED_IP));
         Path script = Files.createTempFile("cg-servers", ".py");
         try (var in = Objects.requireNonNull(NetworkIT.class.getResourceAsStream("/network/servers.py"))) {
             Files.write(script, in.readAllBytes());
         }
         servers = new ProcessBuilder("ip", "netns", "exec", SERVER, "python3", script.toString(), SERVER_IP,
-                "api.internal=" + SERVER_IP, "unfollowed.internal=" + SERVER_IP).redirectErrorStream(true).start();
+                "api.internal=" + SERVER_IP, "unfollowed.internal=" + SERVER_IP, "named.internal=" + NAMED_IP).redirectErrorStream(true).start();
         String ready = new BufferedReader(new InputStreamReader(servers.getInputStream(), StandardCharsets.UTF_8)).readLine();
         assertThat(ready).as("test servers started").isEqualTo("ready");
     }
@@ -90,6 +94,27 @@ class NetworkIT {
     private static void cleanUp() throws IOException, InterruptedException {
         sh("ip netns del %1$s 2>/dev/null; ip netns del %2$s 2>/dev/null; rm -rf /etc/netns/%1$s; true"
                 .formatted(CLIENT, SERVER));
+        Path cgroups = cgroup2Mount();
+        if (cgroups != null) {
+            sh("rmdir %1$s/docker-%2$s.scope %1$s 2>/dev/null; true".formatted(testSlice(cgroups), CONTAINER));
+        }
+    }
+
+    /** The first cgroup2 mount point in /proc/self/mountinfo, or null. */
+    private static Path cgroup2Mount() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            List<String> fields = List.of(line.split(" "));
+            int dash = fields.indexOf("-");
+            if (dash > 0 && dash + 1 < fields.size() && fields.get(dash + 1).equals("cgroup2")) {
+                return Path.of(fields.get(4));
+            }
+        }
+        return null;
+    }
+
+    /** The test's own cgroup parent under the cgroup2 root (a container's scope goes in it). */
+    private static Path testSlice(Path cgroups) {
+        return cgroups.resolve("changegraph-test-" + ID + ".slice");
     }
 
     @Test
@@ -175,11 +200,18 @@ class NetworkIT {
     }
 
     @Test
-    void netwatch_scenesOfProcessesNoSessionFollows_areJsonLinesPerExecutableAndDestination(@TempDir Path dir)
+    void netwatch_scenesOfProcessesNoSessionFollows_areJsonLinesPerExecutableCgroupDestinationAndName(@TempDir Path dir)
             throws Exception {
+        Path cgroups = cgroup2Mount();
+        assertThat(cgroups).as("a cgroup2 hierarchy is mounted: netwatch's cgroup ids come from it").isNotNull();
+        Path scope = testSlice(cgroups).resolve("docker-" + CONTAINER + ".scope");
+        Files.createDirectories(scope);
         Path lines = dir.resolve("netwatch.jsonl");
+        java.util.concurrent.CompletableFuture<Recording> session = null;
+        Path graph = dir.resolve("graph.json");
+        Path done = dir.resolve("scenes-done");
         Process netwatch = new ProcessBuilder(Recording.launcher().toString(), "netwatch", "--json", "--interval", "1s",
-                "--count", "12").redirectOutput(lines.toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+                "--count", "90").redirectOutput(lines.toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
         try {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < until && !(Files.exists(lines) && Files.readString(lines).contains("\"interval\""))) {
@@ -187,34 +219,105 @@ class NetworkIT {
                         .isTrue();
                 Thread.sleep(100);
             }
-            // no session: plain processes in the client namespace
+            // a session records a process of its own meanwhile: none of the scenes below may enter its graph
+            session = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Recording.run(graph, "record", "-o", graph.toString(), "--", "ip", "netns", "exec", CLIENT,
+                            "bash", "-c", ("curl -s -m 5 -o /dev/null http://%s:8080/followed;"
+                                    + " for i in $(seq 600); do [ -e %s ] && break; sleep 0.1; done")
+                                    .formatted(SERVER_IP, done));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < until && !(Files.exists(graph) && Files.readString(graph).contains("/followed"))) {
+                Thread.sleep(100);
+            }
+            assertThat(graph).as("the session records before the scenes start").exists();
+            // no session: plain processes in the client namespace, one of them in a container's cgroup
             sh("""
-                    ip netns exec %1$s curl -s -m 8 http://%2$s:81/drop
-                    ip netns exec %1$s curl -s -m 5 http://%2$s:82/reject
+                    ns="ip netns exec %1$s"
+                    $ns curl -s -m 8 http://%2$s:81/drop                  # DROP: SYN retransmits, then timeout
+                    $ns curl -s -m 5 http://%2$s:82/reject                # REJECT tcp-reset: refused
+                    $ns curl -s -m 5 http://%2$s:83/reset                 # accepted, then reset by the server
+                    $ns curl -s -m 5 http://127.0.0.1:9/closed            # a closed port: refused
+                    $ns tc qdisc add dev cgc%3$d root netem loss 25%% 2>/dev/null   # (or the DROP rule set up before)
+                    $ns python3 -c '
+                    import socket
+                    s = socket.create_connection(("%2$s", 84), timeout=60)
+                    s.sendall(b"x" * (1 << 20))
+                    s.shutdown(socket.SHUT_WR)
+                    while s.recv(4096): pass
+                    '
+                    $ns tc qdisc del dev cgc%3$d root 2>/dev/null
+                    # DNS (the test server in the server namespace), then a refused connect to the named address,
+                    # from a process in a docker-like scope
+                    bash -c 'echo $$ > %4$s/cgroup.procs && exec ip netns exec %1$s curl -s -m 5 http://named.internal:82/'
                     true
-                    """.formatted(CLIENT, SERVER_IP));
-            assertThat(netwatch.waitFor(40, TimeUnit.SECONDS)).as("netwatch stops after --count intervals").isTrue();
+                    """.formatted(CLIENT, SERVER_IP, ID, scope));
+            Files.createFile(done);
+            Thread.sleep(2500);   // two more intervals: every scene has closed and been reported
         } finally {
+            if (!Files.exists(done)) {
+                Files.createFile(done);   // the session's process stops waiting
+            }
+            netwatch.destroy();
+            netwatch.waitFor(10, TimeUnit.SECONDS);
             netwatch.destroyForcibly();
         }
-        assertThat(netwatch.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         List<com.fasterxml.jackson.databind.JsonNode> rows = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(lines)) {
             com.fasterxml.jackson.databind.JsonNode node = json.readTree(line);
-            if (node.get("type").asText().equals("flow") && node.get("exe").asText().matches(".*curl\\]?")) {
+            if (node.get("type").asText().equals("flow") && node.get("exe").asText().matches(".*(curl|python3[.0-9]*)\\]?")) {
                 rows.add(node);
             }
         }
-        assertThat(rows).as("curl rows in %s", Files.readString(lines))
+        String all = Files.readString(lines);
+        assertThat(rows).as("curl rows in %s", all)
                 .filteredOn(r -> r.get("destination").asText().equals(SERVER_IP + ":81"))
                 .anySatisfy(r -> {
                     assertThat(r.get("syn_retransmits").asLong()).as("DROP: SYN retransmits").isPositive();
                     assertThat(r.get("timed_out").asLong()).as("then the kernel times out (syn_retries=1)").isEqualTo(1);
                     assertThat(r.get("cgroup_id").asLong()).isPositive();
+                    assertThat(r.get("cgroup").asText()).as("the test runs in some cgroup, named by its path").startsWith("/");
                 });
-        assertThat(rows).filteredOn(r -> r.get("destination").asText().equals(SERVER_IP + ":82"))
+        assertThat(rows).as(all).filteredOn(r -> r.get("destination").asText().equals(SERVER_IP + ":82"))
                 .anySatisfy(r -> assertThat(r.get("refused").asLong()).as("REJECT tcp-reset: refused").isEqualTo(1));
+        assertThat(rows).as(all).filteredOn(r -> r.get("destination").asText().equals(SERVER_IP + ":83"))
+                .anySatisfy(r -> {
+                    assertThat(r.get("resets_received").asLong()).as("reset after accept").isEqualTo(1);
+                    assertThat(r.get("refused").asLong()).isZero();
+                });
+        assertThat(rows).as(all).filteredOn(r -> r.get("destination").asText().equals("127.0.0.1:9"))
+                .anySatisfy(r -> assertThat(r.get("refused").asLong()).as("curl to a closed port").isEqualTo(1));
+        assertThat(rows).as(all).filteredOn(r -> r.get("destination").asText().equals(SERVER_IP + ":84"))
+                .anySatisfy(r -> {
+                    assertThat(r.get("exe").asText()).contains("python3");
+                    assertThat(r.get("retransmits").asLong()).as("data retransmits under 25%% loss").isPositive();
+                });
+        assertThat(rows).as(all).filteredOn(r -> r.get("destination").asText().equals(NAMED_IP + ":82"))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.get("name").asText()).as("named by the DNS answer curl received").isEqualTo("named.internal");
+                    assertThat(r.get("refused").asLong()).isEqualTo(1);
+                    assertThat(r.get("cgroup").asText()).isEqualTo("/changegraph-test-" + ID + ".slice/docker-" + CONTAINER
+                            + ".scope");
+                    assertThat(r.get("container").asText()).as("the container id of a docker scope").isEqualTo(CONTAINER);
+                });
+        assertThat(all).contains("\"dns_answers\":");
+
+        Recording r = session.get(120, TimeUnit.SECONDS);
+        assertThat(r.exitCode).as(r.stderr).isZero();
+        assertThat(connect(r, SERVER_IP, 8080).net().http().path()).as("the session's own process is in its graph")
+                .isEqualTo("/followed");
+        assertThat(r.graph.nodes()).as("none of the unfollowed scenes is in the session graph").noneMatch(n ->
+                n instanceof RemoteNode rn && (rn.address().equals(NAMED_IP) || rn.address().equals("127.0.0.1")
+                        || rn.address().equals(SERVER_IP) && rn.port() != 8080
+                        || rn.names().contains("named.internal")));
     }
 
     private static RemoteNode remote(Recording r, String address, int port) {

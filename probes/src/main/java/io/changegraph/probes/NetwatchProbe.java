@@ -24,7 +24,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * The host-wide TCP anomaly camera's BPF object ({@code netwatch.bpf.c}): every outgoing TCP connection on the
  * host, one {@link Flow} per connection that closed with SYN retransmits, a reset or an error. Lifecycle, in
  * order: {@link #open()} → {@link #configure(int, int)} → {@link #load()} → {@link #attach()} →
- * {@link #poll(int, Consumer)} on one thread → {@link #close()}.
+ * {@link #poll(int, Consumer)} on one thread → {@link #close()}. DNS answers any interface receives (source port
+ * 53) come as {@link Dns} messages, before the flows that closed in the same poll (see
+ * {@link #poll(int, Consumer, Consumer)}), unless {@link #configure(int, int, boolean)} turned them off.
  */
 public final class NetwatchProbe implements AutoCloseable {
     private static final String OBJECT_RESOURCE = "netwatch.bpf.o";
@@ -38,6 +40,35 @@ public final class NetwatchProbe implements AutoCloseable {
             JAVA_INT.withName("resets_received"), JAVA_INT.withName("resets_sent"), JAVA_INT.withName("error"),
             JAVA_INT.withName("old_state"), JAVA_SHORT.withName("family"), JAVA_SHORT.withName("dport"),
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("comm")).withName("nw_flow");
+
+    /** The most bytes of a DNS message a {@link Dns} carries ({@code NW_DNS_MAX}). */
+    public static final int DNS_MAX = 512;
+
+    /** {@code struct nw_dns} of netwatch.h (checked against the object's BTF by NetwatchLayoutTest). */
+    public static final StructLayout DNS = MemoryLayout.structLayout(
+            JAVA_LONG.withName("ts_ns"), JAVA_INT.withName("len"), JAVA_INT.withName("total"),
+            JAVA_BYTE.withName("tcp"), MemoryLayout.sequenceLayout(7, JAVA_BYTE).withName("pad"),
+            MemoryLayout.sequenceLayout(DNS_MAX, JAVA_BYTE).withName("data")).withName("nw_dns");
+
+    /**
+     * The first bytes of a DNS answer the host received (any process, any network namespace).
+     *
+     * @param message the DNS message from its header on (over TCP without the 2-byte length prefix)
+     * @param cut     true when the message was longer than {@link #DNS_MAX} bytes (the rest is not here)
+     */
+    public record Dns(long tsNanos, boolean tcp, byte[] message, boolean cut) {
+        public Dns {
+            if (message.length > DNS_MAX) {
+                throw new IllegalArgumentException("a DNS message of " + message.length + " bytes: at most " + DNS_MAX);
+            }
+            message = message.clone();
+        }
+
+        @Override
+        public byte[] message() {
+            return message.clone();
+        }
+    }
 
     /**
      * One connection that closed with an anomaly, as the kernel reported it.
@@ -72,7 +103,10 @@ public final class NetwatchProbe implements AutoCloseable {
     private final List<MemorySegment> links = new ArrayList<>();
     private State state = State.OPEN;
     private MemorySegment ringBuffer = MemorySegment.NULL;
-    private Consumer<Flow> current;
+    private MemorySegment dnsRingBuffer = MemorySegment.NULL;
+    private final List<Flow> polled = new ArrayList<>();
+    private Consumer<Dns> currentDns;
+    private boolean dnsOn = true;
     private int countersFd = -1;
     private int possibleCpus;
     private long malformed;
@@ -115,6 +149,14 @@ public final class NetwatchProbe implements AutoCloseable {
 
     /** Sizes the in-kernel connection table (LRU) and the ring buffer (a power of two, page multiple). */
     public NetwatchProbe configure(int maxConnections, int ringBufferBytes) {
+        return configure(maxConnections, ringBufferBytes, true);
+    }
+
+    /**
+     * As {@link #configure(int, int)}; {@code dns} false leaves the DNS answer program unloaded (no packet is
+     * looked at, no {@link Dns} comes).
+     */
+    public NetwatchProbe configure(int maxConnections, int ringBufferBytes, boolean dns) {
         require(State.OPEN);
         if (maxConnections < 1 || Integer.bitCount(ringBufferBytes) != 1 || ringBufferBytes < 4096) {
             throw new IllegalArgumentException("max connections " + maxConnections + " or ring buffer size "
@@ -123,6 +165,19 @@ public final class NetwatchProbe implements AutoCloseable {
         try {
             setMaxEntries("flows", maxConnections);
             setMaxEntries("records", ringBufferBytes);
+            dnsOn = dns;
+            if (!dns) {
+                MemorySegment prog = MemorySegment.NULL;
+                while (!(prog = (MemorySegment) lib.objectNextProgram.invokeExact(object, prog)).equals(MemorySegment.NULL)) {
+                    MemorySegment name = (MemorySegment) lib.programSectionName.invokeExact(prog);
+                    if (name.reinterpret(Long.MAX_VALUE).getString(0).endsWith("netif_receive_skb")) {
+                        int rc = (int) lib.programSetAutoload.invokeExact(prog, false);
+                        if (rc != 0) {
+                            throw new ProbeException("cannot leave the DNS program out: " + lib.describe(rc));
+                        }
+                    }
+                }
+            }
         } catch (ProbeException e) {
             throw e;
         } catch (Throwable t) {
@@ -161,6 +216,9 @@ public final class NetwatchProbe implements AutoCloseable {
             MemorySegment capture = call.allocate(Libbpf.CAPTURE);
             MemorySegment prog = MemorySegment.NULL;
             while (!(prog = (MemorySegment) lib.objectNextProgram.invokeExact(object, prog)).equals(MemorySegment.NULL)) {
+                if (!(boolean) lib.programAutoload.invokeExact(prog)) {
+                    continue;   // left out by configure (DNS off)
+                }
                 MemorySegment link = (MemorySegment) lib.programAttach.invokeExact(capture, prog);
                 if (link.equals(MemorySegment.NULL)) {
                     MemorySegment name = (MemorySegment) lib.programSectionName.invokeExact(prog);
@@ -180,6 +238,19 @@ public final class NetwatchProbe implements AutoCloseable {
             if (ringBuffer.equals(MemorySegment.NULL)) {
                 throw new ProbeException("cannot open the ring buffer: " + lib.describe(Libbpf.errno(capture)));
             }
+            if (dnsOn) {
+                MemorySegment dnsCallback = Linker.nativeLinker().upcallStub(
+                        MethodHandles.lookup().findVirtual(NetwatchProbe.class, "onDns",
+                                MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class))
+                                .bindTo(this),
+                        FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), arena);
+                int dnsFd = (int) lib.mapFd.invokeExact(map("dns"));
+                dnsRingBuffer = (MemorySegment) lib.ringBufferNew.invokeExact(capture, dnsFd, dnsCallback,
+                        MemorySegment.NULL, MemorySegment.NULL);
+                if (dnsRingBuffer.equals(MemorySegment.NULL)) {
+                    throw new ProbeException("cannot open the DNS ring buffer: " + lib.describe(Libbpf.errno(capture)));
+                }
+            }
         } catch (ProbeException e) {
             throw e;
         } catch (Throwable t) {
@@ -191,27 +262,50 @@ public final class NetwatchProbe implements AutoCloseable {
 
     /** Waits up to {@code timeoutMs} for flows and hands each to {@code sink} on this thread; how many. */
     public int poll(int timeoutMs, Consumer<Flow> sink) {
+        return poll(timeoutMs, dns -> { }, sink);
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for flows; then hands every DNS answer received so far to {@code dnsSink} and
+     * only then the flows to {@code sink}, all on this thread: an answer that came before a connection failed is
+     * always known when its flow arrives. Returns how many flows.
+     */
+    public int poll(int timeoutMs, Consumer<Dns> dnsSink, Consumer<Flow> sink) {
         require(State.ATTACHED);
-        current = sink;
+        polled.clear();
         try {
             int n = (int) lib.ringBufferPoll.invokeExact(ringBuffer, timeoutMs);
             if (n < 0 && n != -EINTR) {
                 throw new ProbeException("ring buffer poll failed: " + lib.describe(n));
             }
-            return Math.max(n, 0);
+            if (!dnsRingBuffer.equals(MemorySegment.NULL)) {
+                currentDns = dnsSink;
+                int d = (int) lib.ringBufferConsume.invokeExact(dnsRingBuffer);
+                if (d < 0 && d != -EINTR) {
+                    throw new ProbeException("DNS ring buffer consume failed: " + lib.describe(d));
+                }
+            }
+            for (Flow flow : polled) {
+                sink.accept(flow);
+            }
+            return polled.size();
         } catch (ProbeException e) {
             throw e;
         } catch (Throwable t) {
             throw new ProbeException("ring buffer poll failed: " + t, t);
         } finally {
-            current = null;
+            currentDns = null;
+            polled.clear();
         }
     }
 
-    /** In-kernel losses: {records the ring buffer had no room for, connections the table could not take}. */
+    /**
+     * In-kernel losses: {records the ring buffer had no room for, connections the table could not take, DNS
+     * answers the DNS ring buffer had no room for}.
+     */
     public long[] lost() {
         require(State.ATTACHED);
-        long[] sums = new long[2];
+        long[] sums = new long[3];
         try (Arena call = Arena.ofConfined()) {
             MemorySegment key = call.allocate(JAVA_INT);
             MemorySegment values = call.allocate(JAVA_LONG, Math.max(possibleCpus, 1));
@@ -249,6 +343,9 @@ public final class NetwatchProbe implements AutoCloseable {
             if (!ringBuffer.equals(MemorySegment.NULL)) {
                 lib.ringBufferFree.invokeExact(ringBuffer);
             }
+            if (!dnsRingBuffer.equals(MemorySegment.NULL)) {
+                lib.ringBufferFree.invokeExact(dnsRingBuffer);
+            }
             for (int i = links.size() - 1; i >= 0; i--) {
                 int ignored = (int) lib.linkDestroy.invokeExact(links.get(i));
             }
@@ -285,6 +382,21 @@ public final class NetwatchProbe implements AutoCloseable {
                 r.get(JAVA_INT, offset("error")), r.get(JAVA_INT, offset("old_state")));
     }
 
+    /** Decodes one {@code struct nw_dns}; a TCP message loses its 2-byte length prefix. */
+    public static Dns decodeDns(MemorySegment r) {
+        int len = Math.min(Math.max(r.get(JAVA_INT, dnsOffset("len")), 0), DNS_MAX);
+        int total = r.get(JAVA_INT, dnsOffset("total"));
+        boolean tcp = r.get(JAVA_BYTE, dnsOffset("tcp")) != 0;
+        int skip = tcp ? Math.min(2, len) : 0;
+        byte[] message = new byte[len - skip];
+        MemorySegment.copy(r, JAVA_BYTE, dnsOffset("data") + skip, message, 0, message.length);
+        return new Dns(r.get(JAVA_LONG, dnsOffset("ts_ns")), tcp, message, total > len);
+    }
+
+    private static long dnsOffset(String field) {
+        return DNS.byteOffset(MemoryLayout.PathElement.groupElement(field));
+    }
+
     private static boolean isV4Mapped(byte[] a) {
         for (int i = 0; i < 10; i++) {
             if (a[i] != 0) {
@@ -301,16 +413,29 @@ public final class NetwatchProbe implements AutoCloseable {
     private static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private int onSample(MemorySegment ctx, MemorySegment data, long size) {
-        Consumer<Flow> sink = current;
-        if (sink == null) {
-            return 0;
-        }
         if (size < FLOW.byteSize()) {
             malformed++;
             return 0;
         }
         try {
-            sink.accept(decode(ALL_MEMORY.asSlice(data.address(), FLOW.byteSize())));
+            polled.add(decode(ALL_MEMORY.asSlice(data.address(), FLOW.byteSize())));
+        } catch (RuntimeException e) {
+            malformed++;
+        }
+        return 0;
+    }
+
+    private int onDns(MemorySegment ctx, MemorySegment data, long size) {
+        Consumer<Dns> sink = currentDns;
+        if (sink == null) {
+            return 0;
+        }
+        if (size < DNS.byteSize()) {
+            malformed++;
+            return 0;
+        }
+        try {
+            sink.accept(decodeDns(ALL_MEMORY.asSlice(data.address(), DNS.byteSize())));
         } catch (RuntimeException e) {
             malformed++;
         }

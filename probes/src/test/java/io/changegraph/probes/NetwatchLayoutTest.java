@@ -16,12 +16,24 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link NetwatchProbe#FLOW} against {@code struct nw_flow} in the BTF of the built netwatch.bpf.o (bpftool). */
+/**
+ * {@link NetwatchProbe#FLOW} and {@link NetwatchProbe#DNS} against {@code struct nw_flow} and {@code struct nw_dns}
+ * in the BTF of the built netwatch.bpf.o (bpftool).
+ */
 class NetwatchLayoutTest {
     private static final Pattern MEMBER = Pattern.compile("^\\s+'([^']*)' type_id=\\d+ bits_offset=(\\d+)");
 
     @Test
     void flowLayout_sizeAndEveryFieldOffset_matchTheCompiledStruct() throws Exception {
+        assertMatches(NetwatchProbe.FLOW, "nw_flow");
+    }
+
+    @Test
+    void dnsLayout_sizeAndEveryFieldOffset_matchTheCompiledStruct() throws Exception {
+        assertMatches(NetwatchProbe.DNS, "nw_dns");
+    }
+
+    private static void assertMatches(java.lang.foreign.StructLayout layout, String struct) throws Exception {
         Path object = Files.createTempFile("netwatch", ".bpf.o");
         String btf;
         try {
@@ -42,7 +54,7 @@ class NetwatchLayoutTest {
         boolean in = false;
         for (String line : btf.split("\n")) {
             if (line.startsWith("[")) {
-                in = line.contains(" STRUCT 'nw_flow' ");
+                in = line.contains(" STRUCT '" + struct + "' ");
                 if (in) {
                     Matcher m = Pattern.compile("size=(\\d+)").matcher(line);
                     assertThat(m.find()).isTrue();
@@ -56,11 +68,11 @@ class NetwatchLayoutTest {
             }
         }
         Map<String, Long> java = new LinkedHashMap<>();
-        for (MemoryLayout member : NetwatchProbe.FLOW.memberLayouts()) {
+        for (MemoryLayout member : layout.memberLayouts()) {
             String name = member.name().orElseThrow();
-            java.put(name, NetwatchProbe.FLOW.byteOffset(MemoryLayout.PathElement.groupElement(name)));
+            java.put(name, layout.byteOffset(MemoryLayout.PathElement.groupElement(name)));
         }
-        assertThat(java).containsExactlyEntriesOf(compiled);
-        assertThat(NetwatchProbe.FLOW.byteSize()).isEqualTo(size);
+        assertThat(java).as(struct).containsExactlyEntriesOf(compiled);
+        assertThat(layout.byteSize()).as(struct).isEqualTo(size);
     }
 }

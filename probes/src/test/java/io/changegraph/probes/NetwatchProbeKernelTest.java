@@ -26,7 +26,7 @@ class NetwatchProbeKernelTest {
         }
         try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1024, 1 << 16).load();
              ServerSocket open = new ServerSocket(0)) {
-            assertThat(netwatch.attach()).isEqualTo(5);
+            assertThat(netwatch.attach()).as("5 TCP programs and the DNS answer one").isEqualTo(6);
             try (Socket fine = new Socket()) {
                 fine.connect(new InetSocketAddress("127.0.0.1", open.getLocalPort()), 2000);
             }
@@ -51,7 +51,76 @@ class NetwatchProbeKernelTest {
             });
             assertThat(flows).as("a healthy connection sends no record")
                     .noneMatch(f -> f.tgid() == self && f.port() == open.getLocalPort() && f.error() == 0);
-            assertThat(netwatch.lost()).containsExactly(0, 0);
+            assertThat(netwatch.lost()).containsExactly(0, 0, 0);
         }
+    }
+
+    @Test
+    void dnsAnswerFromPort53_ofAnyProcess_isOneDnsMessage_andOffMeansNone() throws Exception {
+        byte[] answer = new byte[40];
+        answer[0] = 0x4e;
+        answer[1] = 0x21;                 // id 0x4e21
+        answer[2] = (byte) 0x81;          // QR: a response
+        answer[39] = 0x7f;
+        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1024, 1 << 16).load()) {
+            netwatch.attach();
+            List<NetwatchProbe.Dns> seen = sendAnswerAndPoll(netwatch, answer);
+            assertThat(seen).as("the answer from port 53").anySatisfy(d -> {
+                assertThat(d.message()).containsExactly(answer);
+                assertThat(d.tcp()).isFalse();
+                assertThat(d.cut()).isFalse();
+            });
+            assertThat(netwatch.lost()[2]).isZero();
+        }
+        try (NetwatchProbe off = NetwatchProbe.open().configure(1024, 1 << 16, false).load()) {
+            assertThat(off.attach()).as("without the DNS program").isEqualTo(5);
+            assertThat(sendAnswerAndPoll(off, answer)).isEmpty();
+        }
+    }
+
+    @Test
+    void dnsAnswerOverIpv6_isCaptured() throws Exception {
+        byte[] answer = new byte[30];
+        answer[0] = 0x66;
+        answer[1] = 0x22;
+        answer[2] = (byte) 0x81;
+        answer[29] = 0x55;
+        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1024, 1 << 16).load()) {
+            netwatch.attach();
+            List<NetwatchProbe.Dns> seen = new ArrayList<>();
+            try (java.net.DatagramSocket server = new java.net.DatagramSocket(new InetSocketAddress("::1", 53));
+                 java.net.DatagramSocket client = new java.net.DatagramSocket(new InetSocketAddress("::1", 0))) {
+                server.send(new java.net.DatagramPacket(answer, answer.length, client.getLocalSocketAddress()));
+                client.setSoTimeout(2000);
+                client.receive(new java.net.DatagramPacket(new byte[512], 512));
+            }
+            long until = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < until && seen.stream().noneMatch(d -> d.message().length == answer.length
+                    && d.message()[0] == 0x66 && d.message()[1] == 0x22)) {
+                netwatch.poll(100, seen::add, flow -> { });
+            }
+            assertThat(seen).as("the answer from [::1]:53").anySatisfy(d -> {
+                assertThat(d.tcp()).isFalse();
+                assertThat(d.message()).containsExactly(answer);
+            });
+        }
+    }
+
+    /** Sends {@code answer} from 127.0.0.53-ish port 53 to a loopback socket; the DNS messages polled meanwhile. */
+    private static List<NetwatchProbe.Dns> sendAnswerAndPoll(NetwatchProbe netwatch, byte[] answer) throws IOException {
+        List<NetwatchProbe.Dns> seen = new ArrayList<>();
+        try (java.net.DatagramSocket server = new java.net.DatagramSocket(new InetSocketAddress("127.77.0.53", 53));
+             java.net.DatagramSocket client = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            server.send(new java.net.DatagramPacket(answer, answer.length, client.getLocalSocketAddress()));
+            client.setSoTimeout(2000);
+            client.receive(new java.net.DatagramPacket(new byte[512], 512));
+            long until = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < until && seen.stream().noneMatch(d -> d.message().length == answer.length
+                    && d.message()[0] == answer[0] && d.message()[1] == answer[1])) {
+                netwatch.poll(100, seen::add, flow -> { });
+            }
+        }
+        return seen.stream().filter(d -> d.message().length == answer.length && d.message()[0] == answer[0]
+                && d.message()[1] == answer[1]).toList();
     }
 }

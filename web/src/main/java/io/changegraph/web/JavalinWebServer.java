@@ -49,11 +49,13 @@ final class JavalinWebServer implements WebServer {
     private final Javalin app;
     private final URI startPage;
     private final DiffOptions diffOptions;
+    private final NetwatchLog netwatch;
 
     private JavalinWebServer(WebConfig config, SessionIndex index) {
         this.index = index;
         this.live = new LiveStream(index);
         this.diffOptions = config.diffOptions();
+        this.netwatch = config.netwatchFile().map(NetwatchLog::new).orElse(null);
         TokenAuth auth = new TokenAuth(config.token(), config.users());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -82,6 +84,7 @@ final class JavalinWebServer implements WebServer {
         app.get("/api/sessions/{id}/events", ctx -> live.subscribe(ctx, session(ctx)));
         app.get("/api/alerts", this::alerts);
         app.get("/api/diff", this::diff);
+        app.get("/api/netwatch", this::netwatch);
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
         app.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
@@ -150,6 +153,7 @@ final class JavalinWebServer implements WebServer {
         who.put("role", user.role().wireName());
         who.put("uid", user.uid());
         info.put("user", user == WebUser.ANONYMOUS ? null : who);  // null: no token, no users file
+        info.put("netwatch", netwatch != null && user.role() != WebUser.Role.USER);
         json(ctx, Json.write(info));
     }
 
@@ -243,6 +247,43 @@ final class JavalinWebServer implements WebServer {
                 List.of(), List.of(), document.alerts())).get("alerts");
         alerts.forEach(alert -> ((ObjectNode) alert).put("session", session.id()));
         return alerts;
+    }
+
+    /**
+     * netwatch per destination over time ({@link NetwatchLog#view}): host-wide, so only for admin and auditor (403
+     * for a user); {@code window} ({@code 15m}, {@code 1h}, {@code 6h}, {@code 24h}, {@code 7d}; default 1h) and
+     * {@code buckets} (10-120, default 60).
+     */
+    private void netwatch(Context ctx) {
+        if (TokenAuth.user(ctx).role() == WebUser.Role.USER) {
+            throw new io.javalin.http.ForbiddenResponse(
+                    "netwatch shows every process on the host: only admin and auditor users may see it");
+        }
+        if (netwatch == null) {
+            throw new NotFoundResponse("no netwatch file: give serve --netwatch FILE (the JSON lines of"
+                    + " 'changegraph netwatch --json' or the agent's STORE/netwatch.jsonl)");
+        }
+        String window = java.util.Objects.requireNonNullElse(ctx.queryParam("window"), "1h");
+        Duration span = switch (window) {
+            case "15m" -> Duration.ofMinutes(15);
+            case "1h" -> Duration.ofHours(1);
+            case "6h" -> Duration.ofHours(6);
+            case "24h" -> Duration.ofHours(24);
+            case "7d" -> Duration.ofDays(7);
+            default -> throw new BadRequestResponse("window takes 15m, 1h, 6h, 24h or 7d, not '" + printable(window) + "'");
+        };
+        int buckets;
+        try {
+            buckets = Integer.parseInt(java.util.Objects.requireNonNullElse(ctx.queryParam("buckets"), "60"));
+        } catch (NumberFormatException e) {
+            buckets = -1;
+        }
+        if (buckets < 10 || buckets > 120) {
+            throw new BadRequestResponse("buckets takes a number from 10 to 120");
+        }
+        Map<String, Object> view = netwatch.view(span, buckets);
+        view.put("window", window);
+        json(ctx, Json.write(view));
     }
 
     private void diff(Context ctx) {

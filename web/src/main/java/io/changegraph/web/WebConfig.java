@@ -23,9 +23,12 @@ import java.util.stream.Stream;
  *                sees only the sessions their role allows, and the single {@code token} (if any) means admin
  * @param diffOptions how every diff view compares (normalisation, ignored paths and verbs, tolerance), as
  *                    {@code changegraph diff} takes them; {@link DiffOptions#defaults()} when null
+ * @param netwatch    the netwatch JSON lines file of the netwatch page ({@code netwatch --json}, the agent's
+ *                    {@code STORE/netwatch.jsonl}); when null, {@code netwatch.jsonl} beside a served store's
+ *                    {@code graphs} directory ({@link #netwatchFile()})
  */
 public record WebConfig(String bind, int port, String token, List<Path> sources, Optional<DiffPair> diff,
-                        WebUsers users, DiffOptions diffOptions) {
+                        WebUsers users, DiffOptions diffOptions, Path netwatch) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 7070;
     static final int MIN_TOKEN_LENGTH = 16;
@@ -48,6 +51,33 @@ public record WebConfig(String bind, int port, String token, List<Path> sources,
         diffOptions = Objects.requireNonNullElse(diffOptions, DiffOptions.defaults());
     }
 
+    /** Without a netwatch file of its own. */
+    public WebConfig(String bind, int port, String token, List<Path> sources, Optional<DiffPair> diff, WebUsers users,
+                     DiffOptions diffOptions) {
+        this(bind, port, token, sources, diff, users, diffOptions, null);
+    }
+
+    /** The same configuration with the netwatch page reading {@code file}. */
+    public WebConfig withNetwatch(Path file) {
+        return new WebConfig(bind, port, token, sources, diff, users, diffOptions, file);
+    }
+
+    /**
+     * The netwatch file the netwatch page reads: {@code netwatch} when given, else {@code netwatch.jsonl} beside the
+     * first served directory named {@code graphs} (the agent's store), else none.
+     */
+    Optional<Path> netwatchFile() {
+        if (netwatch != null) {
+            return Optional.of(netwatch);
+        }
+        return sources.stream().filter(java.nio.file.Files::isDirectory)
+                .map(source -> source.toAbsolutePath().normalize())
+                .filter(dir -> dir.getFileName() != null && dir.getFileName().toString().equals("graphs")
+                        && dir.getParent() != null)
+                .map(dir -> dir.getParent().resolve("netwatch.jsonl"))
+                .findFirst();
+    }
+
     /** With users, diffs compared with the default options. */
     public WebConfig(String bind, int port, String token, List<Path> sources, Optional<DiffPair> diff, WebUsers users) {
         this(bind, port, token, sources, diff, users, null);
@@ -55,7 +85,7 @@ public record WebConfig(String bind, int port, String token, List<Path> sources,
 
     /** The same configuration with the diff views compared by {@code options}. */
     public WebConfig withDiffOptions(DiffOptions options) {
-        return new WebConfig(bind, port, token, sources, diff, users, options);
+        return new WebConfig(bind, port, token, sources, diff, users, options, netwatch);
     }
 
     /** Without users: the token (or none) grants everything. */

@@ -2,6 +2,7 @@ package io.changegraph.controller.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.changegraph.consumer.HostNames;
 import io.changegraph.controller.ExitCodes;
 import io.changegraph.controller.UsageException;
 import io.changegraph.probes.NetwatchProbe;
@@ -28,13 +29,16 @@ import java.util.regex.Pattern;
 /**
  * {@code changegraph netwatch}: the host-wide TCP anomaly camera. Every process on the host, no session:
  * per interval, the connections that went wrong (SYN retransmits in SYN_SENT, refused, timed out, resets)
- * summed per (executable, cgroup id, destination), as a top-N table on a terminal or JSON lines.
+ * summed per (executable, cgroup — its path and container —, destination, DNS name), as a top-N table on a
+ * terminal or JSON lines. DNS names come from the DNS answers any process on the host received.
  */
 @Command(name = "netwatch", mixinStandardHelpOptions = true,
-        description = {"Watch every TCP connection this host makes (all processes, no session) and print, per",
-                "interval, the ones that went wrong: SYN retransmits while connecting, refused, timed out, reset;",
-                "summed per executable, cgroup and destination. A table on a terminal, JSON lines otherwise.",
-                "Runs until interrupted (or --count intervals). Needs root (eBPF)."},
+        description = {"Watch every TCP connection this host makes (all processes, no session) and",
+                "print, per interval, the ones that went wrong: SYN retransmits while connecting,",
+                "refused, timed out, reset, data retransmits; summed per executable, cgroup",
+                "(container) and destination, named by the DNS answers any process received.",
+                "A table on a terminal, JSON lines otherwise. Runs until interrupted (or --count",
+                "intervals). Needs root (eBPF)."},
         footer = {"", "Example: sudo changegraph netwatch --interval 10s --top 20",
                 "         sudo changegraph netwatch --json | your-log-shipper"})
 public final class NetwatchCommand implements Callable<Integer> {
@@ -64,12 +68,23 @@ public final class NetwatchCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE})")
     int maxFlows;
 
+    @Option(names = "--max-names", paramLabel = "N", defaultValue = "4096",
+            description = "addresses whose DNS name is kept; the least recently used is forgotten beyond it, and"
+                    + " counted (default ${DEFAULT-VALUE})")
+    int maxNames;
+
+    @Option(names = "--no-dns", description = "do not look at DNS answers (no packet is inspected; name is null)")
+    boolean noDns;
+
+    static final int DEFAULT_MAX_NAMES = 4096;
+    static final int MAX_CGROUPS = 4096;
+
     @Override
     public Integer call() {
         Duration every = duration(interval);
-        if (top < 1 || count < 0 || maxFlows < 1 || maxFlows > 1_000_000) {
-            throw new UsageException("--top and --max-flows must be at least 1 (--max-flows at most 1000000) and"
-                    + " --count 0 or more");
+        if (top < 1 || count < 0 || maxFlows < 1 || maxFlows > 1_000_000 || maxNames < 1 || maxNames > 1_000_000) {
+            throw new UsageException("--top, --max-flows and --max-names must be at least 1 (--max-flows and"
+                    + " --max-names at most 1000000) and --count 0 or more");
         }
         TraceProbe.libbpfProblem().ifPresent(problem -> {
             throw new UsageException(problem);
@@ -77,8 +92,9 @@ public final class NetwatchCommand implements Callable<Integer> {
         boolean table = !json && System.console() != null;
         PrintWriter out = spec.commandLine().getOut();
         NetwatchTable flows = new NetwatchTable(maxFlows);
-        try (NetwatchProbe probe = open()) {
-            watch(probe, every, count, flows, () -> true, (end, taken, lost) -> {
+        try (NetwatchProbe probe = open(!noDns)) {
+            watch(probe, every, count, flows, new HostNames(maxNames), CgroupNames.host(MAX_CGROUPS), () -> true,
+                    (end, taken, lost) -> {
                 out.print(table ? table(end, every, taken, lost) : jsonLines(end, every, taken, lost));
                 out.flush();
             });
@@ -97,25 +113,48 @@ public final class NetwatchCommand implements Callable<Integer> {
      */
     public static void watch(NetwatchProbe probe, Duration every, int count, NetwatchTable flows,
                       java.util.function.BooleanSupplier go, IntervalSink sink) {
+        watch(probe, every, count, flows, new HostNames(DEFAULT_MAX_NAMES), CgroupNames.host(MAX_CGROUPS), go, sink);
+    }
+
+    /**
+     * As above, naming destinations with {@code names} (fed by the DNS answers the probe reports) and cgroup ids
+     * with {@code cgroups}.
+     */
+    static void watch(NetwatchProbe probe, Duration every, int count, NetwatchTable flows, HostNames names,
+                      CgroupNames cgroups, java.util.function.BooleanSupplier go, IntervalSink sink) {
         long[] lostBefore = probe.lost();
+        long answersBefore = names.answers();
+        long forgottenBefore = names.evicted();
         for (int n = 0; (count == 0 || n < count) && go.getAsBoolean(); n++) {
             long end = System.nanoTime() + every.toNanos();
             long left;
             while ((left = end - System.nanoTime()) > 0 && go.getAsBoolean()) {
-                probe.poll((int) Math.max(1, Math.min(200, left / 1_000_000)),
-                        flow -> flows.add(flow, executable(flow.tgid(), flow.comm()), null));
+                probe.poll((int) Math.max(1, Math.min(200, left / 1_000_000)), dns -> names.learn(dns.message()),
+                        flow -> flows.add(flow, executable(flow.tgid(), flow.comm()), cgroups.of(flow.cgroupId()),
+                                names.nameOf(flow.address()).orElse(null)));
             }
             long[] lost = probe.lost();
-            long lostNow = lost[0] - lostBefore[0] + lost[1] - lostBefore[1];
+            long lostNow = 0;
+            for (int i = 0; i < lost.length; i++) {
+                lostNow += lost[i] - lostBefore[i];
+            }
             lostBefore = lost;
-            sink.accept(Instant.now(), flows.take(), lostNow);
+            sink.accept(Instant.now(), flows.take().withNames(names.answers() - answersBefore,
+                    names.evicted() - forgottenBefore), lostNow);
+            answersBefore = names.answers();
+            forgottenBefore = names.evicted();
         }
     }
 
     public static NetwatchProbe open() {
+        return open(true);
+    }
+
+    /** Opens, loads and attaches the netwatch probes; {@code dns} false leaves the DNS answer program out. */
+    static NetwatchProbe open(boolean dns) {
         NetwatchProbe probe = NetwatchProbe.open();
         try {
-            probe.configure(65536, 1 << 20).load().attach();
+            probe.configure(65536, 1 << 20, dns).load().attach();
             return probe;
         } catch (ProbeException | IllegalStateException e) {
             probe.close();
@@ -161,6 +200,9 @@ public final class NetwatchCommand implements Callable<Integer> {
             m.put("interval_seconds", seconds);
             m.put("exe", row.key().exe());
             m.put("cgroup_id", row.key().cgroupId());
+            m.put("cgroup", row.key().cgroup().path());
+            m.put("container", row.key().cgroup().container());
+            m.put("pod", row.key().cgroup().pod());
             m.put("destination", row.key().destination());
             m.put("name", row.key().name());
             m.put("connections", row.connections());
@@ -169,6 +211,7 @@ public final class NetwatchCommand implements Callable<Integer> {
             m.put("timed_out", row.timedOut());
             m.put("resets_received", row.resetsReceived());
             m.put("resets_sent", row.resetsSent());
+            m.put("retransmits", row.retransmits());
             out.append(write(m)).append('\n');
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -178,6 +221,8 @@ public final class NetwatchCommand implements Callable<Integer> {
         m.put("rows", interval.rows().size());
         m.put("evicted", interval.evicted());
         m.put("lost", lost);
+        m.put("dns_answers", interval.dnsAnswers());
+        m.put("names_evicted", interval.namesEvicted());
         return out.append(write(m)).append('\n').toString();
     }
 
@@ -192,26 +237,42 @@ public final class NetwatchCommand implements Callable<Integer> {
     /** The top rows as a table, worst first, with a header line for the interval. */
     String table(Instant end, Duration every, NetwatchTable.Interval interval, long lost) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%s  netwatch, last %s: %d destinations with problems%s%s%n",
+        out.append(String.format(Locale.ROOT, "%s  netwatch, last %s: %d destinations with problems%s%s%s%n",
                 end.toString().substring(11, 19), every.toString().substring(2).toLowerCase(Locale.ROOT),
                 interval.rows().size(), interval.evicted() == 0 ? "" : ", " + interval.evicted() + " rows evicted",
-                lost == 0 ? "" : ", " + lost + " lost in the kernel"));
+                lost == 0 ? "" : ", " + lost + " lost in the kernel",
+                interval.namesEvicted() == 0 ? "" : ", " + interval.namesEvicted() + " names forgotten"));
         if (interval.rows().isEmpty()) {
             return out.toString();
         }
-        out.append(String.format(Locale.ROOT, "  %-28s %-22s %8s %7s %7s %6s %6s %6s  %s%n", "executable",
-                "destination", "conns", "synretx", "refused", "tmout", "rstin", "rstout", "cgroup"));
+        out.append(String.format(Locale.ROOT, "  %-24s %-22s %-20s %6s %7s %7s %6s %6s %6s %6s  %s%n", "executable",
+                "destination", "name", "conns", "synretx", "refused", "tmout", "rstin", "rstout", "retx",
+                "container / cgroup"));
         int shown = 0;
         for (NetwatchTable.Row r : interval.rows()) {
             if (shown++ == top) {
                 out.append("  ... ").append(interval.rows().size() - top).append(" more\n");
                 break;
             }
-            out.append(String.format(Locale.ROOT, "  %-28s %-22s %8d %7d %7d %6d %6d %6d  %d%n",
-                    elide(r.key().exe(), 28), elide(r.key().destination(), 22), r.connections(), r.synRetransmits(),
-                    r.refused(), r.timedOut(), r.resetsReceived(), r.resetsSent(), r.key().cgroupId()));
+            out.append(String.format(Locale.ROOT, "  %-24s %-22s %-20s %6d %7d %7d %6d %6d %6d %6d  %s%n",
+                    elide(r.key().exe(), 24), elide(r.key().destination(), 22),
+                    r.key().name() == null ? "-" : elide(r.key().name(), 20), r.connections(), r.synRetransmits(),
+                    r.refused(), r.timedOut(), r.resetsReceived(), r.resetsSent(), r.retransmits(), where(r.key())));
         }
         return out.toString();
+    }
+
+    /** The container (its first 12 characters, as docker ps shows it), else the cgroup path, else its id. */
+    static String where(NetwatchTable.Key key) {
+        CgroupNames.Cgroup c = key.cgroup();
+        if (c.container() != null) {
+            return c.container().substring(0, Math.min(12, c.container().length()))
+                    + (c.pod() == null ? "" : " pod " + c.pod());
+        }
+        if (c.pod() != null) {
+            return "pod " + c.pod();
+        }
+        return c.path() != null ? elide(c.path(), 40) : "#" + key.cgroupId();
     }
 
     private static String elide(String text, int width) {

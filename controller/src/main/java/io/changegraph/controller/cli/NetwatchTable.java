@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The netwatch aggregation: anomalous connections of one interval summed per (executable, cgroup id,
- * destination, DNS name). At most {@code capacity} rows are kept; the least recently updated one is evicted to
+ * The netwatch aggregation: anomalous connections of one interval summed per (executable, cgroup id — with its
+ * path, container and pod —, destination, DNS name). At most {@code capacity} rows are kept; the least recently updated one is evicted to
  * make room (evictions are counted, never silent). Not thread-safe: one polling thread adds and takes.
  */
 public final class NetwatchTable {
@@ -22,39 +22,62 @@ public final class NetwatchTable {
     static final int ECONNREFUSED = 111;
     private static final int TCP_SYN_SENT = 2;
 
-    /** What a row is about. {@code name} is null when no DNS name is known for the destination. */
-    record Key(String exe, long cgroupId, String destination, String name) {
+    /**
+     * What a row is about. {@code cgroup} is the cgroup id's path, container and pod ({@link CgroupNames.Cgroup#UNKNOWN}
+     * when the id could not be found); {@code name} is null when no DNS name is known for the destination.
+     */
+    record Key(String exe, long cgroupId, CgroupNames.Cgroup cgroup, String destination, String name) {
         Key {
             Objects.requireNonNull(exe, "exe");
             Objects.requireNonNull(destination, "destination");
+            cgroup = Objects.requireNonNullElse(cgroup, CgroupNames.Cgroup.UNKNOWN);
         }
     }
 
     /** One row of an interval: the connections that went wrong and how. */
     record Row(Key key, long connections, long synRetransmits, long refused, long timedOut, long resetsReceived,
-               long resetsSent) {
+               long resetsSent, long retransmits) {
         Row {
             if (connections < 1 || synRetransmits < 0 || refused < 0 || timedOut < 0 || resetsReceived < 0
-                    || resetsSent < 0) {
+                    || resetsSent < 0 || retransmits < 0) {
                 throw new IllegalArgumentException("impossible netwatch counters for " + key);
             }
         }
 
-        /** Failed connects first (refused, timed out), then resets, then SYN retransmits: the sort order. */
+        /**
+         * Failed connects first (refused, timed out), then resets, then SYN retransmits, then data retransmits:
+         * the sort order.
+         */
         long severity() {
-            return (refused + timedOut) * 1_000_000L + (resetsReceived + resetsSent) * 1_000L + synRetransmits;
+            return (refused + timedOut) * 1_000_000_000L + (resetsReceived + resetsSent) * 1_000_000L
+                    + synRetransmits * 1_000L + Math.min(retransmits, 999);
         }
 
         Row plus(Row o) {
             return new Row(key, connections + o.connections, synRetransmits + o.synRetransmits, refused + o.refused,
-                    timedOut + o.timedOut, resetsReceived + o.resetsReceived, resetsSent + o.resetsSent);
+                    timedOut + o.timedOut, resetsReceived + o.resetsReceived, resetsSent + o.resetsSent,
+                    retransmits + o.retransmits);
         }
     }
 
-    /** An interval's rows (worst first) and the rows evicted to keep the table bounded. */
-    public record Interval(List<Row> rows, long evicted) {
+    /**
+     * An interval's rows (worst first), the rows evicted to keep the table bounded, the DNS answers that named
+     * addresses and the names forgotten to keep the name cache bounded during the interval.
+     */
+    public record Interval(List<Row> rows, long evicted, long dnsAnswers, long namesEvicted) {
         public Interval {
             rows = List.copyOf(rows);
+            if (evicted < 0 || dnsAnswers < 0 || namesEvicted < 0) {
+                throw new IllegalArgumentException("negative netwatch interval counters");
+            }
+        }
+
+        Interval(List<Row> rows, long evicted) {
+            this(rows, evicted, 0, 0);
+        }
+
+        Interval withNames(long answers, long forgotten) {
+            return new Interval(rows, evicted, answers, forgotten);
         }
     }
 
@@ -86,13 +109,14 @@ public final class NetwatchTable {
     }
 
     /** Classifies one anomalous connection and adds it to its row. */
-    void add(Flow flow, String exe, String name) {
-        Key key = new Key(exe, flow.cgroupId(), destination(flow), name);
+    void add(Flow flow, String exe, CgroupNames.Cgroup cgroup, String name) {
+        Key key = new Key(exe, flow.cgroupId(), cgroup, destination(flow), name);
         boolean neverEstablished = flow.oldState() == TCP_SYN_SENT;
         boolean refused = neverEstablished && flow.error() == ECONNREFUSED;
         boolean timedOut = flow.error() == ETIMEDOUT;
         Row row = new Row(key, 1, flow.synRetransmits(), refused ? 1 : 0, timedOut ? 1 : 0,
-                refused ? Math.max(0, flow.resetsReceived() - 1) : flow.resetsReceived(), flow.resetsSent());
+                refused ? Math.max(0, flow.resetsReceived() - 1) : flow.resetsReceived(), flow.resetsSent(),
+                flow.retransmits());
         rows.merge(key, row, Row::plus);
     }
 

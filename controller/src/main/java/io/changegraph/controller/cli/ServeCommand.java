@@ -66,6 +66,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "open CANARY.json and PRODUCTION.json as one union diff graph")
     List<Path> diff;
 
+    @Option(names = "--netwatch", paramLabel = "FILE",
+            description = "the netwatch page's JSON lines (netwatch --json, the agent's STORE/netwatch.jsonl); default:"
+                    + " netwatch.jsonl beside a served store's graphs directory")
+    Path netwatch;
+
     @Mixin
     DiffOptionArgs diffOptions = new DiffOptionArgs();
 
@@ -82,6 +87,13 @@ public final class ServeCommand implements Callable<Integer> {
             }
             config = new WebConfig(bind, port, token(), servedSources(), diffPair(),
                     usersFile == null ? null : WebUsers.read(usersFile)).withDiffOptions(options);
+            if (netwatch != null) {
+                if (Files.isDirectory(netwatch)) {
+                    throw new UsageException("--netwatch " + netwatch + " is a directory: give the JSON lines file"
+                            + " (e.g. /var/lib/changegraph/netwatch.jsonl)");
+                }
+                config = config.withNetwatch(netwatch);
+            }
             server = WebServer.start(config);
         } catch (WebStartException e) {
             throw new UsageException(e.getMessage());

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 /** netwatch's aggregation: classification of a closed connection, rows per key, worst first, bounded. */
 class NetwatchTableTest {
     private static final byte[] SERVER = {10, 1, 2, 3};
+    private static final CgroupNames.Cgroup NONE = CgroupNames.Cgroup.UNKNOWN;
 
     private static Flow flow(int port, int synRetransmits, int resetsReceived, int resetsSent, int error, int oldState) {
         return new Flow(1, 77, 4242, "curl", 2, SERVER, port, synRetransmits, 0, resetsReceived, resetsSent, error,
@@ -30,11 +31,11 @@ class NetwatchTableTest {
     @Test
     void closedConnections_areClassified_andSummedPerExecutableCgroupAndDestination() {
         NetwatchTable table = new NetwatchTable(16);
-        table.add(flow(81, 1, 0, 0, NetwatchTable.ETIMEDOUT, 2), "/usr/bin/curl", null);   // DROP: retransmits, timeout
-        table.add(flow(81, 2, 0, 0, 0, 2), "/usr/bin/curl", null);                          // gave up while retransmitting
-        table.add(flow(82, 0, 1, 0, NetwatchTable.ECONNREFUSED, 2), "/usr/bin/curl", null); // REJECT tcp-reset
-        table.add(flow(83, 0, 1, 0, NetwatchTable.ECONNRESET, 1), "/usr/bin/curl", null);   // reset after accept
-        table.add(flow(83, 0, 0, 1, 0, 1), "/usr/bin/wget", null);                          // another executable
+        table.add(flow(81, 1, 0, 0, NetwatchTable.ETIMEDOUT, 2), "/usr/bin/curl", NONE, null); // DROP: retransmits, timeout
+        table.add(flow(81, 2, 0, 0, 0, 2), "/usr/bin/curl", NONE, null); // gave up while retransmitting
+        table.add(flow(82, 0, 1, 0, NetwatchTable.ECONNREFUSED, 2), "/usr/bin/curl", NONE, null); // REJECT tcp-reset
+        table.add(flow(83, 0, 1, 0, NetwatchTable.ECONNRESET, 1), "/usr/bin/curl", NONE, null); // reset after accept
+        table.add(flow(83, 0, 0, 1, 0, 1), "/usr/bin/wget", NONE, null); // another executable
 
         NetwatchTable.Interval interval = table.take();
 
@@ -50,10 +51,10 @@ class NetwatchTableTest {
     @Test
     void fullTable_evictsTheLeastRecentlyUpdatedRow_andCountsIt() {
         NetwatchTable table = new NetwatchTable(2);
-        table.add(flow(1, 1, 0, 0, 0, 2), "/a", null);
-        table.add(flow(2, 1, 0, 0, 0, 2), "/a", null);
-        table.add(flow(1, 1, 0, 0, 0, 2), "/a", null);   // port 1 is the recent one now
-        table.add(flow(3, 1, 0, 0, 0, 2), "/a", null);   // evicts port 2
+        table.add(flow(1, 1, 0, 0, 0, 2), "/a", NONE, null);
+        table.add(flow(2, 1, 0, 0, 0, 2), "/a", NONE, null);
+        table.add(flow(1, 1, 0, 0, 0, 2), "/a", NONE, null); // port 1 is the recent one now
+        table.add(flow(3, 1, 0, 0, 0, 2), "/a", NONE, null); // evicts port 2
 
         NetwatchTable.Interval interval = table.take();
 
@@ -65,7 +66,7 @@ class NetwatchTableTest {
     @Test
     void jsonLines_oneObjectPerRow_thenTheInterval() throws Exception {
         NetwatchTable table = new NetwatchTable(4);
-        table.add(flow(82, 0, 1, 0, NetwatchTable.ECONNREFUSED, 2), "/usr/bin/curl", "api.internal");
+        table.add(flow(82, 0, 1, 0, NetwatchTable.ECONNREFUSED, 2), "/usr/bin/curl", NONE, "api.internal");
         String text = NetwatchCommand.jsonLines(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(10),
                 table.take(), 3);
 
@@ -83,6 +84,50 @@ class NetwatchTableTest {
         assertThat(interval.get("type").asText()).isEqualTo("interval");
         assertThat(interval.get("lost").asLong()).isEqualTo(3);
         assertThat(interval.get("interval_seconds").asDouble()).isEqualTo(10.0);
+    }
+
+    @Test
+    void jsonLines_carryCgroupPathContainerPodAndRetransmits_andTheIntervalNameCounters() throws Exception {
+        NetwatchTable table = new NetwatchTable(4);
+        String id = "4f1c0a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a";
+        CgroupNames.Cgroup cgroup = CgroupNames.describe("/system.slice/docker-" + id + ".scope");
+        table.add(new Flow(1, 77, 4242, "curl", 2, SERVER, 84, 0, 5, 0, 0, 0, 1), "/usr/bin/curl", cgroup, null);
+
+        List<String> lines = NetwatchCommand.jsonLines(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(1),
+                table.take().withNames(3, 1), 0).lines().toList();
+
+        JsonNode row = new ObjectMapper().readTree(lines.get(0));
+        assertThat(row.get("cgroup").asText()).isEqualTo("/system.slice/docker-" + id + ".scope");
+        assertThat(row.get("container").asText()).isEqualTo(id);
+        assertThat(row.get("pod").isNull()).isTrue();
+        assertThat(row.get("name").isNull()).as("no DNS name known").isTrue();
+        assertThat(row.get("retransmits").asLong()).as("data retransmits alone make a row").isEqualTo(5);
+        JsonNode interval = new ObjectMapper().readTree(lines.get(1));
+        assertThat(interval.get("dns_answers").asLong()).isEqualTo(3);
+        assertThat(interval.get("names_evicted").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void table_showsNameAndContainer_elseCgroupPath_elseItsId() {
+        NetwatchTable table = new NetwatchTable(8);
+        String id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        table.add(flow(82, 0, 1, 0, NetwatchTable.ECONNREFUSED, 2), "/usr/bin/curl",
+                CgroupNames.describe("/system.slice/docker-" + id + ".scope"), "api.internal");
+        table.add(flow(81, 1, 0, 0, NetwatchTable.ETIMEDOUT, 2), "/usr/bin/wget",
+                CgroupNames.describe("/user.slice/user-0.slice/session-3.scope"), null);
+        table.add(flow(83, 0, 1, 0, NetwatchTable.ECONNRESET, 1), "/usr/bin/nc", NONE, null);
+        NetwatchCommand command = new NetwatchCommand();
+        command.top = 20;
+
+        String text = command.table(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(10), table.take(), 0);
+
+        assertThat(text.lines().toList()).hasSize(5);
+        assertThat(text).contains("name", "container / cgroup");
+        assertThat(text.lines().filter(l -> l.contains("10.1.2.3:82")).findFirst().orElseThrow())
+                .contains("api.internal").endsWith("0123456789ab");
+        assertThat(text.lines().filter(l -> l.contains("10.1.2.3:81")).findFirst().orElseThrow())
+                .endsWith("/user.slice/user-0.slice/session-3.scope");
+        assertThat(text.lines().filter(l -> l.contains("10.1.2.3:83")).findFirst().orElseThrow()).endsWith("#77");
     }
 
     @Test
