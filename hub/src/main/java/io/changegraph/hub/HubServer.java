@@ -51,6 +51,7 @@ final class HubServer implements Hub {
     private final HubMetrics metrics;
     private final TokenAuth auth;
     private final GraphRebuilder graphs;
+    private final Retention retention;
     private final Javalin app;
     private ServerConnector connector;
 
@@ -60,6 +61,7 @@ final class HubServer implements Hub {
         this.ingest = new IngestStore(database);
         this.queries = new FleetQueries(database);
         this.graphs = new GraphRebuilder(database);
+        this.retention = new Retention(database, config.retentionDays(), metrics);
         this.auth = new TokenAuth(config.token(), config.users());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -123,6 +125,7 @@ final class HubServer implements Hub {
             HubServer server = new HubServer(config, database, metrics, keys, trust);
             server.app.start();
             server.graphs.resumePending();
+            server.retention.start();
             return server;
         } catch (RuntimeException e) {
             database.close();
@@ -158,6 +161,7 @@ final class HubServer implements Hub {
         try {
             app.stop();
             graphs.close();
+            retention.close();
         } finally {
             database.close();
         }
