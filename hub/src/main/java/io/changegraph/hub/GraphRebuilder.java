@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * session is over and the hub holds all its events ({@code next_seq} reached the record's event count), one
  * background thread replays the stored events into a graph, as the agent's store rebuilds one from its
  * journal, adds the summary (the pushed one, else {@link Impact#summarise}) and the pushed alerts, and stores
- * it gzip-compressed with {@code source = 'hub'}. A graph the agent pushes later replaces it. Sessions left
+ * it gzip-compressed with {@code source = 'hub'} (a computed summary also fills the session's row when it has
+ * none). A graph the agent pushes later replaces it. Sessions left
  * pending by a hub restart are found again at start.
  */
 final class GraphRebuilder implements AutoCloseable {
@@ -45,6 +46,10 @@ final class GraphRebuilder implements AutoCloseable {
     private static final String STORE = """
             INSERT INTO graphs (host, session_id, encoding, json_bytes, graph, source) VALUES (?, ?, 'gzip', ?, ?, 'hub')
             ON CONFLICT (host, session_id) DO NOTHING""";
+
+    /** A summary the hub computed fills the session's row only when the agent sent none. */
+    private static final String SUMMARY = """
+            UPDATE sessions SET summary = ?::jsonb, behaviours = ? WHERE host = ? AND id = ? AND summary IS NULL""";
 
     private final HubDatabase database;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -138,6 +143,15 @@ final class GraphRebuilder implements AutoCloseable {
                 ps.setLong(3, bytes.length);
                 ps.setBytes(4, IngestBatch.gzip(bytes));
                 ps.executeUpdate();
+            }
+            if (summaryJson == null && json.get("summary") != null && json.get("summary").isObject()) {
+                try (PreparedStatement ps = c.prepareStatement(SUMMARY)) {
+                    ps.setString(1, json.get("summary").toString());
+                    ps.setInt(2, json.get("summary").path("behaviours").size());
+                    ps.setString(3, host);
+                    ps.setString(4, id);
+                    ps.executeUpdate();
+                }
             }
             c.commit();
             LOG.info("session {}/{}: graph rebuilt from {} events ({} KiB of JSON) in {} ms", host, id, events,

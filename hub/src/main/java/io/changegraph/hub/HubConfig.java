@@ -19,9 +19,13 @@ import java.util.regex.Pattern;
  * @param clientCa  the fleet CA: ingest requires a client certificate it signed; the CN is the host's name
  * @param token     a single admin token for the query API and metrics, or null
  * @param users     the users file of the query API (same roles as {@code serve}), or null
+ * @param retentionDays sessions that ended longer ago are deleted with their events and graph; 0 keeps all
  */
 public record HubConfig(String bind, int port, String database, String dbPassword, Path tlsCert, Path tlsKey,
-                        Path clientCa, String token, WebUsers users) {
+                        Path clientCa, String token, WebUsers users, int retentionDays) {
+    /** The default retention, as the agent's own store ({@code retention_days}). */
+    public static final int DEFAULT_RETENTION_DAYS = 90;
+
     static final int MIN_TOKEN_LENGTH = 16;
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/=-]{" + MIN_TOKEN_LENGTH + ",}");
 
@@ -36,11 +40,25 @@ public record HubConfig(String bind, int port, String database, String dbPasswor
         Objects.requireNonNull(tlsCert, "tlsCert");
         Objects.requireNonNull(tlsKey, "tlsKey");
         Objects.requireNonNull(clientCa, "clientCa");
+        if (retentionDays < 0 || retentionDays > 36_500) {
+            throw new HubStartException("retention of " + retentionDays + " days: give 0 (keep everything) to 36500");
+        }
         token = token == null ? null : token.strip();
         if (token != null && !TOKEN.matcher(token).matches()) {
             throw new HubStartException("unusable token: use at least " + MIN_TOKEN_LENGTH
                     + " characters of A-Z a-z 0-9 . _ ~ + / = - (e.g. openssl rand -hex 24)");
         }
+    }
+
+    /** Without retention: every session is kept. */
+    public HubConfig(String bind, int port, String database, String dbPassword, Path tlsCert, Path tlsKey,
+                     Path clientCa, String token, WebUsers users) {
+        this(bind, port, database, dbPassword, tlsCert, tlsKey, clientCa, token, users, 0);
+    }
+
+    /** The same with another retention. */
+    public HubConfig withRetentionDays(int days) {
+        return new HubConfig(bind, port, database, dbPassword, tlsCert, tlsKey, clientCa, token, users, days);
     }
 
     /** Parses {@code ADDR:PORT} ({@code [v6]:PORT} for IPv6). */

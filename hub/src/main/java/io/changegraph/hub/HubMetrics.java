@@ -22,6 +22,7 @@ final class HubMetrics {
     private final Counter batches;
     private final Counter sessions;
     private final Counter databaseErrors;
+    private final Counter expired;
     private final Timer latency;
     private final Map<String, Counter> rejects = new ConcurrentHashMap<>();
 
@@ -36,6 +37,8 @@ final class HubMetrics {
                 .description("sessions seen for the first time").register(registry);
         databaseErrors = Counter.builder("changegraph.hub.db.errors")
                 .description("requests that failed on the database (answered 503 or 500)").register(registry);
+        expired = Counter.builder("changegraph.hub.sessions.expired")
+                .description("sessions deleted by the retention (ended longer ago than --retention-days)").register(registry);
         latency = Timer.builder("changegraph.hub.ingest.latency")
                 .description("time to take one ingest batch, body read to answer")
                 .publishPercentiles(0.5, 0.95, 0.99)
@@ -63,6 +66,10 @@ final class HubMetrics {
         rejects.computeIfAbsent(reason, r -> Counter.builder("changegraph.hub.ingest.rejects")
                 .description("ingest batches refused, by reason").tag("reason", r.toLowerCase(Locale.ROOT))
                 .register(registry)).increment();
+    }
+
+    void expired(long sessions) {
+        expired.increment(sessions);
     }
 
     void databaseError() {

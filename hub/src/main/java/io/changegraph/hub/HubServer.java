@@ -51,6 +51,7 @@ final class HubServer implements Hub {
     private final HubMetrics metrics;
     private final TokenAuth auth;
     private final GraphRebuilder graphs;
+    private final Retention retention;
     private final Javalin app;
     private final io.changegraph.web.FleetViewer viewer;
     private ServerConnector connector;
@@ -61,6 +62,7 @@ final class HubServer implements Hub {
         this.ingest = new IngestStore(database);
         this.queries = new FleetQueries(database);
         this.graphs = new GraphRebuilder(database);
+        this.retention = new Retention(database, config.retentionDays(), metrics);
         this.auth = new TokenAuth(config.token(), config.users());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -127,6 +129,7 @@ final class HubServer implements Hub {
             HubServer server = new HubServer(config, database, metrics, keys, trust);
             server.app.start();
             server.graphs.resumePending();
+            server.retention.start();
             return server;
         } catch (RuntimeException e) {
             database.close();
@@ -163,6 +166,7 @@ final class HubServer implements Hub {
             app.stop();
             viewer.close();
             graphs.close();
+            retention.close();
         } finally {
             database.close();
         }

@@ -151,7 +151,16 @@ class HubIngestIT {
         } catch (IOException e) {   // the handshake refuses the chain (SSLException or a reset)
             status = -1;
         }
-        assertThat(status).isIn(-1, 401, 403);
+        assertThat(status).as("refused in the TLS handshake").isEqualTo(-1);
+        IngestClient hubAsClient = new IngestClient(URI.create("https://127.0.0.1:" + hub.port()),
+                certs.hubCert(), certs.hubKey(), certs.ca());   // right CA, but a server certificate (no clientAuth)
+        int asClient;
+        try {
+            asClient = hubAsClient.post(FleetData.batch(s, 0, FleetData.events(0, 5))).status();
+        } catch (IOException e) {
+            asClient = -1;
+        }
+        assertThat(asClient).as("a server certificate is no client identity").isEqualTo(-1);
         assertThat(storedSeqs("web1", s.id())).isEmpty();
     }
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code changegraph hub --db postgresql://USER@HOST:PORT/DB --listen ADDR:PORT --tls-cert hub.crt --tls-key hub.key
- * --client-ca ca.crt [--users-file FILE] [--token-env VAR | --token-file FILE]}: the fleet hub, until interrupted.
+ * --client-ca ca.crt [--users-file FILE] [--token-env VAR | --token-file FILE] [--retention-days N]}: the fleet hub,
+ * until interrupted.
  * See docs/fleet.md.
  */
 @Command(name = "hub", mixinStandardHelpOptions = true,
@@ -58,13 +59,18 @@ public final class HubCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "read an admin token for the query API from FILE")
     Path tokenFile;
 
+    @Option(names = "--retention-days", paramLabel = "N", defaultValue = "" + HubConfig.DEFAULT_RETENTION_DAYS,
+            description = "delete sessions that ended more than N days ago, with their events and graph (default"
+                    + " ${DEFAULT-VALUE}, as the agent's store; 0 keeps everything)")
+    int retentionDays;
+
     @Override
     public Integer call() throws InterruptedException {
         Hub hub;
         HubConfig config;
         try {
             config = HubConfig.listen(listen, db, System.getenv("PGPASSWORD"), tlsCert, tlsKey, clientCa, token(),
-                    usersFile == null ? null : WebUsers.read(usersFile));
+                    usersFile == null ? null : WebUsers.read(usersFile)).withRetentionDays(retentionDays);
             hub = Hub.start(config);
         } catch (HubStartException | WebStartException e) {
             throw new UsageException(e.getMessage());
