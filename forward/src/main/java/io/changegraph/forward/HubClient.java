@@ -22,7 +22,7 @@ final class HubClient implements AutoCloseable {
     /** The hub's limit on a request's body on the wire. */
     static final long MAX_BODY = 8L << 20;
     /** The hub's limit on what a gzip-encoded body may unpack to. */
-    static final long MAX_INFLATED = 128L << 20;
+    static final long MAX_INFLATED = 64L << 20;
     /** Bodies larger than this are sent gzip-encoded (fastest level: JSON shrinks about tenfold). */
     static final int GZIP_FROM = 64 << 10;
 
