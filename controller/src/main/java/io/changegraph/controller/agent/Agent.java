@@ -7,10 +7,11 @@ import io.changegraph.controller.UsageException;
 import io.changegraph.controller.ops.MetricsEndpoint;
 import io.changegraph.controller.ops.RecorderMeters;
 import io.changegraph.controller.ops.SelfProtection;
-import io.changegraph.controller.cli.NetwatchCommand;
-import io.changegraph.controller.cli.NetwatchTable;
 import io.changegraph.controller.config.AgentConfig;
 import io.changegraph.controller.config.AgentLimits;
+import io.changegraph.controller.netwatch.NetwatchCamera;
+import io.changegraph.controller.netwatch.NetwatchOutput;
+import io.changegraph.controller.netwatch.NetwatchTable;
 import io.changegraph.controller.os.Host;
 import io.changegraph.controller.os.LibC;
 import io.changegraph.controller.os.ProcessTree;
@@ -518,7 +519,7 @@ public final class Agent implements AutoCloseable {
         java.nio.file.Path log = config.netwatchLog();
         NetwatchProbe probe;
         try {
-            probe = NetwatchCommand.open();
+            probe = NetwatchCamera.open(true);
         } catch (UsageException e) {
             LOG.warn("netwatch not started: {}", e.getMessage());
             return;
@@ -535,10 +536,11 @@ public final class Agent implements AutoCloseable {
         netwatching = true;
         netwatch = Thread.ofPlatform().name("changegraph-netwatch").daemon(true).start(() -> {
             try (probe; out) {
-                NetwatchCommand.watch(probe, every, 0, new NetwatchTable(4096), () -> netwatching,
+                NetwatchCamera.watch(probe, every, 0, new NetwatchTable(4096), NetwatchCamera.DEFAULT_MAX_NAMES,
+                        () -> netwatching,
                         (end, interval, lost) -> {
                             try {
-                                out.write(NetwatchCommand.jsonLines(end, every, interval, lost));
+                                out.write(NetwatchOutput.jsonLines(end, every, interval, lost));
                                 out.flush();
                             } catch (IOException e) {
                                 LOG.warn("netwatch: cannot write {}: {}", log, e.getMessage());

@@ -1,7 +1,7 @@
 package io.changegraph.controller.agent;
 
 import io.changegraph.controller.UsageException;
-import io.changegraph.controller.cli.Main;
+import io.changegraph.controller.Version;
 import io.changegraph.controller.config.AgentConfig;
 import io.changegraph.controller.config.FleetConfig;
 import io.changegraph.controller.os.Host;
@@ -29,7 +29,6 @@ import java.util.function.Supplier;
  */
 public final class AgentControl implements ControlAgent.Receiver {
     private static final Logger LOG = LoggerFactory.getLogger(AgentControl.class);
-    static final String VERSION = Main.class.getAnnotation(picocli.CommandLine.Command.class).version()[0];
 
     private final AgentConfig local;
     private final Agent agent;
@@ -113,6 +112,6 @@ public final class AgentControl implements ControlAgent.Receiver {
 
     @Override
     public AgentStatus status() {
-        return new AgentStatus(VERSION, agent.liveSessions(), agent.records(), agent.losses(), degradation.get());
+        return new AgentStatus(Version.TEXT, agent.liveSessions(), agent.records(), agent.losses(), degradation.get());
     }
 }

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.changegraph.consumer.Consumer;
-import io.changegraph.controller.UsageException;
-import io.changegraph.controller.cli.SessionQueries;
 import io.changegraph.controller.config.AgentLimits;
 import io.changegraph.controller.os.LibC;
 import io.changegraph.controller.os.ProcessTree;
+import io.changegraph.repository.formats.OutputFormat;
 import io.changegraph.repository.io.JsonMappers;
 import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.store.SessionRecord;
@@ -190,11 +189,13 @@ public final class AgentProtocol {
         SessionRecord r = agent.session(id).filter(s -> peer.uid() == 0 || s.uid() == peer.uid())
                 .orElseThrow(() -> new Refused("no session '" + TerminalText.line(id) + "' of yours (see 'changegraph sessions')"));
         GraphDocument graph = agent.graph(r);
+        OutputFormat format;
         try {
-            return SessionQueries.format(graph, request.path("format").asText("json"));
-        } catch (UsageException e) {
+            format = OutputFormat.named(request.path("format").asText("json"));
+        } catch (IllegalArgumentException e) {
             throw new Refused(e.getMessage());
         }
+        return format.render(graph);
     }
 
     private static String text(JsonNode request, String key, String fallback) {

@@ -3,9 +3,9 @@ package io.changegraph.controller.cli;
 import io.changegraph.controller.ExitCodes;
 import io.changegraph.controller.UsageException;
 import io.changegraph.impact.Impact;
-import io.changegraph.repository.formats.GraphExports;
 import io.changegraph.repository.formats.GraphFormatException;
 import io.changegraph.repository.formats.GraphJson;
+import io.changegraph.repository.formats.OutputFormat;
 import io.changegraph.repository.io.AtomicFile;
 import io.changegraph.repository.io.TerminalText;
 import io.changegraph.repository.model.GraphDocument;
@@ -29,53 +29,11 @@ import java.util.concurrent.Callable;
         footer = {"", "Example: changegraph export change.json --format cypher -o change.cypher",
                 "         changegraph export change.json --changes-only --format dot | dot -Tsvg > change.svg"})
 final class ExportCommand implements Callable<Integer> {
-    /** The output formats, each with its writer: the one list ({@code export}, {@code show} and the agent use it). */
-    enum Format {
-        json(GraphJson::write), dot(GraphExports::dot), graphml(GraphExports::graphml),
-        cypher((graph, out) -> out.write(GraphExports.cypher(graph)));
-
-        /** Writes a graph to a writer (streamed: a 200 MB graph is never a second time in memory as text). */
-        interface Writing {
-            void write(GraphDocument graph, Writer out) throws IOException;
-        }
-
-        private final Writing writer;
-
-        Format(Writing writer) {
-            this.writer = writer;
-        }
-
-        void write(GraphDocument graph, Writer out) throws IOException {
-            writer.write(graph, out);
-        }
-
-        String render(GraphDocument graph) {
-            java.io.StringWriter out = new java.io.StringWriter();
-            try {
-                write(graph, out);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return out.toString();
-        }
-
-        /** The format named {@code name}; a UsageException listing the formats for any other name. */
-        static Format named(String name) {
-            for (Format format : values()) {
-                if (format.name().equals(name)) {
-                    return format;
-                }
-            }
-            throw new UsageException("unknown format '" + name + "' (" + java.util.Arrays.stream(values())
-                    .map(Enum::name).collect(java.util.stream.Collectors.joining(", ")) + ")");
-        }
-    }
-
     @Parameters(paramLabel = "GRAPH.json", description = "a changegraph/v1 graph file")
     Path input;
 
     @Option(names = {"-f", "--format"}, defaultValue = "dot", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
-    Format format;
+    OutputFormat format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write here instead of stdout")
     Path output;
@@ -102,7 +60,7 @@ final class ExportCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static void export(GraphDocument graph, Format format, Writer out) throws IOException {
+    private static void export(GraphDocument graph, OutputFormat format, Writer out) throws IOException {
         format.write(graph, out);
     }
 

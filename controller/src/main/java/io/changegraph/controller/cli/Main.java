@@ -2,6 +2,7 @@ package io.changegraph.controller.cli;
 
 import io.changegraph.controller.ExitCodes;
 import io.changegraph.controller.UsageException;
+import io.changegraph.controller.Version;
 import io.changegraph.repository.formats.GraphFormatException;
 import io.changegraph.repository.io.BadInputException;
 import io.changegraph.repository.io.TerminalText;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /** The {@code changegraph} command line. Exit codes: see {@link ExitCodes}. */
-@Command(name = "changegraph", mixinStandardHelpOptions = true, version = "changegraph 0.1.0",
+@Command(name = "changegraph", mixinStandardHelpOptions = true, version = Version.TEXT,
         description = "Records what a change does to a host as a change-impact graph (eBPF).",
         subcommands = {RecordCommand.class, SummaryCommand.class, ExportCommand.class, DiffCommand.class, RulesCommand.class,
                 CheckCommand.class, ServeCommand.class, AgentCommand.class, SessionCommand.class, SessionsCommand.class,

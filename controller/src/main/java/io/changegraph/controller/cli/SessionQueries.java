@@ -5,6 +5,7 @@ import io.changegraph.controller.UsageException;
 import io.changegraph.controller.agent.AgentClient;
 import io.changegraph.controller.config.AgentConfig;
 import io.changegraph.controller.os.Host;
+import io.changegraph.repository.formats.OutputFormat;
 import io.changegraph.repository.model.GraphDocument;
 import io.changegraph.repository.store.SessionRecord;
 import io.changegraph.repository.store.SessionStore;
@@ -71,8 +72,15 @@ public final class SessionQueries {
         }
     }
 
-    public static String format(GraphDocument graph, String format) {
-        return ExportCommand.Format.named(format).render(graph);
+    /** {@code graph} in the output format named {@code format}; an unknown name is one usage line. */
+    static String format(GraphDocument graph, String format) {
+        OutputFormat named;
+        try {
+            named = OutputFormat.named(format);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return named.render(graph);
     }
 
     private JsonNode answer(Map<String, Object> request) throws AgentClient.Unreachable {

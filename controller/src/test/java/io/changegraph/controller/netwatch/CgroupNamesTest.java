@@ -1,4 +1,4 @@
-package io.changegraph.controller.cli;
+package io.changegraph.controller.netwatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

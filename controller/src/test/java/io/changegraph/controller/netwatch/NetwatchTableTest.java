@@ -1,11 +1,10 @@
-package io.changegraph.controller.cli;
+package io.changegraph.controller.netwatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.changegraph.controller.UsageException;
 import io.changegraph.probes.NetwatchProbe.Flow;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +66,7 @@ class NetwatchTableTest {
     void jsonLines_oneObjectPerRow_thenTheInterval() throws Exception {
         NetwatchTable table = new NetwatchTable(4);
         table.add(flow(82, 0, 1, 0, NetwatchTable.ECONNREFUSED, 2), "/usr/bin/curl", NONE, "api.internal");
-        String text = NetwatchCommand.jsonLines(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(10),
+        String text = NetwatchOutput.jsonLines(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(10),
                 table.take(), 3);
 
         List<String> lines = text.lines().toList();
@@ -93,7 +92,7 @@ class NetwatchTableTest {
         CgroupNames.Cgroup cgroup = CgroupNames.describe("/system.slice/docker-" + id + ".scope");
         table.add(new Flow(1, 77, 4242, "curl", 2, SERVER, 84, 0, 5, 0, 0, 0, 1), "/usr/bin/curl", cgroup, null);
 
-        List<String> lines = NetwatchCommand.jsonLines(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(1),
+        List<String> lines = NetwatchOutput.jsonLines(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(1),
                 table.take().withNames(3, 1), 0).lines().toList();
 
         JsonNode row = new ObjectMapper().readTree(lines.get(0));
@@ -116,10 +115,9 @@ class NetwatchTableTest {
         table.add(flow(81, 1, 0, 0, NetwatchTable.ETIMEDOUT, 2), "/usr/bin/wget",
                 CgroupNames.describe("/user.slice/user-0.slice/session-3.scope"), null);
         table.add(flow(83, 0, 1, 0, NetwatchTable.ECONNRESET, 1), "/usr/bin/nc", NONE, null);
-        NetwatchCommand command = new NetwatchCommand();
-        command.top = 20;
 
-        String text = command.table(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(10), table.take(), 0);
+        String text = NetwatchOutput.table(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(10), table.take(), 0,
+                20);
 
         assertThat(text.lines().toList()).hasSize(5);
         assertThat(text).contains("name", "container / cgroup");
@@ -128,14 +126,5 @@ class NetwatchTableTest {
         assertThat(text.lines().filter(l -> l.contains("10.1.2.3:81")).findFirst().orElseThrow())
                 .endsWith("/user.slice/user-0.slice/session-3.scope");
         assertThat(text.lines().filter(l -> l.contains("10.1.2.3:83")).findFirst().orElseThrow()).endsWith("#77");
-    }
-
-    @Test
-    void interval_badText_isOneUsageLine() {
-        assertThat(NetwatchCommand.duration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(NetwatchCommand.duration("1m")).isEqualTo(Duration.ofMinutes(1));
-        assertThatThrownBy(() -> NetwatchCommand.duration("10")).isInstanceOf(UsageException.class)
-                .hasMessage("--interval '10' is not a duration: write 500ms, 10s or 1m");
-        assertThatThrownBy(() -> NetwatchCommand.duration("50ms")).isInstanceOf(UsageException.class);
     }
 }

@@ -1,4 +1,4 @@
-package io.changegraph.controller.cli;
+package io.changegraph.controller.netwatch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

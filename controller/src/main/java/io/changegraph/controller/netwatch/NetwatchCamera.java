@@ -1,0 +1,88 @@
+package io.changegraph.controller.netwatch;
+
+import io.changegraph.consumer.HostNames;
+import io.changegraph.controller.UsageException;
+import io.changegraph.probes.NetwatchProbe;
+import io.changegraph.probes.ProbeException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The host-wide TCP anomaly camera's loop, shared by {@code changegraph netwatch} and the agent's
+ * {@code netwatch:}: opens the netwatch probes, polls them into a {@link NetwatchTable} and hands each interval on.
+ */
+public final class NetwatchCamera {
+    /** DNS names kept when the caller does not say. */
+    public static final int DEFAULT_MAX_NAMES = 4096;
+    static final int MAX_CGROUPS = 4096;
+
+    private NetwatchCamera() {
+    }
+
+    /** Receives each interval as it ends: its rows and what was lost in the kernel during it. */
+    public interface IntervalSink {
+        void accept(Instant end, NetwatchTable.Interval interval, long lost);
+    }
+
+    /** Opens, loads and attaches the netwatch probes; {@code dns} false leaves the DNS answer program out. */
+    public static NetwatchProbe open(boolean dns) {
+        NetwatchProbe probe = NetwatchProbe.open();
+        try {
+            probe.configure(65536, 1 << 20, dns).load().attach();
+            return probe;
+        } catch (ProbeException | IllegalStateException e) {
+            probe.close();
+            throw new UsageException("cannot start the netwatch probes: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Polls {@code probe} into {@code flows} and hands each interval to {@code sink}, for {@code count} intervals
+     * (0: until {@code go} says stop; it is asked at least every 200 ms), naming destinations by the DNS answers the
+     * probe reports (at most {@code maxNames} kept) and cgroup ids by the host's cgroup2 tree.
+     */
+    public static void watch(NetwatchProbe probe, Duration every, int count, NetwatchTable flows, int maxNames,
+                             BooleanSupplier go, IntervalSink sink) {
+        watch(probe, every, count, flows, new HostNames(maxNames), CgroupNames.host(MAX_CGROUPS), go, sink);
+    }
+
+    static void watch(NetwatchProbe probe, Duration every, int count, NetwatchTable flows, HostNames names,
+                      CgroupNames cgroups, BooleanSupplier go, IntervalSink sink) {
+        long[] lostBefore = probe.lost();
+        long answersBefore = names.answers();
+        long forgottenBefore = names.evicted();
+        for (int n = 0; (count == 0 || n < count) && go.getAsBoolean(); n++) {
+            long end = System.nanoTime() + every.toNanos();
+            long left;
+            while ((left = end - System.nanoTime()) > 0 && go.getAsBoolean()) {
+                probe.poll((int) Math.max(1, Math.min(200, left / 1_000_000)), dns -> names.learn(dns.message()),
+                        flow -> flows.add(flow, executable(flow.tgid(), flow.comm()), cgroups.of(flow.cgroupId()),
+                                names.nameOf(flow.address()).orElse(null)));
+            }
+            long[] lost = probe.lost();
+            long lostNow = 0;
+            for (int i = 0; i < lost.length; i++) {
+                lostNow += lost[i] - lostBefore[i];
+            }
+            lostBefore = lost;
+            sink.accept(Instant.now(), flows.take().withNames(names.answers() - answersBefore,
+                    names.evicted() - forgottenBefore), lostNow);
+            answersBefore = names.answers();
+            forgottenBefore = names.evicted();
+        }
+    }
+
+    /** The process's executable while it runs, else its comm in brackets ({@code [curl]}). */
+    static String executable(int tgid, String comm) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Integer.toString(tgid), "exe")).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "[" + comm + "]";
+        }
+    }
+}
