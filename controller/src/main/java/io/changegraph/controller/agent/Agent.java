@@ -154,7 +154,8 @@ public final class Agent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        protection = tracing.protect(config.ops().protection(), LOG::warn);
+        protection = tracing.closesFirst(SelfProtection.start(config.ops().protection(), tracing.probe()::setDegradeLevel,
+                LOG::warn));
         if (config.ops().metrics().enabled()) {
             TraceProbe probe = tracing.probe();
             metrics = MetricsEndpoint.start(config.ops().metrics().listen(), new RecorderMeters.Sources(events::sum,

@@ -1,7 +1,5 @@
 package io.changegraph.controller.os;
 
-import io.changegraph.controller.config.ProtectionSettings;
-import io.changegraph.controller.ops.SelfProtection;
 
 import io.changegraph.probes.ProbeTunables;
 import io.changegraph.probes.RecordHandler;
@@ -48,8 +46,8 @@ public final class Tracing implements AutoCloseable {
     private volatile RuntimeException failure;
     /** records handed to the handler (read by the metrics) */
     private final java.util.concurrent.atomic.LongAdder records = new java.util.concurrent.atomic.LongAdder();
-    /** the recorder's self-protection, once {@link #protect} started it */
-    private volatile SelfProtection protection;
+    /** closed with this, before the probes: what writes to the probes (the self-protection's degrade switch) */
+    private final java.util.List<AutoCloseable> closeFirst = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Tracing(TraceProbe probe, RecordHandler handler, boolean lowPriority, long ringBytes) {
         this.probe = probe;
@@ -156,13 +154,12 @@ public final class Tracing implements AutoCloseable {
     }
 
     /**
-     * Starts the recorder's self-protection on these probes ({@link SelfProtection}: the same for {@code record}
-     * and the agent); each step's line goes to {@code listener}. Closed with this.
+     * Closes {@code resource} when this closes, before the probes: for what writes to them from its own thread
+     * (the self-protection's degrade switch, the same for {@code record} and the agent).
      */
-    public SelfProtection protect(ProtectionSettings settings, java.util.function.Consumer<String> listener) {
-        SelfProtection started = SelfProtection.start(settings, probe::setDegradeLevel, listener);
-        protection = started;
-        return started;
+    public <T extends AutoCloseable> T closesFirst(T resource) {
+        closeFirst.add(resource);
+        return resource;
     }
 
     /** Why polling stopped on its own, or null while it runs. */
@@ -185,9 +182,12 @@ public final class Tracing implements AutoCloseable {
     @Override
     public void close() {
         stop = true;
-        SelfProtection p = protection;
-        if (p != null) {
-            p.close();
+        for (AutoCloseable resource : closeFirst) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} before the probes: {}", resource, e.toString());
+            }
         }
         try {
             poller.join(2000);

@@ -120,7 +120,8 @@ public final class Recorder {
              Tracing tracing = Tracing.start(options.tunables(), record -> handle(record, pipelineRef.get(), raw),
                      options.lowPriority())) {
             TraceProbe probe = tracing.probe();
-            protection = tracing.protect(options.ops().protection(), line -> err.println("changegraph: " + line));
+            protection = tracing.closesFirst(SelfProtection.start(options.ops().protection(), tracing.probe()::setDegradeLevel,
+                    line -> err.println("changegraph: " + line)));
             Process child = options.command().isEmpty() ? null : spawnStopped(options.command());
             tracing.placeRecorder(options.cpu());   // after the spawn: the command keeps every CPU
             int rootPid = child != null ? (int) child.pid() : options.pid();
