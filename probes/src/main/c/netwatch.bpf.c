@@ -3,9 +3,11 @@
  * netwatch.bpf.c - the host-wide TCP anomaly camera: every outgoing TCP connection on the host, no target
  * filter. Only TCP state and error paths are traced (tp_btf inet_sock_set_state, tcp_retransmit_skb,
  * tcp_receive_reset, tcp_send_reset, inet_sk_error_report). A connection is tracked from SYN_SENT (in the
- * connecting task: tgid, comm and cgroup are taken there) to TCP_CLOSE in an LRU hash keyed by the socket;
- * at close one nw_flow record is sent only when something went wrong (SYN retransmits, a reset, an error),
- * so a healthy connection costs two hash operations and no record.
+ * connecting task: tgid, comm and cgroup are taken there) to TCP_CLOSE in the socket's own storage (sk_storage:
+ * no hashing, freed with the socket); at close one nw_flow record is sent only when something went wrong (SYN
+ * retransmits, a reset, an error), so a healthy connection costs one storage allocation and no record. Every
+ * program tests the transition values or the socket's storage pointer before it reads anything else. Records do
+ * not wake the reader until the ring holds NW_WAKEUP_AT bytes: the reader drains it on its poll timeout.
  *
  * DNS answers name the destinations: tp_btf netif_receive_skb copies the first NW_DNS_MAX bytes of every
  * received UDP or TCP segment from source port 53 (any process, any network namespace) into the dns ring
@@ -28,6 +30,9 @@ struct nw_dns *const nw_btf_dns __attribute__((unused));
 #define TCP_SYN_SENT 2
 #define TCP_CLOSE 7
 
+/* ring buffer fill (bytes) above which a record wakes the reader; below it the reader drains on its poll timeout */
+#define NW_WAKEUP_AT (64 * 1024)
+
 struct flow_state {
     __u64 cgroup_id;
     __u32 tgid;
@@ -36,14 +41,18 @@ struct flow_state {
     __u32 resets_received;
     __u32 resets_sent;
     __u32 error;
+    __u32 active;              /* 1 from SYN_SENT to TCP_CLOSE */
     char comm[NW_COMM_LEN];
 };
 
-/* sized by the loader (bpf_map__set_max_entries); LRU: the oldest connection makes room */
+/*
+ * Per-socket storage: the connection's state lives with its socket (no hashing, no LRU, freed with the socket),
+ * bounded by the host's sockets; only sockets that entered SYN_SENT (outgoing connections) get one.
+ */
 struct {
-    __uint(type, BPF_MAP_TYPE_LRU_HASH);
-    __uint(max_entries, 65536);
-    __type(key, __u64);
+    __uint(type, BPF_MAP_TYPE_SK_STORAGE);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __type(key, int);
     __type(value, struct flow_state);
 } flows SEC(".maps");
 
@@ -72,10 +81,24 @@ static __always_inline void count(__u32 which)
         *c += 1;
 }
 
+/* the tracked connection of a socket, or NULL (an accepted or not-TCP socket has no storage: one pointer test) */
+static __always_inline struct flow_state *tracked(const struct sock *sk)
+{
+    struct flow_state *f = bpf_sk_storage_get(&flows, (void *)sk, 0, 0);
+
+    return f && f->active ? f : 0;
+}
+
+/* the reader is woken only when the ring fills up; otherwise it drains the ring on its poll timeout */
+static __always_inline __u64 wakeup(void *ring)
+{
+    return bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= NW_WAKEUP_AT ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void emit(const struct sock *sk, struct flow_state *f, __u32 old_state)
 {
     struct nw_flow *r;
-    int err = BPF_CORE_READ(sk, sk_err);
+    int err = sk->sk_err;
     __u32 error = err > 0 ? err : f->error;
 
     if (!f->syn_retransmits && !f->retransmits && !f->resets_received && !f->resets_sent && !error)
@@ -87,13 +110,17 @@ static __always_inline void emit(const struct sock *sk, struct flow_state *f, __
     }
     r->ts_ns = bpf_ktime_get_ns();
     r->cgroup_id = f->cgroup_id;
-    r->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-    r->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-    __builtin_memset(r->daddr, 0, sizeof(r->daddr));
-    if (r->family == 2)
-        bpf_core_read(r->daddr, 4, &sk->__sk_common.skc_daddr);
-    else
+    r->family = sk->__sk_common.skc_family;
+    r->dport = bpf_ntohs(sk->__sk_common.skc_dport);
+    if (r->family == 2) {
+        __u32 *d = (__u32 *)r->daddr;
+        d[0] = sk->__sk_common.skc_daddr;
+        d[1] = 0;
+        d[2] = 0;
+        d[3] = 0;
+    } else {
         bpf_core_read(r->daddr, 16, &sk->__sk_common.skc_v6_daddr);
+    }
     r->tgid = f->tgid;
     r->syn_retransmits = f->syn_retransmits;
     r->retransmits = f->retransmits;
@@ -102,45 +129,52 @@ static __always_inline void emit(const struct sock *sk, struct flow_state *f, __
     r->error = error;
     r->old_state = old_state;
     __builtin_memcpy(r->comm, f->comm, NW_COMM_LEN);
-    bpf_ringbuf_submit(r, 0);
+    bpf_ringbuf_submit(r, wakeup(&records));
 }
 
+/* the transition values first: only entering SYN_SENT and entering TCP_CLOSE read anything */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(nw_tcp_state, const struct sock *sk, const int oldstate, const int newstate)
 {
-    __u64 key = (__u64)sk;
     struct flow_state *f;
 
-    if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != 6 /* IPPROTO_TCP */)
-        return 0;
     if (newstate == TCP_SYN_SENT) {
-        struct flow_state fresh = {};
-        fresh.tgid = bpf_get_current_pid_tgid() >> 32;
-        fresh.cgroup_id = bpf_get_current_cgroup_id();
-        bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
-        if (bpf_map_update_elem(&flows, &key, &fresh, BPF_ANY))
+        if (BPF_CORE_READ_BITFIELD(sk, sk_protocol) != 6 /* IPPROTO_TCP */)
+            return 0;
+        f = bpf_sk_storage_get(&flows, (void *)sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+        if (!f) {
             count(NW_CNT_FLOWS_FULL);
+            return 0;
+        }
+        f->tgid = bpf_get_current_pid_tgid() >> 32;
+        f->cgroup_id = bpf_get_current_cgroup_id();
+        bpf_get_current_comm(f->comm, sizeof(f->comm));
+        f->syn_retransmits = 0;
+        f->retransmits = 0;
+        f->resets_received = 0;
+        f->resets_sent = 0;
+        f->error = 0;
+        f->active = 1;
         return 0;
     }
     if (newstate != TCP_CLOSE)
         return 0;
-    f = bpf_map_lookup_elem(&flows, &key);
+    f = tracked(sk);
     if (!f)
         return 0;
+    f->active = 0;
     emit(sk, f, oldstate);
-    bpf_map_delete_elem(&flows, &key);
     return 0;
 }
 
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(nw_tcp_retransmit, const struct sock *sk)
 {
-    __u64 key = (__u64)sk;
-    struct flow_state *f = bpf_map_lookup_elem(&flows, &key);
+    struct flow_state *f = tracked(sk);
 
     if (!f)
         return 0;
-    if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_SYN_SENT)
+    if (sk->__sk_common.skc_state == TCP_SYN_SENT)
         __sync_fetch_and_add(&f->syn_retransmits, 1);
     else
         __sync_fetch_and_add(&f->retransmits, 1);
@@ -150,8 +184,7 @@ int BPF_PROG(nw_tcp_retransmit, const struct sock *sk)
 SEC("tp_btf/tcp_receive_reset")
 int BPF_PROG(nw_tcp_receive_reset, struct sock *sk)
 {
-    __u64 key = (__u64)sk;
-    struct flow_state *f = bpf_map_lookup_elem(&flows, &key);
+    struct flow_state *f = tracked(sk);
 
     if (f)
         __sync_fetch_and_add(&f->resets_received, 1);
@@ -161,12 +194,11 @@ int BPF_PROG(nw_tcp_receive_reset, struct sock *sk)
 SEC("tp_btf/tcp_send_reset")
 int BPF_PROG(nw_tcp_send_reset, const struct sock *sk)
 {
-    __u64 key = (__u64)sk;
     struct flow_state *f;
 
     if (!sk)
         return 0;
-    f = bpf_map_lookup_elem(&flows, &key);
+    f = tracked(sk);
     if (f)
         __sync_fetch_and_add(&f->resets_sent, 1);
     return 0;
@@ -175,49 +207,61 @@ int BPF_PROG(nw_tcp_send_reset, const struct sock *sk)
 SEC("tp_btf/inet_sk_error_report")
 int BPF_PROG(nw_sk_error_report, const struct sock *sk)
 {
-    __u64 key = (__u64)sk;
-    struct flow_state *f = bpf_map_lookup_elem(&flows, &key);
+    struct flow_state *f = tracked(sk);
     int err;
 
     if (!f)
         return 0;
-    err = BPF_CORE_READ(sk, sk_err);
+    err = sk->sk_err;
     if (err > 0)
         f->error = err;
     return 0;
 }
 
-/* a received packet from source port 53 (UDP, or TCP carrying DNS): its DNS message into the dns ring buffer */
+/*
+ * a received packet from source port 53 (UDP, or TCP carrying DNS): its DNS message into the dns ring buffer.
+ * Cheapest first: skb->protocol and the lengths are direct loads (a BTF-typed argument); the IPv4 header and the
+ * ports come in one read (IHL 5, the usual case); any other packet returns after that one read.
+ */
 SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(nw_dns_answer, struct sk_buff *skb)
 {
-    __u8 ip[40], l4[20];
-    unsigned char *data = BPF_CORE_READ(skb, data);
-    __u32 linear = BPF_CORE_READ(skb, len) - BPF_CORE_READ(skb, data_len);
-    __u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
-    __u32 off, l4proto, total, len;
+    __u8 ip[44], l4[20];
+    __u16 proto = bpf_ntohs(skb->protocol);
+    unsigned char *data;
+    __u32 linear, off, l4proto, total, len;
     __u64 n;
     struct nw_dns *r;
 
+    if (proto != 0x0800 && proto != 0x86DD)
+        return 0;
+    data = skb->data;
+    linear = skb->len - skb->data_len;
     if (proto == 0x0800) {                          /* IPv4 */
-        if (linear < 28 || bpf_probe_read_kernel(ip, 20, data))
+        if (linear < 28 || bpf_probe_read_kernel(ip, 24, data))
             return 0;
+        if (ip[9] != 17 && ip[9] != 6)
+            return 0;
+        if (ip[0] == 0x45) {                        /* no options: the ports were in the same read */
+            if (ip[20] != 0 || ip[21] != 53)
+                return 0;
+        }
         if ((ip[0] >> 4) != 4 || ((ip[6] & 0x1f) | ip[7]))
             return 0;                               /* not v4, or a later fragment */
         off = (ip[0] & 0x0f) * 4;
         l4proto = ip[9];
         total = ((__u32)ip[2] << 8 | ip[3]);
-    } else if (proto == 0x86DD) {                   /* IPv6, no extension headers */
-        if (linear < 48 || bpf_probe_read_kernel(ip, 40, data))
+    } else {                                        /* IPv6, no extension headers */
+        if (linear < 48 || bpf_probe_read_kernel(ip, 44, data))
+            return 0;
+        l4proto = ip[6];
+        if (l4proto != 17 && l4proto != 6)
+            return 0;
+        if (ip[40] != 0 || ip[41] != 53)
             return 0;
         off = 40;
-        l4proto = ip[6];
         total = 40 + ((__u32)ip[4] << 8 | ip[5]);
-    } else {
-        return 0;
     }
-    if (l4proto != 17 && l4proto != 6)
-        return 0;
     if (off < 20 || off > 60 || bpf_probe_read_kernel(l4, 4, data + off))
         return 0;
     if (l4[0] != 0 || l4[1] != 53)                  /* source port 53: an answer */
@@ -249,6 +293,6 @@ int BPF_PROG(nw_dns_answer, struct sk_buff *skb)
     if (n > NW_DNS_MAX || bpf_probe_read_kernel(r->data, n, data + off))
         n = 0;
     r->len = n;
-    bpf_ringbuf_submit(r, 0);
+    bpf_ringbuf_submit(r, wakeup(&dns));
     return 0;
 }
