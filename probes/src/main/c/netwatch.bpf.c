@@ -34,25 +34,27 @@ struct nw_dns *const nw_btf_dns __attribute__((unused));
 #define NW_WAKEUP_AT (64 * 1024)
 
 struct flow_state {
+    __u64 cookie;              /* the socket cookie of the connection this slot tracks (0: free); claimed and
+                                  freed by compare-and-swap */
     __u64 cgroup_id;
+    __u64 since_ns;            /* SYN_SENT time: the older of two full ways is evicted */
     __u32 tgid;
     __u32 syn_retransmits;
     __u32 retransmits;
-    __u32 resets_received;
     __u32 resets_sent;
-    __u32 error;
-    __u32 active;              /* 1 from SYN_SENT to TCP_CLOSE */
     char comm[NW_COMM_LEN];
 };
 
 /*
- * Per-socket storage: the connection's state lives with its socket (no hashing, no LRU, freed with the socket),
- * bounded by the host's sockets; only sockets that entered SYN_SENT (outgoing connections) get one.
+ * The connections being tracked: a 2-way set-associative table indexed by a hash of the socket address, in a
+ * plain array (lookups are inlined loads: no hashing helper, no bucket lock, no allocation). A new connection
+ * takes a free way of its set or evicts the older one (counted in NW_CNT_FLOWS_FULL).
  */
+#define NW_SETS 32768
 struct {
-    __uint(type, BPF_MAP_TYPE_SK_STORAGE);
-    __uint(map_flags, BPF_F_NO_PREALLOC);
-    __type(key, int);
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, NW_SETS * 2);
+    __type(key, __u32);
     __type(value, struct flow_state);
 } flows SEC(".maps");
 
@@ -81,12 +83,25 @@ static __always_inline void count(__u32 which)
         *c += 1;
 }
 
-/* the tracked connection of a socket, or NULL (an accepted or not-TCP socket has no storage: one pointer test) */
+static __always_inline __u32 set_of(__u64 cookie)
+{
+    __u64 h = cookie * 0x9E3779B97F4A7C15ULL;
+
+    return (__u32)(h >> 49) * 2;                    /* 15 bits: NW_SETS sets of two ways */
+}
+
+/* the tracked connection of a socket (by its cookie: unique, never 0), or NULL: two loads and compares */
 static __always_inline struct flow_state *tracked(const struct sock *sk)
 {
-    struct flow_state *f = bpf_sk_storage_get(&flows, (void *)sk, 0, 0);
+    __u64 cookie = bpf_get_socket_cookie((void *)sk);
+    __u32 i = set_of(cookie);
+    struct flow_state *f = bpf_map_lookup_elem(&flows, &i);
 
-    return f && f->active ? f : 0;
+    if (f && f->cookie == cookie)
+        return f;
+    i++;
+    f = bpf_map_lookup_elem(&flows, &i);
+    return f && f->cookie == cookie ? f : 0;
 }
 
 /* the reader is woken only when the ring fills up; otherwise it drains the ring on its poll timeout */
@@ -99,9 +114,17 @@ static __always_inline void emit(const struct sock *sk, struct flow_state *f, __
 {
     struct nw_flow *r;
     int err = sk->sk_err;
-    __u32 error = err > 0 ? err : f->error;
+    __u32 error = err > 0 ? err : 0;
+    /*
+     * The error a connection closes with is set just before the close (tcp_reset, tcp_write_err, ICMP in
+     * SYN_SENT), so it is read here instead of on every error report; a reset the connection accepted always
+     * closes it with ECONNREFUSED (SYN_SENT), EPIPE (CLOSE_WAIT) or ECONNRESET: counted from that error
+     * instead of on every received reset. (ECONNREFUSED from an ICMP port unreachable counts one too; a refusal's
+     * reset is not counted as a reset by the readers.)
+     */
+    __u32 resets_received = error == 111 /* ECONNREFUSED */ || error == 104 /* ECONNRESET */ || error == 32 /* EPIPE */;
 
-    if (!f->syn_retransmits && !f->retransmits && !f->resets_received && !f->resets_sent && !error)
+    if (!f->syn_retransmits && !f->retransmits && !resets_received && !f->resets_sent && !error)
         return;   /* a healthy connection: no record */
     r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
     if (!r) {
@@ -124,7 +147,7 @@ static __always_inline void emit(const struct sock *sk, struct flow_state *f, __
     r->tgid = f->tgid;
     r->syn_retransmits = f->syn_retransmits;
     r->retransmits = f->retransmits;
-    r->resets_received = f->resets_received;
+    r->resets_received = resets_received;
     r->resets_sent = f->resets_sent;
     r->error = error;
     r->old_state = old_state;
@@ -136,25 +159,34 @@ static __always_inline void emit(const struct sock *sk, struct flow_state *f, __
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(nw_tcp_state, const struct sock *sk, const int oldstate, const int newstate)
 {
-    struct flow_state *f;
+    struct flow_state *f, *g;
+    __u32 i;
+    __u64 old, cookie;
 
     if (newstate == TCP_SYN_SENT) {
         if (BPF_CORE_READ_BITFIELD(sk, sk_protocol) != 6 /* IPPROTO_TCP */)
             return 0;
-        f = bpf_sk_storage_get(&flows, (void *)sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-        if (!f) {
-            count(NW_CNT_FLOWS_FULL);
+        cookie = bpf_get_socket_cookie((void *)sk);
+        i = set_of(cookie);
+        f = bpf_map_lookup_elem(&flows, &i);
+        i++;
+        g = bpf_map_lookup_elem(&flows, &i);
+        if (!f || !g)
             return 0;
-        }
+        if (f->cookie && (!g->cookie || g->since_ns < f->since_ns))
+            f = g;                                  /* the free way, or the older of two taken ones */
+        old = f->cookie;
+        if (old)
+            count(NW_CNT_FLOWS_FULL);               /* evicted */
+        if (__sync_val_compare_and_swap(&f->cookie, old, cookie) != old)
+            return 0;                               /* another CPU took it meanwhile: not tracked */
+        f->since_ns = bpf_ktime_get_ns();
         f->tgid = bpf_get_current_pid_tgid() >> 32;
         f->cgroup_id = bpf_get_current_cgroup_id();
         bpf_get_current_comm(f->comm, sizeof(f->comm));
         f->syn_retransmits = 0;
         f->retransmits = 0;
-        f->resets_received = 0;
         f->resets_sent = 0;
-        f->error = 0;
-        f->active = 1;
         return 0;
     }
     if (newstate != TCP_CLOSE)
@@ -162,8 +194,9 @@ int BPF_PROG(nw_tcp_state, const struct sock *sk, const int oldstate, const int 
     f = tracked(sk);
     if (!f)
         return 0;
-    f->active = 0;
+    old = f->cookie;
     emit(sk, f, oldstate);
+    __sync_val_compare_and_swap(&f->cookie, old, 0);
     return 0;
 }
 
@@ -181,16 +214,6 @@ int BPF_PROG(nw_tcp_retransmit, const struct sock *sk)
     return 0;
 }
 
-SEC("tp_btf/tcp_receive_reset")
-int BPF_PROG(nw_tcp_receive_reset, struct sock *sk)
-{
-    struct flow_state *f = tracked(sk);
-
-    if (f)
-        __sync_fetch_and_add(&f->resets_received, 1);
-    return 0;
-}
-
 SEC("tp_btf/tcp_send_reset")
 int BPF_PROG(nw_tcp_send_reset, const struct sock *sk)
 {
@@ -204,80 +227,46 @@ int BPF_PROG(nw_tcp_send_reset, const struct sock *sk)
     return 0;
 }
 
-SEC("tp_btf/inet_sk_error_report")
-int BPF_PROG(nw_sk_error_report, const struct sock *sk)
-{
-    struct flow_state *f = tracked(sk);
-    int err;
-
-    if (!f)
-        return 0;
-    err = sk->sk_err;
-    if (err > 0)
-        f->error = err;
-    return 0;
-}
-
 /*
- * a received packet from source port 53 (UDP, or TCP carrying DNS): its DNS message into the dns ring buffer.
- * Cheapest first: skb->protocol and the lengths are direct loads (a BTF-typed argument); the IPv4 header and the
- * ports come in one read (IHL 5, the usual case); any other packet returns after that one read.
+ * A DNS answer a socket of the host was handed (UDP from source port 53, or TCP from peer port 53): its DNS
+ * message into the dns ring buffer. sk_data_ready fires once per datagram or data segment queued to a socket
+ * (never for SYNs, ACKs or resets: a connect costs nothing here). Cheapest first: the protocol and, for TCP, the
+ * peer port are loads from the socket; a UDP datagram's source port is one 2-byte read of its header. The
+ * datagram is the tail of the socket's receive queue, its data pulled to the DNS message.
  */
-SEC("tp_btf/netif_receive_skb")
-int BPF_PROG(nw_dns_answer, struct sk_buff *skb)
+SEC("tp_btf/sk_data_ready")
+int BPF_PROG(nw_dns_answer, const struct sock *sk)
 {
-    __u8 ip[44], l4[20];
-    __u16 proto = bpf_ntohs(skb->protocol);
+    __u16 proto = BPF_CORE_READ_BITFIELD(sk, sk_protocol);
+    struct sk_buff *skb;
     unsigned char *data;
-    __u32 linear, off, l4proto, total, len;
+    __u8 port[2];
+    __u32 total, len, tcp;
     __u64 n;
     struct nw_dns *r;
 
-    if (proto != 0x0800 && proto != 0x86DD)
-        return 0;
-    data = skb->data;
-    linear = skb->len - skb->data_len;
-    if (proto == 0x0800) {                          /* IPv4 */
-        if (linear < 28 || bpf_probe_read_kernel(ip, 24, data))
+    if (proto == 6) {
+        if (sk->__sk_common.skc_dport != bpf_htons(53))
             return 0;
-        if (ip[9] != 17 && ip[9] != 6)
-            return 0;
-        if (ip[0] == 0x45) {                        /* no options: the ports were in the same read */
-            if (ip[20] != 0 || ip[21] != 53)
-                return 0;
-        }
-        if ((ip[0] >> 4) != 4 || ((ip[6] & 0x1f) | ip[7]))
-            return 0;                               /* not v4, or a later fragment */
-        off = (ip[0] & 0x0f) * 4;
-        l4proto = ip[9];
-        total = ((__u32)ip[2] << 8 | ip[3]);
-    } else {                                        /* IPv6, no extension headers */
-        if (linear < 48 || bpf_probe_read_kernel(ip, 44, data))
-            return 0;
-        l4proto = ip[6];
-        if (l4proto != 17 && l4proto != 6)
-            return 0;
-        if (ip[40] != 0 || ip[41] != 53)
-            return 0;
-        off = 40;
-        total = 40 + ((__u32)ip[4] << 8 | ip[5]);
-    }
-    if (off < 20 || off > 60 || bpf_probe_read_kernel(l4, 4, data + off))
-        return 0;
-    if (l4[0] != 0 || l4[1] != 53)                  /* source port 53: an answer */
-        return 0;
-    if (l4proto == 17) {
-        off += 8;
+        tcp = 1;
+    } else if (proto == 17) {
+        tcp = 0;
     } else {
-        if (bpf_probe_read_kernel(l4, 13, data + off))
-            return 0;
-        off += (l4[12] >> 4) * 4;                   /* TCP data offset */
+        return 0;
     }
-    if (total > linear)
-        total = linear;                             /* only the linear part is read */
-    if (total <= off + 12)
-        return 0;                                   /* no DNS header: a bare ACK, a SYN, ... */
-    total -= off;
+    skb = sk->sk_receive_queue.prev;
+    if (!skb || (void *)skb == (void *)&sk->sk_receive_queue)
+        return 0;                                   /* empty (taken by the reader meanwhile) */
+    data = skb->data;
+    if (!tcp) {
+        if (bpf_probe_read_kernel(port, 2, skb->head + skb->transport_header))
+            return 0;
+        if (port[0] != 0 || port[1] != 53)          /* source port 53: an answer */
+            return 0;
+    }
+    total = skb->len - skb->data_len;               /* only the linear part is read */
+    if (total < 12 + tcp * 2)
+        return 0;                                   /* no DNS header */
     len = total < NW_DNS_MAX ? total : NW_DNS_MAX;
     r = bpf_ringbuf_reserve(&dns, sizeof(*r), 0);
     if (!r) {
@@ -285,12 +274,12 @@ int BPF_PROG(nw_dns_answer, struct sk_buff *skb)
         return 0;
     }
     r->ts_ns = bpf_ktime_get_ns();
-    r->total = total;
-    r->tcp = l4proto == 6;
+    r->total = skb->len;
+    r->tcp = tcp;
     __builtin_memset(r->pad, 0, sizeof(r->pad));
     n = len;
     barrier_var(n);   /* the bound below is checked on the register passed to the helper */
-    if (n > NW_DNS_MAX || bpf_probe_read_kernel(r->data, n, data + off))
+    if (n > NW_DNS_MAX || bpf_probe_read_kernel(r->data, n, data))
         n = 0;
     r->len = n;
     bpf_ringbuf_submit(r, wakeup(&dns));

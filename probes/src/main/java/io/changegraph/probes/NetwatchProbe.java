@@ -172,7 +172,7 @@ public final class NetwatchProbe implements AutoCloseable {
                 MemorySegment prog = MemorySegment.NULL;
                 while (!(prog = (MemorySegment) lib.objectNextProgram.invokeExact(object, prog)).equals(MemorySegment.NULL)) {
                     MemorySegment name = (MemorySegment) lib.programSectionName.invokeExact(prog);
-                    if (name.reinterpret(Long.MAX_VALUE).getString(0).endsWith("netif_receive_skb")) {
+                    if (name.reinterpret(Long.MAX_VALUE).getString(0).endsWith("sk_data_ready")) {
                         int rc = (int) lib.programSetAutoload.invokeExact(prog, false);
                         if (rc != 0) {
                             throw new ProbeException("cannot leave the DNS program out: " + lib.describe(rc));
