@@ -90,10 +90,24 @@ static __always_inline __u32 set_of(__u64 cookie)
     return (__u32)(h >> 49) * 2;                    /* 15 bits: NW_SETS sets of two ways */
 }
 
-/* the tracked connection of a socket (by its cookie: unique, never 0), or NULL: two loads and compares */
+/*
+ * The socket's address as a number (the verifier allows no arithmetic on the pointer itself): one 8-byte read
+ * of the pointer's own stack slot (a socket cookie would cost an atomic write to a cold line of every closing
+ * socket). Unique among live sockets, never 0; a tracked socket frees its slot when it closes, before it is freed.
+ */
+static __always_inline __u64 sock_id(const struct sock *sk)
+{
+    const void *p = sk;
+    __u64 id = 0;
+
+    bpf_probe_read_kernel(&id, sizeof(id), &p);
+    return id;
+}
+
+/* the tracked connection of a socket, or NULL: two loads and compares */
 static __always_inline struct flow_state *tracked(const struct sock *sk)
 {
-    __u64 cookie = bpf_get_socket_cookie((void *)sk);
+    __u64 cookie = sock_id(sk);
     __u32 i = set_of(cookie);
     struct flow_state *f = bpf_map_lookup_elem(&flows, &i);
 
@@ -166,7 +180,7 @@ int BPF_PROG(nw_tcp_state, const struct sock *sk, const int oldstate, const int 
     if (newstate == TCP_SYN_SENT) {
         if (BPF_CORE_READ_BITFIELD(sk, sk_protocol) != 6 /* IPPROTO_TCP */)
             return 0;
-        cookie = bpf_get_socket_cookie((void *)sk);
+        cookie = sock_id(sk);
         i = set_of(cookie);
         f = bpf_map_lookup_elem(&flows, &i);
         i++;
