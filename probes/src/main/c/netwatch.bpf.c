@@ -7,7 +7,7 @@
  * no hashing, freed with the socket); at close one nw_flow record is sent only when something went wrong (SYN
  * retransmits, a reset, an error), so a healthy connection costs one storage allocation and no record. Every
  * program tests the transition values or the socket's storage pointer before it reads anything else. Records do
- * not wake the reader until the ring holds NW_WAKEUP_AT bytes: the reader drains it on its poll timeout.
+ * not wake the reader until an eighth of the ring is waiting: the reader drains it on its poll timeout.
  *
  * DNS answers name the destinations: tp_btf netif_receive_skb copies the first NW_DNS_MAX bytes of every
  * received UDP or TCP segment from source port 53 (any process, any network namespace) into the dns ring
@@ -30,8 +30,6 @@ struct nw_dns *const nw_btf_dns __attribute__((unused));
 #define TCP_SYN_SENT 2
 #define TCP_CLOSE 7
 
-/* ring buffer fill (bytes) above which a record wakes the reader; below it the reader drains on its poll timeout */
-#define NW_WAKEUP_AT (64 * 1024)
 
 struct flow_state {
     __u64 cookie;              /* the socket cookie of the connection this slot tracks (0: free); claimed and
@@ -118,10 +116,11 @@ static __always_inline struct flow_state *tracked(const struct sock *sk)
     return f && f->cookie == cookie ? f : 0;
 }
 
-/* the reader is woken only when the ring fills up; otherwise it drains the ring on its poll timeout */
+/* the reader is woken only once an eighth of the ring is waiting; otherwise it drains the ring on its poll timeout */
 static __always_inline __u64 wakeup(void *ring)
 {
-    return bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= NW_WAKEUP_AT ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+    return bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= bpf_ringbuf_query(ring, BPF_RB_RING_SIZE) / 8
+            ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void emit(const struct sock *sk, struct flow_state *f, __u32 old_state)
