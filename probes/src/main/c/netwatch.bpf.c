@@ -2,16 +2,16 @@
 /*
  * netwatch.bpf.c - the host-wide TCP anomaly camera: every outgoing TCP connection on the host, no target
  * filter. Only TCP state and error paths are traced (tp_btf inet_sock_set_state, tcp_retransmit_skb,
- * tcp_receive_reset, tcp_send_reset, inet_sk_error_report). A connection is tracked from SYN_SENT (in the
- * connecting task: tgid, comm and cgroup are taken there) to TCP_CLOSE in the socket's own storage (sk_storage:
- * no hashing, freed with the socket); at close one nw_flow record is sent only when something went wrong (SYN
- * retransmits, a reset, an error), so a healthy connection costs one storage allocation and no record. Every
- * program tests the transition values or the socket's storage pointer before it reads anything else. Records do
- * not wake the reader until an eighth of the ring is waiting: the reader drains it on its poll timeout.
+ * tcp_send_reset; the error and a received reset are read at the close). A connection is tracked from SYN_SENT
+ * (in the connecting task: tgid, comm and cgroup are taken there) to TCP_CLOSE in a 2-way set-associative array
+ * (flows); at close one nw_flow record is sent only when something went wrong (SYN retransmits, a reset, an
+ * error), so a healthy connection costs a slot and no record. Every program tests the transition values or its
+ * slot before it reads anything else. Records do not wake the reader until an eighth of the ring is waiting: the
+ * reader drains it on its poll timeout.
  *
- * DNS answers name the destinations: tp_btf netif_receive_skb copies the first NW_DNS_MAX bytes of every
- * received UDP or TCP segment from source port 53 (any process, any network namespace) into the dns ring
- * buffer; user space parses them. Every other packet costs a few loads and compares.
+ * DNS answers name the destinations: tp_btf sk_data_ready copies the first NW_DNS_MAX bytes of every UDP
+ * datagram from source port 53 and TCP data from peer port 53 queued to a socket (any process, any network
+ * namespace) into the dns ring buffer; user space parses them. Other data costs a few loads and compares.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -148,8 +148,8 @@ public final class NetwatchProbe implements AutoCloseable {
     }
 
     /**
-     * Sizes the ring buffer (a power of two, page multiple). The connections being tracked live in their sockets'
-     * own storage (sk_storage): bounded by the host's sockets, nothing to size or evict.
+     * Sizes the ring buffer (a power of two, page multiple). The connections being tracked sit in a fixed in-kernel
+     * table of 65,536 slots (netwatch.bpf.c); a connection evicted from it is counted in {@link #lost()}.
      */
     public NetwatchProbe configure(int ringBufferBytes) {
         return configure(ringBufferBytes, true);
@@ -307,7 +307,7 @@ public final class NetwatchProbe implements AutoCloseable {
     }
 
     /**
-     * In-kernel losses: {records the ring buffer had no room for, connections no socket storage could be allocated for, DNS
+     * In-kernel losses: {records the ring buffer had no room for, connections evicted from the kernel table, DNS
      * answers the DNS ring buffer had no room for}.
      */
     public long[] lost() {
