@@ -68,7 +68,7 @@ attached() {
 }
 netwatch() {
   "$cg" netwatch --json --interval 60m >/dev/null 2>&1 & local nw=$!
-  wait_attached "$nw" 5
+  wait_attached "$nw" 4   # 3 TCP programs and the DNS one (since netfix)
   storm_beside "$nw"
   kill -TERM "$nw" 2>/dev/null || true   # not INT: a background job of a script ignores SIGINT
   wait "$nw" 2>/dev/null || true

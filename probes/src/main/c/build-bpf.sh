@@ -19,8 +19,8 @@ if [ ! -s "$gen/vmlinux.h" ]; then
 fi
 clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Wno-unused-function \
   -I "$gen" -I "$src" -c "$src/changegraph.bpf.c" -o "$out/changegraph.bpf.o"
-# the host-wide TCP anomaly camera (changegraph netwatch): a separate small object
-clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Wno-unused-function \
+# the host-wide TCP anomaly camera (changegraph netwatch): a separate small object (-mcpu=v3: compare-and-swap)
+clang -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror -Wno-unused-function \
   -I "$gen" -I "$src" -c "$src/netwatch.bpf.c" -o "$out/netwatch.bpf.o"
 # strip DWARF, keep BTF: smaller jar, same CO-RE information (and the record layouts)
 llvm-strip -g "$out/changegraph.bpf.o" 2>/dev/null || true

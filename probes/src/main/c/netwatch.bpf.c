@@ -2,14 +2,16 @@
 /*
  * netwatch.bpf.c - the host-wide TCP anomaly camera: every outgoing TCP connection on the host, no target
  * filter. Only TCP state and error paths are traced (tp_btf inet_sock_set_state, tcp_retransmit_skb,
- * tcp_receive_reset, tcp_send_reset, inet_sk_error_report). A connection is tracked from SYN_SENT (in the
- * connecting task: tgid, comm and cgroup are taken there) to TCP_CLOSE in an LRU hash keyed by the socket;
- * at close one nw_flow record is sent only when something went wrong (SYN retransmits, a reset, an error),
- * so a healthy connection costs two hash operations and no record.
+ * tcp_send_reset; the error and a received reset are read at the close). A connection is tracked from SYN_SENT
+ * (in the connecting task: tgid, comm and cgroup are taken there) to TCP_CLOSE in a 2-way set-associative array
+ * (flows); at close one nw_flow record is sent only when something went wrong (SYN retransmits, a reset, an
+ * error), so a healthy connection costs a slot and no record. Every program tests the transition values or its
+ * slot before it reads anything else. Records do not wake the reader until an eighth of the ring is waiting: the
+ * reader drains it on its poll timeout.
  *
- * DNS answers name the destinations: tp_btf netif_receive_skb copies the first NW_DNS_MAX bytes of every
- * received UDP or TCP segment from source port 53 (any process, any network namespace) into the dns ring
- * buffer; user space parses them. Every other packet costs a few loads and compares.
+ * DNS answers name the destinations: tp_btf sk_data_ready copies the first NW_DNS_MAX bytes of every UDP
+ * datagram from source port 53 and TCP data from peer port 53 queued to a socket (any process, any network
+ * namespace) into the dns ring buffer; user space parses them. Other data costs a few loads and compares.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -28,22 +30,29 @@ struct nw_dns *const nw_btf_dns __attribute__((unused));
 #define TCP_SYN_SENT 2
 #define TCP_CLOSE 7
 
+
 struct flow_state {
+    __u64 cookie;              /* the socket cookie of the connection this slot tracks (0: free); claimed and
+                                  freed by compare-and-swap */
     __u64 cgroup_id;
+    __u64 since_ns;            /* SYN_SENT time: the older of two full ways is evicted */
     __u32 tgid;
     __u32 syn_retransmits;
     __u32 retransmits;
-    __u32 resets_received;
     __u32 resets_sent;
-    __u32 error;
     char comm[NW_COMM_LEN];
 };
 
-/* sized by the loader (bpf_map__set_max_entries); LRU: the oldest connection makes room */
+/*
+ * The connections being tracked: a 2-way set-associative table indexed by a hash of the socket address, in a
+ * plain array (lookups are inlined loads: no hashing helper, no bucket lock, no allocation). A new connection
+ * takes a free way of its set or evicts the older one (counted in NW_CNT_FLOWS_FULL).
+ */
+#define NW_SETS 32768
 struct {
-    __uint(type, BPF_MAP_TYPE_LRU_HASH);
-    __uint(max_entries, 65536);
-    __type(key, __u64);
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, NW_SETS * 2);
+    __type(key, __u32);
     __type(value, struct flow_state);
 } flows SEC(".maps");
 
@@ -72,13 +81,63 @@ static __always_inline void count(__u32 which)
         *c += 1;
 }
 
+static __always_inline __u32 set_of(__u64 cookie)
+{
+    __u64 h = cookie * 0x9E3779B97F4A7C15ULL;
+
+    return (__u32)(h >> 49) * 2;                    /* 15 bits: NW_SETS sets of two ways */
+}
+
+/*
+ * The socket's address as a number (the verifier allows no arithmetic on the pointer itself): one 8-byte read
+ * of the pointer's own stack slot (a socket cookie would cost an atomic write to a cold line of every closing
+ * socket). Unique among live sockets, never 0; a tracked socket frees its slot when it closes, before it is freed.
+ */
+static __always_inline __u64 sock_id(const struct sock *sk)
+{
+    const void *p = sk;
+    __u64 id = 0;
+
+    bpf_probe_read_kernel(&id, sizeof(id), &p);
+    return id;
+}
+
+/* the tracked connection of a socket, or NULL: two loads and compares */
+static __always_inline struct flow_state *tracked(const struct sock *sk)
+{
+    __u64 cookie = sock_id(sk);
+    __u32 i = set_of(cookie);
+    struct flow_state *f = bpf_map_lookup_elem(&flows, &i);
+
+    if (f && f->cookie == cookie)
+        return f;
+    i++;
+    f = bpf_map_lookup_elem(&flows, &i);
+    return f && f->cookie == cookie ? f : 0;
+}
+
+/* the reader is woken only once an eighth of the ring is waiting; otherwise it drains the ring on its poll timeout */
+static __always_inline __u64 wakeup(void *ring)
+{
+    return bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= bpf_ringbuf_query(ring, BPF_RB_RING_SIZE) / 8
+            ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void emit(const struct sock *sk, struct flow_state *f, __u32 old_state)
 {
     struct nw_flow *r;
-    int err = BPF_CORE_READ(sk, sk_err);
-    __u32 error = err > 0 ? err : f->error;
+    int err = sk->sk_err;
+    __u32 error = err > 0 ? err : 0;
+    /*
+     * The error a connection closes with is set just before the close (tcp_reset, tcp_write_err, ICMP in
+     * SYN_SENT), so it is read here instead of on every error report; a reset the connection accepted always
+     * closes it with ECONNREFUSED (SYN_SENT), EPIPE (CLOSE_WAIT) or ECONNRESET: counted from that error
+     * instead of on every received reset. (ECONNREFUSED from an ICMP port unreachable counts one too; a refusal's
+     * reset is not counted as a reset by the readers.)
+     */
+    __u32 resets_received = error == 111 /* ECONNREFUSED */ || error == 104 /* ECONNRESET */ || error == 32 /* EPIPE */;
 
-    if (!f->syn_retransmits && !f->retransmits && !f->resets_received && !f->resets_sent && !error)
+    if (!f->syn_retransmits && !f->retransmits && !resets_received && !f->resets_sent && !error)
         return;   /* a healthy connection: no record */
     r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
     if (!r) {
@@ -87,153 +146,140 @@ static __always_inline void emit(const struct sock *sk, struct flow_state *f, __
     }
     r->ts_ns = bpf_ktime_get_ns();
     r->cgroup_id = f->cgroup_id;
-    r->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-    r->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-    __builtin_memset(r->daddr, 0, sizeof(r->daddr));
-    if (r->family == 2)
-        bpf_core_read(r->daddr, 4, &sk->__sk_common.skc_daddr);
-    else
+    r->family = sk->__sk_common.skc_family;
+    r->dport = bpf_ntohs(sk->__sk_common.skc_dport);
+    if (r->family == 2) {
+        __u32 *d = (__u32 *)r->daddr;
+        d[0] = sk->__sk_common.skc_daddr;
+        d[1] = 0;
+        d[2] = 0;
+        d[3] = 0;
+    } else {
         bpf_core_read(r->daddr, 16, &sk->__sk_common.skc_v6_daddr);
+    }
     r->tgid = f->tgid;
     r->syn_retransmits = f->syn_retransmits;
     r->retransmits = f->retransmits;
-    r->resets_received = f->resets_received;
+    r->resets_received = resets_received;
     r->resets_sent = f->resets_sent;
     r->error = error;
     r->old_state = old_state;
     __builtin_memcpy(r->comm, f->comm, NW_COMM_LEN);
-    bpf_ringbuf_submit(r, 0);
+    bpf_ringbuf_submit(r, wakeup(&records));
 }
 
+/* the transition values first: only entering SYN_SENT and entering TCP_CLOSE read anything */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(nw_tcp_state, const struct sock *sk, const int oldstate, const int newstate)
 {
-    __u64 key = (__u64)sk;
-    struct flow_state *f;
+    struct flow_state *f, *g;
+    __u32 i;
+    __u64 old, cookie;
 
-    if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != 6 /* IPPROTO_TCP */)
-        return 0;
     if (newstate == TCP_SYN_SENT) {
-        struct flow_state fresh = {};
-        fresh.tgid = bpf_get_current_pid_tgid() >> 32;
-        fresh.cgroup_id = bpf_get_current_cgroup_id();
-        bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
-        if (bpf_map_update_elem(&flows, &key, &fresh, BPF_ANY))
-            count(NW_CNT_FLOWS_FULL);
+        if (BPF_CORE_READ_BITFIELD(sk, sk_protocol) != 6 /* IPPROTO_TCP */)
+            return 0;
+        cookie = sock_id(sk);
+        i = set_of(cookie);
+        f = bpf_map_lookup_elem(&flows, &i);
+        i++;
+        g = bpf_map_lookup_elem(&flows, &i);
+        if (!f || !g)
+            return 0;
+        if (f->cookie && (!g->cookie || g->since_ns < f->since_ns))
+            f = g;                                  /* the free way, or the older of two taken ones */
+        old = f->cookie;
+        if (old)
+            count(NW_CNT_FLOWS_FULL);               /* evicted */
+        if (__sync_val_compare_and_swap(&f->cookie, old, cookie) != old)
+            return 0;                               /* another CPU took it meanwhile: not tracked */
+        f->since_ns = bpf_ktime_get_ns();
+        f->tgid = bpf_get_current_pid_tgid() >> 32;
+        f->cgroup_id = bpf_get_current_cgroup_id();
+        bpf_get_current_comm(f->comm, sizeof(f->comm));
+        f->syn_retransmits = 0;
+        f->retransmits = 0;
+        f->resets_sent = 0;
         return 0;
     }
     if (newstate != TCP_CLOSE)
         return 0;
-    f = bpf_map_lookup_elem(&flows, &key);
+    f = tracked(sk);
     if (!f)
         return 0;
+    old = f->cookie;
     emit(sk, f, oldstate);
-    bpf_map_delete_elem(&flows, &key);
+    __sync_val_compare_and_swap(&f->cookie, old, 0);
     return 0;
 }
 
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(nw_tcp_retransmit, const struct sock *sk)
 {
-    __u64 key = (__u64)sk;
-    struct flow_state *f = bpf_map_lookup_elem(&flows, &key);
+    struct flow_state *f = tracked(sk);
 
     if (!f)
         return 0;
-    if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_SYN_SENT)
+    if (sk->__sk_common.skc_state == TCP_SYN_SENT)
         __sync_fetch_and_add(&f->syn_retransmits, 1);
     else
         __sync_fetch_and_add(&f->retransmits, 1);
     return 0;
 }
 
-SEC("tp_btf/tcp_receive_reset")
-int BPF_PROG(nw_tcp_receive_reset, struct sock *sk)
-{
-    __u64 key = (__u64)sk;
-    struct flow_state *f = bpf_map_lookup_elem(&flows, &key);
-
-    if (f)
-        __sync_fetch_and_add(&f->resets_received, 1);
-    return 0;
-}
-
 SEC("tp_btf/tcp_send_reset")
 int BPF_PROG(nw_tcp_send_reset, const struct sock *sk)
 {
-    __u64 key = (__u64)sk;
     struct flow_state *f;
 
     if (!sk)
         return 0;
-    f = bpf_map_lookup_elem(&flows, &key);
+    f = tracked(sk);
     if (f)
         __sync_fetch_and_add(&f->resets_sent, 1);
     return 0;
 }
 
-SEC("tp_btf/inet_sk_error_report")
-int BPF_PROG(nw_sk_error_report, const struct sock *sk)
+/*
+ * A DNS answer a socket of the host was handed (UDP from source port 53, or TCP from peer port 53): its DNS
+ * message into the dns ring buffer. sk_data_ready fires once per datagram or data segment queued to a socket
+ * (never for SYNs, ACKs or resets: a connect costs nothing here). Cheapest first: the protocol and, for TCP, the
+ * peer port are loads from the socket; a UDP datagram's source port is one 2-byte read of its header. The
+ * datagram is the tail of the socket's receive queue, its data pulled to the DNS message.
+ */
+SEC("tp_btf/sk_data_ready")
+int BPF_PROG(nw_dns_answer, const struct sock *sk)
 {
-    __u64 key = (__u64)sk;
-    struct flow_state *f = bpf_map_lookup_elem(&flows, &key);
-    int err;
-
-    if (!f)
-        return 0;
-    err = BPF_CORE_READ(sk, sk_err);
-    if (err > 0)
-        f->error = err;
-    return 0;
-}
-
-/* a received packet from source port 53 (UDP, or TCP carrying DNS): its DNS message into the dns ring buffer */
-SEC("tp_btf/netif_receive_skb")
-int BPF_PROG(nw_dns_answer, struct sk_buff *skb)
-{
-    __u8 ip[40], l4[20];
-    unsigned char *data = BPF_CORE_READ(skb, data);
-    __u32 linear = BPF_CORE_READ(skb, len) - BPF_CORE_READ(skb, data_len);
-    __u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
-    __u32 off, l4proto, total, len;
+    __u16 proto = BPF_CORE_READ_BITFIELD(sk, sk_protocol);
+    struct sk_buff *skb;
+    unsigned char *data;
+    __u8 port[2];
+    __u32 total, len, tcp;
     __u64 n;
     struct nw_dns *r;
 
-    if (proto == 0x0800) {                          /* IPv4 */
-        if (linear < 28 || bpf_probe_read_kernel(ip, 20, data))
+    if (proto == 6) {
+        if (sk->__sk_common.skc_dport != bpf_htons(53))
             return 0;
-        if ((ip[0] >> 4) != 4 || ((ip[6] & 0x1f) | ip[7]))
-            return 0;                               /* not v4, or a later fragment */
-        off = (ip[0] & 0x0f) * 4;
-        l4proto = ip[9];
-        total = ((__u32)ip[2] << 8 | ip[3]);
-    } else if (proto == 0x86DD) {                   /* IPv6, no extension headers */
-        if (linear < 48 || bpf_probe_read_kernel(ip, 40, data))
-            return 0;
-        off = 40;
-        l4proto = ip[6];
-        total = 40 + ((__u32)ip[4] << 8 | ip[5]);
+        tcp = 1;
+    } else if (proto == 17) {
+        tcp = 0;
     } else {
         return 0;
     }
-    if (l4proto != 17 && l4proto != 6)
-        return 0;
-    if (off < 20 || off > 60 || bpf_probe_read_kernel(l4, 4, data + off))
-        return 0;
-    if (l4[0] != 0 || l4[1] != 53)                  /* source port 53: an answer */
-        return 0;
-    if (l4proto == 17) {
-        off += 8;
-    } else {
-        if (bpf_probe_read_kernel(l4, 13, data + off))
+    skb = sk->sk_receive_queue.prev;
+    if (!skb || (void *)skb == (void *)&sk->sk_receive_queue)
+        return 0;                                   /* empty (taken by the reader meanwhile) */
+    data = skb->data;
+    if (!tcp) {
+        if (bpf_probe_read_kernel(port, 2, skb->head + skb->transport_header))
             return 0;
-        off += (l4[12] >> 4) * 4;                   /* TCP data offset */
+        if (port[0] != 0 || port[1] != 53)          /* source port 53: an answer */
+            return 0;
     }
-    if (total > linear)
-        total = linear;                             /* only the linear part is read */
-    if (total <= off + 12)
-        return 0;                                   /* no DNS header: a bare ACK, a SYN, ... */
-    total -= off;
+    total = skb->len - skb->data_len;               /* only the linear part is read */
+    if (total < 12 + tcp * 2)
+        return 0;                                   /* no DNS header */
     len = total < NW_DNS_MAX ? total : NW_DNS_MAX;
     r = bpf_ringbuf_reserve(&dns, sizeof(*r), 0);
     if (!r) {
@@ -241,14 +287,14 @@ int BPF_PROG(nw_dns_answer, struct sk_buff *skb)
         return 0;
     }
     r->ts_ns = bpf_ktime_get_ns();
-    r->total = total;
-    r->tcp = l4proto == 6;
+    r->total = skb->len;
+    r->tcp = tcp;
     __builtin_memset(r->pad, 0, sizeof(r->pad));
     n = len;
     barrier_var(n);   /* the bound below is checked on the register passed to the helper */
-    if (n > NW_DNS_MAX || bpf_probe_read_kernel(r->data, n, data + off))
+    if (n > NW_DNS_MAX || bpf_probe_read_kernel(r->data, n, data))
         n = 0;
     r->len = n;
-    bpf_ringbuf_submit(r, 0);
+    bpf_ringbuf_submit(r, wakeup(&dns));
     return 0;
 }

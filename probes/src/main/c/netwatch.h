@@ -41,7 +41,7 @@ struct nw_dns {
 /* counters map indexes */
 enum nw_counter {
     NW_CNT_RINGBUF_LOST = 0,   /* a record the ring buffer had no room for */
-    NW_CNT_FLOWS_FULL = 1,     /* a connection not tracked: the flows map was full */
+    NW_CNT_FLOWS_FULL = 1,     /* a tracked connection evicted from the flows table (its set was full) */
     NW_CNT_DNS_LOST = 2,       /* a DNS answer the dns ring buffer had no room for */
     NW_CNT_MAX = 3,
 };

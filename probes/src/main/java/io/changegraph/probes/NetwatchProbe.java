@@ -23,10 +23,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 /**
  * The host-wide TCP anomaly camera's BPF object ({@code netwatch.bpf.c}): every outgoing TCP connection on the
  * host, one {@link Flow} per connection that closed with SYN retransmits, a reset or an error. Lifecycle, in
- * order: {@link #open()} → {@link #configure(int, int)} → {@link #load()} → {@link #attach()} →
+ * order: {@link #open()} → {@link #configure(int)} → {@link #load()} → {@link #attach()} →
  * {@link #poll(int, Consumer)} on one thread → {@link #close()}. DNS answers any interface receives (source port
  * 53) come as {@link Dns} messages, before the flows that closed in the same poll (see
- * {@link #poll(int, Consumer, Consumer)}), unless {@link #configure(int, int, boolean)} turned them off.
+ * {@link #poll(int, Consumer, Consumer)}), unless {@link #configure(int, boolean)} turned them off.
  */
 public final class NetwatchProbe implements AutoCloseable {
     private static final String OBJECT_RESOURCE = "netwatch.bpf.o";
@@ -147,30 +147,32 @@ public final class NetwatchProbe implements AutoCloseable {
         }
     }
 
-    /** Sizes the in-kernel connection table (LRU) and the ring buffer (a power of two, page multiple). */
-    public NetwatchProbe configure(int maxConnections, int ringBufferBytes) {
-        return configure(maxConnections, ringBufferBytes, true);
+    /**
+     * Sizes the ring buffer (a power of two, page multiple). The connections being tracked sit in a fixed in-kernel
+     * table of 65,536 slots (netwatch.bpf.c); a connection evicted from it is counted in {@link #lost()}.
+     */
+    public NetwatchProbe configure(int ringBufferBytes) {
+        return configure(ringBufferBytes, true);
     }
 
     /**
-     * As {@link #configure(int, int)}; {@code dns} false leaves the DNS answer program unloaded (no packet is
+     * As {@link #configure(int)}; {@code dns} false leaves the DNS answer program unloaded (no packet is
      * looked at, no {@link Dns} comes).
      */
-    public NetwatchProbe configure(int maxConnections, int ringBufferBytes, boolean dns) {
+    public NetwatchProbe configure(int ringBufferBytes, boolean dns) {
         require(State.OPEN);
-        if (maxConnections < 1 || Integer.bitCount(ringBufferBytes) != 1 || ringBufferBytes < 4096) {
-            throw new IllegalArgumentException("max connections " + maxConnections + " or ring buffer size "
-                    + ringBufferBytes + " out of range");
+        if (Integer.bitCount(ringBufferBytes) != 1 || ringBufferBytes < 4096) {
+            throw new IllegalArgumentException("ring buffer size " + ringBufferBytes
+                    + " out of range (a power of two, at least 4096)");
         }
         try {
-            setMaxEntries("flows", maxConnections);
             setMaxEntries("records", ringBufferBytes);
             dnsOn = dns;
             if (!dns) {
                 MemorySegment prog = MemorySegment.NULL;
                 while (!(prog = (MemorySegment) lib.objectNextProgram.invokeExact(object, prog)).equals(MemorySegment.NULL)) {
                     MemorySegment name = (MemorySegment) lib.programSectionName.invokeExact(prog);
-                    if (name.reinterpret(Long.MAX_VALUE).getString(0).endsWith("netif_receive_skb")) {
+                    if (name.reinterpret(Long.MAX_VALUE).getString(0).endsWith("sk_data_ready")) {
                         int rc = (int) lib.programSetAutoload.invokeExact(prog, false);
                         if (rc != 0) {
                             throw new ProbeException("cannot leave the DNS program out: " + lib.describe(rc));
@@ -189,7 +191,7 @@ public final class NetwatchProbe implements AutoCloseable {
 
     public NetwatchProbe load() {
         if (state == State.OPEN) {
-            configure(65536, 1 << 20);
+            configure(1 << 20);
         }
         require(State.CONFIGURED);
         try {
@@ -278,6 +280,11 @@ public final class NetwatchProbe implements AutoCloseable {
             if (n < 0 && n != -EINTR) {
                 throw new ProbeException("ring buffer poll failed: " + lib.describe(n));
             }
+            // records wake the reader only when the ring fills up (netwatch.bpf.c): drain what came meanwhile
+            int c = (int) lib.ringBufferConsume.invokeExact(ringBuffer);
+            if (c < 0 && c != -EINTR) {
+                throw new ProbeException("ring buffer consume failed: " + lib.describe(c));
+            }
             if (!dnsRingBuffer.equals(MemorySegment.NULL)) {
                 currentDns = dnsSink;
                 int d = (int) lib.ringBufferConsume.invokeExact(dnsRingBuffer);
@@ -300,7 +307,7 @@ public final class NetwatchProbe implements AutoCloseable {
     }
 
     /**
-     * In-kernel losses: {records the ring buffer had no room for, connections the table could not take, DNS
+     * In-kernel losses: {records the ring buffer had no room for, connections evicted from the kernel table, DNS
      * answers the DNS ring buffer had no room for}.
      */
     public long[] lost() {

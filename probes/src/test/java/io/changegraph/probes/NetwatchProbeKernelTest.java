@@ -24,9 +24,9 @@ class NetwatchProbeKernelTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             closed = probe.getLocalPort();   // free again once closed: nothing listens there
         }
-        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1024, 1 << 16).load();
+        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1 << 16).load();
              ServerSocket open = new ServerSocket(0)) {
-            assertThat(netwatch.attach()).as("5 TCP programs and the DNS answer one").isEqualTo(6);
+            assertThat(netwatch.attach()).as("3 TCP programs (state, retransmit, sent reset) and the DNS answer one").isEqualTo(4);
             try (Socket fine = new Socket()) {
                 fine.connect(new InetSocketAddress("127.0.0.1", open.getLocalPort()), 2000);
             }
@@ -62,7 +62,7 @@ class NetwatchProbeKernelTest {
         answer[1] = 0x21;                 // id 0x4e21
         answer[2] = (byte) 0x81;          // QR: a response
         answer[39] = 0x7f;
-        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1024, 1 << 16).load()) {
+        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1 << 16).load()) {
             netwatch.attach();
             List<NetwatchProbe.Dns> seen = sendAnswerAndPoll(netwatch, answer);
             assertThat(seen).as("the answer from port 53").anySatisfy(d -> {
@@ -72,8 +72,8 @@ class NetwatchProbeKernelTest {
             });
             assertThat(netwatch.lost()[2]).isZero();
         }
-        try (NetwatchProbe off = NetwatchProbe.open().configure(1024, 1 << 16, false).load()) {
-            assertThat(off.attach()).as("without the DNS program").isEqualTo(5);
+        try (NetwatchProbe off = NetwatchProbe.open().configure(1 << 16, false).load()) {
+            assertThat(off.attach()).as("without the DNS program").isEqualTo(3);
             assertThat(sendAnswerAndPoll(off, answer)).isEmpty();
         }
     }
@@ -85,7 +85,7 @@ class NetwatchProbeKernelTest {
         answer[1] = 0x22;
         answer[2] = (byte) 0x81;
         answer[29] = 0x55;
-        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1024, 1 << 16).load()) {
+        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1 << 16).load()) {
             netwatch.attach();
             List<NetwatchProbe.Dns> seen = new ArrayList<>();
             try (java.net.DatagramSocket server = new java.net.DatagramSocket(new InetSocketAddress("::1", 53));

@@ -33,7 +33,7 @@ public final class NetwatchCamera {
     public static NetwatchProbe open(boolean dns) {
         NetwatchProbe probe = NetwatchProbe.open();
         try {
-            probe.configure(65536, 1 << 20, dns).load().attach();
+            probe.configure(1 << 20, dns).load().attach();
             return probe;
         } catch (ProbeException | IllegalStateException e) {
             probe.close();
