@@ -84,7 +84,9 @@ class SelfProtectionIT {
             List<Degradation> steps = graph.stats().degradations();
             assertThat(steps).as("agent log: %s", agent.log()).isNotEmpty();
             assertThat(steps.getFirst().step()).isEqualTo("detail");
-            assertThat(steps).allSatisfy(d -> assertThat(d.end()).as("step %s ended", d).isNotNull());
+            // recovered in the calm: the storm's first step ended (the agent's own end-of-session work may trip a
+            // new step at a 2% limit; it is shown too, open, as the session ended during it)
+            assertThat(steps.getFirst().end()).as("first step ended: %s", steps).isNotNull();
             assertThat(agent.log()).contains("self-protection: step 1 on", "self-protection: step 1 off");
         }
     }
