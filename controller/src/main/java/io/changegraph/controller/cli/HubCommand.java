@@ -7,10 +7,7 @@ import io.changegraph.hub.HubConfig;
 import io.changegraph.hub.HubStartException;
 import io.changegraph.web.WebStartException;
 import io.changegraph.web.WebUsers;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -91,23 +88,6 @@ public final class HubCommand implements Callable<Integer> {
     }
 
     private String token() {
-        if (tokenEnv != null && tokenFile != null) {
-            throw new UsageException("give either --token-env or --token-file, not both");
-        }
-        if (tokenEnv != null) {
-            String value = System.getenv(tokenEnv);
-            if (value == null || value.isBlank()) {
-                throw new UsageException("environment variable " + tokenEnv + " is not set or empty");
-            }
-            return value.strip();
-        }
-        if (tokenFile != null) {
-            try {
-                return Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
-            } catch (IOException e) {
-                throw new UsageException("cannot read token file " + tokenFile + ": " + e.getMessage());
-            }
-        }
-        return null;
+        return TokenSource.read(tokenEnv, tokenFile);
     }
 }
