@@ -166,4 +166,60 @@ final class Libbpf {
         return lib.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
                 LIBRARY + " has no symbol " + name + ": libbpf 1.0 or newer is required"));
     }
+
+    /**
+     * Opens a BPF object embedded next to {@code anchor} in the jar, from memory (nothing is written to disk);
+     * {@code what} names it in errors ("the BPF object", "the netwatch BPF object").
+     */
+    MemorySegment openEmbedded(Class<?> anchor, String resource, String what) {
+        byte[] bytes;
+        try (java.io.InputStream in = anchor.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new ProbeException("the BPF object " + resource
+                        + " is missing from the jar: rebuild with scripts/build.sh (clang compiles it)");
+            }
+            bytes = in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new ProbeException("cannot read the embedded BPF object: " + e.getMessage(), e);
+        }
+        // libbpf keeps pointers into the buffer until close: give it memory that outlives the call
+        MemorySegment buf = Arena.global().allocate(bytes.length, 8);
+        MemorySegment.copy(bytes, 0, buf, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment capture = call.allocate(CAPTURE);
+            MemorySegment obj = (MemorySegment) objectOpenMem.invokeExact(capture, buf, (long) bytes.length,
+                    MemorySegment.NULL);
+            if (obj.equals(MemorySegment.NULL)) {
+                throw new ProbeException("cannot open " + what + ": " + describe(errno(capture)));
+            }
+            return obj;
+        } catch (ProbeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ProbeException("cannot open " + what + ": " + t, t);
+        }
+    }
+
+    /** The map of {@code object} whose name ends with {@code suffix} (libbpf prefixes .rodata and friends). */
+    MemorySegment map(MemorySegment object, String suffix, String what) throws Throwable {
+        MemorySegment map = MemorySegment.NULL;
+        while (true) {
+            map = (MemorySegment) objectNextMap.invokeExact(object, map);
+            if (map.equals(MemorySegment.NULL)) {
+                throw new ProbeException(what + " has no map '" + suffix + "'");
+            }
+            MemorySegment name = (MemorySegment) mapName.invokeExact(map);
+            if (name.reinterpret(Long.MAX_VALUE).getString(0).endsWith(suffix)) {
+                return map;
+            }
+        }
+    }
+
+    /** Sizes a map of {@code object} before load. */
+    void setMaxEntries(MemorySegment object, String name, int entries, String what) throws Throwable {
+        int rc = (int) mapSetMaxEntries.invokeExact(map(object, name, what), entries);
+        if (rc != 0) {
+            throw new ProbeException("cannot size map " + name + " to " + entries + ": " + describe(rc));
+        }
+    }
 }

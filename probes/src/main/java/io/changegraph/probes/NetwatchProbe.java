@@ -1,7 +1,5 @@
 package io.changegraph.probes;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -120,31 +118,7 @@ public final class NetwatchProbe implements AutoCloseable {
     public static NetwatchProbe open() {
         Libbpf lib = Libbpf.get();
         LibbpfLog.install(lib);
-        byte[] bytes;
-        try (InputStream in = NetwatchProbe.class.getResourceAsStream(OBJECT_RESOURCE)) {
-            if (in == null) {
-                throw new ProbeException("the BPF object " + OBJECT_RESOURCE
-                        + " is missing from the jar: rebuild with scripts/build.sh (clang compiles it)");
-            }
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            throw new ProbeException("cannot read the embedded BPF object: " + e.getMessage(), e);
-        }
-        MemorySegment buf = Arena.global().allocate(bytes.length, 8);
-        MemorySegment.copy(bytes, 0, buf, JAVA_BYTE, 0, bytes.length);
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment capture = call.allocate(Libbpf.CAPTURE);
-            MemorySegment obj = (MemorySegment) lib.objectOpenMem.invokeExact(capture, buf, (long) bytes.length,
-                    MemorySegment.NULL);
-            if (obj.equals(MemorySegment.NULL)) {
-                throw new ProbeException("cannot open the netwatch BPF object: " + lib.describe(Libbpf.errno(capture)));
-            }
-            return new NetwatchProbe(lib, obj);
-        } catch (ProbeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new ProbeException("cannot open the netwatch BPF object: " + t, t);
-        }
+        return new NetwatchProbe(lib, lib.openEmbedded(NetwatchProbe.class, OBJECT_RESOURCE, "the netwatch BPF object"));
     }
 
     /**
@@ -450,24 +424,11 @@ public final class NetwatchProbe implements AutoCloseable {
     }
 
     private MemorySegment map(String suffix) throws Throwable {
-        MemorySegment map = MemorySegment.NULL;
-        while (true) {
-            map = (MemorySegment) lib.objectNextMap.invokeExact(object, map);
-            if (map.equals(MemorySegment.NULL)) {
-                throw new ProbeException("the netwatch BPF object has no map '" + suffix + "'");
-            }
-            MemorySegment name = (MemorySegment) lib.mapName.invokeExact(map);
-            if (name.reinterpret(Long.MAX_VALUE).getString(0).endsWith(suffix)) {
-                return map;
-            }
-        }
+        return lib.map(object, suffix, "the netwatch BPF object");
     }
 
     private void setMaxEntries(String name, int entries) throws Throwable {
-        int rc = (int) lib.mapSetMaxEntries.invokeExact(map(name), entries);
-        if (rc != 0) {
-            throw new ProbeException("cannot size map " + name + " to " + entries + ": " + lib.describe(rc));
-        }
+        lib.setMaxEntries(object, name, entries, "the netwatch BPF object");
     }
 
     private void require(State expected) {

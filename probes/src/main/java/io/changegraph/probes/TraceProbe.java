@@ -3,8 +3,6 @@ package io.changegraph.probes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -82,33 +80,7 @@ public final class TraceProbe implements AutoCloseable {
     public static TraceProbe open() {
         Libbpf lib = Libbpf.get();
         LibbpfLog.install(lib);
-        byte[] bytes;
-        try (InputStream in = TraceProbe.class.getResourceAsStream(OBJECT_RESOURCE)) {
-            if (in == null) {
-                throw new ProbeException("the BPF object " + OBJECT_RESOURCE
-                        + " is missing from the jar: rebuild with scripts/build.sh (clang compiles it)");
-            }
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            throw new ProbeException("cannot read the embedded BPF object: " + e.getMessage(), e);
-        }
-        // libbpf keeps pointers into the buffer until close: give it memory that outlives the call
-        Arena global = Arena.global();
-        MemorySegment buf = global.allocate(bytes.length, 8);
-        MemorySegment.copy(bytes, 0, buf, ValueLayout.JAVA_BYTE, 0, bytes.length);
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment capture = call.allocate(Libbpf.CAPTURE);
-            MemorySegment obj = (MemorySegment) lib.objectOpenMem.invokeExact(capture, buf, (long) bytes.length,
-                    MemorySegment.NULL);
-            if (obj.equals(MemorySegment.NULL)) {
-                throw new ProbeException("cannot open the BPF object: " + lib.describe(Libbpf.errno(capture)));
-            }
-            return new TraceProbe(lib, obj);
-        } catch (ProbeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new ProbeException("cannot open the BPF object: " + t, t);
-        }
+        return new TraceProbe(lib, lib.openEmbedded(TraceProbe.class, OBJECT_RESOURCE, "the BPF object"));
     }
 
     /** Sets map sizes and the rodata tunables; programs whose tracepoint this kernel lacks are skipped. */
@@ -502,17 +474,7 @@ public final class TraceProbe implements AutoCloseable {
     }
 
     private MemorySegment map(String suffix) throws Throwable {
-        MemorySegment map = MemorySegment.NULL;
-        while (true) {
-            map = (MemorySegment) lib.objectNextMap.invokeExact(object, map);
-            if (map.equals(MemorySegment.NULL)) {
-                throw new ProbeException("the BPF object has no map '" + suffix + "'");
-            }
-            MemorySegment name = (MemorySegment) lib.mapName.invokeExact(map);
-            if (name.reinterpret(Long.MAX_VALUE).getString(0).endsWith(suffix)) {
-                return map;
-            }
-        }
+        return lib.map(object, suffix, "the BPF object");
     }
 
     private int mapFd(String name) throws Throwable {
@@ -520,10 +482,7 @@ public final class TraceProbe implements AutoCloseable {
     }
 
     private void setMaxEntries(String name, int entries) throws Throwable {
-        int rc = (int) lib.mapSetMaxEntries.invokeExact(map(name), entries);
-        if (rc != 0) {
-            throw new ProbeException("cannot size map " + name + " to " + entries + ": " + lib.describe(rc));
-        }
+        lib.setMaxEntries(object, name, entries, "the BPF object");
     }
 
     /** Writes u32 tunables into .rodata at the offsets the object's BTF gives for each variable. */
