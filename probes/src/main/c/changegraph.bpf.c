@@ -972,17 +972,49 @@ int BPF_PROG(on_tcp_receive_reset, struct sock *sk)
     return 0;
 }
 
+/*
+ * A reset the host sends: counted in its followed connection. An abortive close (SO_LINGER 0, or a close with
+ * unread data) sends its reset after the CLOSE transition, when the connection has left conns: sent then by a
+ * followed process (the close runs in the closing process) it is one CG_TCP_RESET_SENT record, which user space
+ * adds to the connection it just closed (and drops for any other socket, e.g. an accepted one).
+ */
 SEC("tp_btf/tcp_send_reset")
 int BPF_PROG(on_tcp_send_reset, const struct sock *sk)
 {
     __u64 key = (__u64)sk;
     struct conn *c;
+    struct cg_tcp *r;
+    __u64 id;
+    __u32 tgid;
 
-    if (!sk || !any_conns())
-        return 0;   /* a reset for a segment no socket wanted, or no followed connection open */
-    c = bpf_map_lookup_elem(&conns, &key);
-    if (c)
-        __sync_fetch_and_add(&c->resets_sent, 1);
+    if (!sk)
+        return 0;   /* a reset for a segment no socket wanted */
+    if (any_conns()) {
+        c = bpf_map_lookup_elem(&conns, &key);
+        if (c) {
+            __sync_fetch_and_add(&c->resets_sent, 1);
+            return 0;
+        }
+    }
+    if (sk->__sk_common.skc_state != TCP_CLOSE)
+        return 0;
+    id = bpf_get_current_pid_tgid();
+    tgid = id >> 32;
+    if (tgid == recorder_tgid || !followed(tgid))
+        return 0;
+    r = scratch();
+    if (!r)
+        return 0;
+    __builtin_memset(r, 0, sizeof(*r));
+    fill_header(&r->h, CG_KIND_TCP, sizeof(*r));
+    r->h.tgid = tgid;
+    r->h.tid = (__u32)id;
+    r->sk = key;
+    remote_of(sk, r->daddr, &r->family, &r->dport);
+    r->event = CG_TCP_RESET_SENT;
+    r->resets_sent = 1;
+    r->old_state = TCP_CLOSE;
+    output(r, sizeof(*r));
     return 0;
 }
 

@@ -33,6 +33,15 @@ def sink(c):
         pass
     c.close()
 
+def hold(c):
+    # until the client closes: its abortive close (SO_LINGER 0) resets this end
+    try:
+        while c.recv(65536):
+            pass
+    except OSError:
+        pass
+    c.close()
+
 def http(c):
     data = b""
     while b"\r\n\r\n" not in data:
@@ -70,6 +79,7 @@ def dns():
 
 tcp(83, reset)
 tcp(84, sink)
+tcp(85, hold)
 tcp(8080, http)
 tcp(8443, hello)
 threading.Thread(target=dns, daemon=True).start()

@@ -22,7 +22,9 @@ import java.util.Map;
  * once: by the outcome's event when the call returned first, by the call's own event when the outcome came
  * first (on loopback the reset is processed before the call returns); a blocking connect's failure is the
  * call's own. A connect call is matched to its connection by process and remote ({@link #connectReturned}). An established
- * connection that ends with ETIMEDOUT counts as timed out (not as a failed connect).
+ * connection that ends with ETIMEDOUT counts as timed out (not as a failed connect). A RESET_SENT record (the
+ * reset an abortive close sends after CLOSED) adds a reset sent to the connection of that socket closed last; on
+ * any other socket (an accepted one) it is dropped.
  */
 final class TcpDecoder implements RecordDecoder {
     static final int ETIMEDOUT = 110;
@@ -30,6 +32,8 @@ final class TcpDecoder implements RecordDecoder {
     static final int TCP_SYN_SENT = 2;
     /** Connections remembered at once (a CLOSED record lost leaves one behind): the oldest go beyond this. */
     static final int MAX_CONNECTIONS = 65536;
+    /** Closed connections remembered for a reset sent after their close, at most. */
+    static final int MAX_RECENTLY_CLOSED = 4096;
     /** Connections of one process waiting for their connect call to return, at most. */
     static final int MAX_AWAITING = 64;
     /** Processes with connections waiting for their connect call, at most. */
@@ -42,6 +46,14 @@ final class TcpDecoder implements RecordDecoder {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Connection> eldest) {
             return size() > MAX_CONNECTIONS;
+        }
+    };
+
+    /** Connections closed lately, by socket, for the reset an abortive close sends after CLOSED. */
+    private final Map<Long, Connection> recentlyClosed = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Connection> eldest) {
+            return size() > MAX_RECENTLY_CLOSED;
         }
     };
 
@@ -84,7 +96,7 @@ final class TcpDecoder implements RecordDecoder {
     @Override
     public void decode(RecordView record, RecordHeader header) {
         int event = record.i32(WireLayouts.TCP_EVENT_AT);
-        if (event < WireLayouts.TCP_CONNECTING || event > WireLayouts.TCP_CLOSED) {
+        if (event < WireLayouts.TCP_CONNECTING || event > WireLayouts.TCP_RESET_SENT) {
             throw new DroppedRecordException("unknown TCP event", "TCP record with event " + event);
         }
         int family = record.u16(WireLayouts.TCP_FAMILY_AT);
@@ -92,10 +104,18 @@ final class TcpDecoder implements RecordDecoder {
                 record.u16(WireLayouts.TCP_DPORT_AT)).orElseThrow(() -> new DroppedRecordException(
                 "bad TCP family", "TCP record of address family " + family));
         long sk = record.i64(WireLayouts.TCP_SK_AT);
+        if (event == WireLayouts.TCP_RESET_SENT) {
+            Connection closed = recentlyClosed.remove(sk);
+            if (closed != null && closed.remote.equals(remote)) {
+                emit(header, closed, new TcpCounts(0, 0, 0, 0, 1, 0, 0, 0, 0), false);
+            }
+            return;
+        }
         Connection connection = connections.get(sk);
         if (connection == null || event == WireLayouts.TCP_CONNECTING) {
             connection = new Connection(processes.get(header.tgid(), 0).node(), remote);
             connections.put(sk, connection);
+            recentlyClosed.remove(sk);   // a closed socket's address reused
             if (event == WireLayouts.TCP_CONNECTING) {
                 ArrayDeque<Connection> waiting = awaitingCall.computeIfAbsent(header.tgid(), t -> new ArrayDeque<>());
                 if (waiting.size() >= MAX_AWAITING) {
@@ -117,6 +137,7 @@ final class TcpDecoder implements RecordDecoder {
         boolean failed = false;
         if (event == WireLayouts.TCP_CLOSED) {
             connections.remove(sk);
+            recentlyClosed.put(sk, connection);
             int error = record.i32(WireLayouts.TCP_ERROR_AT);
             boolean neverEstablished = now.established() == 0
                     && record.i32(WireLayouts.TCP_OLD_STATE_AT) == TCP_SYN_SENT;
@@ -133,6 +154,10 @@ final class TcpDecoder implements RecordDecoder {
         if (delta.isZero() && !failed) {
             return;
         }
+        emit(header, connection, delta, failed);
+    }
+
+    private void emit(RecordHeader header, Connection connection, TcpCounts delta, boolean failed) {
         ProcessNode owner = connection.owner;
         ProcessNode subject = processes.find(header.tgid()).map(TrackedProcess::node)
                 .filter(p -> p.startNs() == owner.startNs()).orElse(owner);

@@ -32,6 +32,7 @@ final class WireLayouts {
     static final int TCP_CONNECTING = 1;
     static final int TCP_ESTABLISHED = 2;
     static final int TCP_CLOSED = 3;
+    static final int TCP_RESET_SENT = 4;
     static final int PAYLOAD_FIRST_SEND = 1;
     static final int PAYLOAD_DNS = 2;
 

@@ -56,6 +56,29 @@ class TcpAndPayloadTest extends SeededShellTest {
     }
 
     @Test
+    void tcp_resetSentAfterTheClose_isOneResetSentOnThatConnectionsEdge_onAnotherSocketNothing() throws Exception {
+        consumer.accept(Records.tcp(SHELL, SK, WireLayouts.TCP_CONNECTING, "10.0.0.7", 443, NONE, 0, 7, 0));
+        connectCall("10.0.0.7", 443, 0);
+        consumer.accept(Records.tcp(SHELL, SK, WireLayouts.TCP_ESTABLISHED, "10.0.0.7", 443, NONE, 0, SYN_SENT, 0));
+        consumer.accept(Records.tcp(SHELL, SK, WireLayouts.TCP_CLOSED, "10.0.0.7", 443, NONE, 0, ESTABLISHED, 0));
+        // SO_LINGER 0: the kernel sends the reset after CLOSED
+        consumer.accept(Records.tcp(SHELL, SK, WireLayouts.TCP_RESET_SENT, "10.0.0.7", 443, new int[] {0, 0, 0, 1}, 0,
+                7, 0));
+        // an accepted socket of the shell aborted the same way: never a followed connection
+        consumer.accept(Records.tcp(SHELL, SK + 64, WireLayouts.TCP_RESET_SENT, "10.0.0.9", 5000,
+                new int[] {0, 0, 0, 1}, 0, 7, 0));
+        // a second reset of that socket (none is sent twice): not counted again
+        consumer.accept(Records.tcp(SHELL, SK, WireLayouts.TCP_RESET_SENT, "10.0.0.7", 443, new int[] {0, 0, 0, 1}, 0,
+                7, 0));
+
+        long resetsSent = evidence().stream().filter(e -> e.object().equals(new RemoteNode("ipv4", "10.0.0.7", 443)))
+                .mapToLong(e -> e.net().tcp().resetsSent()).sum();
+        assertThat(resetsSent).isEqualTo(1);
+        assertThat(evidence()).noneMatch(e -> e.object().equals(new RemoteNode("ipv4", "10.0.0.9", 5000)));
+        assertThat(stats().droppedUser()).isZero();
+    }
+
+    @Test
     void tcp_blockingConnectRefused_countsTheFailureOnce() throws Exception {
         consumer.accept(Records.tcp(SHELL, SK, WireLayouts.TCP_CONNECTING, "127.0.0.1", 9, NONE, 0, 7, 0));
         consumer.accept(Records.tcp(SHELL, SK, WireLayouts.TCP_CLOSED, "127.0.0.1", 9, new int[] {0, 0, 1, 0}, 111,

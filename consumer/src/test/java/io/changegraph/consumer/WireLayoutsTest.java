@@ -85,7 +85,8 @@ class WireLayoutsTest {
         CompiledBtf btf = CompiledBtf.load();
         assertThat(btf.enumValues("cg_tcp_event")).containsExactlyEntriesOf(Map.of(
                 "CG_TCP_CONNECTING", (long) WireLayouts.TCP_CONNECTING, "CG_TCP_ESTABLISHED",
-                (long) WireLayouts.TCP_ESTABLISHED, "CG_TCP_CLOSED", (long) WireLayouts.TCP_CLOSED).entrySet().stream()
+                (long) WireLayouts.TCP_ESTABLISHED, "CG_TCP_CLOSED", (long) WireLayouts.TCP_CLOSED,
+                "CG_TCP_RESET_SENT", (long) WireLayouts.TCP_RESET_SENT).entrySet().stream()
                 .sorted(Map.Entry.comparingByValue()).collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()),
                         Map::putAll));
         assertThat(btf.enumValues("cg_payload_dir")).containsOnly(

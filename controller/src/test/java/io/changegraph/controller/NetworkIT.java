@@ -132,6 +132,13 @@ class NetworkIT {
                 curl -s -m 5 http://127.0.0.1:9/closed    # a closed local port: refused after EINPROGRESS
                 curl -s -m 5 -o /dev/null http://api.internal:8080/status?probe=1   # DNS, then plain HTTP
                 openssl s_client -connect $S:8443 -servername secure.internal </dev/null >/dev/null 2>&1
+                python3 -c '
+                import socket, struct, time
+                s = socket.create_connection(("%1$s", 85), timeout=5)
+                time.sleep(0.2)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                s.close()
+                '                                         # an abortive close: the reset is sent after CLOSE
                 tc qdisc add dev cgc%2$d root netem loss 25%% 2>/dev/null   # (or the DROP rule set up before)
                 python3 -c '
                 import socket
@@ -172,6 +179,11 @@ class NetworkIT {
         Edge tls = connect(r, SERVER_IP, 8443);
         assertThat(tls.net().tlsSni()).isEqualTo("secure.internal");
         assertThat(remote(r, SERVER_IP, 8443).names()).contains("secure.internal");
+
+        TcpCounts aborted = tcp(r, SERVER_IP, 85);
+        assertThat(aborted.established()).isEqualTo(1);
+        assertThat(aborted.resetsSent()).as("SO_LINGER 0: the reset the close sent").isEqualTo(1);
+        assertThat(connect(r, SERVER_IP, 85).failed()).isZero();
 
         TcpCounts lossy = tcp(r, SERVER_IP, 84);
         assertThat(lossy.retransmits()).as("data retransmits under 25% loss").isPositive();
@@ -245,6 +257,13 @@ class NetworkIT {
                     $ns curl -s -m 5 http://%2$s:82/reject                # REJECT tcp-reset: refused
                     $ns curl -s -m 5 http://%2$s:83/reset                 # accepted, then reset by the server
                     $ns curl -s -m 5 http://127.0.0.1:9/closed            # a closed port: refused
+                    $ns python3 -c '
+                    import socket, struct, time
+                    s = socket.create_connection(("%2$s", 85), timeout=5)
+                    time.sleep(0.2)
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    s.close()
+                    '                                                     # an abortive close: a reset sent
                     $ns tc qdisc add dev cgc%3$d root netem loss 25%% 2>/dev/null   # (or the DROP rule set up before)
                     $ns python3 -c '
                     import socket
@@ -295,6 +314,12 @@ class NetworkIT {
                 });
         assertThat(rows).as(all).filteredOn(r -> r.get("destination").asText().equals("127.0.0.1:9"))
                 .anySatisfy(r -> assertThat(r.get("refused").asLong()).as("curl to a closed port").isEqualTo(1));
+        assertThat(rows).as(all).filteredOn(r -> r.get("destination").asText().equals(SERVER_IP + ":85"))
+                .anySatisfy(r -> {
+                    assertThat(r.get("resets_sent").asLong()).as("SO_LINGER 0: the reset the close sent").isEqualTo(1);
+                    assertThat(r.get("connections").asLong()).isEqualTo(1);
+                    assertThat(r.get("refused").asLong() + r.get("resets_received").asLong()).isZero();
+                });
         assertThat(rows).as(all).filteredOn(r -> r.get("destination").asText().equals(SERVER_IP + ":84"))
                 .anySatisfy(r -> {
                     assertThat(r.get("exe").asText()).contains("python3");

@@ -62,6 +62,7 @@ final class Libbpf {
     final MethodHandle mapDeleteElem;        // int bpf_map_delete_elem(fd, key)
     final MethodHandle mapLookupElem;        // int bpf_map_lookup_elem(fd, key, value)
     final MethodHandle mapGetNextKey;        // int bpf_map_get_next_key(fd, key, next_key)
+    final MethodHandle mapLookupAndDeleteElem; // int bpf_map_lookup_and_delete_elem(fd, key, value)
     final MethodHandle ringBufferNew;        // struct ring_buffer *ring_buffer__new(fd, cb, ctx, opts)
     final MethodHandle ringBufferPoll;       // int ring_buffer__poll(rb, timeout_ms)
     final MethodHandle ringBufferConsume;    // int ring_buffer__consume(rb)
@@ -76,6 +77,7 @@ final class Libbpf {
     final MethodHandle mmap;                 // void *mmap(addr, length, prot, flags, fd, offset) (libc)
     final MethodHandle munmap;               // int munmap(addr, length) (libc)
     final MethodHandle pageSize;             // int getpagesize(void) (libc)
+    final MethodHandle syscall3;             // long syscall(long number, int, int, int) (libc, variadic)
 
     private Libbpf(SymbolLookup lib) {
         objectOpenMem = errno(lib, "bpf_object__open_mem", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
@@ -102,6 +104,8 @@ final class Libbpf {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         mapGetNextKey = errno(lib, "bpf_map_get_next_key",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        mapLookupAndDeleteElem = errno(lib, "bpf_map_lookup_and_delete_elem",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         ringBufferNew = errno(lib, "ring_buffer__new",
                 FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         ringBufferPoll = plain(lib, "ring_buffer__poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -122,6 +126,34 @@ final class Libbpf {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         pageSize = LINKER.downcallHandle(LINKER.defaultLookup().find("getpagesize").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT));
+        syscall3 = LINKER.downcallHandle(LINKER.defaultLookup().find("syscall").orElseThrow(),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT),
+                ERRNO, Linker.Option.firstVariadicArg(1));
+    }
+
+    private static final int MEMBARRIER_CMD_GLOBAL = 1;
+
+    /**
+     * Waits for an RCU grace period ({@code membarrier(MEMBARRIER_CMD_GLOBAL)}, which calls synchronize_rcu): every
+     * BPF tracing program running when this is called has returned when it returns (they run in RCU read-side
+     * sections). Returns 0, or the errno (EINVAL on nohz_full kernels, ENOSYS without membarrier).
+     */
+    int waitForRunningPrograms() {
+        long number = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> 324;
+            case "aarch64" -> 283;
+            default -> -1;
+        };
+        if (number < 0) {
+            return 38;   // ENOSYS: an architecture this build does not know the number of
+        }
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment capture = call.allocate(CAPTURE);
+            long rc = (long) syscall3.invokeExact(capture, number, MEMBARRIER_CMD_GLOBAL, 0, 0);
+            return rc == 0 ? 0 : errno(capture);
+        } catch (Throwable t) {
+            return 38;
+        }
     }
 
     /** The loaded library, or throws ProbeException saying that libbpf is missing and how to get it. */

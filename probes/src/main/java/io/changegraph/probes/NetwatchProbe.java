@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -20,24 +21,38 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The host-wide TCP anomaly camera's BPF object ({@code netwatch.bpf.c}): every outgoing TCP connection on the
- * host, one {@link Flow} per connection that closed with SYN retransmits, a reset or an error. Lifecycle, in
- * order: {@link #open()} → {@link #configure(int)} → {@link #load()} → {@link #attach()} →
- * {@link #poll(int, Consumer)} on one thread → {@link #close()}. DNS answers any interface receives (source port
- * 53) come as {@link Dns} messages, before the flows that closed in the same poll (see
- * {@link #poll(int, Consumer, Consumer)}), unless {@link #configure(int, boolean)} turned them off.
+ * host; those that went wrong (SYN retransmits, a reset, an error) are classified and summed in the kernel per
+ * (process, cgroup, destination) and come out as {@link Flow}s, one per key and drain. Lifecycle, in order:
+ * {@link #open()} → {@link #configure(int)} → {@link #load()} → {@link #attach()} → {@link #poll(int, Consumer)}
+ * on one thread → {@link #close()}. DNS answers any interface receives (source port 53) come as {@link Dns}
+ * messages, before the flows drained in the same poll (see {@link #poll(int, Consumer, Consumer)}), unless
+ * {@link #configure(int, boolean)} turned them off.
  */
 public final class NetwatchProbe implements AutoCloseable {
     private static final String OBJECT_RESOURCE = "netwatch.bpf.o";
     private static final int EINTR = 4;
+    private static final int ENOENT = 2;
+    /** Keys each aggregation map holds when the caller does not say ({@code NW_AGG_MAX}). */
+    public static final int DEFAULT_AGGREGATION_KEYS = 8192;
 
-    /** {@code struct nw_flow} of netwatch.h (checked against the object's BTF by NetwatchLayoutTest). */
-    public static final StructLayout FLOW = MemoryLayout.structLayout(
-            JAVA_LONG.withName("ts_ns"), JAVA_LONG.withName("cgroup_id"),
-            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("daddr"), JAVA_INT.withName("tgid"),
-            JAVA_INT.withName("syn_retransmits"), JAVA_INT.withName("retransmits"),
-            JAVA_INT.withName("resets_received"), JAVA_INT.withName("resets_sent"), JAVA_INT.withName("error"),
-            JAVA_INT.withName("old_state"), JAVA_SHORT.withName("family"), JAVA_SHORT.withName("dport"),
-            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("comm")).withName("nw_flow");
+    /** {@code struct nw_key} of netwatch.h: what anomalies are summed by (checked by NetwatchLayoutTest). */
+    public static final StructLayout KEY = MemoryLayout.structLayout(
+            JAVA_LONG.withName("cgroup_id"), MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("daddr"),
+            JAVA_INT.withName("tgid"), JAVA_SHORT.withName("family"), JAVA_SHORT.withName("dport")).withName("nw_key");
+
+    /** {@code struct nw_counts} of netwatch.h: a key's anomalous connections (checked by NetwatchLayoutTest). */
+    public static final StructLayout COUNTS = MemoryLayout.structLayout(
+            JAVA_LONG.withName("connections"), JAVA_LONG.withName("syn_retransmits"),
+            JAVA_LONG.withName("retransmits"), JAVA_LONG.withName("refused"), JAVA_LONG.withName("timed_out"),
+            JAVA_LONG.withName("resets_received"), JAVA_LONG.withName("resets_sent"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("comm")).withName("nw_counts");
+
+    /**
+     * {@code struct nw_flow} of netwatch.h: a key and its counts, the ring record sent when the aggregation map had
+     * no room for a new key (checked by NetwatchLayoutTest).
+     */
+    public static final StructLayout FLOW = MemoryLayout.structLayout(KEY.withName("key"), COUNTS.withName("counts"))
+            .withName("nw_flow");
 
     /** The most bytes of a DNS message a {@link Dns} carries ({@code NW_DNS_MAX}). */
     public static final int DNS_MAX = 512;
@@ -69,19 +84,28 @@ public final class NetwatchProbe implements AutoCloseable {
     }
 
     /**
-     * One connection that closed with an anomaly, as the kernel reported it.
+     * The connections of one process, cgroup and destination that went wrong since the last drain, as the kernel
+     * classified them at their close.
      *
-     * @param address  the remote address bytes (4 for IPv4, also for an IPv4 peer of a dual-stack socket; 16 for IPv6)
-     * @param oldState the TCP state it left when it closed (2 = SYN_SENT: it never got established)
-     * @param error    the socket error at close (111 ECONNREFUSED, 110 ETIMEDOUT, 104 ECONNRESET), 0 for none
+     * @param address         the remote address bytes (4 for IPv4, also for an IPv4 peer of a dual-stack socket;
+     *                        16 for IPv6)
+     * @param connections     connections that closed with any anomaly (or another error, such as EHOSTUNREACH)
+     * @param refused         closed in SYN_SENT with ECONNREFUSED (a reset or an ICMP port unreachable)
+     * @param timedOut        closed with ETIMEDOUT
+     * @param resetsReceived  established connections closed by a received reset (ECONNRESET, EPIPE)
+     * @param resetsSent      resets sent (also the one an SO_LINGER-0 close sends)
      */
-    public record Flow(long tsNanos, long cgroupId, int tgid, String comm, int family, byte[] address, int port,
-                       int synRetransmits, int retransmits, int resetsReceived, int resetsSent, int error,
-                       int oldState) {
+    public record Flow(long cgroupId, int tgid, String comm, int family, byte[] address, int port, long connections,
+                       long synRetransmits, long retransmits, long refused, long timedOut, long resetsReceived,
+                       long resetsSent) {
         public Flow {
             if (address.length != (family == 2 ? 4 : 16) || port < 0 || port > 65535) {
                 throw new IllegalArgumentException("a flow to " + address.length + " address bytes (family " + family
                         + "), port " + port);
+            }
+            if (connections < 1 || synRetransmits < 0 || retransmits < 0 || refused < 0 || timedOut < 0
+                    || resetsReceived < 0 || resetsSent < 0) {
+                throw new IllegalArgumentException("impossible netwatch counts for port " + port);
             }
             java.util.Objects.requireNonNull(comm, "comm");
             address = address.clone();
@@ -106,6 +130,9 @@ public final class NetwatchProbe implements AutoCloseable {
     private Consumer<Dns> currentDns;
     private boolean dnsOn = true;
     private int countersFd = -1;
+    private int generationFd = -1;
+    private final int[] aggregationFds = {-1, -1};
+    private int generation;
     private int possibleCpus;
     private long malformed;
 
@@ -134,13 +161,26 @@ public final class NetwatchProbe implements AutoCloseable {
      * looked at, no {@link Dns} comes).
      */
     public NetwatchProbe configure(int ringBufferBytes, boolean dns) {
+        return configure(ringBufferBytes, dns, DEFAULT_AGGREGATION_KEYS);
+    }
+
+    /**
+     * As {@link #configure(int, boolean)}, with room for {@code aggregationKeys} keys between two drains in each of
+     * the two in-kernel aggregation maps (a new key beyond them comes through the ring buffer instead).
+     */
+    public NetwatchProbe configure(int ringBufferBytes, boolean dns, int aggregationKeys) {
         require(State.OPEN);
         if (Integer.bitCount(ringBufferBytes) != 1 || ringBufferBytes < 4096) {
             throw new IllegalArgumentException("ring buffer size " + ringBufferBytes
                     + " out of range (a power of two, at least 4096)");
         }
+        if (aggregationKeys < 1) {
+            throw new IllegalArgumentException("aggregation keys " + aggregationKeys + " out of range (at least 1)");
+        }
         try {
             setMaxEntries("records", ringBufferBytes);
+            setMaxEntries("agg0", aggregationKeys);
+            setMaxEntries("agg1", aggregationKeys);
             dnsOn = dns;
             if (!dns) {
                 MemorySegment prog = MemorySegment.NULL;
@@ -175,6 +215,9 @@ public final class NetwatchProbe implements AutoCloseable {
                         + " (see the libbpf log above; root or CAP_BPF+CAP_PERFMON is needed)");
             }
             countersFd = (int) lib.mapFd.invokeExact(map("counters"));
+            generationFd = (int) lib.mapFd.invokeExact(map("generation"));
+            aggregationFds[0] = (int) lib.mapFd.invokeExact(map("agg0"));
+            aggregationFds[1] = (int) lib.mapFd.invokeExact(map("agg1"));
             possibleCpus = (int) lib.numPossibleCpus.invokeExact();
         } catch (ProbeException e) {
             throw e;
@@ -242,9 +285,11 @@ public final class NetwatchProbe implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeoutMs} for flows; then hands every DNS answer received so far to {@code dnsSink} and
-     * only then the flows to {@code sink}, all on this thread: an answer that came before a connection failed is
-     * always known when its flow arrives. Returns how many flows.
+     * Waits up to {@code timeoutMs} (on the ring buffer: it wakes the reader only when it fills up), then hands
+     * every DNS answer received so far to {@code dnsSink} and only then the flows to {@code sink}, all on this
+     * thread: an answer that came before a connection failed is always known when its flow arrives. The flows are
+     * the in-kernel sums since the last poll (drained, see {@link #drain}) and any ring records. Returns how many
+     * flows.
      */
     public int poll(int timeoutMs, Consumer<Dns> dnsSink, Consumer<Flow> sink) {
         require(State.ATTACHED);
@@ -254,6 +299,7 @@ public final class NetwatchProbe implements AutoCloseable {
             if (n < 0 && n != -EINTR) {
                 throw new ProbeException("ring buffer poll failed: " + lib.describe(n));
             }
+            drain();
             // records wake the reader only when the ring fills up (netwatch.bpf.c): drain what came meanwhile
             int c = (int) lib.ringBufferConsume.invokeExact(ringBuffer);
             if (c < 0 && c != -EINTR) {
@@ -277,6 +323,57 @@ public final class NetwatchProbe implements AutoCloseable {
         } finally {
             currentDns = null;
             polled.clear();
+        }
+    }
+
+    /**
+     * Takes the in-kernel sums into {@link #polled}: when the map the programs add to holds anything, switches them
+     * to the other one, waits until none can still be adding to it (an RCU grace period) and empties it. Nothing is
+     * lost: a sum is either drained now or stays for the next switch.
+     */
+    private void drain() throws Throwable {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment capture = call.allocate(Libbpf.CAPTURE);
+            MemorySegment key = call.allocate(KEY);
+            MemorySegment counts = call.allocate(COUNTS);
+            int active = aggregationFds[generation];
+            int rc = (int) lib.mapGetNextKey.invokeExact(capture, active, MemorySegment.NULL, key);
+            if (rc != 0) {
+                if (rc != -ENOENT) {
+                    throw new ProbeException("cannot read the netwatch sums: " + lib.describe(rc));
+                }
+                return;   // nothing went wrong since the last drain
+            }
+            MemorySegment zero = call.allocate(JAVA_INT);
+            MemorySegment next = call.allocate(JAVA_INT);
+            next.set(JAVA_INT, 0, 1 - generation);
+            rc = (int) lib.mapUpdateElem.invokeExact(capture, generationFd, zero, next, 0L);
+            if (rc != 0) {
+                throw new ProbeException("cannot switch the netwatch sums: " + lib.describe(rc));
+            }
+            generation = 1 - generation;
+            if (lib.waitForRunningPrograms() != 0) {
+                try {
+                    Thread.sleep(50);   // no grace period to wait for (nohz_full): programs run for microseconds
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;             // the sums stay in that map: drained after the next switch
+                }
+            }
+            while ((rc = (int) lib.mapGetNextKey.invokeExact(capture, active, MemorySegment.NULL, key)) == 0) {
+                rc = (int) lib.mapLookupAndDeleteElem.invokeExact(capture, active, key, counts);
+                if (rc != 0) {
+                    throw new ProbeException("cannot take the netwatch sums: " + lib.describe(rc));
+                }
+                try {
+                    polled.add(decode(key, counts));
+                } catch (RuntimeException e) {
+                    malformed++;
+                }
+            }
+            if (rc != -ENOENT) {
+                throw new ProbeException("cannot read the netwatch sums: " + lib.describe(rc));
+            }
         }
     }
 
@@ -342,25 +439,35 @@ public final class NetwatchProbe implements AutoCloseable {
 
     /** Decodes one {@code struct nw_flow}. */
     public static Flow decode(MemorySegment r) {
-        int family = Short.toUnsignedInt(r.get(JAVA_SHORT, offset("family")));
+        return decode(r.asSlice(0, KEY.byteSize()), r.asSlice(FLOW.byteOffset(groupElement("counts")), COUNTS.byteSize()));
+    }
+
+    /** Decodes one {@code struct nw_key} and its {@code struct nw_counts}. */
+    public static Flow decode(MemorySegment key, MemorySegment counts) {
+        int family = Short.toUnsignedInt(key.get(JAVA_SHORT, at(KEY, "family")));
         byte[] daddr = new byte[family == 2 ? 4 : 16];
-        MemorySegment.copy(r, JAVA_BYTE, offset("daddr"), daddr, 0, daddr.length);
+        MemorySegment.copy(key, JAVA_BYTE, at(KEY, "daddr"), daddr, 0, daddr.length);
         if (daddr.length == 16 && isV4Mapped(daddr)) {   // a dual-stack socket to an IPv4 peer
             family = 2;
             daddr = java.util.Arrays.copyOfRange(daddr, 12, 16);
         }
         byte[] comm = new byte[16];
-        MemorySegment.copy(r, JAVA_BYTE, offset("comm"), comm, 0, comm.length);
+        MemorySegment.copy(counts, JAVA_BYTE, at(COUNTS, "comm"), comm, 0, comm.length);
         int len = 0;
         while (len < comm.length && comm[len] != 0) {
             len++;
         }
-        return new Flow(r.get(JAVA_LONG, offset("ts_ns")), r.get(JAVA_LONG, offset("cgroup_id")),
-                r.get(JAVA_INT, offset("tgid")), new String(comm, 0, len, java.nio.charset.StandardCharsets.UTF_8),
-                family, daddr, Short.toUnsignedInt(r.get(JAVA_SHORT, offset("dport"))),
-                r.get(JAVA_INT, offset("syn_retransmits")), r.get(JAVA_INT, offset("retransmits")),
-                r.get(JAVA_INT, offset("resets_received")), r.get(JAVA_INT, offset("resets_sent")),
-                r.get(JAVA_INT, offset("error")), r.get(JAVA_INT, offset("old_state")));
+        return new Flow(key.get(JAVA_LONG, at(KEY, "cgroup_id")), key.get(JAVA_INT, at(KEY, "tgid")),
+                new String(comm, 0, len, java.nio.charset.StandardCharsets.UTF_8), family, daddr,
+                Short.toUnsignedInt(key.get(JAVA_SHORT, at(KEY, "dport"))),
+                counts.get(JAVA_LONG, at(COUNTS, "connections")), counts.get(JAVA_LONG, at(COUNTS, "syn_retransmits")),
+                counts.get(JAVA_LONG, at(COUNTS, "retransmits")), counts.get(JAVA_LONG, at(COUNTS, "refused")),
+                counts.get(JAVA_LONG, at(COUNTS, "timed_out")), counts.get(JAVA_LONG, at(COUNTS, "resets_received")),
+                counts.get(JAVA_LONG, at(COUNTS, "resets_sent")));
+    }
+
+    private static long at(StructLayout layout, String field) {
+        return layout.byteOffset(groupElement(field));
     }
 
     /** Decodes one {@code struct nw_dns}; a TCP message loses its 2-byte length prefix. */
@@ -385,10 +492,6 @@ public final class NetwatchProbe implements AutoCloseable {
             }
         }
         return a[10] == -1 && a[11] == -1;
-    }
-
-    private static long offset(String field) {
-        return FLOW.byteOffset(MemoryLayout.PathElement.groupElement(field));
     }
 
     private static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);

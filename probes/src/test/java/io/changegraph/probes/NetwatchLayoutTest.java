@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link NetwatchProbe#FLOW} and {@link NetwatchProbe#DNS} against {@code struct nw_flow} and {@code struct nw_dns}
- * in the BTF of the built netwatch.bpf.o (bpftool).
+ * {@link NetwatchProbe#FLOW}, {@link NetwatchProbe#KEY}, {@link NetwatchProbe#COUNTS} and {@link NetwatchProbe#DNS}
+ * against {@code struct nw_flow}, {@code nw_key}, {@code nw_counts} and {@code nw_dns} in the BTF of the built
+ * netwatch.bpf.o (bpftool).
  */
 class NetwatchLayoutTest {
     private static final Pattern MEMBER = Pattern.compile("^\\s+'([^']*)' type_id=\\d+ bits_offset=(\\d+)");
@@ -26,6 +27,12 @@ class NetwatchLayoutTest {
     @Test
     void flowLayout_sizeAndEveryFieldOffset_matchTheCompiledStruct() throws Exception {
         assertMatches(NetwatchProbe.FLOW, "nw_flow");
+    }
+
+    @Test
+    void aggregationKeyAndCounts_sizeAndEveryFieldOffset_matchTheCompiledStructs() throws Exception {
+        assertMatches(NetwatchProbe.KEY, "nw_key");
+        assertMatches(NetwatchProbe.COUNTS, "nw_counts");
     }
 
     @Test

@@ -20,39 +20,118 @@ class NetwatchProbeKernelTest {
 
     @Test
     void refusedLoopbackConnect_ofAnyProcess_isOneFlowWithTheRefusal_aHealthyOneIsNone() throws Exception {
-        int closed;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            closed = probe.getLocalPort();   // free again once closed: nothing listens there
-        }
+        int closed = closedPort();
         try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1 << 16).load();
              ServerSocket open = new ServerSocket(0)) {
             assertThat(netwatch.attach()).as("3 TCP programs (state, retransmit, sent reset) and the DNS answer one").isEqualTo(4);
             try (Socket fine = new Socket()) {
                 fine.connect(new InetSocketAddress("127.0.0.1", open.getLocalPort()), 2000);
+                open.accept().close();
             }
-            try (Socket refused = new Socket()) {
-                assertThatThrownBy(() -> refused.connect(new InetSocketAddress("127.0.0.1", closed), 2000))
-                        .isInstanceOf(ConnectException.class);
-            } catch (IOException ignored) {
-                // closing a socket that never connected
-            }
-            List<NetwatchProbe.Flow> flows = new ArrayList<>();
-            long until = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < until && flows.stream().noneMatch(f -> f.port() == closed)) {
-                netwatch.poll(100, flows::add);
-            }
+            refuse(closed);
+            List<NetwatchProbe.Flow> flows = pollUntil(netwatch, closed, 1);
             int self = (int) ProcessHandle.current().pid();
             assertThat(flows).filteredOn(f -> f.tgid() == self && f.port() == closed).singleElement().satisfies(f -> {
-                assertThat(f.error()).as("ECONNREFUSED").isEqualTo(111);
-                assertThat(f.oldState()).as("left SYN_SENT").isEqualTo(2);
+                assertThat(f.connections()).isEqualTo(1);
+                assertThat(f.refused()).as("ECONNREFUSED in SYN_SENT").isEqualTo(1);
+                assertThat(f.resetsReceived()).as("the refusal's reset is the refusal").isZero();
+                assertThat(f.timedOut()).isZero();
                 assertThat(f.address()).containsExactly(127, 0, 0, 1);
                 assertThat(f.family()).isEqualTo(2);
                 assertThat(f.comm()).isNotEmpty();
             });
-            assertThat(flows).as("a healthy connection sends no record")
-                    .noneMatch(f -> f.tgid() == self && f.port() == open.getLocalPort() && f.error() == 0);
+            assertThat(flows).as("a healthy connection is no anomaly").noneMatch(f -> f.port() == open.getLocalPort());
             assertThat(netwatch.lost()).containsExactly(0, 0, 0);
         }
+    }
+
+    @Test
+    void manyRefusals_toOneDestination_areSummedInTheKernel_intoOneKey() throws Exception {
+        int closed = closedPort();
+        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1 << 16, false).load()) {
+            netwatch.attach();
+            for (int i = 0; i < 25; i++) {
+                refuse(closed);
+            }
+            List<NetwatchProbe.Flow> flows = pollUntil(netwatch, closed, 25);
+            int self = (int) ProcessHandle.current().pid();
+            List<NetwatchProbe.Flow> mine = flows.stream().filter(f -> f.tgid() == self && f.port() == closed).toList();
+            assertThat(mine.stream().mapToLong(NetwatchProbe.Flow::connections).sum()).isEqualTo(25);
+            assertThat(mine.stream().mapToLong(NetwatchProbe.Flow::refused).sum()).isEqualTo(25);
+            assertThat(mine).as("summed per key between drains, not one flow per connection").hasSizeLessThan(25);
+            assertThat(netwatch.lost()).containsExactly(0, 0, 0);
+        }
+    }
+
+    @Test
+    void soLingerZeroClose_sendsAResetAfterTheClose_countedAsAResetSent() throws Exception {
+        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1 << 16, false).load();
+             ServerSocket server = new ServerSocket(0)) {
+            netwatch.attach();
+            Socket accepted;
+            try (Socket client = new Socket()) {
+                client.connect(new InetSocketAddress("127.0.0.1", server.getLocalPort()), 2000);
+                accepted = server.accept();
+                client.setSoLinger(true, 0);   // close() aborts: the kernel sends a reset right after the CLOSE
+            }
+            accepted.close();
+            List<NetwatchProbe.Flow> flows = pollUntil(netwatch, server.getLocalPort(), 1);
+            int self = (int) ProcessHandle.current().pid();
+            assertThat(flows).filteredOn(f -> f.tgid() == self && f.port() == server.getLocalPort()).singleElement()
+                    .satisfies(f -> {
+                        assertThat(f.connections()).isEqualTo(1);
+                        assertThat(f.resetsSent()).isEqualTo(1);
+                        assertThat(f.refused() + f.timedOut() + f.resetsReceived()).isZero();
+                    });
+        }
+    }
+
+    @Test
+    void newKeysBeyondTheAggregationMap_comeThroughTheRingBuffer_nothingLost() throws Exception {
+        int[] closed = {closedPort(), closedPort(), closedPort()};
+        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1 << 16, false, 1).load()) {
+            netwatch.attach();
+            for (int port : closed) {
+                refuse(port);
+            }
+            List<NetwatchProbe.Flow> flows = new ArrayList<>();
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < until && !java.util.Arrays.stream(closed).allMatch(
+                    p -> flows.stream().anyMatch(f -> f.port() == p))) {
+                netwatch.poll(100, flows::add);
+            }
+            for (int port : closed) {
+                assertThat(flows).as("port " + port).filteredOn(f -> f.port() == port)
+                        .extracting(NetwatchProbe.Flow::refused).containsExactly(1L);
+            }
+            assertThat(netwatch.lost()).containsExactly(0, 0, 0);
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();   // free again once closed: nothing listens there
+        }
+    }
+
+    private static void refuse(int closed) {
+        try (Socket refused = new Socket()) {
+            assertThatThrownBy(() -> refused.connect(new InetSocketAddress("127.0.0.1", closed), 2000))
+                    .isInstanceOf(ConnectException.class);
+        } catch (IOException ignored) {
+            // closing a socket that never connected
+        }
+    }
+
+    /** Polls until the flows to {@code port} sum to {@code connections}, at most 5 s; every flow polled. */
+    private static List<NetwatchProbe.Flow> pollUntil(NetwatchProbe netwatch, int port, long connections) {
+        List<NetwatchProbe.Flow> flows = new ArrayList<>();
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < until && flows.stream().filter(f -> f.port() == port)
+                .mapToLong(NetwatchProbe.Flow::connections).sum() < connections) {
+            netwatch.poll(100, flows::add);
+        }
+        return flows;
     }
 
     @Test

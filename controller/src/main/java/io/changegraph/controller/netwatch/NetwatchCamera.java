@@ -20,6 +20,7 @@ public final class NetwatchCamera {
     /** DNS names kept when the caller does not say. */
     public static final int DEFAULT_MAX_NAMES = 4096;
     static final int MAX_CGROUPS = 4096;
+    static final int MAX_EXECUTABLES = 4096;
 
     private NetwatchCamera() {
     }
@@ -53,6 +54,7 @@ public final class NetwatchCamera {
 
     static void watch(NetwatchProbe probe, Duration every, int count, NetwatchTable flows, HostNames names,
                       CgroupNames cgroups, BooleanSupplier go, IntervalSink sink) {
+        Executables executables = new Executables(MAX_EXECUTABLES);
         long[] lostBefore = probe.lost();
         long answersBefore = names.answers();
         long forgottenBefore = names.evicted();
@@ -61,7 +63,7 @@ public final class NetwatchCamera {
             long left;
             while ((left = end - System.nanoTime()) > 0 && go.getAsBoolean()) {
                 probe.poll((int) Math.max(1, Math.min(200, left / 1_000_000)), dns -> names.learn(dns.message()),
-                        flow -> flows.add(flow, executable(flow.tgid(), flow.comm()), cgroups.of(flow.cgroupId()),
+                        flow -> flows.add(flow, executables.of(flow.tgid(), flow.comm()), cgroups.of(flow.cgroupId()),
                                 names.nameOf(flow.address()).orElse(null)));
             }
             long[] lost = probe.lost();
@@ -74,6 +76,39 @@ public final class NetwatchCamera {
                     names.evicted() - forgottenBefore), lostNow);
             answersBefore = names.answers();
             forgottenBefore = names.evicted();
+        }
+    }
+
+    /**
+     * Executables of the processes seen, remembered per (tgid, comm) so that a process's sums drained after it
+     * exited still land on its executable's row (LRU, at most {@code capacity}; a new comm of a reused tgid is a new
+     * entry). Only names that were read are remembered: a process already gone is {@code [comm]} and asked again.
+     */
+    static final class Executables {
+        private record Pid(int tgid, String comm) {
+        }
+
+        private final java.util.LinkedHashMap<Pid, String> known;
+
+        Executables(int capacity) {
+            known = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Pid, String> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        String of(int tgid, String comm) {
+            Pid pid = new Pid(tgid, comm);
+            String exe = known.get(pid);
+            if (exe == null) {
+                exe = executable(tgid, comm);
+                if (!exe.startsWith("[")) {
+                    known.put(pid, exe);
+                }
+            }
+            return exe;
         }
     }
 

@@ -12,15 +12,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The netwatch aggregation: anomalous connections of one interval summed per (executable, cgroup id — with its
+ * The netwatch aggregation: the kernel's sums of anomalous connections (per process, cgroup and destination, drained
+ * every poll) summed for one interval per (executable, cgroup id — with its
  * path, container and pod —, destination, DNS name). At most {@code capacity} rows are kept; the least recently updated one is evicted to
  * make room (evictions are counted, never silent). Not thread-safe: one polling thread adds and takes.
  */
 public final class NetwatchTable {
-    static final int ECONNRESET = 104;
-    static final int ETIMEDOUT = 110;
-    static final int ECONNREFUSED = 111;
-    private static final int TCP_SYN_SENT = 2;
 
     /**
      * What a row is about. {@code cgroup} is the cgroup id's path, container and pod ({@link CgroupNames.Cgroup#UNKNOWN}
@@ -108,16 +105,11 @@ public final class NetwatchTable {
         };
     }
 
-    /** Classifies one anomalous connection and adds it to its row. */
+    /** Adds the kernel's sums for one key (classified there, at each connection's close) to its row. */
     void add(Flow flow, String exe, CgroupNames.Cgroup cgroup, String name) {
         Key key = new Key(exe, flow.cgroupId(), cgroup, destination(flow), name);
-        boolean neverEstablished = flow.oldState() == TCP_SYN_SENT;
-        boolean refused = neverEstablished && flow.error() == ECONNREFUSED;
-        boolean timedOut = flow.error() == ETIMEDOUT;
-        Row row = new Row(key, 1, flow.synRetransmits(), refused ? 1 : 0, timedOut ? 1 : 0,
-                refused ? Math.max(0, flow.resetsReceived() - 1) : flow.resetsReceived(), flow.resetsSent(),
-                flow.retransmits());
-        rows.merge(key, row, Row::plus);
+        rows.merge(key, new Row(key, flow.connections(), flow.synRetransmits(), flow.refused(), flow.timedOut(),
+                flow.resetsReceived(), flow.resetsSent(), flow.retransmits()), Row::plus);
     }
 
     /** The rows of the interval that ends now, worst first, and resets the table for the next one. */

@@ -11,14 +11,16 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** netwatch's aggregation: classification of a closed connection, rows per key, worst first, bounded. */
+/** netwatch's aggregation: the kernel's sums into rows per key, worst first, bounded. */
 class NetwatchTableTest {
     private static final byte[] SERVER = {10, 1, 2, 3};
     private static final CgroupNames.Cgroup NONE = CgroupNames.Cgroup.UNKNOWN;
 
-    private static Flow flow(int port, int synRetransmits, int resetsReceived, int resetsSent, int error, int oldState) {
-        return new Flow(1, 77, 4242, "curl", 2, SERVER, port, synRetransmits, 0, resetsReceived, resetsSent, error,
-                oldState);
+    /** The kernel's sums for one key (netwatch.bpf.c classified each connection at its close). */
+    private static Flow flow(int port, int connections, int synRetransmits, int refused, int timedOut,
+                             int resetsReceived, int resetsSent) {
+        return new Flow(77, 4242, "curl", 2, SERVER, port, connections, synRetransmits, 0, refused, timedOut,
+                resetsReceived, resetsSent);
     }
 
     private static String line(NetwatchTable.Row r) {
@@ -28,13 +30,13 @@ class NetwatchTableTest {
     }
 
     @Test
-    void closedConnections_areClassified_andSummedPerExecutableCgroupAndDestination() {
+    void kernelSums_areSummedPerExecutableCgroupAndDestination_acrossDrains() {
         NetwatchTable table = new NetwatchTable(16);
-        table.add(flow(81, 1, 0, 0, NetwatchTable.ETIMEDOUT, 2), "/usr/bin/curl", NONE, null); // DROP: retransmits, timeout
-        table.add(flow(81, 2, 0, 0, 0, 2), "/usr/bin/curl", NONE, null); // gave up while retransmitting
-        table.add(flow(82, 0, 1, 0, NetwatchTable.ECONNREFUSED, 2), "/usr/bin/curl", NONE, null); // REJECT tcp-reset
-        table.add(flow(83, 0, 1, 0, NetwatchTable.ECONNRESET, 1), "/usr/bin/curl", NONE, null); // reset after accept
-        table.add(flow(83, 0, 0, 1, 0, 1), "/usr/bin/wget", NONE, null); // another executable
+        table.add(flow(81, 1, 1, 0, 1, 0, 0), "/usr/bin/curl", NONE, null); // DROP: retransmits, timeout (one drain)
+        table.add(flow(81, 1, 2, 0, 0, 0, 0), "/usr/bin/curl", NONE, null); // the next drain: retransmitted, gave up
+        table.add(flow(82, 1, 0, 1, 0, 0, 0), "/usr/bin/curl", NONE, null); // REJECT tcp-reset
+        table.add(flow(83, 1, 0, 0, 0, 1, 0), "/usr/bin/curl", NONE, null); // reset after accept
+        table.add(flow(83, 1, 0, 0, 0, 0, 1), "/usr/bin/wget", NONE, null); // another executable
 
         NetwatchTable.Interval interval = table.take();
 
@@ -50,10 +52,10 @@ class NetwatchTableTest {
     @Test
     void fullTable_evictsTheLeastRecentlyUpdatedRow_andCountsIt() {
         NetwatchTable table = new NetwatchTable(2);
-        table.add(flow(1, 1, 0, 0, 0, 2), "/a", NONE, null);
-        table.add(flow(2, 1, 0, 0, 0, 2), "/a", NONE, null);
-        table.add(flow(1, 1, 0, 0, 0, 2), "/a", NONE, null); // port 1 is the recent one now
-        table.add(flow(3, 1, 0, 0, 0, 2), "/a", NONE, null); // evicts port 2
+        table.add(flow(1, 1, 1, 0, 0, 0, 0), "/a", NONE, null);
+        table.add(flow(2, 1, 1, 0, 0, 0, 0), "/a", NONE, null);
+        table.add(flow(1, 1, 1, 0, 0, 0, 0), "/a", NONE, null); // port 1 is the recent one now
+        table.add(flow(3, 1, 1, 0, 0, 0, 0), "/a", NONE, null); // evicts port 2
 
         NetwatchTable.Interval interval = table.take();
 
@@ -65,7 +67,7 @@ class NetwatchTableTest {
     @Test
     void jsonLines_oneObjectPerRow_thenTheInterval() throws Exception {
         NetwatchTable table = new NetwatchTable(4);
-        table.add(flow(82, 0, 1, 0, NetwatchTable.ECONNREFUSED, 2), "/usr/bin/curl", NONE, "api.internal");
+        table.add(flow(82, 1, 0, 1, 0, 0, 0), "/usr/bin/curl", NONE, "api.internal");
         String text = NetwatchOutput.jsonLines(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(10),
                 table.take(), 3);
 
@@ -90,7 +92,7 @@ class NetwatchTableTest {
         NetwatchTable table = new NetwatchTable(4);
         String id = "4f1c0a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a";
         CgroupNames.Cgroup cgroup = CgroupNames.describe("/system.slice/docker-" + id + ".scope");
-        table.add(new Flow(1, 77, 4242, "curl", 2, SERVER, 84, 0, 5, 0, 0, 0, 1), "/usr/bin/curl", cgroup, null);
+        table.add(new Flow(77, 4242, "curl", 2, SERVER, 84, 1, 0, 5, 0, 0, 0, 0), "/usr/bin/curl", cgroup, null);
 
         List<String> lines = NetwatchOutput.jsonLines(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(1),
                 table.take().withNames(3, 1), 0).lines().toList();
@@ -110,11 +112,11 @@ class NetwatchTableTest {
     void table_showsNameAndContainer_elseCgroupPath_elseItsId() {
         NetwatchTable table = new NetwatchTable(8);
         String id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-        table.add(flow(82, 0, 1, 0, NetwatchTable.ECONNREFUSED, 2), "/usr/bin/curl",
+        table.add(flow(82, 1, 0, 1, 0, 0, 0), "/usr/bin/curl",
                 CgroupNames.describe("/system.slice/docker-" + id + ".scope"), "api.internal");
-        table.add(flow(81, 1, 0, 0, NetwatchTable.ETIMEDOUT, 2), "/usr/bin/wget",
+        table.add(flow(81, 1, 1, 0, 1, 0, 0), "/usr/bin/wget",
                 CgroupNames.describe("/user.slice/user-0.slice/session-3.scope"), null);
-        table.add(flow(83, 0, 1, 0, NetwatchTable.ECONNRESET, 1), "/usr/bin/nc", NONE, null);
+        table.add(flow(83, 1, 0, 0, 0, 1, 0), "/usr/bin/nc", NONE, null);
 
         String text = NetwatchOutput.table(Instant.parse("2026-12-06T08:00:00Z"), Duration.ofSeconds(10), table.take(), 0,
                 20);
