@@ -292,6 +292,15 @@ public final class NetwatchProbe implements AutoCloseable {
      * flows.
      */
     public int poll(int timeoutMs, Consumer<Dns> dnsSink, Consumer<Flow> sink) {
+        return poll(timeoutMs, dnsSink, sink, true);
+    }
+
+    /**
+     * As {@link #poll(int, Consumer, Consumer)}; {@code drainSums} false leaves the in-kernel sums for a later poll
+     * (they go on adding up there: draining costs a few system calls and an RCU grace period), so only ring
+     * records and DNS answers come.
+     */
+    public int poll(int timeoutMs, Consumer<Dns> dnsSink, Consumer<Flow> sink, boolean drainSums) {
         require(State.ATTACHED);
         polled.clear();
         try {
@@ -299,7 +308,9 @@ public final class NetwatchProbe implements AutoCloseable {
             if (n < 0 && n != -EINTR) {
                 throw new ProbeException("ring buffer poll failed: " + lib.describe(n));
             }
-            drain();
+            if (drainSums) {
+                drain();
+            }
             // records wake the reader only when the ring fills up (netwatch.bpf.c): drain what came meanwhile
             int c = (int) lib.ringBufferConsume.invokeExact(ringBuffer);
             if (c < 0 && c != -EINTR) {

@@ -21,6 +21,13 @@ public final class NetwatchCamera {
     public static final int DEFAULT_MAX_NAMES = 4096;
     static final int MAX_CGROUPS = 4096;
     static final int MAX_EXECUTABLES = 4096;
+    /** How long a poll waits at most: how soon a stop is seen. */
+    static final Duration POLL = Duration.ofMillis(200);
+    /**
+     * How often the in-kernel sums are drained within an interval (and at its end): often enough to read a
+     * process's executable while it usually still runs, seldom enough to cost nothing measurable.
+     */
+    static final Duration DRAIN_EVERY = Duration.ofSeconds(1);
 
     private NetwatchCamera() {
     }
@@ -61,10 +68,19 @@ public final class NetwatchCamera {
         for (int n = 0; (count == 0 || n < count) && go.getAsBoolean(); n++) {
             long end = System.nanoTime() + every.toNanos();
             long left;
-            while ((left = end - System.nanoTime()) > 0 && go.getAsBoolean()) {
-                probe.poll((int) Math.max(1, Math.min(200, left / 1_000_000)), dns -> names.learn(dns.message()),
+            long drained = System.nanoTime();
+            boolean last = false;
+            while (!last) {
+                left = end - System.nanoTime();
+                last = left <= POLL.toNanos() || !go.getAsBoolean();   // the interval's last poll drains its sums
+                boolean drain = last || System.nanoTime() - drained >= DRAIN_EVERY.toNanos();
+                probe.poll((int) Math.max(1, Math.min(POLL.toMillis(), left / 1_000_000)),
+                        dns -> names.learn(dns.message()),
                         flow -> flows.add(flow, executables.of(flow.tgid(), flow.comm()), cgroups.of(flow.cgroupId()),
-                                names.nameOf(flow.address()).orElse(null)));
+                                names.nameOf(flow.address()).orElse(null)), drain);
+                if (drain) {
+                    drained = System.nanoTime();
+                }
             }
             long[] lost = probe.lost();
             long lostNow = 0;
