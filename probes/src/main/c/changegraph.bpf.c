@@ -151,6 +151,24 @@ static __always_inline __s64 *conns_live_count(void)
     return bpf_map_lookup_elem(&conns_live, &zero);
 }
 
+/*
+ * The followed connection this CPU closed last: an abortive close (SO_LINGER 0, unread data) sends its reset
+ * right after the CLOSE transition, in the same call on the same CPU, when the connection has left conns; this
+ * names it without a lookup on every other reset of the host.
+ */
+struct last_close {
+    __u64 sk;
+    __u32 tgid;
+    __u32 tid;
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct last_close);
+} last_closed SEC(".maps");
+
 /* true when conns may hold an entry (no lookup is worth making otherwise) */
 static __always_inline bool any_conns(void)
 {
@@ -939,7 +957,15 @@ int BPF_PROG(on_tcp_state, const struct sock *sk, const int oldstate, const int 
     if (oldstate == TCP_SYN_SENT && newstate == TCP_ESTABLISHED) {
         tcp_record(sk, c, CG_TCP_ESTABLISHED, oldstate);
     } else if (newstate == TCP_CLOSE) {
+        __u32 zero = 0;
+        struct last_close *lc = bpf_map_lookup_elem(&last_closed, &zero);
+
         tcp_record(sk, c, CG_TCP_CLOSED, oldstate);
+        if (lc) {
+            lc->sk = key;
+            lc->tgid = c->tgid;
+            lc->tid = c->tid;
+        }
         if (!bpf_map_delete_elem(&conns, &key) && (live = conns_live_count()))
             __sync_fetch_and_add(live, -1);
     }
@@ -974,18 +1000,18 @@ int BPF_PROG(on_tcp_receive_reset, struct sock *sk)
 
 /*
  * A reset the host sends: counted in its followed connection. An abortive close (SO_LINGER 0, or a close with
- * unread data) sends its reset after the CLOSE transition, when the connection has left conns: sent then by a
- * followed process (the close runs in the closing process) it is one CG_TCP_RESET_SENT record, which user space
- * adds to the connection it just closed (and drops for any other socket, e.g. an accepted one).
+ * unread data) sends its reset right after the CLOSE transition, when the connection has left conns: the
+ * connection this CPU closed last (last_closed) gets it as one CG_TCP_RESET_SENT record, which user space adds to
+ * that connection's edge. Any other reset costs a per-CPU array load more.
  */
 SEC("tp_btf/tcp_send_reset")
 int BPF_PROG(on_tcp_send_reset, const struct sock *sk)
 {
     __u64 key = (__u64)sk;
+    struct last_close *lc;
     struct conn *c;
     struct cg_tcp *r;
-    __u64 id;
-    __u32 tgid;
+    __u32 zero = 0;
 
     if (!sk)
         return 0;   /* a reset for a segment no socket wanted */
@@ -996,19 +1022,17 @@ int BPF_PROG(on_tcp_send_reset, const struct sock *sk)
             return 0;
         }
     }
-    if (sk->__sk_common.skc_state != TCP_CLOSE)
+    lc = bpf_map_lookup_elem(&last_closed, &zero);
+    if (!lc || lc->sk != key)
         return 0;
-    id = bpf_get_current_pid_tgid();
-    tgid = id >> 32;
-    if (tgid == recorder_tgid || !followed(tgid))
-        return 0;
+    lc->sk = 0;
     r = scratch();
     if (!r)
         return 0;
     __builtin_memset(r, 0, sizeof(*r));
     fill_header(&r->h, CG_KIND_TCP, sizeof(*r));
-    r->h.tgid = tgid;
-    r->h.tid = (__u32)id;
+    r->h.tgid = lc->tgid;
+    r->h.tid = lc->tid;
     r->sk = key;
     remote_of(sk, r->daddr, &r->family, &r->dport);
     r->event = CG_TCP_RESET_SENT;

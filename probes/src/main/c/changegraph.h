@@ -39,8 +39,8 @@ enum cg_tcp_event {
     CG_TCP_CONNECTING = 1,     /* entered SYN_SENT (in the connecting process: tgid is the owner from now on) */
     CG_TCP_ESTABLISHED = 2,    /* SYN_SENT -> ESTABLISHED */
     CG_TCP_CLOSED = 3,         /* reached TCP_CLOSE: the last record of the connection; error says why */
-    CG_TCP_RESET_SENT = 4,     /* a reset sent after TCP_CLOSE (an abortive close: SO_LINGER 0, unread data) by a
-                                  followed process; only resets_sent (1) and the socket and remote are filled */
+    CG_TCP_RESET_SENT = 4,     /* a reset sent right after a followed connection's TCP_CLOSE (an abortive close:
+                                  SO_LINGER 0, unread data); only resets_sent (1), the socket and remote are filled */
 };
 
 /* cg_payload.direction */
