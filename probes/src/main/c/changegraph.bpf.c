@@ -896,6 +896,8 @@ static __always_inline void tcp_record(const struct sock *sk, struct conn *c, __
 {
     struct cg_tcp *r = scratch();
     struct tcp_sock *tp = (struct tcp_sock *)sk;
+    __u64 acked, sent, received;
+    unsigned long flags;
     int err;
 
     if (!r)
@@ -904,8 +906,20 @@ static __always_inline void tcp_record(const struct sock *sk, struct conn *c, __
     r->h.tgid = c->tgid;
     r->h.tid = c->tid;
     r->sk = (__u64)sk;
-    r->bytes_acked = BPF_CORE_READ(tp, bytes_acked);
-    r->bytes_received = BPF_CORE_READ(tp, bytes_received);
+    /*
+     * Data bytes only: the kernel's counters also count the sequence numbers of the SYN (bytes_acked, once
+     * acknowledged) and of an acknowledged FIN (bytes_acked) or a received one (bytes_received, SOCK_DONE set).
+     * An acknowledged FIN is cut by bytes_sent (data sent, retransmits included).
+     */
+    acked = BPF_CORE_READ(tp, bytes_acked);
+    sent = BPF_CORE_READ(tp, bytes_sent);
+    acked = acked ? acked - 1 : 0;
+    r->bytes_acked = acked < sent ? acked : sent;
+    received = BPF_CORE_READ(tp, bytes_received);
+    flags = BPF_CORE_READ(sk, __sk_common.skc_flags);
+    if (received && (flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE))))
+        received--;
+    r->bytes_received = received;
     remote_of(sk, r->daddr, &r->family, &r->dport);
     r->event = event;
     r->syn_retransmits = c->syn_retransmits;

@@ -226,8 +226,8 @@ struct cg_io {
 struct cg_tcp {
     struct cg_header h;
     __u64 sk;                  /* the connection's identity while it lives (the kernel socket's address) */
-    __u64 bytes_acked;         /* tcp_sock.bytes_acked: bytes sent and acknowledged */
-    __u64 bytes_received;      /* tcp_sock.bytes_received */
+    __u64 bytes_acked;         /* data bytes sent and acknowledged (tcp_sock.bytes_acked without the SYN and FIN) */
+    __u64 bytes_received;      /* data bytes received (tcp_sock.bytes_received without a received FIN) */
     __u8 daddr[16];            /* remote address: 4 bytes for AF_INET, 16 for AF_INET6 (network order) */
     __u32 event;               /* enum cg_tcp_event */
     __u32 syn_retransmits;     /* SYNs retransmitted while in SYN_SENT */

@@ -135,6 +135,7 @@ class NetworkIT {
                 python3 -c '
                 import socket, struct, time
                 s = socket.create_connection(("%1$s", 85), timeout=5)
+                s.sendall(b"hello")
                 time.sleep(0.2)
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 s.close()
@@ -142,7 +143,12 @@ class NetworkIT {
                 tc qdisc add dev cgc%2$d root netem loss 25%% 2>/dev/null   # (or the DROP rule set up before)
                 python3 -c '
                 import socket
-                s = socket.create_connection(("%1$s", 84), timeout=60)
+                for attempt in range(6):   # the loss may take the SYN and its one retry (syn_retries=1): connect again
+                    try:
+                        s = socket.create_connection(("%1$s", 84), timeout=60)
+                        break
+                    except OSError:
+                        pass
                 s.sendall(b"x" * (2 << 20))
                 s.shutdown(socket.SHUT_WR)
                 while s.recv(4096): pass
@@ -183,6 +189,9 @@ class NetworkIT {
         TcpCounts aborted = tcp(r, SERVER_IP, 85);
         assertThat(aborted.established()).isEqualTo(1);
         assertThat(aborted.resetsSent()).as("SO_LINGER 0: the reset the close sent").isEqualTo(1);
+        assertThat(aborted.bytesSent()).as("data bytes only: not the SYN's sequence number").isEqualTo(5);
+        assertThat(aborted.bytesReceived()).isZero();
+        assertThat(tcp(r, SERVER_IP, 8080).bytesReceived()).as("the 57-byte response, not its FIN").isEqualTo(57);
         assertThat(connect(r, SERVER_IP, 85).failed()).isZero();
 
         TcpCounts lossy = tcp(r, SERVER_IP, 84);
@@ -267,7 +276,12 @@ class NetworkIT {
                     $ns tc qdisc add dev cgc%3$d root netem loss 25%% 2>/dev/null   # (or the DROP rule set up before)
                     $ns python3 -c '
                     import socket
-                    s = socket.create_connection(("%2$s", 84), timeout=60)
+                    for attempt in range(6):   # the loss may take the SYN and its one retry (syn_retries=1): connect again
+                        try:
+                            s = socket.create_connection(("%2$s", 84), timeout=60)
+                            break
+                        except OSError:
+                            pass
                     s.sendall(b"x" * (1 << 20))
                     s.shutdown(socket.SHUT_WR)
                     while s.recv(4096): pass
