@@ -287,8 +287,10 @@ int BPF_PROG(nw_tcp_state, const struct sock *sk, const int oldstate, const int 
         old = f->cookie;
         if (old && !f->closed)
             count(NW_CNT_FLOWS_FULL);               /* evicted */
-        if (__sync_val_compare_and_swap(&f->cookie, old, cookie) != old)
-            return 0;                               /* another CPU took it meanwhile: not tracked */
+        if (__sync_val_compare_and_swap(&f->cookie, old, cookie) != old) {
+            count(NW_CNT_FLOWS_FULL);               /* another CPU took it meanwhile: not tracked, never silently */
+            return 0;
+        }
         f->since = bpf_jiffies64();
         f->tgid = bpf_get_current_pid_tgid() >> 32;
         f->cgroup_id = bpf_get_current_cgroup_id();

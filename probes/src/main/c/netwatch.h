@@ -58,7 +58,8 @@ struct nw_dns {
 /* counters map indexes */
 enum nw_counter {
     NW_CNT_RINGBUF_LOST = 0,   /* a record the ring buffer had no room for */
-    NW_CNT_FLOWS_FULL = 1,     /* a tracked connection evicted from the flows table (its set was full) */
+    NW_CNT_FLOWS_FULL = 1,     /* a connection not tracked to its close: evicted from the flows table (its set was
+                                  full), or its slot taken by another CPU while it claimed it */
     NW_CNT_DNS_LOST = 2,       /* a DNS answer the dns ring buffer had no room for */
     NW_CNT_AGG_FULL = 3,       /* a new key the aggregation map had no room for (sent as a ring record instead) */
     NW_CNT_MAX = 4,

@@ -132,30 +132,12 @@ class NetworkIT {
                 curl -s -m 5 http://127.0.0.1:9/closed    # a closed local port: refused after EINPROGRESS
                 curl -s -m 5 -o /dev/null http://api.internal:8080/status?probe=1   # DNS, then plain HTTP
                 openssl s_client -connect $S:8443 -servername secure.internal </dev/null >/dev/null 2>&1
-                python3 -c '
-                import socket, struct, time
-                s = socket.create_connection(("%1$s", 85), timeout=5)
-                s.sendall(b"hello")
-                time.sleep(0.2)
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                s.close()
-                '                                         # an abortive close: the reset is sent after CLOSE
+                %3$s   # an abortive close: the reset is sent after CLOSE
                 tc qdisc add dev cgc%2$d root netem loss 25%% 2>/dev/null   # (or the DROP rule set up before)
-                python3 -c '
-                import socket
-                for attempt in range(6):   # the loss may take the SYN and its one retry (syn_retries=1): connect again
-                    try:
-                        s = socket.create_connection(("%1$s", 84), timeout=60)
-                        break
-                    except OSError:
-                        pass
-                s.sendall(b"x" * (2 << 20))
-                s.shutdown(socket.SHUT_WR)
-                while s.recv(4096): pass
-                '
+                %4$s
                 tc qdisc del dev cgc%2$d root 2>/dev/null
                 true
-                """.formatted(SERVER_IP, ID);
+                """.formatted(SERVER_IP, ID, abortiveClient(SERVER_IP), lossyClient(SERVER_IP, 2 << 20));
         Path output = dir.resolve("graph.json");
         Recording r = Recording.run(output, "record", "-o", output.toString(), "--", "ip", "netns", "exec", CLIENT,
                 "bash", "-c", scenes);
@@ -266,32 +248,15 @@ class NetworkIT {
                     $ns curl -s -m 5 http://%2$s:82/reject                # REJECT tcp-reset: refused
                     $ns curl -s -m 5 http://%2$s:83/reset                 # accepted, then reset by the server
                     $ns curl -s -m 5 http://127.0.0.1:9/closed            # a closed port: refused
-                    $ns python3 -c '
-                    import socket, struct, time
-                    s = socket.create_connection(("%2$s", 85), timeout=5)
-                    time.sleep(0.2)
-                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    s.close()
-                    '                                                     # an abortive close: a reset sent
+                    $ns %5$s   # an abortive close: a reset sent
                     $ns tc qdisc add dev cgc%3$d root netem loss 25%% 2>/dev/null   # (or the DROP rule set up before)
-                    $ns python3 -c '
-                    import socket
-                    for attempt in range(6):   # the loss may take the SYN and its one retry (syn_retries=1): connect again
-                        try:
-                            s = socket.create_connection(("%2$s", 84), timeout=60)
-                            break
-                        except OSError:
-                            pass
-                    s.sendall(b"x" * (1 << 20))
-                    s.shutdown(socket.SHUT_WR)
-                    while s.recv(4096): pass
-                    '
+                    $ns %6$s
                     $ns tc qdisc del dev cgc%3$d root 2>/dev/null
                     # DNS (the test server in the server namespace), then a refused connect to the named address,
                     # from a process in a docker-like scope
                     bash -c 'echo $$ > %4$s/cgroup.procs && exec ip netns exec %1$s curl -s -m 5 http://named.internal:82/'
                     true
-                    """.formatted(CLIENT, SERVER_IP, ID, scope));
+                    """.formatted(CLIENT, SERVER_IP, ID, scope, abortiveClient(SERVER_IP), lossyClient(SERVER_IP, 1 << 20)));
             Files.createFile(done);
             Thread.sleep(2500);   // two more intervals: every scene has closed and been reported
         } finally {
@@ -357,6 +322,39 @@ class NetworkIT {
                 n instanceof RemoteNode rn && (rn.address().equals(NAMED_IP) || rn.address().equals("127.0.0.1")
                         || rn.address().equals(SERVER_IP) && rn.port() != 8080
                         || rn.names().contains("named.internal")));
+    }
+
+    /** A python3 command that connects to {@code ip}:85, sends 5 bytes and closes with SO_LINGER 0 (a reset). */
+    private static String abortiveClient(String ip) {
+        return """
+                python3 -c '
+                import socket, struct, time
+                s = socket.create_connection(("%s", 85), timeout=5)
+                s.sendall(b"hello")
+                time.sleep(0.2)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                s.close()
+                '""".formatted(ip);
+    }
+
+    /**
+     * A python3 command that sends {@code bytes} to {@code ip}:84 and reads until the server closes; it connects
+     * again when the loss takes the SYN and its one retry (the client namespace has syn_retries=1).
+     */
+    private static String lossyClient(String ip, int bytes) {
+        return """
+                python3 -c '
+                import socket
+                for attempt in range(6):
+                    try:
+                        s = socket.create_connection(("%s", 84), timeout=60)
+                        break
+                    except OSError:
+                        pass
+                s.sendall(b"x" * %d)
+                s.shutdown(socket.SHUT_WR)
+                while s.recv(4096): pass
+                '""".formatted(ip, bytes);
     }
 
     private static RemoteNode remote(Recording r, String address, int port) {
