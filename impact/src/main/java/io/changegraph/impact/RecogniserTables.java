@@ -92,6 +92,8 @@ record RecogniserTables(List<Manager> packages, List<CommandRule> commands, List
             String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
             throw new IllegalArgumentException(file + ": " + where + "YAML syntax error: " + firstLine(e.getOriginalMessage())
                     + "; check indentation and quoting");
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(YamlReader.unreadable(e, file).getMessage());
         }
         return new Reader(file).tables(root);
     }

@@ -78,6 +78,8 @@ public final class WebUsers {
             throw new WebStartException("bad users file " + file + ": " + located(e));
         } catch (IOException e) {
             throw new WebStartException("cannot read users file " + file + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new WebStartException(YamlReader.unreadable(e, "users file " + file).getMessage());
         }
         if (parsed == null || parsed.users().isEmpty()) {
             throw new WebStartException("bad users file " + file + ": no users: list them under 'users:'");

@@ -50,7 +50,18 @@ public final class YamlReader {
             return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw JsonMappers.explain(e, source, "YAML");
+        } catch (RuntimeException e) {
+            throw unreadable(e, source);
         }
+    }
+
+    /**
+     * A YAML parser that failed with something other than a syntax error (a SnakeYAML bug on some input, such as
+     * 2.3's IndexOutOfBoundsException in its reader) as one clear line.
+     */
+    public static BadInputException unreadable(RuntimeException e, String source) {
+        return new BadInputException(source + " is not readable as YAML (the YAML parser failed: "
+                + e.getClass().getSimpleName() + "); check it for stray control or unpaired surrogate characters", e);
     }
 
     /** A mapper over the bounded factory, for reading YAML into a class; call {@link #checkLines} first. */
