@@ -57,6 +57,8 @@ final class Libbpf {
     final MethodHandle programSetAutoload;   // int bpf_program__set_autoload(prog, bool)
     final MethodHandle programAutoload;      // bool bpf_program__autoload(prog)
     final MethodHandle programAttach;        // struct bpf_link *bpf_program__attach(prog)
+    final MethodHandle programFd;            // int bpf_program__fd(prog)
+    final MethodHandle objGetInfoByFd;       // int bpf_obj_get_info_by_fd(fd, void *info, __u32 *info_len)
     final MethodHandle linkDestroy;          // int bpf_link__destroy(link)
     final MethodHandle mapUpdateElem;        // int bpf_map_update_elem(fd, key, value, flags)
     final MethodHandle mapDeleteElem;        // int bpf_map_delete_elem(fd, key)
@@ -97,6 +99,8 @@ final class Libbpf {
                 FunctionDescriptor.of(ValueLayout.JAVA_BOOLEAN, ADDRESS));
         programAttach = errno(lib, "bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS));
         linkDestroy = plain(lib, "bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        programFd = plain(lib, "bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        objGetInfoByFd = plain(lib, "bpf_obj_get_info_by_fd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         mapUpdateElem = errno(lib, "bpf_map_update_elem",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         mapDeleteElem = errno(lib, "bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -132,6 +136,31 @@ final class Libbpf {
     }
 
     private static final int MEMBARRIER_CMD_GLOBAL = 1;
+    /** {@code struct bpf_prog_info} (UAPI, only ever extended): its size and where recursion_misses sits. */
+    static final int PROG_INFO_SIZE = 232;
+    static final int PROG_INFO_RECURSION_MISSES_AT = 208;
+
+    /**
+     * How many times the kernel skipped program {@code prog} because it was already running on that CPU (a
+     * tracepoint hit again from an interrupt while it ran): {@code bpf_prog_info.recursion_misses}, 0 on kernels
+     * before 5.12; -1 when the kernel did not answer.
+     */
+    long recursionMisses(MemorySegment prog) {
+        try (Arena call = Arena.ofConfined()) {
+            int fd = (int) programFd.invokeExact(prog);
+            MemorySegment info = call.allocate(PROG_INFO_SIZE, 8);
+            MemorySegment len = call.allocate(JAVA_INT);
+            len.set(JAVA_INT, 0, PROG_INFO_SIZE);
+            int rc = (int) objGetInfoByFd.invokeExact(fd, info, len);
+            if (rc != 0) {
+                return -1;
+            }
+            return len.get(JAVA_INT, 0) < PROG_INFO_RECURSION_MISSES_AT + 8 ? 0
+                    : info.get(JAVA_LONG, PROG_INFO_RECURSION_MISSES_AT);
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
 
     /**
      * Waits for an RCU grace period ({@code membarrier(MEMBARRIER_CMD_GLOBAL)}, which calls synchronize_rcu): every

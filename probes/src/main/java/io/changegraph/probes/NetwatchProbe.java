@@ -123,6 +123,7 @@ public final class NetwatchProbe implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment object;
     private final List<MemorySegment> links = new ArrayList<>();
+    private final List<MemorySegment> programs = new ArrayList<>();
     private State state = State.OPEN;
     private MemorySegment ringBuffer = MemorySegment.NULL;
     private MemorySegment dnsRingBuffer = MemorySegment.NULL;
@@ -245,6 +246,7 @@ public final class NetwatchProbe implements AutoCloseable {
                             + lib.describe(Libbpf.errno(capture)));
                 }
                 links.add(link);
+                programs.add(prog);
             }
             MemorySegment callback = Linker.nativeLinker().upcallStub(
                     MethodHandles.lookup().findVirtual(NetwatchProbe.class, "onSample",
@@ -389,17 +391,21 @@ public final class NetwatchProbe implements AutoCloseable {
     }
 
     /**
-     * In-kernel losses: {records the ring buffer had no room for, connections evicted from the kernel table, DNS
-     * answers the DNS ring buffer had no room for}.
+     * In-kernel losses: {records the ring buffer had no room for, connections not tracked to their close (evicted
+     * from the kernel table or their slot lost to another CPU), DNS answers the DNS ring buffer had no room for,
+     * program runs the kernel skipped because the same program was already running on that CPU}.
      */
     public long[] lost() {
         require(State.ATTACHED);
-        long[] sums = new long[3];
+        long[] sums = new long[4];
         try (Arena call = Arena.ofConfined()) {
             MemorySegment key = call.allocate(JAVA_INT);
             MemorySegment values = call.allocate(JAVA_LONG, Math.max(possibleCpus, 1));
             MemorySegment capture = call.allocate(Libbpf.CAPTURE);
-            for (int i = 0; i < sums.length; i++) {
+            for (long misses : recursionMisses()) {
+                sums[3] += Math.max(0, misses);
+            }
+            for (int i = 0; i < 3; i++) {
                 key.set(JAVA_INT, 0, i);
                 int rc = (int) lib.mapLookupElem.invokeExact(capture, countersFd, key, values);
                 if (rc != 0) {
@@ -415,6 +421,11 @@ public final class NetwatchProbe implements AutoCloseable {
             throw new ProbeException("cannot read the netwatch counters: " + t, t);
         }
         return sums;
+    }
+
+    /** Per attached program, {@link Libbpf#recursionMisses} (-1 when the kernel did not answer). */
+    long[] recursionMisses() {
+        return programs.stream().mapToLong(lib::recursionMisses).toArray();
     }
 
     /** Records shorter than {@link #FLOW} (never expected; counted and dropped). */
@@ -444,6 +455,7 @@ public final class NetwatchProbe implements AutoCloseable {
                     "closing the netwatch BPF object: " + t);
         } finally {
             links.clear();
+            programs.clear();
             arena.close();
         }
     }
