@@ -42,31 +42,26 @@ final class TcpDecoder implements RecordDecoder {
     private final ProcessTable processes;
     private final EventEmitter events;
     private final NetNames names;
-    private final Map<Long, Connection> connections = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Connection> eldest) {
-            return size() > MAX_CONNECTIONS;
-        }
-    };
+    private final Map<Long, Connection> connections = oldestOutBeyond(MAX_CONNECTIONS);
 
     /** Connections closed lately, by socket, for the reset an abortive close sends after CLOSED. */
-    private final Map<Long, Connection> recentlyClosed = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Connection> eldest) {
-            return size() > MAX_RECENTLY_CLOSED;
-        }
-    };
+    private final Map<Long, Connection> recentlyClosed = oldestOutBeyond(MAX_RECENTLY_CLOSED);
 
     /**
      * Connections whose connect call has not returned yet, per process, oldest first; bounded (a process that
      * exited with one waiting leaves it behind): the processes heard of longest ago go first.
      */
-    private final Map<Integer, ArrayDeque<Connection>> awaitingCall = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, ArrayDeque<Connection>> eldest) {
-            return size() > MAX_AWAITING_PROCESSES;
-        }
-    };
+    private final Map<Integer, ArrayDeque<Connection>> awaitingCall = oldestOutBeyond(MAX_AWAITING_PROCESSES);
+
+    /** A map in insertion order that drops its oldest entry once it holds more than {@code max}. */
+    private static <K, V> Map<K, V> oldestOutBeyond(int max) {
+        return new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > max;
+            }
+        };
+    }
 
     private static final class Connection {
         final ProcessNode owner;

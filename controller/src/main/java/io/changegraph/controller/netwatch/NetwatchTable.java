@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * The netwatch aggregation: the kernel's sums of anomalous connections (per process, cgroup and destination, drained
- * every poll) summed for one interval per (executable, cgroup id — with its
+ * every second) summed for one interval per (executable, cgroup id — with its
  * path, container and pod —, destination, DNS name). At most {@code capacity} rows are kept; the least recently updated one is evicted to
  * make room (evictions are counted, never silent). Not thread-safe: one polling thread adds and takes.
  */
