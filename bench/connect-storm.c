@@ -1,8 +1,17 @@
-/* A loopback TCP connect storm: a child accepts and closes, the parent connects N times (each connection
- * closed with a reset, SO_LINGER 0, so no TIME_WAIT exhausts the ephemeral ports). Prints the storm's seconds,
- * connects/s and the CPU seconds (user + system) of both ends.
- * Usage: connect-storm N */
+/* A loopback TCP connect storm: a child accepts and closes, the parent connects N times. Prints the storm's
+ * seconds, connects/s and the CPU seconds (user + system) of both ends.
+ * abortive (the default): each connection closed with a reset (SO_LINGER 0), so no TIME_WAIT exhausts the
+ *   ephemeral ports; to a TCP camera every connection is an anomaly (a reset sent).
+ * graceful: healthy connections, both ends close with a FIN; run in a network namespace of its own whose
+ *   tcp_max_tw_buckets is 0 (closed without TIME_WAIT there, so the ports last; root needed).
+ * Usage: connect-storm N [abortive|graceful] */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,9 +22,34 @@
 #include <time.h>
 #include <unistd.h>
 
+/* a network namespace with its loopback up and no TIME_WAIT sockets (graceful storms) */
+static int own_namespace(void)
+{
+    struct ifreq lo = {.ifr_name = "lo"};
+    int s, f;
+
+    if (unshare(CLONE_NEWNET)) {
+        perror("unshare(CLONE_NEWNET)");
+        return 2;
+    }
+    s = socket(AF_INET, SOCK_DGRAM, 0);
+    lo.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
+    f = open("/proc/sys/net/ipv4/tcp_max_tw_buckets", O_WRONLY);
+    if (s < 0 || ioctl(s, SIOCSIFFLAGS, &lo) || f < 0 || write(f, "0", 1) != 1) {
+        perror("namespace set-up");
+        return 2;
+    }
+    close(f);
+    close(s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 20000;
+    int graceful = argc > 2 && strcmp(argv[2], "graceful") == 0;
+    if (graceful && own_namespace())
+        return 2;
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t len = sizeof(a);
     int one = 1, l = socket(AF_INET, SOCK_STREAM, 0);
@@ -43,7 +77,8 @@ int main(int argc, char **argv)
             kill(server, SIGKILL);
             return 1;
         }
-        setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        if (!graceful)
+            setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
         close(s);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);

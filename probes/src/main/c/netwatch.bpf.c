@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * netwatch.bpf.c - the host-wide TCP anomaly camera: every outgoing TCP connection on the host, no target
- * filter. Only TCP state and error paths are traced (tp_btf inet_sock_set_state, tcp_retransmit_skb,
- * tcp_send_reset; the error and a received reset are read at the close). A connection is tracked from SYN_SENT
- * (in the connecting task: tgid, comm and cgroup are taken there) to TCP_CLOSE in a 2-way set-associative array
- * (flows). At the close a connection that went wrong (SYN retransmits, a reset, an error) is classified and
- * summed in the kernel per (tgid, cgroup, destination) in an aggregation map the reader drains (double-buffered:
- * agg0/agg1, switched by `generation`), so a failing dependency costs a few atomic adds per connection and no
- * record; a healthy connection costs a slot and nothing else. A reset sent right after the close (SO_LINGER 0,
- * unread data: the kernel sends it after the CLOSE transition) is matched to the closed connection, whose slot
- * is kept until its address is reused. Only a new key the aggregation map has no room for becomes a ring-buffer
- * record (nw_flow), counted. Every program tests the transition values or its slot before it reads anything else.
+ * filter. Nothing runs on a healthy connection's state changes: the connecting process is noted once, when it
+ * calls connect() (cgroup/connect4 and cgroup/connect6 on the root of the cgroup2 tree, which every socket of the
+ * host is under; they always allow the connect), in a slot of a 2-way set-associative table found by the
+ * socket's cookie (unique for the host's uptime: a slot never names a later socket). Everything else is on TCP's
+ * error paths (tp_btf tcp_retransmit_skb, tcp_send_reset, inet_sk_error_report): each anomaly of a connection
+ * that has a slot is summed at once, in the kernel, per (tgid, cgroup, destination) in an aggregation map the
+ * reader drains (double-buffered: agg0/agg1, switched by `generation`); a connection is counted once, at its
+ * first anomaly. A failing dependency costs a few atomic adds per anomaly and no record; a healthy connection
+ * costs the connect hook and nothing else (the tracepoint on every state change cost ~1.5 % of a loopback
+ * connect storm by its calls alone). Only a new key the aggregation map has no room for becomes a ring-buffer
+ * record (nw_flow), counted.
  *
  * DNS answers name the destinations: tp_btf sk_data_ready copies the first NW_DNS_MAX bytes of every UDP
  * datagram from source port 53 and TCP data from peer port 53 queued to a socket (any process, any network
@@ -32,44 +33,43 @@ struct nw_key *const nw_btf_key __attribute__((unused));
 struct nw_counts *const nw_btf_counts __attribute__((unused));
 struct nw_dns *const nw_btf_dns __attribute__((unused));
 
-#define TCP_ESTABLISHED 1
 #define TCP_SYN_SENT 2
 #define TCP_CLOSE 7
 
-
-/* one cache line */
-struct flow_state {
-    __u64 cookie;              /* the socket address of the connection this slot tracks (0: free); claimed and
-                                  freed by compare-and-swap */
+/* one cache line: who opened a connection */
+struct conn_owner {
+    __u64 id;                  /* the socket's address, as sock_id gives it (0: free); claimed by compare-and-swap */
+    __u64 sk;                  /* the socket's address itself, to tell whether that socket is still open */
+    __u64 cookie;              /* the socket's cookie: a later socket at the same address has another one */
     __u64 cgroup_id;
-    __u64 since;               /* SYN_SENT time in jiffies (a clock read costs ~100 ns in a VM): the older of two
-                                  live ways is evicted */
+    __u64 since;               /* connect time in jiffies (a clock read costs ~100 ns in a VM): the older of two
+                                  ways is taken first */
     __u32 tgid;
-    __u32 syn_retransmits;
-    __u32 retransmits;
-    __u32 resets_sent;
-    __u32 closed;              /* 1: closed healthy, kept for a reset sent after the close; reusable */
-    __u32 portpair;            /* at the close: the socket's ports, to tell it from a new socket at its address */
+    __u32 reported;            /* 1 once the connection was counted in nw_counts.connections */
     char comm[NW_COMM_LEN];
 };
 
 /*
- * The connections being tracked: a 2-way set-associative table indexed by a hash of the socket address, in a
- * plain array (lookups are inlined loads: no hashing helper, no bucket lock, no allocation). A new connection
- * takes a free or closed way of its set or evicts the older live one (counted in NW_CNT_FLOWS_FULL).
+ * The connections' owners: a 2-way set-associative table indexed by a hash of the socket's address, in a plain
+ * array (lookups are inlined loads: no hashing helper, no bucket lock, no allocation). Nothing frees a slot (no
+ * program sees a close); a socket's slot is found by its address and recognised by its cookie. A connect takes the
+ * way of its own address (the socket that had it is gone: its memory is this socket now — TCP sockets' memory is
+ * reused at once, so a busy host mostly lands here and reads nothing else), else a free way, else one whose socket
+ * is gone (closed, or its memory another socket's: two probed reads), and only when both ways' sockets are still
+ * open the older one (counted in NW_CNT_FLOWS_FULL: that connection's later anomalies are not seen).
  */
 #define NW_SETS 32768
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, NW_SETS * 2);
     __type(key, __u32);
-    __type(value, struct flow_state);
-} flows SEC(".maps");
+    __type(value, struct conn_owner);
+} owners SEC(".maps");
 
 /*
- * Anomalous connections summed per key, in two maps: the programs add to agg[generation], the reader switches
- * generation, waits until no program can still be adding to the other one (an RCU grace period: membarrier) and
- * drains it. Preallocated: adding to a known key is a lookup and atomic adds, a new key takes a free element.
+ * Anomalies summed per key, in two maps: the programs add to agg[generation], the reader switches generation,
+ * waits until no program can still be adding to the other one (an RCU grace period: membarrier) and drains it.
+ * Preallocated: adding to a known key is a lookup and atomic adds, a new key takes a free element.
  */
 #define NW_AGG_MAX 8192
 struct {
@@ -118,37 +118,57 @@ static __always_inline void count(__u32 which)
         *c += 1;
 }
 
-static __always_inline __u32 set_of(__u64 cookie)
+static __always_inline __u32 set_of(__u64 id)
 {
-    __u64 h = cookie * 0x9E3779B97F4A7C15ULL;
+    __u64 h = id * 0x9E3779B97F4A7C15ULL;
 
     return (__u32)(h >> 49) * 2;                    /* 15 bits: NW_SETS sets of two ways */
 }
 
 /*
  * The socket's address as a number, offset by a constant: a pointer minus a pointer is the one arithmetic the
- * verifier allows on pointers (for privileged programs, CAP_BPF + CAP_PERFMON), and it costs one instruction (a
- * probed read of the pointer cost ~50 ns per call here, a socket cookie an atomic write to a cold line of every
- * closing socket). Unique among live sockets, never 0; a tracked socket's slot is taken over when a new socket
- * gets its address.
+ * verifier allows on pointers (for privileged programs, CAP_BPF + CAP_PERFMON), and it costs one instruction.
+ * Unique among live sockets, never 0.
  */
-static __always_inline __u64 sock_id(const struct sock *sk)
+static __always_inline __u64 sock_id(const void *sk)
 {
-    return (__u64)(const void *)sk - (__u64)(const void *)&generation;
+    return (__u64)sk - (__u64)(const void *)&generation;
 }
 
-/* the tracked connection of a socket, or NULL: two loads and compares */
-static __always_inline struct flow_state *tracked(const struct sock *sk)
+/* the owner of a socket's connection, or NULL: loads and compares (the cookie only when the address matches) */
+static __always_inline struct conn_owner *owner_of(const struct sock *sk)
 {
-    __u64 cookie = sock_id(sk);
-    __u32 i = set_of(cookie);
-    struct flow_state *f = bpf_map_lookup_elem(&flows, &i);
+    __u64 id = sock_id(sk);
+    __u32 i = set_of(id);
+    struct conn_owner *o = bpf_map_lookup_elem(&owners, &i);
 
-    if (f && f->cookie == cookie)
-        return f;
-    i++;
-    f = bpf_map_lookup_elem(&flows, &i);
-    return f && f->cookie == cookie ? f : 0;
+    if (!o || o->id != id) {
+        i++;
+        o = bpf_map_lookup_elem(&owners, &i);
+        if (!o || o->id != id)
+            return 0;
+    }
+    return o->cookie == sk->__sk_common.skc_cookie.counter ? o : 0;
+}
+
+/*
+ * Whether the socket a slot names is still open: its memory still holds that cookie (a freed socket's memory
+ * reused by another socket holds another one) and it has not closed. Read without a reference (a probed read
+ * never faults), so a freed socket whose memory was not reused yet reads as closed: its last state.
+ */
+static __always_inline int still_open(const struct conn_owner *o)
+{
+    const struct sock *sk = (const struct sock *)o->sk;
+    __u64 cookie = 0;
+    __u8 state = TCP_CLOSE;
+
+    if (!o->id)
+        return 0;
+    if (bpf_core_read(&cookie, sizeof(cookie), &sk->__sk_common.skc_cookie) || cookie != o->cookie)
+        return 0;
+    if (bpf_core_read(&state, sizeof(state), &sk->__sk_common.skc_state))
+        return 0;
+    return state != TCP_CLOSE;
 }
 
 /* the reader is woken only once an eighth of the ring is waiting; otherwise it drains the ring on its poll timeout */
@@ -158,7 +178,7 @@ static __always_inline __u64 wakeup(void *ring)
             ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
-/* adds one connection's counts to its key's, or inserts them; -1 when the map has no room for a new key */
+/* adds one anomaly's counts to its key's, or inserts them; -1 when the map has no room for a new key */
 static __always_inline int aggregate(void *map, const struct nw_key *k, const struct nw_counts *d)
 {
     struct nw_counts *c = bpf_map_lookup_elem(map, k);
@@ -170,11 +190,12 @@ static __always_inline int aggregate(void *map, const struct nw_key *k, const st
         if (!c)
             return -1;
     }
-    __sync_fetch_and_add(&c->connections, 1);
+    if (d->connections)
+        __sync_fetch_and_add(&c->connections, 1);
     if (d->syn_retransmits)
-        __sync_fetch_and_add(&c->syn_retransmits, d->syn_retransmits);
+        __sync_fetch_and_add(&c->syn_retransmits, 1);
     if (d->retransmits)
-        __sync_fetch_and_add(&c->retransmits, d->retransmits);
+        __sync_fetch_and_add(&c->retransmits, 1);
     if (d->refused)
         __sync_fetch_and_add(&c->refused, 1);
     if (d->timed_out)
@@ -182,20 +203,27 @@ static __always_inline int aggregate(void *map, const struct nw_key *k, const st
     if (d->resets_received)
         __sync_fetch_and_add(&c->resets_received, 1);
     if (d->resets_sent)
-        __sync_fetch_and_add(&c->resets_sent, d->resets_sent);
+        __sync_fetch_and_add(&c->resets_sent, 1);
     return 0;
 }
 
-/* one anomalous connection of slot f (socket sk) into the current aggregation map, or a ring record */
-static __always_inline void report(const struct sock *sk, const struct flow_state *f, struct nw_counts *d)
+/*
+ * One anomaly (d: one of its counters 1) of the connection of socket sk, owned by o, into the current aggregation
+ * map, or a ring record; the connection itself counted with its first anomaly.
+ */
+static __always_inline void report(const struct sock *sk, struct conn_owner *o, struct nw_counts *d)
 {
     struct nw_key k;
     struct nw_flow *r;
     __u32 zero = 0, *gen;
     int rc;
 
-    k.cgroup_id = f->cgroup_id;
-    k.tgid = f->tgid;
+    d->connections = !o->reported && !__sync_lock_test_and_set(&o->reported, 1);
+    if (!d->connections && !d->syn_retransmits && !d->retransmits && !d->refused && !d->timed_out
+        && !d->resets_received && !d->resets_sent)
+        return;                                     /* another error of a connection counted before: nothing new */
+    k.cgroup_id = o->cgroup_id;
+    k.tgid = o->tgid;
     k.family = sk->__sk_common.skc_family;
     k.dport = bpf_ntohs(sk->__sk_common.skc_dport);
     if (k.family == 2) {
@@ -207,7 +235,7 @@ static __always_inline void report(const struct sock *sk, const struct flow_stat
     } else {
         bpf_core_read(k.daddr, 16, &sk->__sk_common.skc_v6_daddr);
     }
-    __builtin_memcpy(d->comm, f->comm, NW_COMM_LEN);
+    __builtin_memcpy(d->comm, o->comm, NW_COMM_LEN);
     gen = bpf_map_lookup_elem(&generation, &zero);
     if (gen && *gen)
         rc = aggregate(&agg1, &k, d);
@@ -227,134 +255,121 @@ static __always_inline void report(const struct sock *sk, const struct flow_stat
 }
 
 /*
- * A tracked connection closes: when something went wrong it is classified and reported and its slot freed;
- * a healthy one keeps its slot (closed) for a reset sent right after the close.
+ * A TCP socket's connect() (or sendto with MSG_FASTOPEN), in the calling task, before the SYN is sent: its owner
+ * into a way of its address's set (see owners). Always allows the connect.
  */
-static __always_inline void on_close(const struct sock *sk, struct flow_state *f, __u32 old_state)
+static __always_inline int on_connect(struct bpf_sock_addr *ctx)
 {
-    struct nw_counts d = {};
-    int err = sk->sk_err;
-    __u32 error = err > 0 ? err : 0;
-    __u64 cookie = f->cookie;
-
-    /*
-     * The error a connection closes with is set just before the close (tcp_reset, tcp_write_err, ICMP in
-     * SYN_SENT), so it is read here instead of on every error report; a reset the connection accepted always
-     * closes it with ECONNREFUSED (SYN_SENT: a refusal, as is an ICMP port unreachable there), EPIPE
-     * (CLOSE_WAIT) or ECONNRESET: counted from that error instead of on every received reset.
-     */
-    d.refused = error == 111 /* ECONNREFUSED */ && old_state == TCP_SYN_SENT;
-    d.timed_out = error == 110 /* ETIMEDOUT */;
-    d.resets_received = error == 104 /* ECONNRESET */ || error == 32 /* EPIPE */ || (error == 111 && !d.refused);
-    d.syn_retransmits = f->syn_retransmits;
-    d.retransmits = f->retransmits;
-    d.resets_sent = f->resets_sent;
-    if (!d.syn_retransmits && !d.retransmits && !d.resets_sent && !error) {
-        f->portpair = sk->__sk_common.skc_portpair;
-        f->closed = 1;                              /* healthy: no report, the slot kept for a late reset */
-        return;
-    }
-    d.connections = 1;
-    if (__sync_val_compare_and_swap(&f->cookie, cookie, 0) != cookie)
-        return;                                     /* evicted meanwhile */
-    report(sk, f, &d);
-}
-
-/* the transition values first: only entering SYN_SENT and entering TCP_CLOSE read anything */
-SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(nw_tcp_state, const struct sock *sk, const int oldstate, const int newstate)
-{
-    struct flow_state *f, *g;
-    struct task_struct *task;
-    __u64 old, cookie, *to;
+    struct conn_owner *f, *g, *t;
+    struct bpf_sock *sk = ctx->sk;
+    __u64 id, old;
     __u32 i;
 
-    if (newstate == TCP_SYN_SENT) {
-        if (BPF_CORE_READ_BITFIELD(sk, sk_protocol) != 6 /* IPPROTO_TCP */)
-            return 0;
-        cookie = sock_id(sk);
-        i = set_of(cookie);
-        f = bpf_map_lookup_elem(&flows, &i);
-        i++;
-        g = bpf_map_lookup_elem(&flows, &i);
-        if (!f || !g)
-            return 0;
-        if (g->cookie == cookie)
-            f = g;                                  /* a closed slot of an earlier socket at this address */
-        else if (f->cookie != cookie && f->cookie && !f->closed
-                 && (!g->cookie || g->closed || g->since < f->since))
-            f = g;                                  /* a free or closed way, or the older of two live ones */
-        old = f->cookie;
-        if (old && !f->closed)
-            count(NW_CNT_FLOWS_FULL);               /* evicted */
-        if (__sync_val_compare_and_swap(&f->cookie, old, cookie) != old) {
-            count(NW_CNT_FLOWS_FULL);               /* another CPU took it meanwhile: not tracked, never silently */
-            return 0;
-        }
-        f->since = bpf_jiffies64();
-        f->tgid = bpf_get_current_pid_tgid() >> 32;
-        f->cgroup_id = bpf_get_current_cgroup_id();
-        task = bpf_get_current_task_btf();          /* comm: two loads (bpf_get_current_comm's copy cost ~60 ns) */
-        to = (__u64 *)f->comm;
-        to[0] = *(const __u64 *)&task->comm[0];
-        to[1] = *(const __u64 *)&task->comm[8];
-        f->syn_retransmits = 0;
-        f->retransmits = 0;
-        f->resets_sent = 0;
-        f->closed = 0;
-        return 0;
+    if (!sk || ctx->type != 1 /* SOCK_STREAM */ || ctx->protocol != 6 /* IPPROTO_TCP */)
+        return 1;
+    id = sock_id(sk);
+    i = set_of(id);
+    f = bpf_map_lookup_elem(&owners, &i);
+    i++;
+    g = bpf_map_lookup_elem(&owners, &i);
+    if (!f || !g)
+        return 1;
+    if (g->id == id || (f->id != id && (!g->id || (f->id && g->since < f->since)))) {
+        t = f;                                      /* f: this address's way, else a free one, else the older */
+        f = g;
+        g = t;
     }
-    if (newstate != TCP_CLOSE)
-        return 0;
-    f = tracked(sk);
-    if (f && !f->closed)
-        on_close(sk, f, oldstate);
-    return 0;
+    if (f->id != id && f->id && still_open(f)) {
+        if (!still_open(g))
+            f = g;                                  /* the newer way's socket is gone: it is taken instead */
+        else
+            count(NW_CNT_FLOWS_FULL);               /* both open: the older one's later anomalies go unseen */
+    }
+    old = f->id;
+    if (__sync_val_compare_and_swap(&f->id, old, id) != old) {
+        count(NW_CNT_FLOWS_FULL);                   /* another CPU took it meanwhile: not seen, never silently */
+        return 1;
+    }
+    f->sk = (__u64)sk;
+    f->cookie = bpf_get_socket_cookie(ctx);
+    f->since = bpf_jiffies64();
+    f->tgid = bpf_get_current_pid_tgid() >> 32;
+    f->cgroup_id = bpf_get_current_cgroup_id();
+    bpf_get_current_comm(f->comm, sizeof(f->comm));
+    f->reported = 0;
+    return 1;
 }
 
+SEC("cgroup/connect4")
+int nw_connect4(struct bpf_sock_addr *ctx)
+{
+    return on_connect(ctx);
+}
+
+SEC("cgroup/connect6")
+int nw_connect6(struct bpf_sock_addr *ctx)
+{
+    return on_connect(ctx);
+}
+
+/* a retransmitted segment: a SYN while in SYN_SENT, or any other */
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(nw_tcp_retransmit, const struct sock *sk)
 {
-    struct flow_state *f = tracked(sk);
+    struct conn_owner *o = owner_of(sk);
+    struct nw_counts d = {};
 
-    if (!f || f->closed)
+    if (!o)
         return 0;
     if (sk->__sk_common.skc_state == TCP_SYN_SENT)
-        __sync_fetch_and_add(&f->syn_retransmits, 1);
+        d.syn_retransmits = 1;
     else
-        __sync_fetch_and_add(&f->retransmits, 1);
+        d.retransmits = 1;
+    report(sk, o, &d);
+    return 0;
+}
+
+/* a reset this host sends for a connection: also the one an SO_LINGER 0 close sends after the close */
+SEC("tp_btf/tcp_send_reset")
+int BPF_PROG(nw_tcp_send_reset, const struct sock *sk)
+{
+    struct conn_owner *o;
+    struct nw_counts d = {};
+
+    if (!sk)
+        return 0;
+    o = owner_of(sk);
+    if (!o)
+        return 0;
+    d.resets_sent = 1;
+    report(sk, o, &d);
     return 0;
 }
 
 /*
- * A reset this host sends for a socket: counted in its open connection, or — sent right after the close, as
- * SO_LINGER 0 and a close with unread data do — reported as one anomalous connection of its closed slot (the
- * ports tell it from a new socket that got the same address).
+ * A connection's error (the kernel reports it to the socket's owner): ECONNREFUSED (a reset or an ICMP port
+ * unreachable answered the SYN), ETIMEDOUT (SYN or data retransmits gave up, keepalive), ECONNRESET or EPIPE (a
+ * received reset closed it), or another (EHOSTUNREACH, ...: counted as an anomalous connection). An error report
+ * without an error (a timestamp or zero-copy notice queued to the error queue) is not one, nor is the ECONNRESET
+ * an abortive close (SO_LINGER 0, connect(AF_UNSPEC)) reports on its own socket after it sent its reset: that
+ * disconnect has cleared the peer's port first.
  */
-SEC("tp_btf/tcp_send_reset")
-int BPF_PROG(nw_tcp_send_reset, const struct sock *sk)
+SEC("tp_btf/inet_sk_error_report")
+int BPF_PROG(nw_tcp_error, const struct sock *sk)
 {
+    struct conn_owner *o;
     struct nw_counts d = {};
-    struct flow_state *f;
-    __u64 cookie;
+    int err = sk->sk_err;
 
-    if (!sk)
+    if (err <= 0 || !sk->__sk_common.skc_dport)
         return 0;
-    f = tracked(sk);
-    if (!f)
+    o = owner_of(sk);
+    if (!o)
         return 0;
-    if (!f->closed) {
-        __sync_fetch_and_add(&f->resets_sent, 1);
-        return 0;
-    }
-    if (f->portpair != sk->__sk_common.skc_portpair)
-        return 0;
-    cookie = f->cookie;
-    if (__sync_val_compare_and_swap(&f->cookie, cookie, 0) != cookie)
-        return 0;                                   /* reused meanwhile */
-    d.connections = 1;
-    d.resets_sent = 1;
-    report(sk, f, &d);
+    d.refused = err == 111 /* ECONNREFUSED */;
+    d.timed_out = err == 110 /* ETIMEDOUT */;
+    d.resets_received = err == 104 /* ECONNRESET */ || err == 32 /* EPIPE */;
+    report(sk, o, &d);
     return 0;
 }
 

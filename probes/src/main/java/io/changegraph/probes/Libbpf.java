@@ -57,6 +57,7 @@ final class Libbpf {
     final MethodHandle programSetAutoload;   // int bpf_program__set_autoload(prog, bool)
     final MethodHandle programAutoload;      // bool bpf_program__autoload(prog)
     final MethodHandle programAttach;        // struct bpf_link *bpf_program__attach(prog)
+    final MethodHandle programAttachCgroup;  // struct bpf_link *bpf_program__attach_cgroup(prog, int cgroup_fd)
     final MethodHandle programFd;            // int bpf_program__fd(prog)
     final MethodHandle objGetInfoByFd;       // int bpf_obj_get_info_by_fd(fd, void *info, __u32 *info_len)
     final MethodHandle linkDestroy;          // int bpf_link__destroy(link)
@@ -80,6 +81,8 @@ final class Libbpf {
     final MethodHandle munmap;               // int munmap(addr, length) (libc)
     final MethodHandle pageSize;             // int getpagesize(void) (libc)
     final MethodHandle syscall3;             // long syscall(long number, int, int, int) (libc, variadic)
+    final MethodHandle open;                 // int open(const char *path, int flags) (libc)
+    final MethodHandle close;                // int close(int fd) (libc)
 
     private Libbpf(SymbolLookup lib) {
         objectOpenMem = errno(lib, "bpf_object__open_mem", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
@@ -98,6 +101,7 @@ final class Libbpf {
         programAutoload = plain(lib, "bpf_program__autoload",
                 FunctionDescriptor.of(ValueLayout.JAVA_BOOLEAN, ADDRESS));
         programAttach = errno(lib, "bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        programAttachCgroup = errno(lib, "bpf_program__attach_cgroup", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
         linkDestroy = plain(lib, "bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         programFd = plain(lib, "bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         objGetInfoByFd = plain(lib, "bpf_obj_get_info_by_fd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
@@ -133,6 +137,10 @@ final class Libbpf {
         syscall3 = LINKER.downcallHandle(LINKER.defaultLookup().find("syscall").orElseThrow(),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT),
                 ERRNO, Linker.Option.firstVariadicArg(1));
+        open = LINKER.downcallHandle(LINKER.defaultLookup().find("open").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+        close = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
 
     private static final int MEMBARRIER_CMD_GLOBAL = 1;

@@ -21,8 +21,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The host-wide TCP anomaly camera's BPF object ({@code netwatch.bpf.c}): every outgoing TCP connection on the
- * host; those that went wrong (SYN retransmits, a reset, an error) are classified and summed in the kernel per
- * (process, cgroup, destination) and come out as {@link Flow}s, one per key and drain. Lifecycle, in order:
+ * host, its process noted at connect() (hooks on the cgroup2 root); its anomalies (SYN and data retransmits,
+ * resets, errors) are classified and summed in the kernel per (process, cgroup, destination) as they happen and
+ * come out as {@link Flow}s, one per key and drain. Lifecycle, in order:
  * {@link #open()} → {@link #configure(int)} → {@link #load()} → {@link #attach()} → {@link #poll(int, Consumer)}
  * on one thread → {@link #close()}. DNS answers any interface receives (source port 53) come as {@link Dns}
  * messages, before the flows drained in the same poll (see {@link #poll(int, Consumer, Consumer)}), unless
@@ -32,6 +33,7 @@ public final class NetwatchProbe implements AutoCloseable {
     private static final String OBJECT_RESOURCE = "netwatch.bpf.o";
     private static final int EINTR = 4;
     private static final int ENOENT = 2;
+    private static final int O_RDONLY_DIRECTORY = 0200000;   // O_RDONLY | O_DIRECTORY
     /** Keys each aggregation map holds when the caller does not say ({@code NW_AGG_MAX}). */
     public static final int DEFAULT_AGGREGATION_KEYS = 8192;
 
@@ -84,14 +86,15 @@ public final class NetwatchProbe implements AutoCloseable {
     }
 
     /**
-     * The connections of one process, cgroup and destination that went wrong since the last drain, as the kernel
-     * classified them at their close.
+     * The anomalies of one process, cgroup and destination's connections since the last drain, as the kernel
+     * classified them when they happened.
      *
      * @param address         the remote address bytes (4 for IPv4, also for an IPv4 peer of a dual-stack socket;
      *                        16 for IPv6)
-     * @param connections     connections that closed with any anomaly (or another error, such as EHOSTUNREACH)
-     * @param refused         closed in SYN_SENT with ECONNREFUSED (a reset or an ICMP port unreachable)
-     * @param timedOut        closed with ETIMEDOUT
+     * @param connections     connections whose first anomaly (or another error, such as EHOSTUNREACH) came since the
+     *                        last drain: 0 when all of them had one before (a connection is counted once)
+     * @param refused         connects that failed with ECONNREFUSED (a reset or an ICMP port unreachable)
+     * @param timedOut        connections that failed with ETIMEDOUT
      * @param resetsReceived  established connections closed by a received reset (ECONNRESET, EPIPE)
      * @param resetsSent      resets sent (also the one an SO_LINGER-0 close sends)
      */
@@ -103,7 +106,7 @@ public final class NetwatchProbe implements AutoCloseable {
                 throw new IllegalArgumentException("a flow to " + address.length + " address bytes (family " + family
                         + "), port " + port);
             }
-            if (connections < 1 || synRetransmits < 0 || retransmits < 0 || refused < 0 || timedOut < 0
+            if (connections < 0 || synRetransmits < 0 || retransmits < 0 || refused < 0 || timedOut < 0
                     || resetsReceived < 0 || resetsSent < 0) {
                 throw new IllegalArgumentException("impossible netwatch counts for port " + port);
             }
@@ -150,8 +153,8 @@ public final class NetwatchProbe implements AutoCloseable {
     }
 
     /**
-     * Sizes the ring buffer (a power of two, page multiple). The connections being tracked sit in a fixed in-kernel
-     * table of 65,536 slots (netwatch.bpf.c); a connection evicted from it is counted in {@link #lost()}.
+     * Sizes the ring buffer (a power of two, page multiple). The connections' processes sit in a fixed in-kernel
+     * table of 65,536 slots (netwatch.bpf.c); an open connection's evicted from it is counted in {@link #lost()}.
      */
     public NetwatchProbe configure(int ringBufferBytes) {
         return configure(ringBufferBytes, true);
@@ -229,21 +232,43 @@ public final class NetwatchProbe implements AutoCloseable {
         return this;
     }
 
-    /** Attaches every program; returns how many. */
+    /**
+     * Attaches every program, the connect hooks to the root of the host's cgroup2 hierarchy ({@link
+     * Cgroup2#hostMount()}); returns how many.
+     */
     public int attach() {
+        return attach(Cgroup2.hostMount().orElseThrow(() -> new ProbeException("no cgroup2 file system is mounted"
+                + " (netwatch notes each connection's process at connect() on its root): mount one, as root:"
+                + " mkdir -p /sys/fs/cgroup/unified && mount -t cgroup2 none /sys/fs/cgroup/unified")));
+    }
+
+    /**
+     * Attaches every program: the connect hooks to the cgroup2 directory {@code cgroupRoot} (its root sees every
+     * socket of the host; a sub-directory only its own), the tracepoints to the kernel's. Returns how many.
+     */
+    public int attach(java.nio.file.Path cgroupRoot) {
         require(State.LOADED);
+        int cgroupFd = -1;
         try (Arena call = Arena.ofConfined()) {
             MemorySegment capture = call.allocate(Libbpf.CAPTURE);
+            cgroupFd = (int) lib.open.invokeExact(capture, call.allocateFrom(cgroupRoot.toString()), O_RDONLY_DIRECTORY);
+            if (cgroupFd < 0) {
+                throw new ProbeException("cannot open the cgroup2 directory " + cgroupRoot + ": "
+                        + lib.describe(Libbpf.errno(capture)));
+            }
             MemorySegment prog = MemorySegment.NULL;
             while (!(prog = (MemorySegment) lib.objectNextProgram.invokeExact(object, prog)).equals(MemorySegment.NULL)) {
                 if (!(boolean) lib.programAutoload.invokeExact(prog)) {
                     continue;   // left out by configure (DNS off)
                 }
-                MemorySegment link = (MemorySegment) lib.programAttach.invokeExact(capture, prog);
+                String section = ((MemorySegment) lib.programSectionName.invokeExact(prog))
+                        .reinterpret(Long.MAX_VALUE).getString(0);
+                MemorySegment link = section.startsWith("cgroup/")
+                        ? (MemorySegment) lib.programAttachCgroup.invokeExact(capture, prog, cgroupFd)
+                        : (MemorySegment) lib.programAttach.invokeExact(capture, prog);
                 if (link.equals(MemorySegment.NULL)) {
-                    MemorySegment name = (MemorySegment) lib.programSectionName.invokeExact(prog);
-                    throw new ProbeException("cannot attach " + name.reinterpret(Long.MAX_VALUE).getString(0) + ": "
-                            + lib.describe(Libbpf.errno(capture)));
+                    throw new ProbeException("cannot attach " + section + (section.startsWith("cgroup/")
+                            ? " to " + cgroupRoot : "") + ": " + lib.describe(Libbpf.errno(capture)));
                 }
                 links.add(link);
                 programs.add(prog);
@@ -276,6 +301,8 @@ public final class NetwatchProbe implements AutoCloseable {
             throw e;
         } catch (Throwable t) {
             throw new ProbeException("cannot attach netwatch: " + t, t);
+        } finally {
+            closeQuietly(cgroupFd);   // a cgroup link holds the cgroup itself
         }
         state = State.ATTACHED;
         return links.size();
@@ -391,8 +418,8 @@ public final class NetwatchProbe implements AutoCloseable {
     }
 
     /**
-     * In-kernel losses: {records the ring buffer had no room for, connections not tracked to their close (evicted
-     * from the kernel table or their slot lost to another CPU), DNS answers the DNS ring buffer had no room for,
+     * In-kernel losses: {records the ring buffer had no room for, connections whose later anomalies go unseen (their
+     * process evicted from the kernel table while they were open, or their slot lost to another CPU at connect), DNS answers the DNS ring buffer had no room for,
      * program runs the kernel skipped because the same program was already running on that CPU}.
      */
     public long[] lost() {
@@ -555,6 +582,16 @@ public final class NetwatchProbe implements AutoCloseable {
 
     private void setMaxEntries(String name, int entries) throws Throwable {
         lib.setMaxEntries(object, name, entries, "the netwatch BPF object");
+    }
+
+    private void closeQuietly(int fd) {
+        if (fd >= 0) {
+            try {
+                int ignored = (int) lib.close.invokeExact(fd);
+            } catch (Throwable t) {
+                // nothing to do: the descriptor goes with the process
+            }
+        }
     }
 
     private void require(State expected) {

@@ -23,7 +23,7 @@ class NetwatchProbeKernelTest {
         int closed = closedPort();
         try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1 << 16).load();
              ServerSocket open = new ServerSocket(0)) {
-            assertThat(netwatch.attach()).as("3 TCP programs (state, retransmit, sent reset) and the DNS answer one").isEqualTo(4);
+            assertThat(netwatch.attach()).as("2 connect hooks, 3 TCP error paths (retransmit, sent reset, error) and the DNS answer program").isEqualTo(6);
             try (Socket fine = new Socket()) {
                 fine.connect(new InetSocketAddress("127.0.0.1", open.getLocalPort()), 2000);
                 open.accept().close();
@@ -42,8 +42,27 @@ class NetwatchProbeKernelTest {
             });
             assertThat(flows).as("a healthy connection is no anomaly").noneMatch(f -> f.port() == open.getLocalPort());
             assertThat(java.util.Arrays.stream(netwatch.recursionMisses()).boxed().toList())
-                    .as("the kernel's program info of each program, read").hasSize(4).allMatch(m -> m >= 0);
+                    .as("the kernel's program info of each program, read").hasSize(6).allMatch(m -> m >= 0);
             assertThat(netwatch.lost()).containsExactly(0, 0, 0, 0);
+        }
+    }
+
+    @Test
+    void refusedIpv6Connect_isNotedByTheConnect6Hook() throws Exception {
+        int closed = closedPort();
+        try (NetwatchProbe netwatch = NetwatchProbe.open().configure(1 << 16, false).load()) {
+            netwatch.attach();
+            try (Socket refused = new Socket()) {
+                assertThatThrownBy(() -> refused.connect(new InetSocketAddress("::1", closed), 2000))
+                        .isInstanceOf(ConnectException.class);
+            }
+            List<NetwatchProbe.Flow> flows = pollUntil(netwatch, closed, 1);
+            int self = (int) ProcessHandle.current().pid();
+            assertThat(flows).filteredOn(f -> f.tgid() == self && f.port() == closed).singleElement().satisfies(f -> {
+                assertThat(f.family()).isEqualTo(10);
+                assertThat(f.address()).hasSize(16).endsWith(1);
+                assertThat(f.refused()).isEqualTo(1);
+            });
         }
     }
 
@@ -85,6 +104,8 @@ class NetwatchProbeKernelTest {
                         assertThat(f.resetsSent()).isEqualTo(1);
                         assertThat(f.refused() + f.timedOut() + f.resetsReceived()).isZero();
                     });
+            assertThat(flows).as("the ECONNRESET the abortive close reports on its own socket (its peer port"
+                    + " cleared) is no reset received").noneMatch(f -> f.tgid() == self && f.port() == 0);
         }
     }
 
@@ -154,7 +175,7 @@ class NetwatchProbeKernelTest {
             assertThat(netwatch.lost()[2]).isZero();
         }
         try (NetwatchProbe off = NetwatchProbe.open().configure(1 << 16, false).load()) {
-            assertThat(off.attach()).as("without the DNS program").isEqualTo(3);
+            assertThat(off.attach()).as("without the DNS program").isEqualTo(5);
             assertThat(sendAnswerAndPoll(off, answer)).isEmpty();
         }
     }

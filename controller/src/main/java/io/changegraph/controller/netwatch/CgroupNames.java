@@ -1,5 +1,7 @@
 package io.changegraph.controller.netwatch;
 
+import io.changegraph.probes.Cgroup2;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,22 +80,7 @@ final class CgroupNames {
 
     /** The host's cgroup2 hierarchy (from /proc/self/mountinfo), or none: then every id is unknown. */
     static CgroupNames host(int capacity) {
-        return new CgroupNames(cgroup2Mount(Path.of("/proc/self/mountinfo")).orElse(null), capacity, System::nanoTime);
-    }
-
-    /** The mount point of the first cgroup2 file system in a mountinfo file. */
-    static Optional<Path> cgroup2Mount(Path mountinfo) {
-        try (Stream<String> lines = Files.lines(mountinfo)) {
-            return lines.map(line -> line.split(" "))
-                    .filter(f -> {
-                        int dash = List.of(f).indexOf("-");
-                        return dash > 0 && dash + 1 < f.length && f[dash + 1].equals("cgroup2");
-                    })
-                    .map(f -> Path.of(f[4].replace("\\040", " ")))
-                    .findFirst();
-        } catch (IOException | UncheckedIOException e) {
-            return Optional.empty();
-        }
+        return new CgroupNames(Cgroup2.hostMount().orElse(null), capacity, System::nanoTime);
     }
 
     /** The cgroup with this id; {@link Cgroup#UNKNOWN} for 0, an id no directory has (any more), or no hierarchy. */

@@ -2,6 +2,7 @@ package io.changegraph.controller.netwatch;
 
 import io.changegraph.consumer.HostNames;
 import io.changegraph.controller.UsageException;
+import io.changegraph.controller.os.EnvironmentCheck;
 import io.changegraph.probes.NetwatchProbe;
 import io.changegraph.probes.ProbeException;
 
@@ -37,11 +38,15 @@ public final class NetwatchCamera {
         void accept(Instant end, NetwatchTable.Interval interval, long lost);
     }
 
-    /** Opens, loads and attaches the netwatch probes; {@code dns} false leaves the DNS answer program out. */
+    /**
+     * Opens, loads and attaches the netwatch probes (the connect hooks on the host's cgroup2 root, mounted first
+     * when there is none); {@code dns} false leaves the DNS answer program out.
+     */
     public static NetwatchProbe open(boolean dns) {
+        Path cgroupRoot = new EnvironmentCheck().requireCgroup2();
         NetwatchProbe probe = NetwatchProbe.open();
         try {
-            probe.configure(1 << 20, dns).load().attach();
+            probe.configure(1 << 20, dns).load().attach(cgroupRoot);
             return probe;
         } catch (ProbeException | IllegalStateException e) {
             probe.close();

@@ -31,11 +31,14 @@ public final class NetwatchTable {
         }
     }
 
-    /** One row of an interval: the connections that went wrong and how. */
+    /**
+     * One row of an interval: the connections that went wrong and how. {@code connections} counts those whose first
+     * anomaly came in the interval (0: the row's anomalies are of connections counted in an earlier one).
+     */
     record Row(Key key, long connections, long synRetransmits, long refused, long timedOut, long resetsReceived,
                long resetsSent, long retransmits) {
         Row {
-            if (connections < 1 || synRetransmits < 0 || refused < 0 || timedOut < 0 || resetsReceived < 0
+            if (connections < 0 || synRetransmits < 0 || refused < 0 || timedOut < 0 || resetsReceived < 0
                     || resetsSent < 0 || retransmits < 0) {
                 throw new IllegalArgumentException("impossible netwatch counters for " + key);
             }

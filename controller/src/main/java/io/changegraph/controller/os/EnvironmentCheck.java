@@ -1,6 +1,7 @@
 package io.changegraph.controller.os;
 
 import io.changegraph.controller.UsageException;
+import io.changegraph.probes.Cgroup2;
 import io.changegraph.probes.TraceProbe;
 
 import java.io.IOException;
@@ -19,6 +20,8 @@ public final class EnvironmentCheck {
     private static final int CAP_PERFMON = 38;
     private static final int CAP_BPF = 39;
     static final Path TRACEFS = Path.of("/sys/kernel/tracing");
+    /** Where a cgroup2 hierarchy is mounted when the host has none. */
+    static final Path OWN_CGROUP2 = Path.of("/run/changegraph/cgroup2");
     private static final Path BTF = Path.of("/sys/kernel/btf/vmlinux");
 
     private final Path procSelfStatus;
@@ -65,24 +68,45 @@ public final class EnvironmentCheck {
 
     /** tp/ programs need tracefs; mount it when it is not (root may). The shipped probes are all tp_btf. */
     void requireTracefs() {
-        if (Files.isDirectory(TRACEFS.resolve("events"))) {
-            return;
+        if (!Files.isDirectory(TRACEFS.resolve("events"))) {
+            mount("tracefs", "nodev", TRACEFS, () -> Files.isDirectory(TRACEFS.resolve("events")));
         }
+    }
+
+    /**
+     * Where the host's cgroup2 hierarchy is mounted (netwatch's connect hooks attach to its root); on a host that
+     * uses only cgroup v1 and has none, it is mounted at {@link #OWN_CGROUP2} (root may; every process is in its
+     * root then).
+     */
+    public Path requireCgroup2() {
+        return Cgroup2.hostMount().orElseGet(() -> {
+            try {
+                Files.createDirectories(OWN_CGROUP2);
+            } catch (IOException e) {
+                throw new UsageException("no cgroup2 file system is mounted and " + OWN_CGROUP2 + " cannot be made ("
+                        + e.getMessage() + "): run 'mount -t cgroup2 none /sys/fs/cgroup/unified' as root");
+            }
+            mount("cgroup2", "none", OWN_CGROUP2, () -> Cgroup2.hostMount().isPresent());
+            return Cgroup2.hostMount().orElseThrow();
+        });
+    }
+
+    /** Mounts a file system of {@code type} at {@code at}; one clear line when it fails. */
+    private static void mount(String type, String source, Path at, java.util.function.BooleanSupplier mounted) {
+        String how = "run 'mount -t " + type + " " + source + " " + at + "' as root";
         try {
-            Process mount = new ProcessBuilder("mount", "-t", "tracefs", "nodev", TRACEFS.toString())
+            Process mount = new ProcessBuilder("mount", "-t", type, source, at.toString())
                     .redirectErrorStream(true).start();
             String out = new String(mount.getInputStream().readAllBytes()).strip();
-            if (!mount.waitFor(10, TimeUnit.SECONDS) || mount.exitValue() != 0
-                    || !Files.isDirectory(TRACEFS.resolve("events"))) {
-                throw new UsageException("tracefs is not mounted at " + TRACEFS + " and mounting it failed (" + out
-                        + "): run 'mount -t tracefs nodev " + TRACEFS + "' as root");
+            if (!mount.waitFor(10, TimeUnit.SECONDS) || mount.exitValue() != 0 || !mounted.getAsBoolean()) {
+                throw new UsageException(type + " is not mounted at " + at + " and mounting it failed (" + out + "): "
+                        + how);
             }
         } catch (IOException e) {
-            throw new UsageException("tracefs is not mounted at " + TRACEFS + ": run 'mount -t tracefs nodev "
-                    + TRACEFS + "' as root (" + e.getMessage() + ")");
+            throw new UsageException(type + " is not mounted at " + at + ": " + how + " (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UsageException("interrupted while mounting tracefs");
+            throw new UsageException("interrupted while mounting " + type);
         }
     }
 

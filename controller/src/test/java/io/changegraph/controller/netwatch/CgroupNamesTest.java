@@ -74,19 +74,7 @@ class CgroupNamesTest {
     }
 
     @Test
-    void cgroup2Mount_isReadFromMountinfo_hybridOrUnified(@TempDir Path dir) throws Exception {
-        Path hybrid = dir.resolve("hybrid");
-        Files.writeString(hybrid, """
-                25 30 0:22 / /sys/fs/cgroup ro,nosuid shared:9 - tmpfs tmpfs ro,mode=755
-                26 25 0:23 / /sys/fs/cgroup/unified rw,nosuid shared:10 - cgroup2 cgroup2 rw,nsdelegate
-                27 25 0:24 / /sys/fs/cgroup/memory rw,nosuid shared:11 - cgroup cgroup rw,memory
-                """);
-        Path none = dir.resolve("none");
-        Files.writeString(none, "25 30 0:22 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n");
-
-        assertThat(CgroupNames.cgroup2Mount(hybrid)).contains(Path.of("/sys/fs/cgroup/unified"));
-        assertThat(CgroupNames.cgroup2Mount(none)).isEmpty();
-        assertThat(CgroupNames.cgroup2Mount(dir.resolve("missing"))).isEmpty();
-        assertThat(new CgroupNames(null, 4, () -> 0).of(1)).as("no hierarchy").isEqualTo(CgroupNames.Cgroup.UNKNOWN);
+    void noHierarchy_everyIdUnknown() {
+        assertThat(new CgroupNames(null, 4, () -> 0).of(1)).isEqualTo(CgroupNames.Cgroup.UNKNOWN);
     }
 }
