@@ -41,7 +41,8 @@ cgroup2=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgr
 nwobj=$here/probes/target/classes/io/changegraph/probes/netwatch.bpf.o
 [ -f "$nwobj" ] || { echo "bench: $nwobj missing: build first (scripts/build.sh)" >&2; exit 2; }
 nw=
-trap '[ -n "$nw" ] && kill -KILL "$nw" 2>/dev/null; bpf_stats_restore; rm -rf "$tmp"' EXIT
+# (set -e holds in a trap too: every command in it must succeed, or the rest is skipped)
+trap '[ -z "$nw" ] || kill -KILL "$nw" 2>/dev/null || true; bpf_stats_restore; rm -rf "$tmp"' EXIT
 # the workload deletes ~500 files per run: start each run from written-out, dropped caches and a warm shell (see
 # bench/record-overhead.sh, which found ext4's recently-deleted inodes slowing whichever run came second)
 timed_workload() {   # prints "wall-ms cpu-ms" of one workload run
@@ -66,7 +67,7 @@ stop_netwatch() {
 # --- 1. netwatch's programs alone, switched between every storm ------------------------------------------------
 coproc TOGGLE { "$tmp/bpf-toggle" "$cgroup2" "$nwobj" "$tmp/floor.o"; }
 toggle=$TOGGLE_PID
-trap '[ -n "$nw" ] && kill -KILL "$nw" 2>/dev/null; kill "$toggle" 2>/dev/null; bpf_stats_restore; rm -rf "$tmp"' EXIT
+trap '[ -z "$nw" ] || kill -KILL "$nw" 2>/dev/null || true; kill "$toggle" 2>/dev/null || true; bpf_stats_restore; rm -rf "$tmp"' EXIT
 attach_set() {   # 0: nothing attached, 1: netwatch's programs, 2: the floor
   local ack
   echo "$1" >&"${TOGGLE[1]}"
@@ -84,7 +85,7 @@ for mode in graceful abortive; do
   done
   attach_set 0
 done
-kill "$toggle" 2>/dev/null; wait "$toggle" 2>/dev/null || true
+kill "$toggle" 2>/dev/null || true; wait "$toggle" 2>/dev/null || true
 quartiles() {   # "median (q1-q3)" of the values given
   printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "%.3f (%.3f-%.3f)", (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2, v[int(NR/4)+1], v[int(3*NR/4)+1]}'
 }
