@@ -327,6 +327,34 @@ class NetworkIT {
                         || rn.names().contains("named.internal")));
     }
 
+    @Test
+    void netwatch_onAHostWithoutACgroup2Mount_mountsItsOwn_andItsConnectHooksSeeEveryProcess(@TempDir Path dir)
+            throws Exception {
+        Path cgroups = cgroup2Mount();
+        assertThat(cgroups).isNotNull();
+        Path out = dir.resolve("netwatch.jsonl");
+        Path mounts = dir.resolve("mounts");
+        // a private mount namespace without the host's cgroup2 mount, as on a host that uses only cgroup v1
+        String script = """
+                umount -l %1$s || exit 3
+                %2$s netwatch --json --interval 1s --count 8 > %3$s 2> %4$s &
+                nw=$!
+                for i in $(seq 300); do grep -q '"interval"' %3$s 2>/dev/null && break; sleep 0.1; done
+                curl -s -m 2 http://127.0.0.1:9/no-cgroup2
+                grep ' - cgroup2 ' /proc/self/mountinfo | cut -d' ' -f5 > %5$s
+                wait $nw
+                """.formatted(cgroups, Recording.launcher(), out, dir.resolve("err.txt"), mounts);
+        Process p = new ProcessBuilder("unshare", "-m", "--propagation", "private", "bash", "-c", script)
+                .redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s; netwatch: %s", said, Files.readString(dir.resolve("err.txt"))).isZero();
+        assertThat(Files.readAllLines(mounts)).as("the only cgroup2 mount is netwatch's own")
+                .containsExactly("/run/changegraph/cgroup2");
+        assertThat(Files.readString(out)).as("curl's refused connect, seen by the hooks on that root")
+                .containsPattern("\"destination\":\"127\\.0\\.0\\.1:9\"[^}]*\"refused\":1");
+    }
+
     /** The sum of {@code field} over the netwatch rows to {@code destination}. */
     private static long sum(List<com.fasterxml.jackson.databind.JsonNode> rows, String destination, String field) {
         return rows.stream().filter(r -> r.get("destination").asText().equals(destination))
