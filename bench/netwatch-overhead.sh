@@ -10,12 +10,15 @@
 #      graceful  healthy connections closed with a FIN (in a network namespace without TIME_WAIT): the target
 #      abortive  every connection closed with SO_LINGER 0, so each one is an anomaly netwatch sums (a reset
 #                sent): its worst case
+#    1b: its user space alone, the same way: `changegraph netwatch` running, stopped (SIGSTOP) and continued
+#    between every storm, its programs attached throughout.
 # 2. End to end, `changegraph netwatch --json` itself (its user space draining the sums too), started per round,
 #    off and on in alternating order: the shared change workload (WORKLOAD, N iterations, as
 #    bench/record-overhead.sh) and both storms (CONNECTS connects), timed with the kernel's bpf stats off; then
 #    with netwatch still running one storm more with the stats on gives its programs' in-kernel time per connect
-#    (the stats' two clock reads per call included), and its own CPU during the storms.
-# Usage (root): bench/netwatch-overhead.sh [ROUNDS=10] [CONNECTS=40000] [FAST_ROUNDS=200]
+#    (the stats' two clock reads per call included), and its own CPU during the storms. A few rounds of long
+#    storms: per-round ratios swing several per cent on a shared VM, so part 1 is the precise one.
+# Usage (root): bench/netwatch-overhead.sh [ROUNDS=10] [CONNECTS=40000] [FAST_ROUNDS=200]   (FAST_ROUNDS=0: part 2 only)
 #   (needs bpftool, clang, cc, libbpf-dev; WORKLOAD=path)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,7 +57,8 @@ timed_workload() {   # prints "wall-ms cpu-ms" of one workload run
 start_netwatch() {
   "$cg" netwatch --json --interval 60m >"$tmp/nw.out" 2>"$tmp/nw.log" & nw=$!
   wait_attached "$nw" 6   # 2 connect hooks, 3 TCP error paths and the DNS program
-  $pin "$storm" 5000 >/dev/null   # its draining code compiled, as in a netwatch that has been running a while
+  # its draining code compiled and both storms' paths warm, as in a netwatch that has been running a while
+  $pin "$storm" 5000 >/dev/null; $pin "$storm" 5000 graceful >/dev/null
   wait_calm "$nw"
 }
 stop_netwatch() {
@@ -64,6 +68,9 @@ stop_netwatch() {
   wait "$nw" 2>/dev/null || true
   nw=
 }
+short=$((connects / 8))
+fast_summary="(parts 1 and 1b skipped: FAST_ROUNDS=0)"; user_summary=
+if [ "$fast_rounds" -gt 0 ]; then
 # --- 1. netwatch's programs alone, switched between every storm ------------------------------------------------
 coproc TOGGLE { "$tmp/bpf-toggle" "$cgroup2" "$nwobj" "$tmp/floor.o"; }
 toggle=$TOGGLE_PID
@@ -73,7 +80,7 @@ attach_set() {   # 0: nothing attached, 1: netwatch's programs, 2: the floor
   echo "$1" >&"${TOGGLE[1]}"
   read -r ack <&"${TOGGLE[0]}" || { echo "bench: bpf-toggle failed" >&2; exit 2; }
 }
-short=$((connects / 8))
+
 declare -A fw fc
 for mode in graceful abortive; do
   $pin "$storm" "$short" "$mode" >/dev/null   # warm up
@@ -98,6 +105,27 @@ fast_summary=$(for mode in graceful abortive; do
   done
 done)
 echo "$fast_summary"
+
+# --- 1b. netwatch's user space alone: the running camera stopped (SIGSTOP: its programs stay attached, nothing
+# drains) and continued (SIGCONT: it drains what piled up) between every storm ------------------------------------
+start_netwatch
+declare -A uw
+for mode in graceful abortive; do
+  for r in $(seq "$fast_rounds"); do
+    for v in $(shuf -e STOP CONT); do
+      kill -"$v" "$nw"; sleep 0.05
+      read -r uw[$mode,$v,$r] _ < <($pin "$storm" "$short" "$mode")
+    done
+  done
+done
+kill -CONT "$nw"
+stop_netwatch
+user_summary=$(for mode in graceful abortive; do
+  printf '%-8s storm, netwatch running vs stopped (its programs attached in both), median (quartiles) of %d rounds: wall %s\n' \
+    "$mode" "$fast_rounds" "$(quartiles $(for r in $(seq "$fast_rounds"); do echo "${uw[$mode,CONT,$r]} / ${uw[$mode,STOP,$r]}" | bc -l; done))"
+done)
+echo "$user_summary"
+fi
 
 # --- 2. end to end: changegraph netwatch started per round ---------------------------------------------------------
 declare -A st sc k wt wc nc
@@ -127,6 +155,7 @@ done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $rounds rounds end to end, $fast_rounds switched; storms $connects connects ($short switched); workload $workload N=$N"
 echo "storm base connects/s median: graceful $(median $(for r in $(seq "$rounds"); do echo "$connects / ${st[base,g,$r]}" | bc -l; done) | xargs printf '%.0f'), abortive $(median $(for r in $(seq "$rounds"); do echo "$connects / ${st[base,a,$r]}" | bc -l; done) | xargs printf '%.0f')"
 echo "$fast_summary"
+[ -z "$user_summary" ] || echo "$user_summary"
 for m in g a; do
   printf '%-8s storm, changegraph netwatch vs nothing, median of per-round ratios: wall %.3f, cpu %.3f (target <= 1.02)\n' \
     "$([ $m = g ] && echo graceful || echo abortive)" \
