@@ -2,6 +2,7 @@ package io.changegraph.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.changegraph.probes.Cgroup2;
 import io.changegraph.repository.model.Edge;
 import io.changegraph.repository.model.HttpRequest;
 import io.changegraph.repository.model.RemoteNode;
@@ -94,22 +95,10 @@ class NetworkIT {
     private static void cleanUp() throws IOException, InterruptedException {
         sh("ip netns del %1$s 2>/dev/null; ip netns del %2$s 2>/dev/null; rm -rf /etc/netns/%1$s; true"
                 .formatted(CLIENT, SERVER));
-        Path cgroups = cgroup2Mount();
+        Path cgroups = Cgroup2.hostMount().orElse(null);
         if (cgroups != null) {
             sh("rmdir %1$s/docker-%2$s.scope %1$s 2>/dev/null; true".formatted(testSlice(cgroups), CONTAINER));
         }
-    }
-
-    /** The first cgroup2 mount point in /proc/self/mountinfo, or null. */
-    private static Path cgroup2Mount() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            List<String> fields = List.of(line.split(" "));
-            int dash = fields.indexOf("-");
-            if (dash > 0 && dash + 1 < fields.size() && fields.get(dash + 1).equals("cgroup2")) {
-                return Path.of(fields.get(4));
-            }
-        }
-        return null;
     }
 
     /** The test's own cgroup parent under the cgroup2 root (a container's scope goes in it). */
@@ -205,7 +194,7 @@ class NetworkIT {
     @Test
     void netwatch_scenesOfProcessesNoSessionFollows_areJsonLinesPerExecutableCgroupDestinationAndName(@TempDir Path dir)
             throws Exception {
-        Path cgroups = cgroup2Mount();
+        Path cgroups = Cgroup2.hostMount().orElse(null);
         assertThat(cgroups).as("a cgroup2 hierarchy is mounted: netwatch's cgroup ids come from it").isNotNull();
         Path scope = testSlice(cgroups).resolve("docker-" + CONTAINER + ".scope");
         Files.createDirectories(scope);
@@ -330,7 +319,7 @@ class NetworkIT {
     @Test
     void netwatch_onAHostWithoutACgroup2Mount_mountsItsOwn_andItsConnectHooksSeeEveryProcess(@TempDir Path dir)
             throws Exception {
-        Path cgroups = cgroup2Mount();
+        Path cgroups = Cgroup2.hostMount().orElse(null);
         assertThat(cgroups).isNotNull();
         Path out = dir.resolve("netwatch.jsonl");
         Path mounts = dir.resolve("mounts");

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -246,7 +247,7 @@ public final class NetwatchProbe implements AutoCloseable {
      * Attaches every program: the connect hooks to the cgroup2 directory {@code cgroupRoot} (its root sees every
      * socket of the host; a sub-directory only its own), the tracepoints to the kernel's. Returns how many.
      */
-    public int attach(java.nio.file.Path cgroupRoot) {
+    public int attach(Path cgroupRoot) {
         require(State.LOADED);
         int cgroupFd = -1;
         try (Arena call = Arena.ofConfined()) {
