@@ -12,14 +12,17 @@
 #                sent): its worst case
 #    1b: its user space alone, the same way: `changegraph netwatch` running, stopped (SIGSTOP) and continued
 #    between every storm, its programs attached throughout.
-# 2. End to end, `changegraph netwatch --json` itself (its user space draining the sums too), started per round,
-#    off and on in alternating order: the shared change workload (WORKLOAD, N iterations, as
-#    bench/record-overhead.sh) and both storms (CONNECTS connects), timed with the kernel's bpf stats off; then
-#    with netwatch still running one storm more with the stats on gives its programs' in-kernel time per connect
-#    (the stats' two clock reads per call included), and its own CPU during the storms. A few rounds of long
-#    storms: per-round ratios swing several per cent on a shared VM, so part 1 is the precise one.
+# 2. End to end, `changegraph netwatch --json` itself (its user space draining the sums too), started per round
+#    and timed once it is calm, as a camera that is left on runs: per round a block of storms with it running and a
+#    block without (alternating which comes first), each block BLOCK short storms (CONNECTS/8 connects) of both
+#    kinds in turn and the shared change workload (WORKLOAD, N iterations, as bench/record-overhead.sh), timed with
+#    the kernel's bpf stats off; a round's ratio is the median storm's with it over the median storm's without
+#    (this VM has bursts of ~25 % lasting a second: a 40,000-connect storm per variant swung 0.92-1.23 per round,
+#    a block's median does not see them). Then, with it still running, one storm of each kind with the stats on
+#    gives its programs' in-kernel time per connect (the stats' two clock reads per call included), and its own
+#    CPU during its block.
 # Usage (root): bench/netwatch-overhead.sh [ROUNDS=10] [CONNECTS=40000] [FAST_ROUNDS=200]   (FAST_ROUNDS=0: part 2 only)
-#   (needs bpftool, clang, cc, libbpf-dev; WORKLOAD=path)
+#   (needs bpftool, clang, cc, libbpf-dev; WORKLOAD=path, BLOCK=8 storms per block)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-10}
@@ -27,6 +30,7 @@ connects=${2:-40000}
 fast_rounds=${3:-200}
 workload=${WORKLOAD:-$here/../shared/bench/workload.sh}
 export N=${N:-100}
+block=${BLOCK:-8}
 [ -f "$workload" ] || { echo "bench: workload $workload not found (set WORKLOAD=...)" >&2; exit 2; }
 [ -f "$here/controller/target/changegraph.jar" ] || "$here/scripts/build.sh"
 # another netwatch (the agent's, a leftover one) would be in every variant, base included: refuse
@@ -69,6 +73,9 @@ stop_netwatch() {
   nw=
 }
 short=$((connects / 8))
+quartiles() {   # "median (q1-q3)" of the values given
+  printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "%.3f (%.3f-%.3f)", (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2, v[int(NR/4)+1], v[int(3*NR/4)+1]}'
+}
 fast_summary="(parts 1 and 1b skipped: FAST_ROUNDS=0)"; user_summary=
 if [ "$fast_rounds" -gt 0 ]; then
 # --- 1. netwatch's programs alone, switched between every storm ------------------------------------------------
@@ -93,9 +100,6 @@ for mode in graceful abortive; do
   attach_set 0
 done
 kill "$toggle" 2>/dev/null || true; wait "$toggle" 2>/dev/null || true
-quartiles() {   # "median (q1-q3)" of the values given
-  printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "%.3f (%.3f-%.3f)", (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2, v[int(NR/4)+1], v[int(3*NR/4)+1]}'
-}
 fast_summary=$(for mode in graceful abortive; do
   for v in 1 2; do
     name=$([ "$v" = 1 ] && echo "netwatch's programs" || echo "the floor (empty programs, same hooks)")
@@ -127,46 +131,69 @@ done)
 echo "$user_summary"
 fi
 
-# --- 2. end to end: changegraph netwatch started per round ---------------------------------------------------------
+# --- 2. end to end: changegraph netwatch started per round, timed once calm, blocks of short storms -----------------
 declare -A st sc k wt wc nc
+storm_block() {   # runs $block storms of each kind in turn; sets bs[g|a] and bc[g|a]: median seconds and cpu-seconds
+  local i m w c
+  declare -gA bs bc
+  local -A ws cs
+  for i in $(seq "$block"); do
+    for m in graceful abortive; do
+      read -r w _ c < <($pin "$storm" "$short" "$m")
+      ws[$m]+=" $w"; cs[$m]+=" $c"
+    done
+  done
+  bs[g]=$(median ${ws[graceful]}); bc[g]=$(median ${cs[graceful]})
+  bs[a]=$(median ${ws[abortive]}); bc[a]=$(median ${cs[abortive]})
+}
+stats_ns() {   # in-kernel run time (ns) of process $1's programs during one storm of kind $2, bpf stats on
+  local before after
+  echo 1 > /proc/sys/kernel/bpf_stats_enabled
+  before=$(prog_ns "$1")
+  $pin "$storm" "$short" "$2" >/dev/null
+  after=$(prog_ns "$1")
+  echo 0 > /proc/sys/kernel/bpf_stats_enabled
+  echo $((after - before))
+}
 base() {
-  storm_mode=graceful; read -r st[base,g,$1] sc[base,g,$1] _ < <(storm_beside "")
-  storm_mode=abortive; read -r st[base,a,$1] sc[base,a,$1] _ < <(storm_beside "")
+  storm_block
+  st[base,g,$1]=${bs[g]}; sc[base,g,$1]=${bc[g]}; st[base,a,$1]=${bs[a]}; sc[base,a,$1]=${bc[a]}
   read -r wt[base,$1] wc[base,$1] < <(timed_workload)
 }
 watched() {
   local before after
   start_netwatch
   before=$(proc_cpu_ticks "$nw")
-  storm_mode=graceful; read -r st[nw,g,$1] sc[nw,g,$1] k[nw,g,$1] < <(storm_beside "$nw")
-  storm_mode=abortive; read -r st[nw,a,$1] sc[nw,a,$1] k[nw,a,$1] < <(storm_beside "$nw")
+  storm_block
   after=$(proc_cpu_ticks "$nw")
-  nc[nw,$1]=$(( (after - before) * 1000 / $(getconf CLK_TCK) ))   # ms, over the four storms
+  st[nw,g,$1]=${bs[g]}; sc[nw,g,$1]=${bc[g]}; st[nw,a,$1]=${bs[a]}; sc[nw,a,$1]=${bc[a]}
+  nc[nw,$1]=$(( (after - before) * 1000 / $(getconf CLK_TCK) ))   # ms, over its block of storms
+  k[nw,g,$1]=$(stats_ns "$nw" graceful); k[nw,a,$1]=$(stats_ns "$nw" abortive)
   read -r wt[nw,$1] wc[nw,$1] < <(timed_workload)
   stop_netwatch
 }
 for r in $(seq "$rounds"); do
   if [ $((r % 2)) -eq 1 ]; then base "$r"; watched "$r"; else watched "$r"; base "$r"; fi
-  printf 'round %d: graceful storm base %.3fs netwatch %.3fs (its programs %.1f ms) | abortive storm base %.3fs netwatch %.3fs (its programs %.1f ms) | its own cpu %d ms over four storms | workload base %d ms (cpu %d) netwatch %d ms (cpu %d)\n' \
-    "$r" "${st[base,g,$r]}" "${st[nw,g,$r]}" "$(echo "${k[nw,g,$r]} / 1000000" | bc -l)" "${st[base,a,$r]}" "${st[nw,a,$r]}" \
-    "$(echo "${k[nw,a,$r]} / 1000000" | bc -l)" "${nc[nw,$r]}" "${wt[base,$r]}" "${wc[base,$r]}" "${wt[nw,$r]}" "${wc[nw,$r]}"
+  printf 'round %d: median storm: graceful base %.4fs netwatch %.4fs (its programs %.0f ns/connect) | abortive base %.4fs netwatch %.4fs (its programs %.0f ns/connect) | its own cpu %d ms over its block | workload base %d ms (cpu %d) netwatch %d ms (cpu %d)\n' \
+    "$r" "${st[base,g,$r]}" "${st[nw,g,$r]}" "$(echo "${k[nw,g,$r]} / $short" | bc -l)" "${st[base,a,$r]}" "${st[nw,a,$r]}" \
+    "$(echo "${k[nw,a,$r]} / $short" | bc -l)" "${nc[nw,$r]}" "${wt[base,$r]}" "${wc[base,$r]}" "${wt[nw,$r]}" "${wc[nw,$r]}"
 done
 
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $rounds rounds end to end, $fast_rounds switched; storms $connects connects ($short switched); workload $workload N=$N"
-echo "storm base connects/s median: graceful $(median $(for r in $(seq "$rounds"); do echo "$connects / ${st[base,g,$r]}" | bc -l; done) | xargs printf '%.0f'), abortive $(median $(for r in $(seq "$rounds"); do echo "$connects / ${st[base,a,$r]}" | bc -l; done) | xargs printf '%.0f')"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $rounds rounds end to end ($block storms of each kind per block), $fast_rounds switched; storms of $short connects; workload $workload N=$N"
+echo "storm base connects/s median: graceful $(median $(for r in $(seq "$rounds"); do echo "$short / ${st[base,g,$r]}" | bc -l; done) | xargs printf '%.0f'), abortive $(median $(for r in $(seq "$rounds"); do echo "$short / ${st[base,a,$r]}" | bc -l; done) | xargs printf '%.0f')"
 echo "$fast_summary"
 [ -z "$user_summary" ] || echo "$user_summary"
 for m in g a; do
-  printf '%-8s storm, changegraph netwatch vs nothing, median of per-round ratios: wall %.3f, cpu %.3f (target <= 1.02)\n' \
+  printf '%-8s storm, changegraph netwatch (running, calm) vs nothing, median (quartiles) of per-round ratios: wall %s, cpu %s (target <= 1.02)\n' \
     "$([ $m = g ] && echo graceful || echo abortive)" \
-    "$(median $(for r in $(seq "$rounds"); do echo "${st[nw,$m,$r]} / ${st[base,$m,$r]}" | bc -l; done))" \
-    "$(median $(for r in $(seq "$rounds"); do echo "${sc[nw,$m,$r]} / ${sc[base,$m,$r]}" | bc -l; done))"
+    "$(quartiles $(for r in $(seq "$rounds"); do echo "${st[nw,$m,$r]} / ${st[base,$m,$r]}" | bc -l; done))" \
+    "$(quartiles $(for r in $(seq "$rounds"); do echo "${sc[nw,$m,$r]} / ${sc[base,$m,$r]}" | bc -l; done))"
   printf "         netwatch's programs in the kernel (bpf stats on): %.0f ns per connect, %.2f %% of the storm's base cpu (median)\n" \
-    "$(median $(for r in $(seq "$rounds"); do echo "${k[nw,$m,$r]} / $connects" | bc -l; done))" \
+    "$(median $(for r in $(seq "$rounds"); do echo "${k[nw,$m,$r]} / $short" | bc -l; done))" \
     "$(median $(for r in $(seq "$rounds"); do echo "${k[nw,$m,$r]} / 10000000 / ${sc[base,$m,$r]}" | bc -l; done))"
 done
-printf 'workload changegraph netwatch vs nothing, median of per-round ratios: wall %.3f, cpu %.3f (target <= 1.02)\n' \
-  "$(median $(for r in $(seq "$rounds"); do echo "${wt[nw,$r]} / ${wt[base,$r]}" | bc -l; done))" \
-  "$(median $(for r in $(seq "$rounds"); do echo "${wc[nw,$r]} / ${wc[base,$r]}" | bc -l; done))"
-printf "netwatch's own cpu (user space and its syscalls) during the storms: %.2f %% of the storms' cpu (median; the storms run on CPU 0, netwatch anywhere)\n" \
-  "$(median $(for r in $(seq "$rounds"); do echo "${nc[nw,$r]} / 10 / (${sc[nw,g,$r]} + ${sc[nw,a,$r]}) / 2" | bc -l; done))"
+printf 'workload changegraph netwatch vs nothing, median (quartiles) of per-round ratios: wall %s, cpu %s (target <= 1.02)\n' \
+  "$(quartiles $(for r in $(seq "$rounds"); do echo "${wt[nw,$r]} / ${wt[base,$r]}" | bc -l; done))" \
+  "$(quartiles $(for r in $(seq "$rounds"); do echo "${wc[nw,$r]} / ${wc[base,$r]}" | bc -l; done))"
+printf "netwatch's own cpu (user space and its syscalls) during its block of storms: %.2f %% of the storms' cpu (median; the storms run on CPU 0, netwatch anywhere)\n" \
+  "$(median $(for r in $(seq "$rounds"); do echo "${nc[nw,$r]} / 10 / ($block * (${sc[nw,g,$r]} + ${sc[nw,a,$r]}))" | bc -l; done))"

@@ -4,7 +4,8 @@
  * filter. Nothing runs on a healthy connection's state changes: the connecting process is noted once, when it
  * calls connect() (cgroup/connect4 and cgroup/connect6 on the root of the cgroup2 tree, which every socket of the
  * host is under; they always allow the connect), in a slot of a 2-way set-associative table found by the
- * socket's cookie (unique for the host's uptime: a slot never names a later socket). Everything else is on TCP's
+ * socket's address and recognised by its cookie (unique for the host's uptime: a slot never names a later
+ * socket at that address). Everything else is on TCP's
  * error paths (tp_btf tcp_retransmit_skb, tcp_send_reset, inet_sk_error_report): each anomaly of a connection
  * that has a slot is summed at once, in the kernel, per (tgid, cgroup, destination) in an aggregation map the
  * reader drains (double-buffered: agg0/agg1, switched by `generation`); a connection is counted once, at its
@@ -135,20 +136,28 @@ static __always_inline __u64 sock_id(const void *sk)
     return (__u64)sk - (__u64)(const void *)&generation;
 }
 
-/* the owner of a socket's connection, or NULL: loads and compares (the cookie only when the address matches) */
+/*
+ * The owner of a socket's connection, or NULL: loads and compares. A socket without a cookie never passed the
+ * connect hook (which gives it one): an accepted socket, or one connected before netwatch started. That is told
+ * from the socket's own cache line, before the table's are read.
+ */
 static __always_inline struct conn_owner *owner_of(const struct sock *sk)
 {
+    __u64 cookie = sk->__sk_common.skc_cookie.counter;
     __u64 id = sock_id(sk);
     __u32 i = set_of(id);
-    struct conn_owner *o = bpf_map_lookup_elem(&owners, &i);
+    struct conn_owner *o;
 
+    if (!cookie)
+        return 0;
+    o = bpf_map_lookup_elem(&owners, &i);
     if (!o || o->id != id) {
         i++;
         o = bpf_map_lookup_elem(&owners, &i);
         if (!o || o->id != id)
             return 0;
     }
-    return o->cookie == sk->__sk_common.skc_cookie.counter ? o : 0;
+    return o->cookie == cookie ? o : 0;
 }
 
 /*
