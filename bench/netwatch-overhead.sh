@@ -17,8 +17,8 @@
 #    block without (alternating which comes first), each block BLOCK short storms (CONNECTS/8 connects) of both
 #    kinds in turn and the shared change workload (WORKLOAD, N iterations, as bench/record-overhead.sh), timed with
 #    the kernel's bpf stats off; a round's ratio is the median storm's with it over the median storm's without
-#    (this VM has bursts of ~25 % lasting a second: a 40,000-connect storm per variant swung 0.92-1.23 per round,
-#    a block's median does not see them). Then, with it still running, one storm of each kind with the stats on
+#    (this VM has bursts of ~25 % lasting a second or more: one 40,000-connect storm per variant swung 0.92-1.23
+#    per round; a block's median is not moved by the shorter bursts). Then, with it still running, one storm of each kind with the stats on
 #    gives its programs' in-kernel time per connect (the stats' two clock reads per call included), and its own
 #    CPU during its block.
 # Usage (root): bench/netwatch-overhead.sh [ROUNDS=10] [CONNECTS=40000] [FAST_ROUNDS=200]   (FAST_ROUNDS=0: part 2 only)

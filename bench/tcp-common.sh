@@ -52,19 +52,17 @@ old_bpf_stats=$(cat /proc/sys/kernel/bpf_stats_enabled)
 echo 0 > /proc/sys/kernel/bpf_stats_enabled
 bpf_stats_restore() { echo "$old_bpf_stats" > /proc/sys/kernel/bpf_stats_enabled; }
 
-# the storm's kind (bench/connect-storm.c): abortive (SO_LINGER 0 closes) unless the caller sets graceful
-storm_mode=abortive
-
-# prints "seconds cpu-seconds bpf-ns" for a storm ($storm_mode) of $connects beside process $1: seconds and CPU (both ends)
+# prints "seconds cpu-seconds bpf-ns" for an abortive storm (bench/connect-storm.c: SO_LINGER 0 closes, so no
+# TIME_WAIT) of $connects beside process $1: seconds and CPU (both ends)
 # timed with the bpf stats off; bpf-ns the run time of $1's TCP programs during a second storm with them on
 # (0 and one storm only when $1 is empty)
 storm_beside() {
   local before after out
-  out=$($pin "$storm" "$connects" "$storm_mode")
+  out=$($pin "$storm" "$connects")
   if [ -z "$1" ]; then echo "$(echo "$out" | awk '{print $1, $3}') 0"; return; fi
   echo 1 > /proc/sys/kernel/bpf_stats_enabled
   before=$(prog_ns "$1")
-  $pin "$storm" "$connects" "$storm_mode" >/dev/null
+  $pin "$storm" "$connects" >/dev/null
   after=$(prog_ns "$1")
   echo 0 > /proc/sys/kernel/bpf_stats_enabled
   echo "$(echo "$out" | awk '{print $1, $3}') $((after - before))"
