@@ -373,7 +373,21 @@ class AgentIT {
 
     @Test
     void netwatchOn_refusedConnectOfAnyProcess_isAJsonLineInTheStore() throws Exception {
-        try (AgentProcess agent = new AgentProcess(dir, "netwatch: true\nnetwatch_interval: 1\n").start();
+        AgentProcess agent = refusedCurlInNetwatch("netwatch: true\nnetwatch_interval: 1\n");
+        assertThat(agent.log()).contains("netwatch: TCP anomalies of every process every 1 s in "
+                + dir.resolve("store/netwatch.jsonl")).doesNotContain("no DNS names");
+    }
+
+    @Test
+    void netwatchWithoutPayloadCapture_leavesDnsOut_andStillSeesTheRefusal() throws Exception {
+        AgentProcess agent = refusedCurlInNetwatch("netwatch: true\nnetwatch_interval: 1\npayload_bytes: 0\n");
+        assertThat(agent.log()).contains("netwatch: TCP anomalies of every process every 1 s in "
+                + dir.resolve("store/netwatch.jsonl") + " (no DNS names: payload_bytes is 0)");
+    }
+
+    /** Starts an agent with {@code config}, waits for its netwatch's refusal line of a curl no session follows. */
+    private AgentProcess refusedCurlInNetwatch(String config) throws Exception {
+        try (AgentProcess agent = new AgentProcess(dir, config).start();
              java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             int closed = probe.getLocalPort();
             probe.close();
@@ -388,7 +402,7 @@ class AgentIT {
                 Thread.sleep(100);
             }
             assertThat(Files.readString(lines)).as(agent.log()).contains(want).contains("\"refused\":1");
-            assertThat(agent.log()).contains("netwatch: TCP anomalies of every process every 1 s in " + lines);
+            return agent;
         }
     }
 

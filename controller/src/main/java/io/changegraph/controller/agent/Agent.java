@@ -514,13 +514,14 @@ public final class Agent implements AutoCloseable {
     /**
      * The host-wide TCP anomaly camera ({@code netwatch: true}): its own probes, JSON lines appended to
      * {@link AgentConfig#netwatchLog()} per interval, on one thread until {@link #close()}. A failure to start
-     * it is one log line; the sessions go on.
+     * it is one log line; the sessions go on. DNS answers are payload: {@code payload_bytes: 0} leaves them out.
      */
     private void startNetwatch(java.time.Duration every) {
         java.nio.file.Path log = config.netwatchLog();
+        boolean dns = config.payloadBytes() > 0;
         NetwatchProbe probe;
         try {
-            probe = NetwatchCamera.open(true);
+            probe = NetwatchCamera.open(dns);
         } catch (UsageException e) {
             LOG.warn("netwatch not started: {}", e.getMessage());
             return;
@@ -551,7 +552,8 @@ public final class Agent implements AutoCloseable {
                 LOG.warn("netwatch stopped: {}", e.toString());
             }
         });
-        LOG.info("netwatch: TCP anomalies of every process every {} s in {}", every.toSeconds(), log);
+        LOG.info("netwatch: TCP anomalies of every process every {} s in {}{}", every.toSeconds(), log,
+                dns ? "" : " (no DNS names: payload_bytes is 0)");
     }
 
     /** Live sessions of one uid (the per-user limit of {@link AgentLimits}). */

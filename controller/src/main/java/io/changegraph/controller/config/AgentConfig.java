@@ -28,6 +28,7 @@ import java.util.Set;
  * rules: /etc/changegraph/rules.yaml    # optional: alerts in every session graph the agent writes or shows
  * cpu: auto                             # the CPU the agent's threads stay on: auto (the last), none, or a number
  * payload_bytes: 512                    # first bytes of a connection's first send / DNS answer captured; 0 = off
+ *                                       #   (netwatch's DNS answers too)
  * max_connections_per_user: 8           # per unprivileged uid ({@link AgentLimits}): open connections,
  * max_registrations_per_minute: 30      #   sessions registered in any minute,
  * max_sessions_per_user: 64             #   live sessions
