@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
  * ({@link FleetConfig#PUSHABLE}) through etcd.
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
-        subcommands = {FleetConfigCommand.Push.class, FleetConfigCommand.Promote.class, FleetConfigCommand.History.class,
-                FleetConfigCommand.Rollback.class},
+        subcommands = {FleetConfigCommand.Push.class, FleetReleaseCommands.Promote.class,
+                FleetReleaseCommands.History.class, FleetReleaseCommands.Rollback.class},
         description = "The fleet's agent configuration (limits, payload capture...): push (checked like config.yaml"
                 + " first), gray release with --group or --hosts, promote, history, rollback.")
 final class FleetConfigCommand implements Callable<Integer> {
@@ -61,53 +61,6 @@ final class FleetConfigCommand implements Callable<Integer> {
                 throw new UsageException(e.getMessage() + "; nothing was pushed");
             }
             return FleetReleases.push(Channel.CONFIG, text, target, etcd, spec.commandLine().getOut());
-        }
-    }
-
-    @Command(name = "promote", mixinStandardHelpOptions = true,
-            description = "Make the staged configuration (a push with --group or --hosts) the whole fleet's.")
-    static final class Promote implements Callable<Integer> {
-        @Spec
-        private CommandSpec spec;
-        @Mixin
-        private FleetOptions etcd;
-
-        @Override
-        public Integer call() {
-            return FleetReleases.promote(Channel.CONFIG, etcd, spec.commandLine().getOut());
-        }
-    }
-
-    @Command(name = "history", mixinStandardHelpOptions = true,
-            description = "Every push, promote and rollback of the configuration, newest first: etcd revision, time, who,"
-                    + " digest, target, action.")
-    static final class History implements Callable<Integer> {
-        @Spec
-        private CommandSpec spec;
-        @Mixin
-        private FleetOptions etcd;
-        @Option(names = "--json", description = "a JSON array")
-        boolean json;
-
-        @Override
-        public Integer call() {
-            return FleetReleases.history(Channel.CONFIG, json, etcd, spec.commandLine().getOut());
-        }
-    }
-
-    @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Make the configuration written at etcd revision REV (see history) the whole fleet's again.")
-    static final class Rollback implements Callable<Integer> {
-        @Spec
-        private CommandSpec spec;
-        @Mixin
-        private FleetOptions etcd;
-        @Parameters(paramLabel = "REV", description = "a revision from 'changegraph fleet config history'")
-        long revision;
-
-        @Override
-        public Integer call() {
-            return FleetReleases.rollback(Channel.CONFIG, revision, etcd, spec.commandLine().getOut());
         }
     }
 }

@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
 
 /** {@code changegraph fleet rules push|promote|history|rollback}: the fleet's rules through etcd. */
 @Command(name = "rules", mixinStandardHelpOptions = true,
-        subcommands = {FleetRulesCommand.Push.class, FleetRulesCommand.Promote.class, FleetRulesCommand.History.class,
-                FleetRulesCommand.Rollback.class},
+        subcommands = {FleetRulesCommand.Push.class, FleetReleaseCommands.Promote.class,
+                FleetReleaseCommands.History.class, FleetReleaseCommands.Rollback.class},
         description = "The fleet's rules: push (checked like 'rules check' first), gray release with --group or"
                 + " --hosts, promote, history, rollback.")
 final class FleetRulesCommand implements Callable<Integer> {
@@ -63,53 +63,6 @@ final class FleetRulesCommand implements Callable<Integer> {
                 throw new UsageException(file + " changed while it was checked: push it again; nothing was pushed");
             }
             return FleetReleases.push(Channel.RULES, text, target, etcd, spec.commandLine().getOut());
-        }
-    }
-
-    @Command(name = "promote", mixinStandardHelpOptions = true,
-            description = "Make the staged rules (a push with --group or --hosts) the whole fleet's.")
-    static final class Promote implements Callable<Integer> {
-        @Spec
-        private CommandSpec spec;
-        @Mixin
-        private FleetOptions etcd;
-
-        @Override
-        public Integer call() {
-            return FleetReleases.promote(Channel.RULES, etcd, spec.commandLine().getOut());
-        }
-    }
-
-    @Command(name = "history", mixinStandardHelpOptions = true,
-            description = "Every push, promote and rollback of the rules, newest first: etcd revision, time, who,"
-                    + " digest, target, action.")
-    static final class History implements Callable<Integer> {
-        @Spec
-        private CommandSpec spec;
-        @Mixin
-        private FleetOptions etcd;
-        @Option(names = "--json", description = "a JSON array")
-        boolean json;
-
-        @Override
-        public Integer call() {
-            return FleetReleases.history(Channel.RULES, json, etcd, spec.commandLine().getOut());
-        }
-    }
-
-    @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Make the rules written at etcd revision REV (see history) the whole fleet's again.")
-    static final class Rollback implements Callable<Integer> {
-        @Spec
-        private CommandSpec spec;
-        @Mixin
-        private FleetOptions etcd;
-        @Parameters(paramLabel = "REV", description = "a revision from 'changegraph fleet rules history'")
-        long revision;
-
-        @Override
-        public Integer call() {
-            return FleetReleases.rollback(Channel.RULES, revision, etcd, spec.commandLine().getOut());
         }
     }
 }

@@ -34,6 +34,18 @@ class CliHelpTest {
     }
 
     @Test
+    void fleetReleaseSubcommands_sharedByBothChannels_nameTheirOwnChannel() {
+        for (String channel : List.of("rules", "config")) {
+            CommandLine.ParseResult parsed = Main.commandLine().parseArgs("fleet", channel, "rollback", "7");
+            CommandLine rollback = parsed.subcommand().subcommand().subcommand().commandSpec().commandLine();
+            assertThat(FleetReleaseCommands.channelOf(rollback.getCommandSpec()).word()).isEqualTo(channel);
+            assertThat(rollback.getUsageMessage())
+                    .contains("Make the " + channel + " written at etcd revision REV")
+                    .contains("a revision from 'changegraph fleet " + channel + " history'");
+        }
+    }
+
+    @Test
     void record_optionsAfterTheCommandName_areTheCommands() {
         CommandLine.ParseResult parsed = Main.commandLine().parseArgs("record", "-o", "out.json", "ls", "-h", "-V",
                 "--help");
