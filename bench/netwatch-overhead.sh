@@ -146,15 +146,6 @@ storm_block() {   # runs $block storms of each kind in turn; sets bs[g|a] and bc
   bs[g]=$(median ${ws[graceful]}); bc[g]=$(median ${cs[graceful]})
   bs[a]=$(median ${ws[abortive]}); bc[a]=$(median ${cs[abortive]})
 }
-stats_ns() {   # in-kernel run time (ns) of process $1's programs during one storm of kind $2, bpf stats on
-  local before after
-  echo 1 > /proc/sys/kernel/bpf_stats_enabled
-  before=$(prog_ns "$1")
-  $pin "$storm" "$short" "$2" >/dev/null
-  after=$(prog_ns "$1")
-  echo 0 > /proc/sys/kernel/bpf_stats_enabled
-  echo $((after - before))
-}
 base() {
   storm_block
   st[base,g,$1]=${bs[g]}; sc[base,g,$1]=${bc[g]}; st[base,a,$1]=${bs[a]}; sc[base,a,$1]=${bc[a]}
@@ -168,7 +159,7 @@ watched() {
   after=$(proc_cpu_ticks "$nw")
   st[nw,g,$1]=${bs[g]}; sc[nw,g,$1]=${bc[g]}; st[nw,a,$1]=${bs[a]}; sc[nw,a,$1]=${bc[a]}
   nc[nw,$1]=$(( (after - before) * 1000 / $(getconf CLK_TCK) ))   # ms, over its block of storms
-  k[nw,g,$1]=$(stats_ns "$nw" graceful); k[nw,a,$1]=$(stats_ns "$nw" abortive)
+  k[nw,g,$1]=$(stats_ns "$nw" "$short" graceful); k[nw,a,$1]=$(stats_ns "$nw" "$short" abortive)
   read -r wt[nw,$1] wc[nw,$1] < <(timed_workload)
   stop_netwatch
 }

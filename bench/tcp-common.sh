@@ -52,18 +52,26 @@ old_bpf_stats=$(cat /proc/sys/kernel/bpf_stats_enabled)
 echo 0 > /proc/sys/kernel/bpf_stats_enabled
 bpf_stats_restore() { echo "$old_bpf_stats" > /proc/sys/kernel/bpf_stats_enabled; }
 
+# in-kernel run time (ns) of process $1's TCP programs during one storm (connect-storm ARGS: $2...), timed with
+# the bpf stats on only for it
+stats_ns() {
+  local pid=$1 before after
+  shift
+  echo 1 > /proc/sys/kernel/bpf_stats_enabled
+  before=$(prog_ns "$pid")
+  $pin "$storm" "$@" >/dev/null
+  after=$(prog_ns "$pid")
+  echo 0 > /proc/sys/kernel/bpf_stats_enabled
+  echo $((after - before))
+}
+
 # prints "seconds cpu-seconds bpf-ns" for an abortive storm (bench/connect-storm.c: SO_LINGER 0 closes, so no
 # TIME_WAIT) of $connects beside process $1: seconds and CPU (both ends)
 # timed with the bpf stats off; bpf-ns the run time of $1's TCP programs during a second storm with them on
 # (0 and one storm only when $1 is empty)
 storm_beside() {
-  local before after out
+  local out
   out=$($pin "$storm" "$connects")
   if [ -z "$1" ]; then echo "$(echo "$out" | awk '{print $1, $3}') 0"; return; fi
-  echo 1 > /proc/sys/kernel/bpf_stats_enabled
-  before=$(prog_ns "$1")
-  $pin "$storm" "$connects" >/dev/null
-  after=$(prog_ns "$1")
-  echo 0 > /proc/sys/kernel/bpf_stats_enabled
-  echo "$(echo "$out" | awk '{print $1, $3}') $((after - before))"
+  echo "$(echo "$out" | awk '{print $1, $3}') $(stats_ns "$1" "$connects")"
 }

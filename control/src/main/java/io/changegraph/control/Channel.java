@@ -14,4 +14,9 @@ public enum Channel {
     public String word() {
         return word;
     }
+
+    /** The channel called {@code word} (as {@link #word()} gives it), if any. */
+    public static java.util.Optional<Channel> ofWord(String word) {
+        return java.util.Arrays.stream(values()).filter(c -> c.word.equals(word)).findFirst();
+    }
 }

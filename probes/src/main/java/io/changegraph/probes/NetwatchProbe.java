@@ -155,7 +155,7 @@ public final class NetwatchProbe implements AutoCloseable {
 
     /**
      * Sizes the ring buffer (a power of two, page multiple). The connections' processes sit in a fixed in-kernel
-     * table of 65,536 slots (netwatch.bpf.c); an open connection's evicted from it is counted in {@link #lost()}.
+     * table of 65,536 slots (netwatch.bpf.c); an open connection evicted from it is counted in {@link #lost()}.
      */
     public NetwatchProbe configure(int ringBufferBytes) {
         return configure(ringBufferBytes, true);
@@ -420,8 +420,9 @@ public final class NetwatchProbe implements AutoCloseable {
 
     /**
      * In-kernel losses: {records the ring buffer had no room for, connections whose later anomalies go unseen (their
-     * process evicted from the kernel table while they were open, or their slot lost to another CPU at connect), DNS answers the DNS ring buffer had no room for,
-     * program runs the kernel skipped because the same program was already running on that CPU}.
+     * process evicted from the kernel table while they were open, or their slot lost to another CPU at connect),
+     * DNS answers the DNS ring buffer had no room for, program runs the kernel skipped because the same program was
+     * already running on that CPU}.
      */
     public long[] lost() {
         require(State.ATTACHED);

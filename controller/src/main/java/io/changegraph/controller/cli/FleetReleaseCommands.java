@@ -21,12 +21,8 @@ final class FleetReleaseCommands {
     /** The channel a subcommand acts on: its parent command's name ({@code rules} or {@code config}). */
     static Channel channelOf(CommandSpec spec) {
         String word = spec.parent().name();
-        for (Channel c : Channel.values()) {
-            if (c.word().equals(word)) {
-                return c;
-            }
-        }
-        throw new IllegalStateException("no release channel is called " + word);
+        return Channel.ofWord(word)
+                .orElseThrow(() -> new IllegalStateException("no release channel is called " + word));
     }
 
     @Command(name = "promote", mixinStandardHelpOptions = true,
